@@ -1,0 +1,153 @@
+import type { Role } from '../../shared/domain/roles';
+import type { AuditTrail } from '../audit/trail';
+import type { Db } from '../db/open';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+
+export interface User {
+  user_id: string;
+  name: string;
+  role: Role;
+  must_change_password: boolean;
+  disabled: boolean;
+}
+
+export interface LockoutPolicy {
+  maxFailures: number;
+  lockMinutes: number;
+}
+export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMinutes: 15 };
+
+export type AuthResult =
+  | { ok: true; user: User }
+  | { ok: false; code: 'BAD_CREDENTIALS' | 'LOCKED' | 'DISABLED'; message: string; lockedUntil?: string };
+
+export class UserError extends Error {
+  constructor(
+    readonly code: 'EXISTS' | 'NOT_FOUND' | 'WEAK_PASSWORD' | 'BAD_INPUT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface UserRow {
+  user_id: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  must_change_password: number;
+  failed_attempts: number;
+  locked_until: string | null;
+  disabled: number;
+}
+
+const toUser = (r: UserRow): User => ({
+  user_id: r.user_id,
+  name: r.name,
+  role: r.role,
+  must_change_password: r.must_change_password === 1,
+  disabled: r.disabled === 1,
+});
+
+/** Users, passwords and lockout. Every outcome that matters for an inspector goes to the audit trail. */
+export class UserStore {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+    private readonly policy: LockoutPolicy = DEFAULT_LOCKOUT,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  get(userId: string): User | null {
+    const row = this.row(userId);
+    return row ? toUser(row) : null;
+  }
+
+  list(): User[] {
+    return this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY user_id').all().map(toUser);
+  }
+
+  private row(userId: string): UserRow | undefined {
+    return this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_id = ?').get(userId);
+  }
+
+  create(input: { userId: string; name: string; role: Role; password: string; mustChange?: boolean; actor: string; oneTime?: boolean }): User {
+    if (!/^[a-z0-9._-]{2,32}$/.test(input.userId)) {
+      throw new UserError('BAD_INPUT', 'a user ID is 2–32 lowercase letters, digits, dot, dash or underscore');
+    }
+    if (!input.name.trim()) throw new UserError('BAD_INPUT', 'a user needs a full name (it is printed with every signature)');
+    const weak = input.oneTime ? null : passwordProblem(input.password);
+    if (weak) throw new UserError('WEAK_PASSWORD', weak);
+    const hash = hashPassword(input.password);
+    return this.db.transaction(() => {
+      if (this.row(input.userId)) throw new UserError('EXISTS', `user ${input.userId} already exists`);
+      this.db
+        .prepare('INSERT INTO users (user_id, name, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(input.userId, input.name.trim(), input.role, hash, input.mustChange ? 1 : 0, this.now().toISOString());
+      this.audit.record({ actor: input.actor, action: 'USER_CREATED', target: input.userId, details: { role: input.role, name: input.name.trim() } });
+      return this.get(input.userId)!;
+    }).immediate();
+  }
+
+  /**
+   * Checks a password, counting failures toward lockout. Also used to re-authenticate a
+   * signer (Part 11 §11.200), so a wrong password at signing counts too.
+   */
+  authenticate(userId: string, password: string, purpose: 'sign-in' | 'signature' = 'sign-in'): AuthResult {
+    const row = this.row(userId);
+    const now = this.now();
+    if (!row) {
+      // Same cost as a real check, so timing does not reveal which user IDs exist.
+      verifyPassword(password, hashPassword('x', 1 << 10));
+      this.audit.record({ actor: userId, action: purpose === 'sign-in' ? 'SIGN_IN_FAILED' : 'SIGNATURE_AUTH_FAILED', target: userId, details: { reason: 'unknown user' } });
+      return { ok: false, code: 'BAD_CREDENTIALS', message: 'User ID or password is wrong.' };
+    }
+    if (row.disabled) {
+      this.audit.record({ actor: userId, action: 'SIGN_IN_FAILED', target: userId, details: { reason: 'disabled' } });
+      return { ok: false, code: 'DISABLED', message: 'This account is disabled. Ask an administrator.' };
+    }
+    if (row.locked_until && row.locked_until > now.toISOString()) {
+      this.audit.record({ actor: userId, action: 'SIGN_IN_REFUSED_LOCKED', target: userId, details: { locked_until: row.locked_until, purpose } });
+      return { ok: false, code: 'LOCKED', message: `Account locked after ${this.policy.maxFailures} failed attempts until ${row.locked_until}.`, lockedUntil: row.locked_until };
+    }
+    if (verifyPassword(password, row.password_hash)) {
+      this.db.prepare('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE user_id = ?').run(userId);
+      return { ok: true, user: toUser(row) };
+    }
+    return this.db.transaction((): AuthResult => {
+      const failures = (row.locked_until && row.locked_until <= now.toISOString() ? 0 : row.failed_attempts) + 1;
+      this.audit.record({
+        actor: userId,
+        action: purpose === 'sign-in' ? 'SIGN_IN_FAILED' : 'SIGNATURE_AUTH_FAILED',
+        target: userId,
+        details: { reason: 'wrong password', failures },
+      });
+      if (failures >= this.policy.maxFailures) {
+        const until = new Date(now.getTime() + this.policy.lockMinutes * 60_000).toISOString();
+        this.db.prepare('UPDATE users SET failed_attempts = 0, locked_until = ? WHERE user_id = ?').run(until, userId);
+        this.audit.record({ actor: userId, action: 'LOCKOUT', target: userId, details: { until, failures } });
+        return { ok: false, code: 'LOCKED', message: `Too many failed attempts: account locked for ${this.policy.lockMinutes} minutes, until ${until}.`, lockedUntil: until };
+      }
+      this.db.prepare('UPDATE users SET failed_attempts = ? , locked_until = NULL WHERE user_id = ?').run(failures, userId);
+      const left = this.policy.maxFailures - failures;
+      return { ok: false, code: 'BAD_CREDENTIALS', message: `User ID or password is wrong. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.` };
+    }).immediate();
+  }
+
+  changePassword(userId: string, current: string, next: string): AuthResult {
+    const auth = this.authenticate(userId, current);
+    if (!auth.ok) return auth;
+    const weak = passwordProblem(next);
+    if (weak) throw new UserError('WEAK_PASSWORD', weak);
+    if (next === current) throw new UserError('WEAK_PASSWORD', 'the new password must differ from the current one');
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE user_id = ?').run(hashPassword(next), userId);
+      this.audit.record({ actor: userId, action: 'PASSWORD_CHANGED', target: userId });
+    }).immediate();
+    return { ok: true, user: this.get(userId)! };
+  }
+}

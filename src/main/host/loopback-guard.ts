@@ -1,0 +1,60 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Checks that a request to a loopback service came from a page of that service. A web page on
+ * another origin can make the user's browser send requests to 127.0.0.1 (CSRF), and a DNS
+ * rebinding attack makes an attacker's host name resolve to 127.0.0.1: the Host and Origin
+ * checks refuse both, and the token proves the caller was given it by this launch.
+ */
+export function allowedHosts(port: number): Set<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+}
+
+export function checkHostAndOrigin(req: IncomingMessage, port: number): string | null {
+  const host = (req.headers.host ?? '').toLowerCase();
+  const hosts = allowedHosts(port);
+  if (!hosts.has(host)) return `Host "${host}" is not this workstation (expected 127.0.0.1:${port})`;
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let o: URL;
+    try {
+      o = new URL(origin);
+    } catch {
+      return `Origin "${origin}" is not a URL`;
+    }
+    if (o.protocol !== 'http:' || !hosts.has(o.host.toLowerCase())) return `Origin "${origin}" may not call this workstation`;
+  }
+  // Browsers send Sec-Fetch-Site; a cross-site request is refused even where Origin is absent.
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site') return 'cross-site requests are refused';
+  return null;
+}
+
+export function tokenMatches(given: string | undefined | null, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function bearerToken(req: IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
+}
+
+export class BodyTooLargeError extends Error {}
+
+/** Reads a request body up to a limit, refusing early rather than buffering a huge upload. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new BodyTooLargeError(`request body of ${declared} bytes exceeds ${limit}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLargeError(`request body exceeds ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

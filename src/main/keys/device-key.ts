@@ -1,0 +1,55 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import type { SecretStore } from './secret-store';
+
+/** The device's Ed25519 key: it signs every ledger entry this workstation writes. */
+export interface DeviceKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** Raw 32-byte public key, base64: how it is stored and sent to the server. */
+  publicKeyB64: string;
+}
+
+const SECRET_NAME = 'device-signing';
+
+export function loadDeviceKey(store: SecretStore): DeviceKey | null {
+  const der = store.read(SECRET_NAME);
+  if (!der) return null;
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  return fromPrivate(privateKey);
+}
+
+export function createDeviceKey(store: SecretStore): DeviceKey {
+  if (store.read(SECRET_NAME)) throw new Error('a device key already exists; refusing to replace it (the ledger is signed with it)');
+  const { privateKey } = generateKeyPairSync('ed25519');
+  store.write(SECRET_NAME, privateKey.export({ format: 'der', type: 'pkcs8' }));
+  return fromPrivate(privateKey);
+}
+
+function fromPrivate(privateKey: KeyObject): DeviceKey {
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, publicKeyB64: rawPublicKeyB64(publicKey) };
+}
+
+export function rawPublicKeyB64(publicKey: KeyObject): string {
+  // The SPKI DER of an Ed25519 key is a fixed 12-byte prefix and the 32 raw bytes.
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  return spki.subarray(spki.length - 32).toString('base64');
+}
+
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+export function publicKeyFromRaw(b64: string): KeyObject {
+  const raw = Buffer.from(b64, 'base64');
+  if (raw.length !== 32) throw new Error('an Ed25519 public key is 32 bytes');
+  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+}
+
+export function signHash(key: KeyObject, hashHex: string): string {
+  return sign(null, Buffer.from(hashHex, 'hex'), key).toString('base64');
+}
+
+export function verifyHashSignature(publicKey: KeyObject, hashHex: string, signatureB64: string): boolean {
+  const sig = Buffer.from(signatureB64, 'base64');
+  if (sig.length !== 64) return false;
+  return verify(null, Buffer.from(hashHex, 'hex'), publicKey, sig);
+}

@@ -1,0 +1,147 @@
+import type { KeyObject } from 'node:crypto';
+import { canonicalJson } from '../../shared/ledger/canonical';
+import { deltaRule, EntryBody } from '../../shared/schemas/ledger-entry';
+import type { Db } from '../db/open';
+import { publicKeyFromRaw, verifyHashSignature } from '../keys/device-key';
+import { entryHash, GENESIS_PREV_HASH } from './hash';
+import { checkStock, type StockMismatch } from './stock';
+
+export interface VerifyFailure {
+  device_id: string;
+  seq: number;
+  reason: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  checked: number;
+  devices: { device_id: string; entries: number; head_seq: number; head_hash: string }[];
+  failure: VerifyFailure | null;
+  stockMismatches: StockMismatch[];
+}
+
+interface Row {
+  device_id: string;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  signature: string;
+  body: string;
+  type: string;
+  facility_id: string;
+  ndc: string | null;
+  lot: string | null;
+  delta: number;
+  event_time: string;
+  recorded_at: string;
+}
+
+/**
+ * Recomputes every hash and signature, device by device, and names the first entry that
+ * fails and why. Public keys come from `trustedKeys` (the local key file, the keys the server
+ * vouched for), never only from the database being checked: a forger who can rewrite rows
+ * could rewrite a key stored beside them too.
+ */
+export function verifyLedger(
+  db: Db,
+  trustedKeys: Map<string, KeyObject>,
+  onProgress?: (checked: number) => void,
+): VerifyReport {
+  const devices: VerifyReport['devices'] = [];
+  let checked = 0;
+  const deviceIds = listDevices(db, trustedKeys);
+  for (const deviceId of deviceIds) {
+    const key = trustedKeys.get(deviceId) ?? storedKey(db, deviceId);
+    const state = { expectedSeq: 1, prevHash: GENESIS_PREV_HASH };
+    const fail = (reason: string, seq = state.expectedSeq): VerifyReport => ({
+      ok: false,
+      checked,
+      devices,
+      failure: { device_id: deviceId, seq, reason },
+      stockMismatches: [],
+    });
+    if (!key) return fail(`no trusted public key for device ${deviceId}`);
+    const iter = db
+      .prepare<[string], Row>(
+        'SELECT device_id, seq, prev_hash, hash, signature, body, type, facility_id, ndc, lot, delta, event_time, recorded_at FROM ledger_entries WHERE device_id = ? ORDER BY seq',
+      )
+      .iterate(deviceId);
+    try {
+      for (const row of iter) {
+        const problem = checkRow(row, state.expectedSeq, state.prevHash, key);
+        if (problem) return fail(problem.reason, problem.seq);
+        state.expectedSeq++;
+        state.prevHash = row.hash;
+        checked++;
+        if (onProgress && checked % 10_000 === 0) onProgress(checked);
+      }
+    } catch (err) {
+      return fail(`unreadable after seq ${state.expectedSeq - 1}: ${(err as Error).message} (the file is truncated or damaged)`);
+    }
+    devices.push({ device_id: deviceId, entries: state.expectedSeq - 1, head_seq: state.expectedSeq - 1, head_hash: state.prevHash });
+  }
+  let stockMismatches: StockMismatch[] = [];
+  try {
+    stockMismatches = checkStock(db);
+  } catch (err) {
+    return { ok: false, checked, devices, failure: { device_id: '', seq: 0, reason: `stock projection unreadable: ${(err as Error).message}` }, stockMismatches };
+  }
+  return { ok: stockMismatches.length === 0, checked, devices, failure: null, stockMismatches };
+}
+
+function listDevices(db: Db, trustedKeys: Map<string, KeyObject>): string[] {
+  const ids = new Set<string>(trustedKeys.keys());
+  for (const r of db.prepare<[], { device_id: string }>('SELECT device_id FROM devices').all()) ids.add(r.device_id);
+  for (const r of db.prepare<[], { device_id: string }>('SELECT DISTINCT device_id FROM ledger_entries').all()) ids.add(r.device_id);
+  return [...ids].sort();
+}
+
+function storedKey(db: Db, deviceId: string): KeyObject | null {
+  const row = db.prepare<[string], { public_key: string }>('SELECT public_key FROM devices WHERE device_id = ?').get(deviceId);
+  return row ? publicKeyFromRaw(row.public_key) : null;
+}
+
+/** Everything one entry must satisfy, in the order that gives the most useful reason. */
+export function checkRow(
+  row: Row,
+  expectedSeq: number,
+  prevHash: string,
+  key: KeyObject,
+): { seq: number; reason: string } | null {
+  if (row.seq !== expectedSeq) {
+    return row.seq > expectedSeq
+      ? { seq: expectedSeq, reason: `entry missing: the chain jumps from seq ${expectedSeq - 1} to ${row.seq}` }
+      : { seq: row.seq, reason: `seq ${row.seq} out of order (expected ${expectedSeq})` };
+  }
+  if (row.prev_hash !== prevHash) return { seq: row.seq, reason: 'prev_hash does not match the hash of the entry before it' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.body);
+  } catch {
+    return { seq: row.seq, reason: 'body is not JSON' };
+  }
+  const body = EntryBody.safeParse(parsed);
+  if (!body.success) return { seq: row.seq, reason: `body does not match the entry format: ${body.error.issues[0]?.message}` };
+  if (canonicalJson(body.data) !== row.body) return { seq: row.seq, reason: 'body is not in canonical form' };
+  if (entryHash(prevHash, row.body) !== row.hash) return { seq: row.seq, reason: 'hash does not match the body (the entry was changed)' };
+  if (!verifyHashSignature(key, row.hash, row.signature)) return { seq: row.seq, reason: 'signature does not verify with the device key' };
+  const b = body.data;
+  if (b.device_id !== row.device_id || b.seq !== row.seq) return { seq: row.seq, reason: `body says device ${b.device_id} seq ${b.seq}: the entry was moved` };
+  const columns: [string, unknown, unknown][] = [
+    ['type', row.type, b.type],
+    ['facility_id', row.facility_id, b.facility_id],
+    ['ndc', row.ndc, b.ndc],
+    ['lot', row.lot, b.lot],
+    ['delta', row.delta, b.delta],
+    ['event_time', row.event_time, b.event_time],
+    ['recorded_at', row.recorded_at, b.recorded_at],
+  ];
+  for (const [name, col, val] of columns) {
+    if (col !== val) return { seq: row.seq, reason: `column ${name} (${String(col)}) differs from the signed body (${String(val)})` };
+  }
+  const rule = deltaRule(b.type);
+  if ((rule === 'positive' && b.delta <= 0) || (rule === 'negative' && b.delta >= 0) || (rule === 'zero' && b.delta !== 0)) {
+    return { seq: row.seq, reason: `a ${b.type} with delta ${b.delta} breaks the entry rules` };
+  }
+  return null;
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { AuditTrail } from './audit/trail';
+import { oneTimePassword } from './auth/passwords';
+import { SessionManager } from './auth/sessions';
+import { UserStore } from './auth/users';
+import { openDatabase, type Db } from './db/open';
+import { createDeviceKey, loadDeviceKey, publicKeyFromRaw, type DeviceKey } from './keys/device-key';
+import { FileSecretStore, type SecretStore } from './keys/secret-store';
+import { Ledger, systemClock, type Clock } from './ledger/append';
+import { verifyLedger, type VerifyReport } from './ledger/verify';
+import { QuarantineStore } from './quarantine/store';
+
+export const APP_VERSION = '0.1.0';
+const CONFIG_FILE = 'workstation.json';
+export const DB_FILE = 'rxledger.db';
+
+const WorkstationFile = z.object({
+  format: z.literal(1),
+  facility_id: z.string().regex(/^[A-Z0-9]{6}$/),
+  device_id: z.string().min(1),
+  created_at: z.string(),
+});
+type WorkstationFile = z.infer<typeof WorkstationFile>;
+
+export class NotInitializedError extends Error {}
+
+export interface OpenOptions {
+  secretStore?: SecretStore;
+  clock?: Clock;
+  idleSeconds?: number;
+}
+
+/**
+ * The composition root: one object that owns the database and builds every service from it.
+ * The Electron shell, the browser-mode host, the POS station and the CLI all start here, so
+ * the same code runs in each.
+ */
+export class Workstation {
+  readonly audit: AuditTrail;
+  readonly users: UserStore;
+  readonly sessions: SessionManager;
+  readonly ledger: Ledger;
+  readonly quarantine: QuarantineStore;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly db: Db,
+    readonly config: WorkstationFile,
+    readonly deviceKey: DeviceKey,
+    readonly secrets: SecretStore,
+    readonly clock: Clock,
+    idleSeconds: number,
+  ) {
+    const now = () => clock.now();
+    this.audit = new AuditTrail(db, now);
+    this.users = new UserStore(db, this.audit, undefined, now);
+    this.sessions = new SessionManager(this.audit, idleSeconds * 1000, () => clock.now().getTime());
+    this.ledger = new Ledger(db, config.device_id, deviceKey.privateKey, clock);
+    this.quarantine = new QuarantineStore(db);
+  }
+
+  get facilityId(): string {
+    return this.config.facility_id;
+  }
+  get deviceId(): string {
+    return this.config.device_id;
+  }
+
+  static isInitialized(dataDir: string): boolean {
+    return existsSync(join(dataDir, CONFIG_FILE));
+  }
+
+  /** Creates the data folder, database and device key. Refuses a folder that already holds a workstation. */
+  static init(dataDir: string, facilityId: string, opts: OpenOptions = {}): Workstation {
+    if (Workstation.isInitialized(dataDir)) throw new Error(`${dataDir} already holds an RxLedger workstation; nothing was changed`);
+    if (!/^[A-Z0-9]{6}$/.test(facilityId)) throw new Error(`facility ID "${facilityId}" must be six capital letters or digits (e.g. MAIN01)`);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const secrets = opts.secretStore ?? new FileSecretStore(dataDir);
+    const key = createDeviceKey(secrets);
+    const config: WorkstationFile = { format: 1, facility_id: facilityId, device_id: `dev-${randomUUID()}`, created_at: new Date().toISOString() };
+    const db = openDatabase(join(dataDir, DB_FILE));
+    db.prepare('INSERT INTO devices (device_id, facility_id, public_key, is_local, added_at) VALUES (?, ?, ?, 1, ?)').run(
+      config.device_id,
+      facilityId,
+      key.publicKeyB64,
+      config.created_at,
+    );
+    writeFileSync(join(dataDir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+    return new Workstation(dataDir, db, config, key, secrets, opts.clock ?? systemClock, idleSecondsFrom(db, opts));
+  }
+
+  static open(dataDir: string, opts: OpenOptions = {}): Workstation {
+    const cfgPath = join(dataDir, CONFIG_FILE);
+    if (!existsSync(cfgPath)) {
+      throw new NotInitializedError(`${dataDir} holds no RxLedger workstation yet. Run: rxledger init --data ${dataDir} --facility ID`);
+    }
+    const config = WorkstationFile.parse(JSON.parse(readFileSync(cfgPath, 'utf8')));
+    const secrets = opts.secretStore ?? new FileSecretStore(dataDir);
+    const key = loadDeviceKey(secrets);
+    if (!key) throw new Error(`the device signing key of ${dataDir} is missing (${secrets.kind}); the ledger cannot be written without it`);
+    const db = openDatabase(join(dataDir, DB_FILE));
+    return new Workstation(dataDir, db, config, key, secrets, opts.clock ?? systemClock, idleSecondsFrom(db, opts));
+  }
+
+  /**
+   * The first administrator. With no password given, a one-time password is made and must be
+   * changed at first sign-in: there is never a fixed default password.
+   */
+  createFirstAdmin(password: string | null): { oneTimePassword: string | null } {
+    if (this.users.count() > 0) throw new Error('users already exist; add more with "rxledger user add"');
+    const otp = password === null ? oneTimePassword() : null;
+    this.users.create({
+      userId: 'admin',
+      name: 'Administrator',
+      role: 'admin',
+      password: password ?? otp!,
+      mustChange: otp !== null,
+      oneTime: otp !== null,
+      actor: 'system',
+    });
+    return { oneTimePassword: otp };
+  }
+
+  trustedKeys(): Map<string, KeyObject> {
+    const keys = new Map<string, KeyObject>([[this.deviceId, this.deviceKey.publicKey]]);
+    // Sibling devices' keys were pinned when the central server vouched for them (sync).
+    for (const r of this.db.prepare<[string], { device_id: string; public_key: string }>('SELECT device_id, public_key FROM devices WHERE device_id != ?').all(this.deviceId)) {
+      keys.set(r.device_id, publicKeyFromRaw(r.public_key));
+    }
+    return keys;
+  }
+
+  verify(onProgress?: (n: number) => void): VerifyReport {
+    return verifyLedger(this.db, this.trustedKeys(), onProgress);
+  }
+
+  setting(key: string): string | null {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value ?? null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  close(): void {
+    this.sessions.stop();
+    if (this.db.open) this.db.close();
+  }
+}
+
+function idleSecondsFrom(db: Db, opts: OpenOptions): number {
+  if (opts.idleSeconds) return opts.idleSeconds;
+  const env = Number(process.env.RXLEDGER_IDLE_SECONDS);
+  if (Number.isFinite(env) && env > 0) return env;
+  const stored = db.prepare<[], { value: string }>("SELECT value FROM settings WHERE key = 'idle_timeout_seconds'").get();
+  return stored ? Number(stored.value) : 600;
+}

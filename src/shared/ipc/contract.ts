@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { Role } from '../domain/roles';
+import { Schedule } from '../domain/schedule';
+import { LedgerEntryView } from '../schemas/ledger-entry';
+
+/**
+ * The one contract between the renderer and the main process. Electron's ipcMain and the
+ * browser-mode HTTP host both validate inputs against these schemas before a handler runs,
+ * and the renderer's single client validates outputs. Add a channel here first.
+ */
+export const SessionView = z.object({
+  userId: z.string(),
+  name: z.string(),
+  role: Role,
+  mustChangePassword: z.boolean(),
+  idleTimeoutSeconds: z.number().int(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const StockRow = z.object({
+  facility_id: z.string(),
+  ndc: z.string(),
+  lot: z.string(),
+  schedule: Schedule.nullable(),
+  on_hand: z.number().int(),
+  last_event_time: z.string(),
+  name: z.string().nullable(),
+});
+export type StockRow = z.infer<typeof StockRow>;
+
+export const VerifyResult = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  failure: z.object({ device_id: z.string(), seq: z.number().int(), reason: z.string() }).nullable(),
+  stockMismatches: z.array(z.object({ facility_id: z.string(), ndc: z.string(), lot: z.string(), projected: z.number(), fromLedger: z.number() })),
+  heads: z.array(z.object({ device_id: z.string(), head_seq: z.number().int(), head_hash: z.string() })),
+  durationMs: z.number(),
+});
+export type VerifyResult = z.infer<typeof VerifyResult>;
+
+export const SyncStatus = z.object({
+  state: z.enum(['not-enrolled', 'online', 'offline', 'auth-refused', 'syncing']),
+  outboxDepth: z.number().int(),
+  oldestUnsentAt: z.string().nullable(),
+  lastSyncAt: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+export const contract = {
+  'app.info': {
+    input: Empty,
+    output: z.object({
+      mode: z.enum(['electron', 'browser']),
+      version: z.string(),
+      facilityId: z.string(),
+      facilityName: z.string().nullable(),
+      deviceId: z.string(),
+      testHooks: z.boolean(),
+    }),
+  },
+  'auth.session': {
+    input: Empty,
+    output: z.object({ session: SessionView.nullable(), endedBecause: z.enum(['signed-out', 'idle', 'replaced']).nullable() }),
+  },
+  'auth.signIn': {
+    input: z.object({ userId: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
+    output: z.object({ session: SessionView }),
+  },
+  'auth.changePassword': {
+    input: z.object({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) }).strict(),
+    output: z.object({ session: SessionView }),
+  },
+  'auth.signOut': { input: Empty, output: Ok },
+  /** A keystroke or click happened; polling does not count as activity, this does. */
+  'auth.activity': { input: Empty, output: Ok },
+  'status.get': {
+    input: Empty,
+    output: z.object({
+      user: SessionView.nullable(),
+      facilityId: z.string(),
+      facilityName: z.string().nullable(),
+      sync: SyncStatus,
+      activeHolds: z.number().int(),
+      quarantineOpen: z.number().int(),
+      now: z.string(),
+    }),
+  },
+  'stock.list': {
+    input: z.object({ search: z.string().max(100).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(20_000).default(500) }).strict(),
+    output: z.object({ rows: z.array(StockRow), total: z.number().int() }),
+  },
+  'ledger.list': {
+    input: z.object({ ndc: z.string().max(20).optional(), beforeSeq: z.number().int().optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    output: z.object({ entries: z.array(LedgerEntryView), head: z.object({ device_id: z.string(), seq: z.number().int(), hash: z.string() }) }),
+  },
+  'ledger.verify': { input: Empty, output: VerifyResult },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.output<Contract[C]['output']>;
+
+/** Channels callable without a signed-in session. */
+export const PUBLIC_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['app.info', 'auth.session', 'auth.signIn', 'status.get']);
+
+/** Errors cross the boundary as a code and a message a person can act on. */
+export const ErrorCode = z.enum([
+  'BAD_INPUT',
+  'NOT_SIGNED_IN',
+  'SESSION_ENDED',
+  'FORBIDDEN',
+  'BAD_CREDENTIALS',
+  'LOCKED',
+  'DISABLED',
+  'WEAK_PASSWORD',
+  'MUST_CHANGE_PASSWORD',
+  'NOT_FOUND',
+  'CONFLICT',
+  'HOLD_ACTIVE',
+  'INSUFFICIENT_STOCK',
+  'UNAVAILABLE',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const Reply = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: ErrorCode, message: z.string() }) }),
+]);
+export type Reply = z.infer<typeof Reply>;
+
+export class RxError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Browser-mode HTTP paths; the per-launch token travels in this header. */
+export const API_PREFIX = '/api/';
+export const TOKEN_HEADER = 'x-rxledger-token';

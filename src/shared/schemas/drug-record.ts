@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * One NDJSON line of `rxledger ingest`: the seed's DrugRecord, plus optional expiry and
+ * idempotency key. Field names stay as the seed spelled them because wholesaler and ERP
+ * exports already use them.
+ */
+export const DRUG_TRANSACTION_TYPES = ['RECEIPT', 'DISPENSE', 'ADJUSTMENT', 'RETURN'] as const;
+
+export const DrugRecord = z
+  .object({
+    ndc: z.string().trim().min(10, 'an NDC of 10 or 11 digits').max(13, 'an NDC of 10 or 11 digits'),
+    schedule: z.string().trim().regex(/^(C?II|C?III|C?IV|C?V|OTC)$/, 'II, III, IV, V or OTC'),
+    lot_number: z.string().trim().min(1, 'a lot number').max(20, 'at most 20 characters (GS1 AI 10)'),
+    serial_number: z.string().trim().min(1).max(20).nullable().optional(),
+    quantity: z.number().int('a whole number of units'),
+    facility_id: z.string().regex(/^[A-Z0-9]{6}$/, 'six capital letters or digits'),
+    handler_id: z.string().min(4, 'at least 4 characters'),
+    transaction_type: z.enum(DRUG_TRANSACTION_TYPES, { message: 'RECEIPT, DISPENSE, ADJUSTMENT or RETURN' }),
+    timestamp_utc: z.iso.datetime({ offset: true, message: 'an ISO 8601 time with Z or an offset' }),
+    expiry: z.iso.date({ message: 'a date YYYY-MM-DD' }).nullable().optional(),
+    idempotency_key: z.string().min(1).max(200).nullable().optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.transaction_type === 'ADJUSTMENT') {
+      if (r.quantity === 0) ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'an adjustment of 0 units changes nothing' });
+    } else if (r.quantity <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quantity'],
+        message: `a ${r.transaction_type.toLowerCase()} needs a quantity above 0 (got ${r.quantity})`,
+      });
+    }
+  });
+export type DrugRecord = z.infer<typeof DrugRecord>;
+
+/** Zod issues as one line each, for the CLI and the quarantine record. */
+export function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string[] {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message));
+}
