@@ -1,23 +1,37 @@
+import { AuditTrail } from '../../main/audit/trail';
+import { resolveDataDir } from '../../main/data-dir';
+import { openDatabase } from '../../main/db/open';
+import { verifyFolder } from '../../main/ledger/verify-folder';
+import { join } from 'node:path';
 import { printJson, type Command } from '../io';
-import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { parseCommandArgs } from '../workstation-args';
 
 /** rxledger verify: exit 0 when every entry holds, 3 when any fails (naming device, seq and reason). */
 export const verifyCommand: Command = async (argv, io) => {
   const { values } = parseCommandArgs(argv, {});
-  return withWorkstation(values.data, io, (ws) => {
-    const report = ws.verify();
-    const audit = ws.audit.verify();
-    const ok = report.ok && audit.ok;
-    if (values.json) {
-      printJson(io, { ok, checked: report.checked, failure: report.failure, stock_mismatches: report.stockMismatches, devices: report.devices, audit });
-    } else if (ok) {
-      io.stdout.write(`Ledger verified: ${report.checked} entries, every hash and signature holds; stock matches the ledger; audit trail (${audit.checked} records) intact.\n`);
+  const dir = resolveDataDir(values.data, io.env);
+  const report = verifyFolder(dir);
+  let audit: { ok: boolean; checked: number; firstBadId: number | null; error?: string };
+  try {
+    const db = openDatabase(join(dir, 'rxledger.db'), { readonly: true });
+    try {
+      audit = new AuditTrail(db).verify();
+    } finally {
+      db.close();
     }
-    if (report.failure) io.stderr.write(`verification failed at device ${report.failure.device_id} seq ${report.failure.seq}: ${report.failure.reason}\n`);
-    for (const m of report.stockMismatches) {
-      io.stderr.write(`stock projection wrong for ${m.ndc} lot ${m.lot || '(none)'}: shows ${m.projected}, the ledger sums to ${m.fromLedger}\n`);
-    }
-    if (!audit.ok) io.stderr.write(`audit trail broken at record ${audit.firstBadId}\n`);
-    return ok ? 0 : 3;
-  });
+  } catch (err) {
+    audit = { ok: false, checked: 0, firstBadId: null, error: (err as Error).message };
+  }
+  const ok = report.ok && audit.ok;
+  if (values.json) {
+    printJson(io, { ok, checked: report.checked, failure: report.failure, stock_mismatches: report.stockMismatches, devices: report.devices, audit });
+  } else if (ok) {
+    io.stdout.write(`Ledger verified: ${report.checked} entries, every hash and signature holds; stock matches the ledger; audit trail (${audit.checked} records) intact.\n`);
+  }
+  if (report.failure) io.stderr.write(`verification failed at device ${report.failure.device_id} seq ${report.failure.seq}: ${report.failure.reason}\n`);
+  for (const m of report.stockMismatches) {
+    io.stderr.write(`stock projection wrong for ${m.ndc} lot ${m.lot || '(none)'}: shows ${m.projected}, the ledger sums to ${m.fromLedger}\n`);
+  }
+  if (!audit.ok) io.stderr.write(`audit trail broken${audit.firstBadId ? ` at record ${audit.firstBadId}` : ''}${audit.error ? `: ${audit.error}` : ''}\n`);
+  return ok ? 0 : 3;
 };

@@ -61,11 +61,19 @@ export function verifyLedger(
       stockMismatches: [],
     });
     if (!key) return fail(`no trusted public key for device ${deviceId}`);
-    const iter = db
+    // Rowid order walks the table itself: a truncated file is reported at the first entry lost,
+    // not where an index happens to break. Entries are inserted in seq order, and the seq check
+    // below catches any other order.
+    let iter: IterableIterator<Row>;
+    try {
+      iter = db
       .prepare<[string], Row>(
-        'SELECT device_id, seq, prev_hash, hash, signature, body, type, facility_id, ndc, lot, delta, event_time, recorded_at FROM ledger_entries WHERE device_id = ? ORDER BY seq',
+        'SELECT device_id, seq, prev_hash, hash, signature, body, type, facility_id, ndc, lot, delta, event_time, recorded_at FROM ledger_entries NOT INDEXED WHERE device_id = ? ORDER BY rowid',
       )
       .iterate(deviceId);
+    } catch (err) {
+      return fail(`unreadable: ${(err as Error).message} (the file is truncated or damaged)`);
+    }
     try {
       for (const row of iter) {
         const problem = checkRow(row, state.expectedSeq, state.prevHash, key);
@@ -91,14 +99,24 @@ export function verifyLedger(
 
 function listDevices(db: Db, trustedKeys: Map<string, KeyObject>): string[] {
   const ids = new Set<string>(trustedKeys.keys());
-  for (const r of db.prepare<[], { device_id: string }>('SELECT device_id FROM devices').all()) ids.add(r.device_id);
-  for (const r of db.prepare<[], { device_id: string }>('SELECT DISTINCT device_id FROM ledger_entries').all()) ids.add(r.device_id);
+  // A damaged file must still be walked as far as it can be read, so these look-ups may fail quietly:
+  // the walk below reports the damage at the seq where it starts.
+  try {
+    for (const r of db.prepare<[], { device_id: string }>('SELECT device_id FROM devices').all()) ids.add(r.device_id);
+    for (const r of db.prepare<[], { device_id: string }>('SELECT DISTINCT device_id FROM ledger_entries').all()) ids.add(r.device_id);
+  } catch {
+    /* reported by the walk */
+  }
   return [...ids].sort();
 }
 
 function storedKey(db: Db, deviceId: string): KeyObject | null {
-  const row = db.prepare<[string], { public_key: string }>('SELECT public_key FROM devices WHERE device_id = ?').get(deviceId);
-  return row ? publicKeyFromRaw(row.public_key) : null;
+  try {
+    const row = db.prepare<[string], { public_key: string }>('SELECT public_key FROM devices WHERE device_id = ?').get(deviceId);
+    return row ? publicKeyFromRaw(row.public_key) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Everything one entry must satisfy, in the order that gives the most useful reason. */
