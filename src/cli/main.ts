@@ -1,3 +1,4 @@
+import { translateSqliteError } from '../main/db/open';
 import { CliError, type CliIO, type Command } from './io';
 
 /** Commands load on demand so `rxledger barcode` does not open SQLite or load USB. */
@@ -38,7 +39,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`rxledger ${name}: ${err.message}\n`);
       return err.exitCode;
     }
-    const e = err as Error & { code?: string };
+    const e = translateSqliteError(err, 'the workstation database') as Error & { code?: string };
     io.stderr.write(`rxledger ${name}: ${e?.message ?? String(err)}\n`);
     if (io.env.RXLEDGER_DEBUG) io.stderr.write(`${e?.stack}\n`);
     return 1;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataDir } from '../../main/data-dir';
 import { startBrowserHost } from '../../main/host/browser-host';
-import { coreHandlers } from '../../main/ipc/handlers';
+import { allHandlers } from '../../main/ipc/all-handlers';
 import { Workstation } from '../../main/workstation';
 import { repoRootFromHere } from '../repo-root';
 import { CliError, type Command } from '../io';
@@ -36,7 +36,7 @@ export const serveCommand: Command = async (argv, io) => {
   if (!existsSync(join(uiDir, 'index.html'))) throw new CliError(`no UI build in ${uiDir}: run "npm run build:renderer" (npm start does it for you)`);
   const port = values.port ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number');
-  const host = await startBrowserHost({ ws, handlers: coreHandlers, staticDir: uiDir, port, testHooks: values['test-hooks'] ?? false });
+  const host = await startBrowserHost({ ws, handlers: allHandlers, staticDir: uiDir, port, testHooks: values['test-hooks'] ?? false });
   io.stdout.write(`RxLedger workstation (browser mode) for facility ${ws.facilityId}, data in ${dir}\nOpen ${host.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -21,7 +21,7 @@ export interface OpenOptions {
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   try {
-    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? (Number(process.env.RXLEDGER_BUSY_TIMEOUT_MS) || 5000)}`);
     const migrations = opts.migrations ?? MIGRATIONS;
     const latest = migrations.reduce((v, m) => Math.max(v, m.version), 0);
     const current = db.pragma('user_version', { simple: true }) as number;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { can, type Permission } from '../../shared/domain/roles';
-import { contract, PUBLIC_CHANNELS, RxError, type Channel, type ChannelOutput, type Reply } from '../../shared/ipc/contract';
+import { can } from '../../shared/domain/roles';
+import { contract, PUBLIC_CHANNELS, type ChannelSpec, RxError, type Channel, type ChannelOutput, type Reply } from '../../shared/ipc/contract';
 import type { Session } from '../auth/sessions';
 import { DatabaseLockedError } from '../db/open';
 import type { Workstation } from '../workstation';
@@ -23,13 +23,6 @@ export type Handler<C extends Channel> = (
 ) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
 
 export type HandlerTable = { [C in Channel]: Handler<C> };
-
-/** Extra channels a later module adds (receiving, counts…) register here. */
-const PERMISSION: Partial<Record<Channel, Permission>> = {
-  'stock.list': 'stock.read',
-  'ledger.list': 'ledger.read',
-  'ledger.verify': 'ledger.verify',
-};
 
 /**
  * The one way into the main process's services from a UI: validate the input against the
@@ -62,7 +55,7 @@ export async function dispatch(
       if (session.user.must_change_password && ch !== 'auth.changePassword' && ch !== 'auth.signOut' && ch !== 'auth.activity') {
         throw new RxError('MUST_CHANGE_PASSWORD', 'Change your one-time password before doing anything else.');
       }
-      const perm = PERMISSION[ch];
+      const perm = (spec as ChannelSpec).permission;
       if (perm && !can(session.user.role, perm)) throw new RxError('FORBIDDEN', `A ${session.user.role} may not do this (${perm}).`);
     }
     const handler = handlers[ch] as Handler<Channel>;

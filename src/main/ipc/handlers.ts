@@ -3,7 +3,8 @@ import type { LedgerEntryView } from '../../shared/schemas/ledger-entry';
 import type { Session } from '../auth/sessions';
 import { UserError } from '../auth/users';
 import type { Workstation } from '../workstation';
-import type { HandlerTable } from './dispatch';
+import type { Handler } from './dispatch';
+import type { coreChannels } from '../../shared/ipc/contract';
 import { listLedger } from '../ledger/query';
 import { listStock } from '../ledger/stock-query';
 import { runVerifyInWorker } from '../ledger/verify-worker-client';
@@ -27,7 +28,7 @@ export function syncStatus(ws: Workstation) {
   };
 }
 
-export const coreHandlers: HandlerTable = {
+export const coreHandlers: { [C in keyof typeof coreChannels]: Handler<C> } = {
   'app.info': (_i, { ws, host }) => ({
     mode: host.mode,
     version: '0.1.0',

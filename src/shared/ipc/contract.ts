@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role } from '../domain/roles';
+import { Role, type Permission } from '../domain/roles';
 import { Schedule } from '../domain/schedule';
 import { LedgerEntryView } from '../schemas/ledger-entry';
 
@@ -47,10 +47,11 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
-const Empty = z.object({}).strict();
-const Ok = z.object({ ok: z.literal(true) });
+export const Empty = z.object({}).strict();
+export const Ok = z.object({ ok: z.literal(true) });
 
-export const contract = {
+/** Channels of the foundation. Feature modules define theirs in `<feature>-channels.ts` beside this file. */
+export const coreChannels = {
   'app.info': {
     input: Empty,
     output: z.object({
@@ -90,20 +91,37 @@ export const contract = {
     }),
   },
   'stock.list': {
+    permission: 'stock.read',
     input: z.object({ search: z.string().max(100).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(20_000).default(500) }).strict(),
     output: z.object({ rows: z.array(StockRow), total: z.number().int() }),
   },
   'ledger.list': {
+    permission: 'ledger.read',
     input: z.object({ ndc: z.string().max(20).optional(), beforeSeq: z.number().int().optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     output: z.object({ entries: z.array(LedgerEntryView), head: z.object({ device_id: z.string(), seq: z.number().int(), hash: z.string() }) }),
   },
-  'ledger.verify': { input: Empty, output: VerifyResult },
+  'ledger.verify': { permission: 'ledger.verify', input: Empty, output: VerifyResult },
 } as const;
+
+/** Every channel. A feature adds its channel table here with one spread. */
+export const contract = {
+  ...coreChannels,
+} as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
 export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
 export type ChannelOutput<C extends Channel> = z.output<Contract[C]['output']>;
+
+/**
+ * A channel: zod input and output, the role permission it needs (absent: any signed-in user),
+ * and whether it may be called without a session.
+ */
+export interface ChannelSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  permission?: Permission;
+}
 
 /** Channels callable without a signed-in session. */
 export const PUBLIC_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['app.info', 'auth.session', 'auth.signIn', 'status.get']);
