@@ -1,0 +1,173 @@
+import { lookupAi, lookupAiPrefix, type AiDefinition } from './gs1-ai-table';
+import { looksLikeDigitalLink, parseDigitalLink } from './gs1-digital-link';
+import { isIssue, summarise, validateElement, type Gs1Element, type Gs1Message, type Gs1Source } from './gs1-element';
+import { GS } from './gs1-separator';
+import { fail, type Failure, type IdentifierIssue } from './identifier-issue';
+import { splitSymbologyId, type Symbology } from './symbology';
+
+export interface Gs1ParseOptions {
+  /** The reference for the two-digit-year window; defaults to the current time. */
+  now?: Date;
+  /**
+   * Characters that stand for FNC1 between elements. Default GS (0x1D). Some scanners are set
+   * up to send another character instead (often "|" or "~"); list it here, not in the data.
+   */
+  separators?: readonly string[];
+}
+
+export type Gs1Failure = Failure & { symbology: Symbology | null; elements: Gs1Element[] };
+export type Gs1Result = Gs1Message | Gs1Failure;
+
+function failure(issue: IdentifierIssue, symbology: Symbology | null, elements: Gs1Element[]): Gs1Failure {
+  return { ...fail(issue), symbology, elements };
+}
+
+function finish(elements: Gs1Element[], symbology: Symbology | null, source: Gs1Source, now: Date): Gs1Result {
+  const message = summarise(elements, symbology, source, now);
+  return isIssue(message) ? failure(message, symbology, elements) : message;
+}
+
+function unknownAi(data: string, i: number, position: number): IdentifierIssue {
+  const ahead = data.slice(i, i + 4);
+  const digits = /^\d+/.exec(ahead)?.[0] ?? '';
+  if (digits.length >= 2) {
+    return {
+      code: 'unknown-ai',
+      ai: digits,
+      position,
+      value: data.slice(i),
+      message: `"${ahead}" at character ${position + 1} does not start any GS1 application identifier RxLedger knows. The code is damaged, or it is not a GS1 code.`,
+    };
+  }
+  const shown = data.slice(i, i + 12).replace(/[\x00-\x1f]/g, '·');
+  return {
+    code: 'unknown-ai',
+    position,
+    value: data.slice(i),
+    message: `Expected a GS1 application identifier (digits) at character ${position + 1} but found "${shown}". The code is damaged, or it is not a GS1 code.`,
+  };
+}
+
+/**
+ * Raw element string as scanners send it: elements run together, a variable-length element ends
+ * at a separator or at the end. Leading, doubled and trailing separators carry no data and are
+ * skipped, as is a superfluous one after a fixed-length element.
+ */
+export function parseElementString(data: string, opts: Gs1ParseOptions = {}, symbology: Symbology | null = null, offset = 0): Gs1Result {
+  const now = opts.now ?? new Date();
+  const seps = new Set(opts.separators ?? [GS]);
+  const elements: Gs1Element[] = [];
+  let i = 0;
+  const nextSep = (from: number) => {
+    let j = from;
+    while (j < data.length && !seps.has(data[j] ?? '')) j++;
+    return j;
+  };
+  while (i < data.length) {
+    if (seps.has(data[i] ?? '')) {
+      i++;
+      continue;
+    }
+    const def = lookupAiPrefix(data.slice(i, i + 4));
+    if (!def || !/^\d+$/.test(def.ai)) return failure(unknownAi(data, i, offset + i), symbology, elements);
+    const position = offset + i;
+    const start = i + def.ai.length;
+    const end = def.fixedLength ? Math.min(nextSep(start), start + def.maxLength) : nextSep(start);
+    const checked = validateElement(def, data.slice(start, end), position, now);
+    if (isIssue(checked)) return failure(checked, symbology, elements);
+    elements.push(checked);
+    i = end;
+  }
+  if (elements.length === 0) {
+    return failure({ code: 'empty', position: offset, message: 'The code holds no GS1 data (only separators).' }, symbology, elements);
+  }
+  return finish(elements, symbology, 'element-string', now);
+}
+
+const HRI_AI = /\s*\((\d{2,4})\)\s*/y;
+
+/**
+ * The human-readable form printed under a barcode, "(01)00300123456782(17)270331(10)A1".
+ * Parentheses belong to character set 82, so a lot may contain them: a value ends only where a
+ * known AI in parentheses follows, and a fixed-length value is taken at its exact length.
+ */
+export function parseHri(text: string, opts: Gs1ParseOptions = {}, symbology: Symbology | null = null, offset = 0): Gs1Result {
+  const now = opts.now ?? new Date();
+  const elements: Gs1Element[] = [];
+  const data = text.trimEnd();
+  const aiAt = (at: number): { def: AiDefinition | undefined; ai: string; next: number } | null => {
+    HRI_AI.lastIndex = at;
+    const m = HRI_AI.exec(data);
+    if (!m) return null;
+    const ai = m[1] ?? '';
+    return { def: lookupAi(ai), ai, next: HRI_AI.lastIndex };
+  };
+  let i = 0;
+  while (i < data.length) {
+    const head = aiAt(i);
+    const position = offset + i;
+    if (!head) {
+      const found = data.slice(i, i + 12);
+      return failure(
+        { code: 'unknown-ai', position, value: data.slice(i), message: `Expected "(" and an application identifier at character ${position + 1} but found "${found}".` },
+        symbology,
+        elements,
+      );
+    }
+    if (!head.def) {
+      return failure(
+        { code: 'unknown-ai', ai: head.ai, position, value: data.slice(i), message: `(${head.ai}) at character ${position + 1} is not a GS1 application identifier RxLedger knows.` },
+        symbology,
+        elements,
+      );
+    }
+    const def = head.def;
+    const start = head.next;
+    let end = data.length;
+    const fixedEnd = start + def.maxLength;
+    const fixedFits = def.fixedLength && (fixedEnd === data.length || (aiAt(fixedEnd)?.def !== undefined));
+    if (fixedFits) {
+      end = fixedEnd;
+    } else {
+      for (let j = data.indexOf('(', start); j >= 0; j = data.indexOf('(', j + 1)) {
+        if (aiAt(j)?.def) {
+          end = j;
+          break;
+        }
+      }
+    }
+    const value = data.slice(start, end).trimEnd();
+    const checked = validateElement(def, value, position, now);
+    if (isIssue(checked)) return failure(checked, symbology, elements);
+    elements.push(checked);
+    i = end;
+  }
+  if (elements.length === 0) {
+    return failure({ code: 'empty', position: offset, message: 'No GS1 data was given.' }, symbology, elements);
+  }
+  return finish(elements, symbology, 'hri', now);
+}
+
+/**
+ * Any GS1 message: an optional AIM symbology identifier, then a Digital Link URI, the
+ * parenthesised human-readable form, or a raw element string.
+ */
+export function parseGs1(input: string, opts: Gs1ParseOptions = {}): Gs1Result {
+  const now = opts.now ?? new Date();
+  // Scanners end a scan with CR and/or LF; those are never data.
+  const trimmed = input.replace(/[\r\n]+$/, '');
+  const { symbology, data, offset } = splitSymbologyId(trimmed);
+  if (data.trim() === '') {
+    return failure({ code: 'empty', position: 0, message: 'The scan was empty.' }, symbology, []);
+  }
+  if (looksLikeDigitalLink(data.trim())) {
+    const lead = data.length - data.trimStart().length;
+    const result = parseDigitalLink(data.trim(), symbology, offset + lead, now);
+    return isIssue(result) ? failure(result, symbology, []) : result;
+  }
+  if (/^\s*\(\d/.test(data)) {
+    const lead = data.length - data.trimStart().length;
+    return parseHri(data.trimStart(), { ...opts, now }, symbology, offset + lead);
+  }
+  return parseElementString(data, { ...opts, now }, symbology, offset);
+}
