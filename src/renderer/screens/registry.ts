@@ -1,0 +1,22 @@
+import type { ComponentType } from 'react';
+import type { Permission } from '../../shared/domain/roles';
+import { InventoryScreen } from '../inventory/InventoryScreen';
+import { LedgerScreen } from '../ledger/LedgerScreen';
+
+export interface ScreenDef {
+  /** Stable id: kept in sessionStorage and used in data-testid="nav-<id>". */
+  id: string;
+  label: string;
+  /** Hidden from roles without it; the main process enforces the same rule on every call. */
+  permission: Permission;
+  component: ComponentType;
+}
+
+/**
+ * The top navigation, in order; Alt+1..9 follow this order. Adding a screen is one line here
+ * (Receiving, Counts, Holds, Quarantine, Reports, Settings come next).
+ */
+export const SCREENS: readonly ScreenDef[] = [
+  { id: 'inventory', label: 'Inventory', permission: 'stock.read', component: InventoryScreen },
+  { id: 'ledger', label: 'Ledger', permission: 'ledger.read', component: LedgerScreen },
+];

@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The dev server's React Refresh preamble is an inline script, which the CSP in index.html
+ * (script-src 'self') refuses. Only while serving, allow inline scripts; the built app keeps the
+ * strict policy. electron.vite.config.ts can import this for its renderer too.
+ */
+export function devCsp(): Plugin {
+  return {
+    name: 'rxledger-dev-csp',
+    apply: 'serve',
+    transformIndexHtml(html) {
+      return html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
+    },
+  };
+}
+
+/**
+ * The renderer alone, for browser mode and for checking the build without Electron. The
+ * electron-vite config builds the same root; both write to out/renderer, which the hosts serve.
+ */
+export default defineConfig({
+  root: fileURLToPath(new URL('./src/renderer', import.meta.url)),
+  base: './',
+  plugins: [react(), devCsp()],
+  build: {
+    outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
+    emptyOutDir: true,
+    target: 'chrome130',
+    sourcemap: true,
+  },
+});
