@@ -1,0 +1,141 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(repoRoot, 'bin', 'rxledger.mjs');
+
+/** Runs the real `rxledger` command, as a user or a script would. */
+export function rxledger(args: string[], input = ''): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface Station {
+  dataDir: string;
+  url: string;
+  origin: string;
+  token: string;
+  posUrl: string | null;
+  posToken: string | null;
+  /** Printed by the first start of an empty data folder. */
+  oneTimePassword: string | null;
+  stdout: string;
+  /** Run a CLI command against this station's data folder. */
+  cli(args: string[], input?: string): { status: number; stdout: string; stderr: string };
+  addUser(user: string, role: 'technician' | 'pharmacist' | 'manager' | 'admin', password: string, name?: string): void;
+  ingest(lines: object[]): void;
+}
+
+export interface StationOptions {
+  idleSeconds?: number;
+  env?: Record<string, string>;
+  /** Start on an empty data folder, as `npm start` does the first time. */
+  fresh?: boolean;
+  /** Prepare the data folder before the host starts (users, stock). */
+  seed?: (s: Pick<Station, 'cli' | 'addUser' | 'ingest' | 'dataDir'>) => void;
+}
+
+export const ADMIN_PASSWORD = 'admin-password-e2e';
+
+/** A workstation in browser mode with its own data folder, started with `rxledger serve`. */
+export async function startStation(opts: StationOptions = {}): Promise<Station & { stop: () => Promise<void> }> {
+  const tmp = mkdtempSync(join(tmpdir(), 'rxl-e2e-'));
+  const dataDir = join(tmp, 'ws');
+  const cli = (args: string[], input = '') => {
+    const r = rxledger([...args, '--data', dataDir], input);
+    if (r.status !== 0 && !args.includes('--allow-fail')) throw new Error(`rxledger ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    return r;
+  };
+  const addUser: Station['addUser'] = (user, role, password, name) =>
+    void cli(['user', 'add', '--user', user, '--name', name ?? `${user[0]!.toUpperCase()}${user.slice(1)} Tester`, '--role', role, '--password-stdin'], `${password}\n`);
+  const ingest: Station['ingest'] = (lines) => {
+    const f = join(tmp, `seed-${Date.now()}-${Math.random().toString(36).slice(2)}.ndjson`);
+    writeFileSync(f, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    cli(['ingest', f]);
+  };
+  if (!opts.fresh) {
+    cli(['init', '--facility', 'MAIN01'], `${ADMIN_PASSWORD}\n`);
+    opts.seed?.({ cli, addUser, ingest, dataDir });
+  }
+
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--port', '0', '--test-hooks'], {
+    env: { ...process.env, ...(opts.idleSeconds ? { RXLEDGER_IDLE_SECONDS: String(opts.idleSeconds) } : {}), ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`rxledger serve did not start: ${stdout}\n${stderr}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      const m = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`rxledger serve exited with ${code}: ${stderr}`)));
+  });
+  const otp = /one-time password (\S+)/.exec(stdout);
+  const pos = /POS API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+  const u = new URL(url);
+  return {
+    dataDir,
+    url,
+    origin: u.origin,
+    token: u.hash.replace('#token=', ''),
+    posUrl: pos?.[1] ?? null,
+    posToken: null,
+    oneTimePassword: otp?.[1] ?? null,
+    stdout,
+    cli,
+    addUser,
+    ingest,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the sign-in screen, as a person would. */
+export async function signIn(page: Page, user: string, password: string): Promise<void> {
+  await page.getByTestId('signin-user').fill(user);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-password').press('Enter');
+}
+
+export const test = base.extend<{ station: Station }>({
+  // eslint-disable-next-line no-empty-pattern
+  station: async ({}, use) => {
+    const s = await startStation();
+    await use(s);
+    await s.stop();
+  },
+});
+
+export { expect };
+
+/** A DrugRecord NDJSON line, with the fields the test cares about overridden. */
+export function drugRecord(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ndc: '0002-1200-30',
+    schedule: 'II',
+    lot_number: 'A123',
+    quantity: 100,
+    facility_id: 'MAIN01',
+    handler_id: 'tech01',
+    transaction_type: 'RECEIPT',
+    timestamp_utc: '2026-11-01T10:00:00Z',
+    ...over,
+  };
+}
