@@ -115,7 +115,6 @@ export async function signIn(page: Page, user: string, password: string): Promis
 }
 
 export const test = base.extend<{ station: Station }>({
-  // eslint-disable-next-line no-empty-pattern
   station: async ({}, use) => {
     const s = await startStation();
     await use(s);

@@ -1,0 +1,68 @@
+// Lint rules, and the boundaries between the processes (DESIGN.md "Processes and folders").
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'indexedDB', 'location', 'HTMLElement', 'fetch'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    // Shared code runs in the renderer, the main process and the server: pure TypeScript only.
+    files: ['src/shared/**/*.ts'],
+    ignores: ['src/shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'src/shared must not import electron' }, ...nodeBuiltins.map((name) => ({ name, message: 'src/shared must not import Node built-ins' }))],
+          patterns: [
+            { group: ['**/main/**', '**/renderer/**', '**/server/**', '**/preload/**', '**/cli/**'], message: 'src/shared imports only src/shared and pure packages' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...DOM_GLOBALS.map((name) => ({ name, message: 'src/shared must not use the DOM' }))],
+    },
+  },
+  {
+    // The renderer talks to the main process only through the contract (src/shared/ipc).
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the renderer uses window.rxledger, never electron' }],
+          patterns: [{ group: ['**/main/**', '**/server/**', '**/cli/**', '**/preload/**', 'node:*'], message: 'src/renderer imports nothing from src/main (use the IPC contract in src/shared/ipc)' }],
+        },
+      ],
+    },
+  },
+  {
+    // Services run under plain Node (tests, browser mode, CLI); only the Electron shell imports electron.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'only src/main/electron/ may import electron: services must run under plain Node' }],
+          patterns: [{ group: ['**/renderer/**'], message: 'the main process does not import the renderer' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'the server never imports electron' }], patterns: [{ group: ['**/renderer/**'], message: 'the server does not import the renderer' }] }],
+    },
+  },
+);

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
+import { resolveDataDir } from '../data-dir';
+import { allHandlers } from '../ipc/all-handlers';
+import { dispatch } from '../ipc/dispatch';
+import { FileSecretStore, type SecretStore } from '../keys/secret-store';
+import { Workstation } from '../workstation';
+import { SafeStorageSecretStore } from './safe-storage-store';
+
+/**
+ * The Electron shell: a window, the IPC bridge and the OS keychain. Everything else is the
+ * same services the browser-mode host and the CLI use (Workstation). Kept small enough to
+ * review by eye, since it cannot be run on the build machines.
+ */
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+app.setName('RxLedger');
+app.enableSandbox();
+
+const argData = process.argv.find((a, i) => process.argv[i - 1] === '--data');
+const dataDir = resolveDataDir(argData, process.env);
+
+function secretStore(): SecretStore {
+  if (SafeStorageSecretStore.usable()) return new SafeStorageSecretStore(dataDir);
+  console.warn('[rxledger] OS keychain unavailable: keeping secrets in owner-only key files in', dataDir);
+  return new FileSecretStore(dataDir);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const secrets = secretStore();
+  let ws: Workstation;
+  if (!Workstation.isInitialized(dataDir)) {
+    ws = Workstation.init(dataDir, process.env.RXLEDGER_FACILITY ?? 'MAIN01', { secretStore: secrets });
+    const { oneTimePassword } = ws.createFirstAdmin(null);
+    await dialog.showMessageBox({
+      type: 'info',
+      title: 'RxLedger — first start',
+      message: `Sign in as "admin" with the one-time password:\n\n${oneTimePassword}\n\nYou will be asked to choose a new password.`,
+    });
+  } else {
+    ws = Workstation.open(dataDir, { secretStore: secrets });
+  }
+  ws.sessions.startSweeper();
+
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
+  );
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'RxLedger',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  const rendererUrl = process.env.ELECTRON_RENDERER_URL;
+  const trusted = (wc: WebContents, url: string) =>
+    wc.id === win.webContents.id && (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://'));
+
+  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+
+  // Sessions are per window: the main process remembers which session this window signed in.
+  const sessionsByWindow = new Map<number, string | null>();
+  ipcMain.handle('rxledger:invoke', (event, channel: unknown, input: unknown) => {
+    const frameUrl = event.senderFrame?.url ?? '';
+    if (!trusted(event.sender, frameUrl)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'IPC from an untrusted frame' } };
+    }
+    const key = event.sender.id;
+    return dispatch(ws, allHandlers, { mode: 'electron', testHooks: false }, String(channel), input, {
+      sessionId: sessionsByWindow.get(key) ?? null,
+      setSessionId: (id) => sessionsByWindow.set(key, id),
+    });
+  });
+
+  if (rendererUrl) await win.loadURL(rendererUrl);
+  else await win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+
+  app.on('window-all-closed', () => {
+    ws.close();
+    app.quit();
+  });
+}
+
+start().catch((err) => {
+  dialog.showErrorBox('RxLedger could not start', (err as Error).message);
+  app.exit(1);
+});
