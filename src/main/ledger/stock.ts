@@ -4,23 +4,37 @@ import type { Db } from '../db/open';
 /** The projection row key uses '' for "lot unknown" because SQLite treats NULLs as distinct in keys. */
 const lotKey = (lot: string | null | undefined) => lot ?? '';
 
+// Statements prepared once per connection: preparing on every append cost more than the insert.
+const statements = new WeakMap<Db, { onHand: ReturnType<typeof prepareOnHand>; apply: ReturnType<Db['prepare']> }>();
+const prepareOnHand = (db: Db) =>
+  db.prepare<[string, string, string], { on_hand: number }>('SELECT on_hand FROM stock WHERE facility_id = ? AND ndc = ? AND lot = ?');
+
+function stmts(db: Db) {
+  let s = statements.get(db);
+  if (!s) {
+    s = {
+      onHand: prepareOnHand(db),
+      apply: db.prepare(
+        `INSERT INTO stock (facility_id, ndc, lot, schedule, on_hand, last_event_time) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (facility_id, ndc, lot) DO UPDATE SET
+           on_hand = on_hand + excluded.on_hand,
+           schedule = COALESCE(excluded.schedule, schedule),
+           last_event_time = MAX(last_event_time, excluded.last_event_time)`,
+      ),
+    };
+    statements.set(db, s);
+  }
+  return s;
+}
+
 export function stockOnHand(db: Db, facilityId: string, ndc: string, lot: string | null | undefined): number {
-  const row = db
-    .prepare<[string, string, string], { on_hand: number }>('SELECT on_hand FROM stock WHERE facility_id = ? AND ndc = ? AND lot = ?')
-    .get(facilityId, ndc, lotKey(lot));
-  return row?.on_hand ?? 0;
+  return stmts(db).onHand.get(facilityId, ndc, lotKey(lot))?.on_hand ?? 0;
 }
 
 /** Applies one entry's stock effect; called inside the entry's own transaction. */
 export function applyToStock(db: Db, body: Pick<EntryBody, 'facility_id' | 'ndc' | 'lot' | 'schedule' | 'delta' | 'event_time'>): void {
   if (!body.ndc || body.delta === 0) return;
-  db.prepare(
-    `INSERT INTO stock (facility_id, ndc, lot, schedule, on_hand, last_event_time) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (facility_id, ndc, lot) DO UPDATE SET
-       on_hand = on_hand + excluded.on_hand,
-       schedule = COALESCE(excluded.schedule, schedule),
-       last_event_time = MAX(last_event_time, excluded.last_event_time)`,
-  ).run(body.facility_id, body.ndc, lotKey(body.lot), body.schedule, body.delta, body.event_time);
+  stmts(db).apply.run(body.facility_id, body.ndc, lotKey(body.lot), body.schedule, body.delta, body.event_time);
 }
 
 export interface StockMismatch {
