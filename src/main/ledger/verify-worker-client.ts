@@ -10,7 +10,8 @@ import type { VerifyReport } from './verify';
  */
 export async function runVerifyInWorker(ws: Workstation, onProgress?: (n: number) => void): Promise<VerifyReport> {
   const keys = [...ws.trustedKeys()].map(([id, k]) => [id, rawPublicKeyB64(k)] as [string, string]);
-  const workerUrl = new URL(`./verify-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  const fromSource = /\.ts($|\?)/.test(import.meta.url);
+  const workerUrl = new URL(fromSource ? './verify-worker-boot.mjs' : './verify-worker.js', import.meta.url);
   if (process.env.VITEST) return ws.verify(onProgress);
   try {
     return await new Promise<VerifyReport>((resolve, reject) => {
