@@ -1,11 +1,12 @@
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 
 /** The projection row key uses '' for "lot unknown" because SQLite treats NULLs as distinct in keys. */
 const lotKey = (lot: string | null | undefined) => lot ?? '';
 
 // Statements prepared once per connection: preparing on every append cost more than the insert.
-const statements = new WeakMap<Db, { onHand: ReturnType<typeof prepareOnHand>; apply: ReturnType<Db['prepare']> }>();
+const statements = new WeakMap<Db, { onHand: ReturnType<typeof prepareOnHand>; apply: Statement<unknown[]> }>();
 const prepareOnHand = (db: Db) =>
   db.prepare<[string, string, string], { on_hand: number }>('SELECT on_hand FROM stock WHERE facility_id = ? AND ndc = ? AND lot = ?');
 
@@ -14,7 +15,7 @@ function stmts(db: Db) {
   if (!s) {
     s = {
       onHand: prepareOnHand(db),
-      apply: db.prepare(
+      apply: db.prepare<unknown[]>(
         `INSERT INTO stock (facility_id, ndc, lot, schedule, on_hand, last_event_time) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (facility_id, ndc, lot) DO UPDATE SET
            on_hand = on_hand + excluded.on_hand,
