@@ -1,29 +1,25 @@
 import { parseSchedule } from '../../shared/domain/schedule';
 import { parseNdc } from '../../shared/identifiers';
+import type { CanonicalEventInput } from '../../shared/ingest/event';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import { describeIssues, DrugRecord } from '../../shared/schemas/drug-record';
-import type { EntryType } from '../../shared/schemas/ledger-entry';
-import type { NewEntry } from '../ledger/append';
 import { sha256Hex } from '../ledger/hash';
-
-export type Normalized =
-  | { ok: true; entry: NewEntry; fingerprint: string }
-  | { ok: false; reasons: string[]; issues: string[] };
+import type { Candidate } from './gate';
 
 export interface NormalizeContext {
   correlationId: string;
   payloadSha256: string;
   isKnownNdc?: (ndc11: string) => boolean;
-  now: Date;
+  /** "file.ndjson:12", kept on the event's source. */
+  ref?: string | null;
 }
 
-const SIGN: Record<DrugRecord['transaction_type'], number> = { RECEIPT: 1, DISPENSE: -1, RETURN: 1, ADJUSTMENT: 1 };
-
 /**
- * Turns one DrugRecord (an NDJSON line) into a ledger entry, or says precisely why not.
- * Deterministic failures only: the same line always gives the same answer.
+ * The NDJSON normalizer: one DrugRecord line to a canonical event for the gate, or precisely
+ * why not. Deterministic: the same line always gives the same answer. Business rules (catalog,
+ * schedule, handler, expiry, holds, stock) are the gate's, so every source shares them.
  */
-export function normalizeDrugRecord(raw: string, ctx: NormalizeContext): Normalized {
+export function normalizeDrugRecord(raw: string, ctx: NormalizeContext): Candidate & { fingerprint?: string } {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -50,34 +46,25 @@ export function normalizeDrugRecord(raw: string, ctx: NormalizeContext): Normali
   const schedule = parseSchedule(r.schedule);
   if (schedule === undefined) return { ok: false, reasons: ['SCHEMA'], issues: [`schedule: ${r.schedule} is not a DEA schedule`] };
   const eventTime = new Date(r.timestamp_utc);
-  if (eventTime.getTime() > ctx.now.getTime() + 5 * 60_000) {
-    return { ok: false, reasons: ['FUTURE_EVENT'], issues: [`timestamp_utc: ${r.timestamp_utc} is in the future`] };
-  }
-  if (r.transaction_type === 'RECEIPT' && r.expiry && r.expiry < r.timestamp_utc.slice(0, 10)) {
-    return { ok: false, reasons: ['EXPIRED_LOT'], issues: [`expiry: lot ${r.lot_number} expired on ${r.expiry}, before it was received`] };
-  }
-  const delta = SIGN[r.transaction_type] * r.quantity;
-  const type: EntryType = r.transaction_type;
+  // The fingerprint is of the record's meaning (unchanged since the first release, so files
+  // ingested before the gate existed stay duplicates when sent again).
   const content = canonicalJson({ ...r, ndc: ndc.ndc11, timestamp_utc: eventTime.toISOString(), idempotency_key: null });
   const fingerprint = sha256Hex(content);
-  return {
-    ok: true,
+  const event: CanonicalEventInput = {
+    type: r.transaction_type,
+    facility_id: r.facility_id,
+    ndc: ndc.ndc11,
+    lot: r.lot_number,
+    serial: r.serial_number ?? null,
+    expiry: r.expiry ?? null,
+    schedule,
+    quantity: r.quantity,
+    event_time: eventTime.toISOString(),
+    handler_id: r.handler_id,
+    // An explicit key names the event; without one, identical content is the same event.
+    idempotency_key: r.idempotency_key ? `key:${r.idempotency_key}` : `content:${fingerprint}`,
     fingerprint,
-    entry: {
-      type,
-      facility_id: r.facility_id,
-      ndc: ndc.ndc11,
-      lot: r.lot_number,
-      serial: r.serial_number ?? null,
-      expiry: r.expiry ?? null,
-      schedule,
-      quantity: Math.abs(r.quantity),
-      delta,
-      event_time: eventTime.toISOString(),
-      actor: r.handler_id,
-      // An explicit key names the event; without one, identical content is the same event.
-      idempotency_key: r.idempotency_key ? `key:${r.idempotency_key}` : `content:${fingerprint}`,
-      source: { kind: 'ndjson', payload_sha256: ctx.payloadSha256, correlation_id: ctx.correlationId },
-    },
+    source: { kind: 'ndjson', payload_sha256: ctx.payloadSha256, correlation_id: ctx.correlationId, ref: ctx.ref ?? null },
   };
+  return { ok: true, event, fingerprint };
 }

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { Db } from '../db/open';
-import { LedgerRuleError, type Ledger } from '../ledger/append';
 import { sha256Hex } from '../ledger/hash';
-import type { QuarantineStore } from '../quarantine/store';
 import { normalizeDrugRecord } from './drug-record';
+import type { GateOutcome, IngestGate } from './gate';
 import { readLines } from './line-reader';
-import { isTransientSqliteError, withRetry } from './retry';
+import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from './retry';
 
 export interface FileProblem {
   line: number;
@@ -17,20 +15,24 @@ export interface FileProblem {
 
 export interface FileResult {
   file: string;
+  format: 'ndjson' | 'x12';
   accepted: number;
   duplicates: number;
+  /** Items quarantined (the CLI prints it as both "rejected" and "quarantined"). */
   rejected: number;
+  /** X12 only: lines that are not stock movements (planning, on-order, inventory advice). */
+  ignored?: number;
   problems: FileProblem[];
 }
 
 export interface NdjsonDeps {
-  db: Db;
-  ledger: Ledger;
-  quarantine: QuarantineStore;
+  gate: IngestGate;
   isKnownNdc?: (ndc11: string) => boolean;
-  now?: () => Date;
   batchSize?: number;
   maxLineBytes?: number;
+  retry?: RetryPolicy;
+  /** Called with every line's outcome, in order (the fuzz tests account for each line). */
+  onOutcome?: (line: number, outcome: GateOutcome) => void;
 }
 
 interface Pending {
@@ -39,88 +41,100 @@ interface Pending {
 }
 
 /**
- * `rxledger ingest` for NDJSON: each line is normalized and validated, then committed in
- * batches (one fsync per batch rather than per line). A line that fails is quarantined whole
- * with its line number and reason; a line seen before is counted as a duplicate. Lines
- * already committed stay committed whatever happens later in the file.
+ * `rxledger ingest` for NDJSON: each line goes through the ingestion gate; lines are committed
+ * in batches (one fsync per batch, each line in its own savepoint). A line that fails is
+ * quarantined whole with its line number and reasons; a line seen before is a duplicate.
+ * A busy database is retried with backoff and jitter; when it stays busy the batch's lines are
+ * quarantined with TRANSIENT_FAILURE, or — when even that cannot be written — the error is
+ * thrown and nothing of the batch was written. Lines committed before stay committed.
  */
 export async function ingestNdjsonFile(file: string, deps: NdjsonDeps): Promise<FileResult> {
-  const result: FileResult = { file, accepted: 0, duplicates: 0, rejected: 0, problems: [] };
-  const now = deps.now ?? (() => new Date());
+  const result: FileResult = { file, format: 'ndjson', accepted: 0, duplicates: 0, rejected: 0, problems: [] };
+  const gate = deps.gate;
+  const db = gate.db;
   const batchSize = deps.batchSize ?? 500;
+  const source = `ndjson:${basename(file)}`;
   let batch: Pending[] = [];
 
-  const quarantine = (line: number, raw: Buffer | null, reasons: string[], issues: string[], extra: { rawRef?: string; sha256?: string } = {}) => {
-    const id = deps.quarantine.put({
-      source: `ndjson:${basename(file)}`,
-      raw,
-      rawRef: extra.rawRef ?? null,
-      ...(extra.sha256 ? { sha256: extra.sha256 } : {}),
-      reasons,
-      issues,
+  const count = (line: number, out: GateOutcome) => {
+    if (out.status === 'committed') result.accepted++;
+    else if (out.status === 'duplicate') result.duplicates++;
+    else if (out.status === 'quarantined') {
+      result.rejected++;
+      result.problems.push({ line, reasons: out.reasons, message: out.issues.join('; '), quarantine_id: out.quarantineId });
+    }
+    deps.onOutcome?.(line, out);
+  };
+
+  const inputFor = ({ line, bytes }: Pending) => {
+    const correlationId = randomUUID();
+    const payloadSha256 = sha256Hex(bytes);
+    return {
+      source,
+      raw: bytes,
+      rawSha256: payloadSha256,
+      correlationId,
       context: { file, line },
-      correlationId: randomUUID(),
-      receivedAt: now().toISOString(),
-    });
-    result.rejected++;
-    result.problems.push({ line, reasons, message: issues.join('; '), quarantine_id: id });
+      candidate: normalizeDrugRecord(bytes.toString('utf8'), {
+        correlationId,
+        payloadSha256,
+        ref: `${basename(file)}:${line}`,
+        ...(deps.isKnownNdc ? { isKnownNdc: deps.isKnownNdc } : {}),
+      }),
+    };
   };
 
   const flush = async () => {
     if (!batch.length) return;
-    const items = batch;
+    const items = batch.map((p) => ({ line: p.line, input: inputFor(p) }));
     batch = [];
-    await withRetry(
-      () =>
-        deps.db.transaction(() => {
-          const before = { ...result, problems: result.problems.length };
-          try {
-            for (const item of items) commitLine(item);
-          } catch (err) {
-            // The whole batch rolls back; restore the counts so a retry counts once.
-            Object.assign(result, { accepted: before.accepted, duplicates: before.duplicates, rejected: before.rejected });
-            result.problems.length = before.problems;
-            throw err;
-          }
-        }).immediate(),
-      isTransientSqliteError,
-    );
-  };
-
-  const commitLine = ({ line, bytes }: Pending) => {
-    const text = bytes.toString('utf8');
-    const payloadSha256 = sha256Hex(bytes);
-    const norm = normalizeDrugRecord(text, {
-      correlationId: randomUUID(),
-      payloadSha256,
-      now: now(),
-      ...(deps.isKnownNdc ? { isKnownNdc: deps.isKnownNdc } : {}),
-    });
-    if (!norm.ok) return quarantine(line, bytes, norm.reasons, norm.issues);
+    let outcomes: GateOutcome[];
     try {
-      const res = deps.ledger.trySavepoint(norm.entry, norm.fingerprint);
-      if (res.status === 'committed') result.accepted++;
-      else if (res.sameContent) result.duplicates++;
-      else {
-        quarantine(line, bytes, ['IDEMPOTENCY_CONFLICT'], [
-          `idempotency_key was already used by entry ${res.existing.device_id}#${res.existing.seq} with different content`,
-        ]);
-      }
+      outcomes = await withRetry(
+        () => db.transaction(() => items.map((i) => gate.processInTransaction(i.input))).immediate(),
+        isTransientSqliteError,
+        deps.retry ?? DEFAULT_RETRY,
+      );
     } catch (err) {
-      if (err instanceof LedgerRuleError) return quarantine(line, bytes, [err.code], [err.message]);
-      throw err;
+      if (!isTransientSqliteError(err)) throw err;
+      const issues = [`the database stayed busy after every retry: ${(err as Error).message}`];
+      try {
+        outcomes = db
+          .transaction(() =>
+            items.map(
+              (i): GateOutcome => ({
+                status: 'quarantined',
+                quarantineId: gate.quarantineInTransaction(i.input, ['TRANSIENT_FAILURE'], issues, i.input.correlationId),
+                reasons: ['TRANSIENT_FAILURE'],
+                issues,
+                correlationId: i.input.correlationId,
+              }),
+            ),
+          )
+          .immediate();
+      } catch {
+        throw err;
+      }
     }
+    outcomes.forEach((o, k) => count(items[k]!.line, o));
   };
 
   for await (const line of readLines(file, deps.maxLineBytes)) {
     if (line.bytes === null) {
       await flush();
-      deps.db.transaction(() =>
-        quarantine(line.number, null, ['LINE_TOO_LONG'], [`line is ${line.length} bytes; the limit is ${deps.maxLineBytes ?? 1 << 20}`], {
-          rawRef: `${file}#offset=${line.offset}&length=${line.length}`,
-          sha256: line.sha256!,
-        }),
-      ).immediate();
+      const limit = deps.maxLineBytes ?? 1 << 20;
+      const issues = [`line is ${line.length} bytes; the limit is ${limit}`];
+      const input = {
+        source,
+        raw: Buffer.alloc(0),
+        rawSha256: line.sha256!,
+        correlationId: randomUUID(),
+        context: { file, line: line.number, offset: line.offset, length: line.length },
+        candidate: { ok: false as const, reasons: ['LINE_TOO_LONG'], issues },
+        quarantineCopy: { raw: null, rawRef: `${file}#offset=${line.offset}&length=${line.length}` },
+      };
+      const out = await withRetry(() => db.transaction(() => gate.processInTransaction(input)).immediate(), isTransientSqliteError, deps.retry ?? DEFAULT_RETRY);
+      count(line.number, out);
       continue;
     }
     if (line.bytes.length === 0 || /^\s*$/.test(line.bytes.toString('latin1'))) continue;

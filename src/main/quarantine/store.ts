@@ -29,6 +29,16 @@ export interface QuarantineItem {
   raw_ref: string | null;
 }
 
+export interface QuarantineDecision {
+  id: number;
+  quarantine_id: number;
+  decision: 'replayed' | 'rejected';
+  decided_by: string;
+  decided_at: string;
+  reason: string;
+  entry_ref: string | null;
+}
+
 /** The dead-letter queue: inputs that did not become ledger entries, kept whole and never deleted. */
 export class QuarantineStore {
   constructor(private readonly db: Db) {}
@@ -53,14 +63,14 @@ export class QuarantineStore {
     return Number(info.lastInsertRowid);
   }
 
-  list(filter: { status?: QuarantineItem['status'] } = {}): QuarantineItem[] {
+  list(filter: { status?: QuarantineItem['status']; id?: number } = {}): QuarantineItem[] {
     const rows = this.db
-      .prepare<[], Record<string, unknown>>(
+      .prepare<[{ id: number | null }], Record<string, unknown>>(
         `SELECT q.id, q.source, q.sha256, q.reasons, q.issues, q.received_at, q.context, q.correlation_id, q.raw_ref,
                 COALESCE((SELECT decision FROM quarantine_decisions d WHERE d.quarantine_id = q.id ORDER BY d.id DESC LIMIT 1), 'open') AS status
-           FROM quarantine q ORDER BY q.id`,
+           FROM quarantine q WHERE (@id IS NULL OR q.id = @id) ORDER BY q.id`,
       )
-      .all();
+      .all({ id: filter.id ?? null });
     const items = rows.map((r) => ({
       id: r.id as number,
       source: r.source as string,
@@ -74,6 +84,25 @@ export class QuarantineStore {
       raw_ref: (r.raw_ref as string | null) ?? null,
     }));
     return filter.status ? items.filter((i) => i.status === filter.status) : items;
+  }
+
+  get(id: number): QuarantineItem | null {
+    return this.list({ id })[0] ?? null;
+  }
+
+  /** The decisions on an item, oldest first (replayed or rejected; at most one is final). */
+  decisions(id: number): QuarantineDecision[] {
+    return this.db
+      .prepare<[number], QuarantineDecision>('SELECT id, quarantine_id, decision, decided_by, decided_at, reason, entry_ref FROM quarantine_decisions WHERE quarantine_id = ? ORDER BY id')
+      .all(id);
+  }
+
+  /** Records a decision; call inside the transaction that also writes its effects and audit row. */
+  decide(d: Omit<QuarantineDecision, 'id'>): number {
+    const info = this.db
+      .prepare('INSERT INTO quarantine_decisions (quarantine_id, decision, decided_by, decided_at, reason, entry_ref) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(d.quarantine_id, d.decision, d.decided_by, d.decided_at, d.reason, d.entry_ref);
+    return Number(info.lastInsertRowid);
   }
 
   raw(id: number): Buffer | null {

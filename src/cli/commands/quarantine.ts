@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { can } from '../../shared/domain/roles';
+import { hexDump, QuarantineDecisionError, rejectQuarantined, replayQuarantined } from '../../main/quarantine/decide';
+import type { Workstation } from '../../main/workstation';
+import { CliError, printJson, readAllStdin, type CliIO, type Command } from '../io';
+import { parseCommandArgs, withWorkstation } from '../workstation-args';
+
+const USAGE = `usage: rxledger quarantine list [--status open|replayed|rejected] [--json]
+       rxledger quarantine show ID [--hex] [--json]
+       rxledger quarantine reject ID --reason TEXT [--user ID --password-stdin]
+       rxledger quarantine replay ID [--fixed FILE] [--note TEXT] [--user ID --password-stdin]
+
+Items are never deleted. A decision (replay or reject) is final and goes to the audit trail
+with who made it: the user given with --user (password on stdin), else the operating-system
+account running the command (cli:NAME).`;
+
+async function actorFor(ws: Workstation, values: { user?: string | undefined; 'password-stdin'?: boolean | undefined }, io: CliIO): Promise<string> {
+  if (!values.user) return `cli:${userInfo().username}`;
+  if (!values['password-stdin']) throw new CliError('--user needs --password-stdin (the password on one line of stdin)');
+  const password = (await readAllStdin(io)).split(/\r?\n/)[0] ?? '';
+  const auth = ws.users.authenticate(values.user, password, 'signature');
+  if (!auth.ok) throw new CliError(auth.message, 1);
+  if (!can(auth.user.role, 'quarantine.decide')) throw new CliError(`a ${auth.user.role} may not decide on quarantine items (quarantine.decide)`, 1);
+  return auth.user.user_id;
+}
+
+function idOf(text: string | undefined): number {
+  const id = Number(text);
+  if (!text || !Number.isSafeInteger(id) || id <= 0) throw new CliError(`${USAGE}\n\nID must be a quarantine item number`);
+  return id;
+}
+
+export const quarantineCommand: Command = async (argv, io) => {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    io.stdout.write(USAGE + '\n');
+    return sub ? 0 : 2;
+  }
+  const { values, positionals } = parseCommandArgs(
+    rest,
+    {
+      status: { type: 'string' },
+      hex: { type: 'boolean', default: false },
+      reason: { type: 'string' },
+      fixed: { type: 'string' },
+      note: { type: 'string' },
+      user: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+    },
+    true,
+  );
+  return withWorkstation(values.data, io, async (ws) => {
+    try {
+      switch (sub) {
+        case 'list': {
+          const status = values.status;
+          if (status && !['open', 'replayed', 'rejected'].includes(status)) throw new CliError('--status is open, replayed or rejected');
+          const items = ws.quarantine.list(status ? { status: status as 'open' } : {});
+          if (values.json) {
+            printJson(io, items.map((i) => ({ id: i.id, source: i.source, sha256: i.sha256, reasons: i.reasons, received_at: i.received_at, status: i.status })));
+          } else {
+            if (!items.length) io.stdout.write('The quarantine is empty.\n');
+            for (const i of items) io.stdout.write(`#${i.id}  ${i.status.padEnd(8)}  ${i.received_at}  ${i.source}  ${i.reasons.join(',')}\n`);
+          }
+          return 0;
+        }
+        case 'show': {
+          const id = idOf(positionals[0]);
+          const item = ws.quarantine.get(id);
+          if (!item) throw new CliError(`quarantine item #${id} does not exist`, 1);
+          const raw = ws.quarantine.raw(id);
+          const decisions = ws.quarantine.decisions(id);
+          if (values.json) {
+            printJson(io, { ...item, raw_base64: raw ? raw.toString('base64') : null, raw_bytes: raw?.length ?? null, decisions });
+            return 0;
+          }
+          io.stdout.write(
+            `#${item.id} ${item.status} — ${item.source}, received ${item.received_at}\n` +
+              `sha256 ${item.sha256}\ncorrelation ${item.correlation_id}\nreasons ${item.reasons.join(', ')}\n` +
+              item.issues.map((s) => `  - ${s}\n`).join('') +
+              (Object.keys(item.context).length ? `context ${JSON.stringify(item.context)}\n` : '') +
+              (item.raw_ref ? `raw kept by reference: ${item.raw_ref}\n` : ''),
+          );
+          for (const d of decisions) io.stdout.write(`${d.decision} by ${d.decided_by} at ${d.decided_at}: ${d.reason}${d.entry_ref ? ` ${d.entry_ref}` : ''}\n`);
+          if (raw) io.stdout.write(`--- raw (${raw.length} bytes) ---\n${values.hex ? hexDump(raw) : raw.toString('utf8')}\n`);
+          return 0;
+        }
+        case 'reject': {
+          const id = idOf(positionals[0]);
+          if (!values.reason) throw new CliError('reject needs --reason TEXT');
+          const actor = await actorFor(ws, values, io);
+          const r = rejectQuarantined(ws, id, { actor, reason: values.reason });
+          if (values.json) printJson(io, { ...r, status: 'rejected', decided_by: actor });
+          else io.stdout.write(`#${id} rejected by ${actor}: ${values.reason}\n`);
+          return 0;
+        }
+        case 'replay': {
+          const id = idOf(positionals[0]);
+          const fixedText = values.fixed ? readFileSync(values.fixed, 'utf8').replace(/\r?\n$/, '') : null;
+          const actor = await actorFor(ws, values, io);
+          const r = replayQuarantined(ws, id, { actor, fixedText, ...(values.note ? { note: values.note } : {}) });
+          if (values.json) printJson(io, { ...r, status: 'replayed', decided_by: actor });
+          else io.stdout.write(`#${id} replayed by ${actor}: ${r.committed.length} committed, ${r.duplicates} duplicates\n`);
+          return 0;
+        }
+        default:
+          throw new CliError(`unknown subcommand "${sub}"\n${USAGE}`);
+      }
+    } catch (err) {
+      if (err instanceof QuarantineDecisionError) throw new CliError(err.message, 1);
+      throw err;
+    }
+  });
+};

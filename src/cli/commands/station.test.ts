@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../testing/corpora';
+import { cli } from '../../testing/run-cli';
+
+let tmp: string;
+let data: string;
+beforeEach(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'rxl-station-'));
+  data = join(tmp, 'ws');
+  expect((await cli(['init', '--data', data, '--facility', 'MAIN01'], 'admin-password-1\n')).code).toBe(0);
+});
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('rxledger station and pos-token', () => {
+  it('prints a stable token, serves the POS API on loopback, and stops on SIGTERM', async () => {
+    const a = await cli(['pos-token', '--data', data]);
+    const b = await cli(['pos-token', '--data', data, '--json']);
+    const token = a.stdout.trim();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.parse(b.stdout)).toEqual({ token });
+
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'rxledger.mjs'), 'station', '--data', data, '--port', '0', '--json', '--no-sync'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`station exited early (${code})`)));
+      });
+      const info = JSON.parse(first) as { pos_url: string; port: number; facility_id: string; sync: string };
+      expect(info).toMatchObject({ facility_id: 'MAIN01', sync: 'off (--no-sync)' });
+      expect(info.pos_url).toBe(`http://127.0.0.1:${info.port}/pos/v1/`);
+      const health = await fetch(`${info.pos_url}health`, { headers: { authorization: `Bearer ${token}` } });
+      expect(health.status).toBe(200);
+      const refused = await fetch(`${info.pos_url}dispense`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ transaction_id: 'S-1', ndc: '00002-1200-30', lot: 'L1', quantity: 1, handler_id: 'tech01', occurred_at: '2026-11-01T10:00:00Z', patient: { id: 'P1' } }),
+      });
+      expect(refused.status).toBe(409);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    const list = JSON.parse((await cli(['quarantine', 'list', '--data', data, '--json'])).stdout);
+    expect(list).toMatchObject([{ source: 'pos:dispense', reasons: ['UNKNOWN_SCHEDULE'] }]);
+  }, 60_000);
+});

@@ -1,0 +1,450 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Schedule } from '../../shared/domain/schedule';
+import { parseNdc } from '../../shared/identifiers';
+import { CanonicalEvent, type CanonicalEventInput, type EventSourceKind } from '../../shared/ingest/event';
+import { canonicalJson } from '../../shared/ledger/canonical';
+import { describeIssues } from '../../shared/schemas/drug-record';
+import type { LedgerEntry } from '../../shared/schemas/ledger-entry';
+import { IngestMetrics, metricsFor } from '../alerts/metrics';
+import type { User } from '../auth/users';
+import type { Db } from '../db/open';
+import { findActiveHold } from '../holds';
+import { LedgerRuleError, type Ledger, type NewEntry } from '../ledger/append';
+import { sha256Hex } from '../ledger/hash';
+import type { QuarantineStore } from '../quarantine/store';
+import type { Workstation } from '../workstation';
+import { catalogFromDb, type CatalogPort } from './catalog-port';
+import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from './retry';
+
+/** What the holds module answers (src/main/holds, issue 5): an active hold on the lot, or null. */
+export type ActiveHoldLookup = (db: Db, facilityId: string, ndc11: string, lot: string | null) => { hold_id: string | number; message?: string } | null;
+
+/**
+ * WIRING POINT (holds): the holds module's `findActiveHold`. Every source — POS, NDJSON, EDI,
+ * UI — refuses a dispense or a negative adjustment of a held lot with HOLD_ACTIVE. Tests and
+ * hosts may pass their own `activeHold` to createGate / startPosServer.
+ */
+export let defaultActiveHold: ActiveHoldLookup = findActiveHold;
+export function setDefaultActiveHold(fn: ActiveHoldLookup): void {
+  defaultActiveHold = fn;
+}
+
+export interface GateDeps {
+  db: Db;
+  ledger: Ledger;
+  quarantine: QuarantineStore;
+  /** Facilities this workstation records for. */
+  facilities: () => readonly string[];
+  /** An active user of this workstation, or null. */
+  user: (userId: string) => User | null;
+  setting: (key: string) => string | null;
+  catalog?: CatalogPort | null;
+  activeHold?: ActiveHoldLookup;
+  now?: () => Date;
+  metrics?: IngestMetrics;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The route an event takes: which stock it moves, and the handling its schedule needs. */
+export interface Route {
+  facility_id: string;
+  ndc11: string;
+  schedule: Schedule | null;
+  lane: 'cii' | 'controlled' | 'non-controlled';
+}
+
+/** A normalizer's answer: a canonical event (checked again by the gate) or why there is none. */
+export type Candidate = { ok: true; event: CanonicalEventInput } | { ok: false; reasons: string[]; issues: string[] };
+
+export interface GateInput {
+  /** Quarantine source label: "ndjson:file.ndjson", "edi:file.edi", "pos", "ui:receiving". */
+  source: string;
+  /** The payload exactly as received. */
+  raw: Buffer;
+  /** sha256 of `raw`, when the caller already has it. */
+  rawSha256?: string;
+  candidate: Candidate;
+  /** Kept with a quarantined item: file and line, X12 control numbers, POS transaction id. */
+  context?: Record<string, unknown>;
+  correlationId?: string;
+  /**
+   * What the quarantine keeps instead of `raw` (the POS path keeps a redacted copy and puts
+   * the whole original, encrypted, in the PHI store); sha256 stays that of `raw`.
+   */
+  quarantineCopy?: { raw: Buffer | null; rawRef: string | null; context?: Record<string, unknown> };
+}
+
+export type GateOutcome =
+  | { status: 'committed'; entry: LedgerEntry; route: Route; correlationId: string; fingerprint: string }
+  | { status: 'duplicate'; existing: { device_id: string; seq: number }; route: Route; correlationId: string; fingerprint: string }
+  | { status: 'quarantined'; quarantineId: number; reasons: string[]; issues: string[]; correlationId: string }
+  /** Only with `quarantine: false` (a replay being tried): nothing was written. */
+  | { status: 'refused'; reasons: string[]; issues: string[]; correlationId: string };
+
+export interface ProcessOptions {
+  /** false: a failure is returned, not quarantined (used when replaying a quarantined item). */
+  quarantine?: boolean;
+}
+
+type Verdict =
+  | { ok: true; entry: NewEntry; fingerprint: string; route: Route }
+  | { ok: false; reasons: string[]; issues: string[] };
+
+const SIGN = { RECEIPT: 1, DISPENSE: -1, RETURN: 1, ADJUSTMENT: 1, COUNT: 0 } as const;
+
+/**
+ * The one ingestion gate (DESIGN.md "The way data flows"): every NDJSON line, X12 line item,
+ * POS call and UI form meets the same checks and the same commit.
+ *
+ *   normalize (the source's normalizer gives a Candidate) → validate (schema, NDC, catalog,
+ *   schedule, handler, lot/expiry/serial, time) → route (facility, NDC, schedule, holds) →
+ *   idempotency + commit (one savepoint) — or quarantine, with the raw bytes whole.
+ *
+ * `processInTransaction` is synchronous and must run inside a transaction (callers batch lines
+ * or add their own rows to it); `submit` wraps one event in its own transaction with retry.
+ */
+export class IngestGate {
+  readonly metrics: IngestMetrics;
+  private readonly stmts;
+
+  constructor(private readonly deps: GateDeps) {
+    this.metrics = deps.metrics ?? new IngestMetrics();
+    this.stmts = {
+      knownSchedule: deps.db.prepare<[string], { schedule: Schedule | null }>(
+        'SELECT schedule FROM stock WHERE ndc = ? ORDER BY last_event_time DESC LIMIT 1',
+      ),
+      sameOpen: deps.db.prepare<[string, string, string, string], { id: number }>(
+        `SELECT q.id FROM quarantine q WHERE q.sha256 = ? AND q.source = ? AND q.reasons = ? AND q.context = ?
+            AND NOT EXISTS (SELECT 1 FROM quarantine_decisions d WHERE d.quarantine_id = q.id) LIMIT 1`,
+      ),
+    };
+  }
+
+  get db(): Db {
+    return this.deps.db;
+  }
+
+  /** The catalog when it holds rows (else null: the NDC-in-catalog check is skipped). */
+  get catalog(): CatalogPort | null {
+    return this.deps.catalog && this.deps.catalog.hasRows() ? this.deps.catalog : null;
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /** Validates and routes without writing anything. Deterministic given the database state. */
+  evaluate(candidate: Candidate, rawSha256: string, correlationId: string): Verdict {
+    if (!candidate.ok) return { ok: false, reasons: candidate.reasons, issues: candidate.issues };
+    const input = candidate.event as Record<string, unknown>;
+    const parsed = CanonicalEvent.safeParse(
+      input && typeof input === 'object' && input.source && typeof input.source === 'object'
+        ? input
+        : { ...input, source: { kind: 'cli', correlation_id: correlationId, payload_sha256: rawSha256 } },
+    );
+    if (!parsed.success) {
+      const reasons = new Set<string>(['SCHEMA']);
+      for (const i of parsed.error.issues) {
+        const f = String(i.path[0] ?? '');
+        if (f === 'quantity') reasons.add('BAD_QUANTITY');
+        if (f === 'lot' || f === 'serial') reasons.add('BAD_LOT');
+        if (f === 'type') reasons.add('UNKNOWN_TRANSACTION_TYPE');
+        if (i.code === 'invalid_type' && input?.[f] === undefined) reasons.add('MISSING_FIELD');
+      }
+      return { ok: false, reasons: [...reasons], issues: describeIssues(parsed.error.issues) };
+    }
+    const e = parsed.data;
+    const reasons: string[] = [];
+    const issues: string[] = [];
+    const refuse = (code: string, issue: string) => {
+      if (!reasons.includes(code)) reasons.push(code);
+      issues.push(issue);
+    };
+
+    // NDC: normalized to the 11-digit form; a 10-digit NDC without hyphens needs the catalog.
+    const catalog = this.catalog;
+    const ndc = parseNdc(e.ndc, catalog ? { isKnown: (n) => catalog.isKnownNdc(n) } : {});
+    if (!ndc.ok) return { ok: false, reasons: [ndc.issue.code === 'ndc-ambiguous' ? 'AMBIGUOUS_NDC' : 'BAD_NDC'], issues: [`ndc: ${ndc.error}`] };
+    if (!ndc.ndc11) return { ok: false, reasons: ['BAD_NDC'], issues: [`ndc: ${e.ndc} has no 11-digit form; the ledger keys products by the 11-digit NDC`] };
+    const ndc11 = ndc.ndc11;
+
+    // Catalog and schedule classification.
+    let schedule: Schedule | null | undefined = e.schedule;
+    const known = this.stmts.knownSchedule.get(ndc11);
+    if (catalog) {
+      if (!catalog.isKnownNdc(ndc11)) refuse('UNKNOWN_NDC', `ndc: ${ndc11} is not in the catalog`);
+      else {
+        const cat = catalog.scheduleOf(ndc11);
+        if (cat !== undefined) {
+          if (schedule !== undefined && schedule !== cat) {
+            refuse('SCHEDULE_MISMATCH', `schedule: ${schedule ?? 'not controlled'} was sent, the catalog classifies ${ndc11} as ${cat ?? 'not controlled'}`);
+          }
+          // The catalog decides; a change it made is an allowed transition.
+          schedule = cat;
+        }
+      }
+    }
+    if (schedule === undefined) {
+      if (known) schedule = known.schedule;
+      else if (!reasons.includes('UNKNOWN_NDC')) {
+        refuse('UNKNOWN_SCHEDULE', `schedule: ${ndc11} is not in the catalog and has no earlier entry; send its schedule or load the catalog`);
+      }
+    } else if (known && known.schedule !== schedule && !(catalog && catalog.scheduleOf(ndc11) === schedule)) {
+      refuse('SCHEDULE_CHANGE', `schedule: ${ndc11} was recorded as ${known.schedule ?? 'not controlled'}; ${schedule ?? 'not controlled'} needs the catalog to say so`);
+    }
+
+    // An authorized handler.
+    const handlerProblem = this.handlerProblem(e.handler_id, e.source.kind);
+    if (handlerProblem) refuse('UNAUTHORIZED_HANDLER', `handler_id: ${handlerProblem}`);
+
+    // Time, lot, expiry.
+    const eventTime = new Date(e.event_time);
+    const now = this.now();
+    if (eventTime.getTime() > now.getTime() + 5 * 60_000) refuse('FUTURE_EVENT', `event_time: ${e.event_time} is in the future`);
+    const day = eventTime.toISOString().slice(0, 10);
+    if (e.expiry && e.expiry < day && (e.type === 'RECEIPT' || e.type === 'DISPENSE')) {
+      refuse(
+        'EXPIRED_LOT',
+        e.type === 'RECEIPT' ? `expiry: lot ${e.lot} expired on ${e.expiry}, before it was received` : `expiry: lot ${e.lot} expired on ${e.expiry}; it may not be dispensed`,
+      );
+    }
+
+    // Route: facility, NDC, schedule.
+    const facilities = this.deps.facilities();
+    if (!facilities.includes(e.facility_id)) {
+      refuse('WRONG_FACILITY', `facility_id: ${e.facility_id} is not served by this workstation (${facilities.join(', ')})`);
+    }
+    const route: Route = {
+      facility_id: e.facility_id,
+      ndc11,
+      schedule: schedule ?? null,
+      lane: schedule === 'CII' ? 'cii' : schedule ? 'controlled' : 'non-controlled',
+    };
+    const takes = e.type === 'DISPENSE' || (e.type === 'ADJUSTMENT' && e.quantity < 0);
+    if (takes && reasons.length === 0) {
+      const hold = (this.deps.activeHold ?? defaultActiveHold)(this.deps.db, e.facility_id, ndc11, e.lot);
+      if (hold) refuse('HOLD_ACTIVE', hold.message ?? `${ndc11}${e.lot ? ` lot ${e.lot}` : ''} is on hold (${hold.hold_id}); release the hold first`);
+    }
+    if (reasons.length) return { ok: false, reasons, issues };
+
+    const content = {
+      type: e.type,
+      facility_id: e.facility_id,
+      ndc: ndc11,
+      lot: e.lot,
+      serial: e.serial,
+      expiry: e.expiry,
+      schedule: route.schedule,
+      quantity: e.quantity,
+      event_time: eventTime.toISOString(),
+      handler_id: e.handler_id,
+      data: e.data,
+    };
+    const fingerprint = e.fingerprint ?? sha256Hex(canonicalJson(content));
+    const data = { ...e.data } as NonNullable<NewEntry['data']>;
+    if (e.replay_of !== null) data.replay_of = e.replay_of;
+    const entry: NewEntry = {
+      type: e.type,
+      facility_id: e.facility_id,
+      ndc: ndc11,
+      lot: e.lot,
+      serial: e.serial,
+      expiry: e.expiry,
+      schedule: route.schedule,
+      quantity: e.type === 'ADJUSTMENT' ? Math.abs(e.quantity) : e.quantity,
+      delta: e.type === 'ADJUSTMENT' ? e.quantity : SIGN[e.type] * e.quantity,
+      event_time: eventTime.toISOString(),
+      actor: e.handler_id,
+      idempotency_key: e.idempotency_key ?? `content:${fingerprint}`,
+      source: { kind: e.source.kind, payload_sha256: e.source.payload_sha256, correlation_id: e.source.correlation_id },
+      data,
+    };
+    return { ok: true, entry, fingerprint, route };
+  }
+
+  /**
+   * An authorized handler is an active user of this workstation, or an id listed in the
+   * setting `ingest.handler_ids` (JSON array or comma list). With no list configured and the
+   * policy not set to "registered", ids from other systems (an ERP's) are taken as sent, but a
+   * disabled user never is. EDI files name no person: their actor is "edi:<sender id>".
+   */
+  private handlerProblem(handler: string, kind: EventSourceKind): string | null {
+    if (kind === 'edi' && handler.startsWith('edi:')) return null;
+    const user = this.deps.user(handler);
+    if (user) return user.disabled ? `${handler} is a disabled user` : null;
+    const listed = parseList(this.deps.setting('ingest.handler_ids'));
+    if (listed.includes(handler)) return null;
+    const policy = this.deps.setting('ingest.handler_policy') ?? (listed.length ? 'registered' : 'open');
+    return policy === 'registered' ? `${handler} is not a user of this workstation nor a configured handler id` : null;
+  }
+
+  /** Runs one event through the gate inside the caller's transaction. */
+  processInTransaction(input: GateInput, opts: ProcessOptions = {}): GateOutcome {
+    const db = this.deps.db;
+    if (!db.inTransaction) throw new Error('processInTransaction needs an open transaction');
+    const correlationId = input.correlationId ?? randomUUID();
+    const rawSha256 = input.rawSha256 ?? sha256Hex(input.raw);
+    const verdict = this.evaluate(input.candidate, rawSha256, correlationId);
+    const fail = (reasons: string[], issues: string[]): GateOutcome =>
+      opts.quarantine === false
+        ? { status: 'refused', reasons, issues, correlationId }
+        : { status: 'quarantined', quarantineId: this.quarantineInTransaction(input, reasons, issues, correlationId, rawSha256), reasons, issues, correlationId };
+    if (!verdict.ok) return fail(verdict.reasons, verdict.issues);
+    try {
+      const res = this.deps.ledger.trySavepoint(verdict.entry, verdict.fingerprint);
+      if (res.status === 'committed') return { status: 'committed', entry: res.entry, route: verdict.route, correlationId, fingerprint: verdict.fingerprint };
+      if (res.sameContent) return { status: 'duplicate', existing: res.existing, route: verdict.route, correlationId, fingerprint: verdict.fingerprint };
+      return fail(['IDEMPOTENCY_CONFLICT'], [`idempotency_key was already used by entry ${res.existing.device_id}#${res.existing.seq} with different content`]);
+    } catch (err) {
+      if (err instanceof LedgerRuleError) return fail([err.code], [err.message]);
+      throw err;
+    }
+  }
+
+  /**
+   * Quarantines the input in the caller's transaction. The same input (same bytes, source,
+   * reasons and context) already waiting in the quarantine is not stored twice: a file sent
+   * again finds its earlier items.
+   */
+  quarantineInTransaction(input: GateInput, reasons: string[], issues: string[], correlationId: string, rawSha256?: string): number {
+    const copy = input.quarantineCopy;
+    const sha = rawSha256 ?? input.rawSha256 ?? sha256Hex(input.raw);
+    const context = { ...(input.context ?? {}), ...(copy?.context ?? {}) };
+    const existing = this.stmts.sameOpen.get(sha, input.source, JSON.stringify(reasons), JSON.stringify(context));
+    if (existing) return existing.id;
+    return this.deps.quarantine.put({
+      source: input.source,
+      raw: copy ? copy.raw : input.raw,
+      rawRef: copy?.rawRef ?? null,
+      sha256: sha,
+      reasons,
+      issues,
+      context,
+      correlationId,
+      receivedAt: this.now().toISOString(),
+    });
+  }
+
+  /**
+   * One event in its own IMMEDIATE transaction. A busy database is retried with exponential
+   * backoff and full jitter; when it stays busy the event is quarantined with
+   * TRANSIENT_FAILURE (and if even that cannot be written, the error is thrown: nothing lost,
+   * the caller still holds the input).
+   */
+  async submit(input: GateInput, opts: ProcessOptions = {}): Promise<GateOutcome> {
+    const t0 = performance.now();
+    const correlationId = input.correlationId ?? randomUUID();
+    const withId = { ...input, correlationId };
+    const out = await this.retrying(
+      () => this.deps.db.transaction(() => this.processInTransaction(withId, opts)).immediate(),
+      withId,
+    );
+    this.observe(out, input.source, performance.now() - t0);
+    return out;
+  }
+
+  /** Runs `work` with retry; after the last transient failure, quarantines `input` with its reason. */
+  async retrying(work: () => GateOutcome, input: GateInput): Promise<GateOutcome> {
+    try {
+      return await withRetry(work, isTransientSqliteError, this.deps.retry ?? DEFAULT_RETRY, this.deps.sleep);
+    } catch (err) {
+      if (!isTransientSqliteError(err)) throw err;
+      const correlationId = input.correlationId ?? randomUUID();
+      const issues = [`the database stayed busy after ${(this.deps.retry ?? DEFAULT_RETRY).attempts} attempts: ${(err as Error).message}`];
+      let id: number;
+      try {
+        id = this.deps.db.transaction(() => this.quarantineInTransaction(input, ['TRANSIENT_FAILURE'], issues, correlationId)).immediate();
+      } catch {
+        throw err;
+      }
+      return { status: 'quarantined', quarantineId: id, reasons: ['TRANSIENT_FAILURE'], issues, correlationId };
+    }
+  }
+
+  observe(out: GateOutcome, source: string, latencyMs: number): void {
+    if (out.status === 'refused') return;
+    this.metrics.record({ latencyMs, outcome: out.status, source });
+  }
+}
+
+export function parseList(text: string | null): string[] {
+  if (!text) return [];
+  const t = text.trim();
+  if (t.startsWith('[')) {
+    try {
+      const v = JSON.parse(t) as unknown;
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+  return t.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export interface GateOptions {
+  catalog?: CatalogPort | null;
+  activeHold?: ActiveHoldLookup;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The gate of a workstation, built from its services. */
+export function createGate(ws: Workstation, opts: GateOptions = {}): IngestGate {
+  return new IngestGate({
+    db: ws.db,
+    ledger: ws.ledger,
+    quarantine: ws.quarantine,
+    facilities: () => [ws.facilityId, ...parseList(ws.setting('ingest.facilities'))],
+    user: (id) => ws.users.get(id),
+    setting: (k) => ws.setting(k),
+    catalog: opts.catalog === undefined ? catalogFromDb(ws.db) : opts.catalog,
+    ...(opts.activeHold ? { activeHold: opts.activeHold } : {}),
+    now: () => ws.clock.now(),
+    metrics: metricsFor(ws),
+    ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  });
+}
+
+const gates = new WeakMap<Workstation, IngestGate>();
+
+/** The workstation's shared gate (default catalog and holds). */
+export function gateOf(ws: Workstation): IngestGate {
+  let g = gates.get(ws);
+  if (!g) gates.set(ws, (g = createGate(ws)));
+  return g;
+}
+
+/**
+ * For UI handlers and other features (receiving, counts): one canonical event from a form,
+ * through the same gate as every file and POS call. The raw payload is the event's JSON as
+ * submitted. `source` labels the quarantine item ("ui:receiving").
+ */
+export async function ingestEvent(
+  ws: Workstation,
+  event: CanonicalEventInput,
+  opts: { source?: string; raw?: Buffer; context?: Record<string, unknown>; gate?: IngestGate } = {},
+): Promise<GateOutcome> {
+  const raw = opts.raw ?? Buffer.from(JSON.stringify(event), 'utf8');
+  return (opts.gate ?? gateOf(ws)).submit({
+    source: opts.source ?? `${event.source.kind}`,
+    raw,
+    candidate: { ok: true, event },
+    ...(opts.context ? { context: opts.context } : {}),
+    correlationId: event.source.correlation_id,
+  });
+}
+
+/** Same as ingestEvent, inside a transaction the caller holds (to write its own rows with it). */
+export function ingestEventInTransaction(ws: Workstation, event: CanonicalEventInput, opts: { source?: string; raw?: Buffer; context?: Record<string, unknown>; gate?: IngestGate } = {}): GateOutcome {
+  const raw = opts.raw ?? Buffer.from(JSON.stringify(event), 'utf8');
+  return (opts.gate ?? gateOf(ws)).processInTransaction({
+    source: opts.source ?? `${event.source.kind}`,
+    raw,
+    candidate: { ok: true, event },
+    ...(opts.context ? { context: opts.context } : {}),
+    correlationId: event.source.correlation_id,
+  });
+}

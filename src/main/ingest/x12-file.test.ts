@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { corporaPresent, corpusPath, repoRoot } from '../../testing/corpora';
+import { cli } from '../../testing/run-cli';
+import { receipt, tempWorkstation } from '../../testing/temp-workstation';
+import type { Workstation } from '../workstation';
+import { memoryCatalog } from './catalog-port';
+import { createGate } from './gate';
+import { looksLikeX12, ingestX12File } from './x12-file';
+
+const FIX = join(repoRoot, 'src', 'shared', 'edi', 'fixtures');
+const catalog = memoryCatalog({ '59011-0440-10': 'CII', '00002-1200-30': 'CII' });
+
+let t: ReturnType<typeof tempWorkstation>;
+let ws: Workstation;
+beforeEach(() => {
+  t = tempWorkstation();
+  ws = t.ws;
+});
+afterEach(() => t.cleanup());
+
+const ingest = (file: string, withCatalog = true) => {
+  const gate = createGate(ws, { catalog: withCatalog ? catalog : null });
+  return ingestX12File(file, { gate, facilityId: ws.facilityId, ...(withCatalog ? { isKnownNdc: (n: string) => catalog.isKnownNdc(n) } : {}) });
+};
+
+describe('X12 through the ingestion gate', () => {
+  it('is recognized by content: ISA or ST after an optional BOM and white space', () => {
+    expect(looksLikeX12(Buffer.from('\uFEFF\r\n  ISA*00*'))).toBe(true);
+    expect(looksLikeX12(Buffer.from('ST*852*0001~'))).toBe(true);
+    expect(looksLikeX12(Buffer.from('{"ndc":"0002-1200-30"}'))).toBe(false);
+    expect(looksLikeX12(Buffer.from('STATUS report'))).toBe(false);
+  });
+
+  it('commits an 856 ASN as receipts (lot, expiry, serials, SSCC), and the same file again as duplicates', async () => {
+    const f = join(FIX, '5010-856-pharmacy-asn.edi');
+    const r = await ingest(f);
+    expect(r).toMatchObject({ accepted: 2, duplicates: 0, rejected: 0 });
+    const entries = ws.db.prepare("SELECT body FROM ledger_entries WHERE type = 'RECEIPT' ORDER BY seq").all() as { body: string }[];
+    const bodies = entries.map((e) => JSON.parse(e.body));
+    expect(bodies[0]).toMatchObject({ ndc: '59011-0440-10', lot: 'LOTA123', expiry: '2026-03-31', quantity: 2, schedule: 'CII', actor: 'edi:ACMEDRUG', source: { kind: 'edi' } });
+    expect(bodies[0].data).toMatchObject({ asn: 'ASN778899', purchase_order: 'PO445566', serials: ['SN0001', 'SN0002'] });
+    expect(bodies[1]).toMatchObject({ ndc: '00002-1200-30', lot: 'LOTB77', quantity: 10 });
+    expect(await ingest(f)).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 });
+  });
+
+  it('takes the good transaction set of a file and quarantines the bad one whole, with its X12 codes', async () => {
+    ws.ledger.appendOne(receipt({ ndc: '59011-0440-10', lot: null, quantity: 500 }));
+    const f = join(FIX, 'mixed-good-bad.edi');
+    const r = await ingest(f);
+    const bad = ws.quarantine.list().find((i) => i.reasons.includes('EDI_REJECTED'))!;
+    expect(bad.reasons).toContain('AK5:4');
+    expect(ws.quarantine.raw(bad.id)!.toString()).toMatch(/^ST\*852\*0002~[\s\S]*SE\*3\*0002~\n?$/);
+    expect(bad.context).toMatchObject({ type: '852', control: '0002', interchangeControl: '000000101' });
+    // The good set's movement lines carry no lot: kept in quarantine with that reason, never dropped.
+    expect(r.rejected).toBe(3);
+    expect(r.ignored).toBe(3);
+    expect(ws.quarantine.list().filter((i) => i.reasons.includes('BAD_LOT')).length).toBe(2);
+  });
+
+  it('quarantines a line with no NDC and no GTIN with that reason and the set text', async () => {
+    const r = await ingest(join(FIX, 'bad-no-product-id.edi'));
+    expect(r).toMatchObject({ accepted: 0, rejected: 1 });
+    const [item] = ws.quarantine.list();
+    expect(item).toMatchObject({ reasons: ['NO_PRODUCT_ID'], source: 'edi:bad-no-product-id.edi' });
+    expect(ws.quarantine.raw(item!.id)!.toString()).toContain('LIN*1*VP*ACME-778');
+  });
+
+  it('keeps a truncated or unreadable file whole and commits nothing from it', async () => {
+    for (const name of ['bad-truncated.edi', 'bad-missing-iea.edi', 'bad-isa13-iea02.edi']) {
+      const f = join(FIX, name);
+      const r = await ingest(f);
+      expect(r.accepted).toBe(0);
+      expect(r.rejected).toBeGreaterThan(0);
+    }
+    expect((ws.db.prepare('SELECT COUNT(*) AS n FROM ledger_entries').get() as { n: number }).n).toBe(0);
+  });
+
+  it('rxledger ingest takes X12 files by content and prints accepted, duplicates, quarantined per file', async () => {
+    ws.close(); // the CLI opens the folder itself; closing twice is harmless at cleanup
+    const f = join(t.dir, '..', 'asn.txt');
+    writeFileSync(f, '\uFEFF\n' + readFileSync(join(FIX, 'bad-no-product-id.edi'), 'utf8'));
+    const r = await cli(['ingest', '--data', t.dir, f, '--json']);
+    expect(JSON.parse(r.stdout)).toEqual([{ file: f, accepted: 0, duplicates: 0, quarantined: 1, ignored: 0 }]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/NO_PRODUCT_ID/);
+    const list = JSON.parse((await cli(['quarantine', 'list', '--data', t.dir, '--json'])).stdout);
+    expect(list).toEqual([{ id: 1, source: 'edi:asn.txt', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), reasons: ['NO_PRODUCT_ID'], received_at: expect.any(String), status: 'open' }]);
+  });
+
+  it.skipIf(!corporaPresent)('accounts for every transaction set of the shared corpus files', async () => {
+    for (const sub of ['852', '856', 'malformed']) {
+      const dir = corpusPath('edi', sub);
+      for (const name of readdirSync(dir)) {
+        const f = join(dir, name);
+        if (!statSync(f).isFile()) continue;
+        const r = await ingest(f, false);
+        expect(r.accepted + r.duplicates + r.rejected + (r.ignored ?? 0), `${sub}/${name}`).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+

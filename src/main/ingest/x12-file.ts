@@ -1,0 +1,392 @@
+import { randomUUID, createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  errorLabel,
+  mapTransaction,
+  parseX12,
+  readX12,
+  type EdiError,
+  type EdiRecord,
+  type ParseReport,
+  type Segment,
+  type TransactionSummary,
+} from '../../shared/edi';
+import { GTIN_QUALIFIERS, NDC_QUALIFIERS } from '../../shared/edi/code-lists';
+import { ndcFromGtin, parseNdc } from '../../shared/identifiers';
+import type { CanonicalEventInput, EventType } from '../../shared/ingest/event';
+import { sha256Hex } from '../ledger/hash';
+import type { Candidate, GateInput, GateOutcome, IngestGate } from './gate';
+import type { FileResult } from './ndjson-file';
+import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from './retry';
+
+/** Files above this are quarantined by reference (path, offset, length, sha256), not copied. */
+const MAX_INLINE_RAW = 16 << 20;
+
+/** What the X12 path needs to know about where a transaction set came from. */
+export interface SetOrigin {
+  sender: string;
+  interchangeControl: string | null;
+  groupControl: string | null;
+  control: string;
+  type: string;
+}
+
+export interface X12Deps {
+  gate: IngestGate;
+  facilityId: string;
+  isKnownNdc?: (ndc11: string) => boolean;
+  retry?: RetryPolicy;
+  onOutcome?: (ref: string, outcome: GateOutcome) => void;
+}
+
+/** True when the bytes start (after an optional UTF-8 BOM and white space) with ISA or ST and a delimiter. */
+export function looksLikeX12(head: Buffer): boolean {
+  let s = head.toString('latin1');
+  if (s.startsWith('\xEF\xBB\xBF')) s = s.slice(3);
+  s = s.replace(/^\s+/, '');
+  return /^(ISA|ST)[^A-Za-z0-9\s]/.test(s);
+}
+
+export function fileLooksLikeX12(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return looksLikeX12(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readSlice(file: string, start: number, end: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(end - start);
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, start + off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The lot of an 852 line: the mapper's records carry none, but a sender may put it on the LIN
+ * (…*LT*lot) or in a REF*LT after it. Found by walking back from the record's segment.
+ */
+export function lotNear(segments: readonly Segment[], segmentIndex: number): string | null {
+  let k = segments.findIndex((s) => s.index === segmentIndex);
+  if (k < 0) return null;
+  for (; k >= 0; k--) {
+    const seg = segments[k]!;
+    if (seg.id === 'REF' && (seg.elements[1] ?? '').trim() === 'LT' && (seg.elements[2] ?? '').trim()) return seg.elements[2]!.trim();
+    if (seg.id === 'LIN') {
+      for (let i = 2; i + 1 < seg.elements.length; i += 2) {
+        if ((seg.elements[i] ?? '').trim() === 'LT' && (seg.elements[i + 1] ?? '').trim()) return seg.elements[i + 1]!.trim();
+      }
+      return null;
+    }
+  }
+  return null;
+}
+
+const STOCK_KIND: Record<string, EventType | null> = {
+  received: 'RECEIPT',
+  sold: 'DISPENSE',
+  returned: 'RETURN',
+  adjusted: 'ADJUSTMENT',
+  lost: 'ADJUSTMENT',
+};
+
+/**
+ * One X12 record to a canonical event, or why not, or null when it is not a stock movement
+ * (on-hand and inventory advice, on-order, in-transit, planning quantities: reports, not events).
+ */
+export function recordToCandidate(
+  rec: EdiRecord,
+  origin: SetOrigin,
+  ctx: { facilityId: string; payloadSha256: string; correlationId: string; isKnownNdc?: (ndc11: string) => boolean; lot?: string | null },
+): Candidate | null {
+  let type: EventType | null = null;
+  let sign = 1;
+  const data: Record<string, string | string[] | null> = { edi_type: origin.type, edi_control: origin.control };
+  let eventDate: string | null = null;
+  let eventTime = '00:00:00';
+  let lot: string | null = null;
+  let expiry: string | null = null;
+  if (rec.kind === 'ship_notice_item') {
+    type = 'RECEIPT';
+    lot = rec.lot;
+    expiry = rec.expiry;
+    eventDate = rec.shipment.shipDate ?? rec.shipment.createdDate;
+    const t = rec.shipment.createdTime;
+    if (t && /^\d{4}(\d{2})?$/.test(t) && !rec.shipment.shipDate) eventTime = `${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6) || '00'}`;
+    data.asn = rec.shipment.shipmentId;
+    data.purchase_order = rec.purchaseOrder;
+    data.sscc = rec.packSscc ?? rec.tareSscc;
+    data.supplier = rec.shipment.supplier?.name ?? null;
+    data.supplier_dea = rec.shipment.supplier?.deaNumber ?? null;
+    if (rec.serials.length) data.serials = rec.serials;
+  } else if (rec.kind === 'product_activity') {
+    if (!rec.activity) return { ok: false, reasons: ['NO_QUANTITY'], issues: ['the LIN has no ZA activity'] };
+    type = STOCK_KIND[rec.activity.kind] ?? null;
+    if (type === null) return null;
+    if (rec.activity.kind === 'lost') sign = -1;
+    lot = ctx.lot ?? null;
+    eventDate = rec.periodEnd ?? rec.periodStart;
+    data.activity = rec.activity.code;
+    data.report_id = rec.reportId;
+    if (rec.location) data.location = rec.location.id;
+  } else {
+    return null;
+  }
+  const problems = rec.problems.filter((p) => p !== 'NO_UNIT' || rec.quantity !== null);
+  if (problems.length) {
+    return { ok: false, reasons: problems, issues: problems.map((p) => `line ${rec.line ?? '?'}: ${p === 'NO_PRODUCT_ID' ? 'no NDC and no GTIN on the line' : p}`) };
+  }
+  const product = productNdc(rec, ctx.isKnownNdc);
+  if (!product.ok) return { ok: false, reasons: [product.reason], issues: [product.issue] };
+  if (rec.quantityInteger === null) {
+    return { ok: false, reasons: ['BAD_QUANTITY'], issues: [`quantity ${rec.quantity ?? '(none)'} is not a whole number of units`] };
+  }
+  if (rec.unit && rec.unit !== 'EA' && rec.unit !== 'UN') {
+    return { ok: false, reasons: ['BAD_QUANTITY'], issues: [`unit ${rec.unit}: only eaches (EA, UN) can be recorded; convert packages to units first`] };
+  }
+  if (!eventDate) return { ok: false, reasons: ['SCHEMA'], issues: ['no date in the transaction set (BSN03/DTM*011 or XQ02/XQ03)'] };
+  const quantity = type === 'ADJUSTMENT' ? sign * rec.quantityInteger : Math.abs(rec.quantityInteger);
+  const position = rec.source.position + (rec.kind !== 'ship_notice_item' && rec.location ? `:${rec.location.id}` : '') + (rec.kind === 'product_activity' && rec.activity ? `:${rec.activity.code}` : '');
+  const event: CanonicalEventInput = {
+    type,
+    facility_id: ctx.facilityId,
+    ndc: product.ndc,
+    lot,
+    serial: null,
+    expiry,
+    quantity,
+    event_time: `${eventDate}T${eventTime}Z`,
+    handler_id: `edi:${origin.sender}`,
+    idempotency_key: `edi:${origin.sender}:${origin.interchangeControl ?? '-'}:${origin.groupControl ?? '-'}:${origin.type}:${origin.control}:${position}`,
+    data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined)) as Record<string, string | string[]>,
+    source: {
+      kind: 'edi',
+      correlation_id: ctx.correlationId,
+      payload_sha256: ctx.payloadSha256,
+      ref: `${origin.type}:${origin.control}:${rec.source.position}`,
+    },
+  };
+  return { ok: true, event };
+}
+
+type ProductNdc = { ok: true; ndc: string } | { ok: false; reason: string; issue: string };
+
+function productNdc(rec: EdiRecord, isKnown?: (n: string) => boolean): ProductNdc {
+  const nd = rec.productIds.find((p) => NDC_QUALIFIERS.has(p.qualifier));
+  if (nd) {
+    const r = parseNdc(nd.value, isKnown ? { isKnown } : {});
+    if (r.ok && r.ndc11) return { ok: true, ndc: r.ndc11 };
+    return { ok: false, reason: r.ok ? 'BAD_NDC' : r.issue.code === 'ndc-ambiguous' ? 'AMBIGUOUS_NDC' : 'BAD_NDC', issue: `LIN ${nd.qualifier} ${nd.value}: ${r.ok ? 'no 11-digit form' : r.error}` };
+  }
+  const gt = rec.productIds.find((p) => GTIN_QUALIFIERS.has(p.qualifier));
+  if (!gt) return { ok: false, reason: 'NO_PRODUCT_ID', issue: 'no NDC and no GTIN on the line' };
+  const r = ndcFromGtin(gt.value, isKnown ? { isKnown } : {});
+  if (!r.ok) return { ok: false, reason: 'BAD_NDC', issue: `LIN ${gt.qualifier} ${gt.value}: ${r.error}` };
+  if (r.ndc?.ndc11) return { ok: true, ndc: r.ndc.ndc11 };
+  return {
+    ok: false,
+    reason: 'AMBIGUOUS_NDC',
+    issue: `LIN ${gt.qualifier} ${gt.value} carries NDC digits ${r.ndc10Digits} (${r.candidates.join(', ')}): ${r.resolution === 'no-resolver' ? 'load the catalog to resolve it' : `the catalog knows ${r.resolution === 'ambiguous' ? 'several' : 'none'} of them`}`,
+  };
+}
+
+interface HeldSet {
+  origin: SetOrigin;
+  summary: TransactionSummary;
+  records: EdiRecord[];
+  lots: Array<string | null>;
+  byteStart: number;
+  byteEnd: number;
+}
+
+function setErrors(report: ParseReport, held: HeldSet): EdiError[] {
+  const out = [...held.summary.errors];
+  for (const ic of report.interchanges) {
+    if (held.origin.interchangeControl !== null && ic.control !== held.origin.interchangeControl) continue;
+    if (held.summary.rejectedBy === 'interchange') out.push(...ic.errors);
+    for (const g of ic.groups) if (g.control === held.origin.groupControl && held.summary.rejectedBy === 'group') out.push(...g.errors);
+  }
+  return out;
+}
+
+/**
+ * `rxledger ingest` for X12 852/846/856: the file is streamed through the EDI reader; each
+ * valid transaction set's stock movements go through the ingestion gate (a line with no
+ * NDC/GTIN, or one the gate refuses, is quarantined with the set's raw text and its reason);
+ * a rejected set is quarantined whole with its X12 error codes. Reports (on hand, inventory
+ * advice, planning) are counted as `ignored`.
+ */
+export async function ingestX12File(file: string, deps: X12Deps): Promise<FileResult> {
+  const result: FileResult = { file, format: 'x12', accepted: 0, duplicates: 0, rejected: 0, ignored: 0, problems: [] };
+  const gate = deps.gate;
+  const source = `edi:${basename(file)}`;
+  const held: HeldSet[] = [];
+  let report: ParseReport | null = null;
+  const fileHash = createHash('sha256');
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  const tee = (async function* () {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      fileHash.update(chunk);
+      yield chunk;
+    }
+  })();
+  for await (const ev of readX12(tee)) {
+    if (ev.kind === 'end') {
+      report = ev.report;
+      break;
+    }
+    const tx = ev.transaction;
+    let records: EdiRecord[] = [];
+    try {
+      records = mapTransaction(tx, null);
+    } catch {
+      records = [];
+    }
+    held.push({
+      origin: { sender: '', interchangeControl: tx.interchangeControl, groupControl: tx.groupControl, control: tx.control, type: tx.type },
+      summary: tx.summary,
+      records,
+      lots: records.map((r) => (r.kind === 'product_activity' ? lotNear(tx.segments, r.source.segmentIndex) : null)),
+      byteStart: tx.byteStart,
+      byteEnd: tx.byteEnd,
+    });
+  }
+  const fileSha = fileHash.digest('hex');
+  const size = statSync(file).size;
+  const put = async (inputs: Array<{ ref: string; line: number; input: GateInput }>) => {
+    if (!inputs.length) return;
+    const outs = await withRetry(
+      () => gate.db.transaction(() => inputs.map((i) => gate.processInTransaction(i.input))).immediate(),
+      isTransientSqliteError,
+      deps.retry ?? DEFAULT_RETRY,
+    );
+    outs.forEach((o, k) => {
+      const { ref, line } = inputs[k]!;
+      if (o.status === 'committed') result.accepted++;
+      else if (o.status === 'duplicate') result.duplicates++;
+      else if (o.status === 'quarantined') {
+        result.rejected++;
+        result.problems.push({ line, reasons: o.reasons, message: `${ref}: ${o.issues.join('; ')}`, quarantine_id: o.quarantineId });
+      }
+      deps.onOutcome?.(ref, o);
+    });
+  };
+
+  if (!report || !report.readable || (held.length === 0 && !report.valid)) {
+    // Not X12 we can read, or nothing but envelope errors: keep the whole file.
+    const errors = report?.errors ?? [];
+    const version = report?.ackType === '999' ? 'x12-5010' : 'x12-4010';
+    const inline = size <= MAX_INLINE_RAW;
+    await put([
+      {
+        ref: basename(file),
+        line: 1,
+        input: {
+          source,
+          raw: inline ? readSlice(file, 0, size) : Buffer.alloc(0),
+          rawSha256: fileSha,
+          context: { file, bytes: size },
+          candidate: { ok: false, reasons: [report?.readable === false || !report ? 'NOT_X12' : 'EDI_REJECTED', ...new Set(errors.map((e) => errorLabel(e, version)))], issues: errors.length ? errors.slice(0, 50).map((e) => e.message) : ['the file holds no X12 transaction set'] },
+          ...(inline ? {} : { quarantineCopy: { raw: null, rawRef: `${file}#offset=0&length=${size}` } }),
+        },
+      },
+    ]);
+    return result;
+  }
+  const senders = new Map<string, string>();
+  for (const ic of report.interchanges) senders.set(ic.control, ic.senderId.trim() || ic.groups[0]?.senderCode || 'unknown');
+  const version = report.ackType === '999' ? 'x12-5010' : 'x12-4010';
+
+  let batch: Array<{ ref: string; line: number; input: GateInput }> = [];
+  for (const h of held) {
+    h.origin.sender = (h.origin.interchangeControl && senders.get(h.origin.interchangeControl)) || 'bare';
+    const raw = readSlice(file, h.byteStart, h.byteEnd);
+    const payloadSha256 = sha256Hex(raw);
+    const ref = `${h.origin.type}:${h.origin.control}`;
+    const context = { file, ...h.origin, byte_start: h.byteStart, byte_end: h.byteEnd };
+    const segmentIndex = h.summary.firstSegmentIndex + 1;
+    if (!h.summary.valid) {
+      const errors = setErrors(report, h);
+      batch.push({
+        ref,
+        line: segmentIndex,
+        input: {
+          source,
+          raw,
+          rawSha256: payloadSha256,
+          context,
+          candidate: { ok: false, reasons: ['EDI_REJECTED', ...new Set(errors.map((e) => errorLabel(e, version)))], issues: errors.map((e) => e.message) },
+        },
+      });
+    } else {
+      for (const [k, rec] of h.records.entries()) {
+        const correlationId = randomUUID();
+        const candidate = recordToCandidate(rec, h.origin, {
+          facilityId: deps.facilityId,
+          payloadSha256,
+          correlationId,
+          lot: h.lots[k] ?? null,
+          ...(deps.isKnownNdc ? { isKnownNdc: deps.isKnownNdc } : {}),
+        });
+        if (candidate === null) {
+          result.ignored!++;
+          continue;
+        }
+        batch.push({
+          ref: `${ref}:${rec.source.position}`,
+          line: rec.source.segmentIndex + 1,
+          input: { source, raw, rawSha256: payloadSha256, correlationId, context: { ...context, position: rec.source.position, line: rec.line }, candidate },
+        });
+      }
+    }
+    if (batch.length >= 200) {
+      await put(batch);
+      batch = [];
+    }
+  }
+  await put(batch);
+  return result;
+}
+
+/**
+ * Re-reads a quarantined (and possibly fixed) transaction set — bare ST..SE text — into
+ * candidates, for replay. The origin comes from the quarantine item's context.
+ */
+export function candidatesFromSetText(
+  text: string,
+  origin: SetOrigin,
+  ctx: { facilityId: string; isKnownNdc?: (ndc11: string) => boolean },
+): { ok: true; candidates: Candidate[]; ignored: number } | { ok: false; reasons: string[]; issues: string[] } {
+  const parsed = parseX12(text);
+  if (!parsed.report.readable) return { ok: false, reasons: ['NOT_X12'], issues: ['the text is not readable X12'] };
+  const bad = parsed.transactions.filter((t) => !t.valid);
+  if (bad.length || !parsed.transactions.length) {
+    const errors = parsed.report.errors.filter((e) => e.severity === 'error');
+    return { ok: false, reasons: ['EDI_REJECTED', ...new Set(errors.map((e) => errorLabel(e)))], issues: errors.length ? errors.map((e) => e.message) : ['no transaction set'] };
+  }
+  const sha = sha256Hex(Buffer.from(text, 'utf8'));
+  const candidates: Candidate[] = [];
+  let ignored = 0;
+  for (const tx of parsed.transactions) {
+    for (const rec of mapTransaction(tx, parsed.report.delimiters?.component ?? null)) {
+      const lot = rec.kind === 'product_activity' ? lotNear(tx.segments, rec.source.segmentIndex) : null;
+      const c = recordToCandidate(rec, { ...origin, type: tx.type, control: tx.control }, { facilityId: ctx.facilityId, payloadSha256: sha, correlationId: randomUUID(), lot, ...(ctx.isKnownNdc ? { isKnownNdc: ctx.isKnownNdc } : {}) });
+      if (c === null) ignored++;
+      else candidates.push(c);
+    }
+  }
+  return { ok: true, candidates, ignored };
+}

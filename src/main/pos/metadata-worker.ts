@@ -1,0 +1,54 @@
+import type { Db } from '../db/open';
+
+export type Metadata = Record<string, string | number | boolean | null>;
+
+/**
+ * Writes the non-controlled metadata a POS sent (rx number, register, ...) after the
+ * acknowledgment, in small batches off the request path. Metadata of a controlled product is
+ * written in the commit itself (writeNow). A crash between the ack and the write loses only
+ * this metadata, never a ledger entry.
+ */
+export class MetadataWorker {
+  private queue: Array<{ txid: string; metadata: Metadata }> = [];
+  private scheduled: Promise<void> | null = null;
+  private readonly insert;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {
+    this.insert = db.prepare('INSERT OR IGNORE INTO pos_metadata (transaction_id, written_at, metadata) VALUES (?, ?, ?)');
+  }
+
+  writeNow(txid: string, metadata: Metadata): void {
+    this.insert.run(txid, this.now().toISOString(), JSON.stringify(metadata));
+  }
+
+  enqueue(txid: string, metadata: Metadata): void {
+    this.queue.push({ txid, metadata });
+    this.scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = null;
+    const items = this.queue;
+    this.queue = [];
+    if (!items.length || !this.db.open) return;
+    try {
+      this.db.transaction(() => {
+        for (const i of items) this.writeNow(i.txid, i.metadata);
+      })();
+    } catch (err) {
+      // Busy: try again on the next turn; the queue is bounded by the request rate.
+      if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+        this.queue.unshift(...items);
+        this.scheduled ??= new Promise<void>((r) => setTimeout(r, 50)).then(() => this.flush());
+      } else console.error('[rxledger] POS metadata not written:', err);
+    }
+  }
+
+  /** Waits for queued metadata to be written (on shutdown and in tests). */
+  async drain(): Promise<void> {
+    while (this.scheduled) await this.scheduled;
+  }
+}

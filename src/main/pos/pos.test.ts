@@ -1,0 +1,180 @@
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { receipt, tempWorkstation } from '../../testing/temp-workstation';
+import { memoryCatalog } from '../ingest/catalog-port';
+import { phiVaultOf } from '../phi/vault';
+import type { Workstation } from '../workstation';
+import { startPosServer, type RunningPosServer } from './server';
+
+let t: ReturnType<typeof tempWorkstation>;
+let ws: Workstation;
+let pos: RunningPosServer;
+let hold: { hold_id: string } | null;
+
+const PATIENT = { id: 'P-778812', name: 'Margaret Holloway', dob: '1948-03-02', address: '12 Quince Lane' };
+
+const body = (over: Record<string, unknown> = {}) => ({
+  transaction_id: 'rx-1001',
+  ndc: '00002-1200-30',
+  lot: 'LOT1',
+  quantity: 10,
+  handler_id: 'tech01',
+  occurred_at: '2026-11-01T12:00:00Z',
+  patient: PATIENT,
+  ...over,
+});
+
+interface Res {
+  status: number;
+  json: Record<string, unknown> & { entry?: Record<string, unknown>; reason?: string; quarantine_id?: number | null };
+}
+
+function post(path: string, payload: unknown, headers: Record<string, string> = {}): Promise<Res> {
+  const data = typeof payload === 'string' || Buffer.isBuffer(payload) ? Buffer.from(payload as string) : Buffer.from(JSON.stringify(payload));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: pos.port,
+        path,
+        method: 'POST',
+        headers: {
+          host: `127.0.0.1:${pos.port}`,
+          authorization: `Bearer ${pos.token}`,
+          'content-type': 'application/json',
+          'content-length': String(data.length),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+const entryCount = () => (ws.db.prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE type IN ('DISPENSE', 'RETURN')").get() as { n: number }).n;
+
+beforeEach(async () => {
+  t = tempWorkstation();
+  ws = t.ws;
+  ws.ledger.appendOne(receipt({ quantity: 100 }));
+  hold = null;
+  pos = await startPosServer(ws, { activeHold: () => hold, retry: { attempts: 2, baseMs: 1, capMs: 2 } });
+});
+afterEach(async () => {
+  await pos.close();
+  t.cleanup();
+});
+
+describe('POS API', () => {
+  it('answers 200 only after the commit, with the entry; the ledger holds a token, never the patient', async () => {
+    const r = await post('/pos/v1/dispense', body());
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ status: 'accepted', entry: { type: 'DISPENSE', ndc: '00002-1200-30', lot: 'LOT1', quantity: 10, delta: -10, schedule: 'CII' } });
+    const token = r.json.entry!.patient_token as string;
+    expect(token).toMatch(/^pt_[0-9a-f]{32}$/);
+    const row = ws.db.prepare('SELECT body FROM ledger_entries WHERE seq = ?').get(r.json.entry!.seq) as { body: string };
+    expect(row.body).toContain(token);
+    expect(row.body).not.toMatch(/Holloway|Margaret|1948|Quince|P-778812/);
+    // Nothing in the database file holds the patient's name in the clear.
+    ws.db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(readFileSync(join(t.dir, 'rxledger.db')).includes('Holloway')).toBe(false);
+    // The fields are kept encrypted; reading them is audited.
+    const vault = phiVaultOf(ws);
+    const [rec] = vault.find({ ref: 'pos:rx-1001' });
+    const read = vault.read(rec!.id, 'pharm1', 'test');
+    expect(JSON.parse(read!.payload.toString())).toMatchObject({ name: 'Margaret Holloway' });
+    expect(ws.audit.list({ action: 'phi.read' })[0]).toMatchObject({ actor: 'pharm1', target: `phi:${rec!.id}` });
+  });
+
+  it('gives the same answer to the same transaction again and commits once', async () => {
+    const a = await post('/pos/v1/dispense', body());
+    const b = await post('/pos/v1/dispense', body());
+    expect(b).toEqual(a);
+    expect(entryCount()).toBe(1);
+  });
+
+  it('refuses the same transaction id with a different quantity and keeps the request in quarantine', async () => {
+    await post('/pos/v1/dispense', body());
+    const r = await post('/pos/v1/dispense', body({ quantity: 12 }));
+    expect(r.status).toBe(409);
+    expect(r.json).toMatchObject({ status: 'refused', reason: 'IDEMPOTENCY_CONFLICT' });
+    expect(String(r.json.message)).toMatch(/rx-1001 was already used/);
+    expect(entryCount()).toBe(1);
+    const q = ws.quarantine.list().find((i) => i.id === r.json.quarantine_id)!;
+    expect(q.reasons).toEqual(['IDEMPOTENCY_CONFLICT']);
+    expect(q.raw_ref).toMatch(/^phi:pos-request:/);
+    // The quarantine keeps the request with the patient replaced by the token; the original is encrypted.
+    const kept = ws.quarantine.raw(q.id)!.toString();
+    expect(JSON.parse(kept)).toMatchObject({ quantity: 12, patient: { token: expect.stringMatching(/^pt_/) } });
+    expect(kept).not.toContain('Holloway');
+  });
+
+  it('refuses a dispense of more than is on hand (409 INSUFFICIENT_STOCK), and the same again gets the same refusal', async () => {
+    const r = await post('/pos/v1/dispense', body({ quantity: 101 }));
+    expect(r.status).toBe(409);
+    expect(r.json).toMatchObject({ status: 'refused', reason: 'INSUFFICIENT_STOCK' });
+    expect(String(r.json.message)).toMatch(/100 on hand, cannot take 101/);
+    expect(await post('/pos/v1/dispense', body({ quantity: 101 }))).toEqual(r);
+    expect(entryCount()).toBe(0);
+    expect(ws.quarantine.openCount()).toBe(1);
+  });
+
+  it('refuses a lot on hold with HOLD_ACTIVE', async () => {
+    hold = { hold_id: 'H-7' };
+    const r = await post('/pos/v1/dispense', body());
+    expect(r.status).toBe(409);
+    expect(r.json.reason).toBe('HOLD_ACTIVE');
+    expect(entryCount()).toBe(0);
+  });
+
+  it('refuses an NDC the catalog does not know with UNKNOWN_NDC', async () => {
+    await pos.close();
+    pos = await startPosServer(ws, { catalog: memoryCatalog({ '00002-1200-30': 'CII' }) });
+    const r = await post('/pos/v1/dispense', body({ ndc: '59011-0440-10' }));
+    expect(r.status).toBe(409);
+    expect(r.json.reason).toBe('UNKNOWN_NDC');
+  });
+
+  it('takes a return', async () => {
+    await post('/pos/v1/dispense', body());
+    const r = await post('/pos/v1/return', body({ transaction_id: 'rx-1001-r', quantity: 4 }));
+    expect(r.status).toBe(200);
+    expect(r.json.entry).toMatchObject({ type: 'RETURN', delta: 4 });
+  });
+
+  it('answers 400 to malformed JSON and to a schema error, keeping the raw input', async () => {
+    const bad = await post('/pos/v1/dispense', '{"transaction_id": "rx-9", broken');
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ status: 'refused', reason: 'MALFORMED_JSON' });
+    expect(bad.json.quarantine_id).toBeTypeOf('number');
+    const schema = await post('/pos/v1/dispense', body({ quantity: -3 }));
+    expect(schema.status).toBe(400);
+    expect(schema.json.reason).toBe('SCHEMA');
+    expect(entryCount()).toBe(0);
+    const sources = ws.quarantine.list().map((i) => i.source);
+    expect(sources).toEqual(['pos:dispense', 'pos:dispense']);
+  });
+
+  it('refuses a body over the limit, a wrong token, a foreign Origin and a DNS-rebound Host', async () => {
+    const big = await post('/pos/v1/dispense', JSON.stringify(body({ padding: 'x'.repeat(100_000) })));
+    expect(big.status).toBe(413);
+    expect((await post('/pos/v1/dispense', body(), { authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await post('/pos/v1/dispense', body(), { authorization: '' })).status).toBe(401);
+    const origin = await post('/pos/v1/dispense', body(), { origin: 'https://evil.example' });
+    expect(origin.status).toBe(403);
+    expect(String(origin.json.message)).toMatch(/may not call/);
+    const rebound = await post('/pos/v1/dispense', body(), { host: `attacker.example:${pos.port}` });
+    expect(rebound.status).toBe(403);
+    expect(String(rebound.json.message)).toMatch(/is not this workstation/);
+    expect(entryCount()).toBe(0);
+    expect(ws.quarantine.openCount()).toBe(0);
+  });
+});

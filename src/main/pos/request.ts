@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * The POS request body (docs/pos-api.md). `patient` carries protected health information: it
+ * never reaches the ledger (a keyed HMAC token does); its fields are kept encrypted.
+ */
+const PatientValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+export const PosPatient = z
+  .object({
+    /** The pharmacy system's patient id; the token is made from it when present. */
+    id: z.string().trim().min(1).max(100).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    dob: z.iso.date({ message: 'a date YYYY-MM-DD' }).optional(),
+    /** Only in a replay of a quarantined request: the fields were replaced by their token. */
+    token: z.string().regex(/^pt_[0-9a-f]{32}$/).optional(),
+  })
+  .catchall(PatientValue)
+  .refine((p) => Object.keys(p).length <= 30, 'at most 30 patient fields')
+  .refine((p) => p.token !== undefined || p.id !== undefined || p.name !== undefined, 'a patient needs an id or a name');
+export type PosPatient = z.infer<typeof PosPatient>;
+
+const PHI_KEY = /patient|name|dob|birth|address|phone|ssn|email|mrn/i;
+
+export const PosRequest = z
+  .object({
+    transaction_id: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, '1 to 100 letters, digits or . _ : -'),
+    ndc: z.string().trim().min(1).max(20),
+    lot: z.string().trim().min(1, 'the lot number').max(20, 'at most 20 characters (GS1 AI 10)'),
+    quantity: z.number().int('a whole number of units').positive('above 0').refine(Number.isSafeInteger, 'a safe integer'),
+    handler_id: z.string().trim().min(1).max(64),
+    occurred_at: z.iso.datetime({ offset: true, message: 'an ISO 8601 time with Z or an offset' }),
+    patient: PosPatient.nullable(),
+    /** Non-controlled metadata (rx number, register, ...); never patient fields. */
+    metadata: z
+      .record(z.string().max(64), z.union([z.string().max(500), z.number().int(), z.boolean(), z.null()]))
+      .refine((m) => Object.keys(m).length <= 50, 'at most 50 metadata fields')
+      .refine((m) => !Object.keys(m).some((k) => PHI_KEY.test(k)), 'patient fields belong in "patient", where they are encrypted')
+      .optional(),
+  })
+  .strict();
+export type PosRequest = z.infer<typeof PosRequest>;
+
+export type PosKind = 'dispense' | 'return';
+
+/** Reasons answered 400 (the request is malformed) rather than 409 (refused by a rule). */
+export const MALFORMED_REASONS = new Set(['MALFORMED_JSON', 'SCHEMA', 'MISSING_FIELD', 'BAD_QUANTITY', 'BAD_NDC', 'AMBIGUOUS_NDC', 'BAD_LOT']);

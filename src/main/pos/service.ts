@@ -1,0 +1,359 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { describeIssues } from '../../shared/schemas/drug-record';
+import type { EntryBody } from '../../shared/schemas/ledger-entry';
+import type { Db } from '../db/open';
+import { createGate, type ActiveHoldLookup, type GateInput, type GateOutcome, type IngestGate } from '../ingest/gate';
+import type { CatalogPort } from '../ingest/catalog-port';
+import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from '../ingest/retry';
+import { sha256Hex } from '../ledger/hash';
+import { phiVaultOf, type PhiVault } from '../phi/vault';
+import type { Workstation } from '../workstation';
+import { posEvent, posFingerprint } from './event';
+import { MetadataWorker } from './metadata-worker';
+import { MALFORMED_REASONS, PosRequest, type PosKind } from './request';
+
+export interface PosAnswer {
+  status: number;
+  body: PosReply;
+}
+
+export type PosReply =
+  | { status: 'accepted'; transaction_id: string; entry: PosEntryView }
+  | { status: 'refused'; reason: string; message: string; transaction_id: string | null; quarantine_id: number | null };
+
+/** What the POS gets back of the committed entry: no PHI, only the patient token. */
+export interface PosEntryView {
+  device_id: string;
+  seq: number;
+  hash: string;
+  type: string;
+  facility_id: string;
+  ndc: string | null;
+  lot: string | null;
+  schedule: string | null;
+  quantity: number;
+  delta: number;
+  event_time: string;
+  recorded_at: string;
+  actor: string;
+  patient_token: string | null;
+}
+
+export interface PosServiceOptions {
+  activeHold?: ActiveHoldLookup;
+  catalog?: CatalogPort | null;
+  retry?: RetryPolicy;
+  /** Test seam: the gate to use. */
+  gate?: IngestGate;
+}
+
+interface StoredAnswer {
+  transaction_id: string;
+  kind: PosKind;
+  fingerprint: string;
+  status: 'accepted' | 'refused';
+  reason: string | null;
+  message: string | null;
+  quarantine_id: number | null;
+  entry_device_id: string | null;
+  entry_seq: number | null;
+}
+
+function view(device_id: string, seq: number, hash: string, body: EntryBody): PosEntryView {
+  const token = body.data.patient_token;
+  return {
+    device_id,
+    seq,
+    hash,
+    type: body.type,
+    facility_id: body.facility_id,
+    ndc: body.ndc,
+    lot: body.lot,
+    schedule: body.schedule,
+    quantity: body.quantity,
+    delta: body.delta,
+    event_time: body.event_time,
+    recorded_at: body.recorded_at,
+    actor: body.actor,
+    patient_token: typeof token === 'string' ? token : null,
+  };
+}
+
+/**
+ * The POS dispensing API's logic, apart from HTTP: a request goes through the ingestion gate
+ * and is answered only after the ledger commit. Idempotent by transaction id: the first answer
+ * is stored (pos_requests) and given again to the same request; the same id with different
+ * content is refused and kept in quarantine. Patient fields are replaced by their token before
+ * anything is written; they are kept only encrypted (PhiVault).
+ */
+export class PosService {
+  readonly gate: IngestGate;
+  readonly vault: PhiVault;
+  readonly worker: MetadataWorker;
+  private readonly db: Db;
+  private readonly stmts;
+  private readonly retry: RetryPolicy;
+  private queue: Array<{ work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private flushScheduled = false;
+
+  constructor(
+    private readonly ws: Workstation,
+    opts: PosServiceOptions = {},
+  ) {
+    this.db = ws.db;
+    this.gate =
+      opts.gate ??
+      createGate(ws, {
+        ...(opts.activeHold ? { activeHold: opts.activeHold } : {}),
+        ...(opts.catalog !== undefined ? { catalog: opts.catalog } : {}),
+        ...(opts.retry ? { retry: opts.retry } : {}),
+      });
+    this.vault = phiVaultOf(ws);
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.worker = new MetadataWorker(ws.db, () => ws.clock.now());
+    this.stmts = {
+      answer: ws.db.prepare<[string], StoredAnswer>('SELECT * FROM pos_requests WHERE transaction_id = ?'),
+      putAnswer: ws.db.prepare(
+        `INSERT INTO pos_requests (transaction_id, kind, fingerprint, status, reason, message, quarantine_id, entry_device_id, entry_seq, answered_at)
+         VALUES (@transaction_id, @kind, @fingerprint, @status, @reason, @message, @quarantine_id, @entry_device_id, @entry_seq, @answered_at)`,
+      ),
+      entry: ws.db.prepare<[string, number], { hash: string; body: string }>('SELECT hash, body FROM ledger_entries WHERE device_id = ? AND seq = ?'),
+      committedKey: ws.db.prepare<[string], { device_id: string; seq: number; fingerprint: string | null }>('SELECT device_id, seq, fingerprint FROM idempotency WHERE key = ?'),
+    };
+  }
+
+  /** Handles one POST body. Never throws for anything the caller sent. */
+  async handle(kind: PosKind, raw: Buffer): Promise<PosAnswer> {
+    const t0 = performance.now();
+    const answer = await this.handleInner(kind, raw);
+    if (answer.status !== 503) {
+      this.gate.metrics.record({ latencyMs: performance.now() - t0, outcome: answer.body.status === 'accepted' ? 'committed' : 'quarantined', source: 'pos' });
+    }
+    return answer;
+  }
+
+  private async handleInner(kind: PosKind, raw: Buffer): Promise<PosAnswer> {
+    const rawSha256 = sha256Hex(raw);
+    const correlationId = randomUUID();
+    const source = `pos:${kind}`;
+    // The raw request may hold PHI: its whole bytes go to the PHI store, encrypted; the
+    // quarantine keeps a copy with the patient replaced by the token (or nothing, when the
+    // body could not be read), plus the sha256 of the original.
+    const quarantineMalformed = async (reason: string, issues: string[], txid: string | null, redacted: Buffer | null): Promise<PosAnswer> => {
+      const ref = `pos-request:${rawSha256}`;
+      const input: GateInput = {
+        source,
+        raw,
+        rawSha256,
+        correlationId,
+        candidate: { ok: false, reasons: [reason], issues },
+        context: { kind, transaction_id: txid },
+        quarantineCopy: { raw: redacted, rawRef: `phi:${ref}`, context: { redacted: true } },
+      };
+      const id = await withRetry(
+        () =>
+          this.db
+            .transaction(() => {
+              if (!this.vault.find({ ref }).length) this.vault.store('pt_unknown', raw, 'quarantine', ref);
+              return this.gate.quarantineInTransaction(input, [reason], issues, correlationId, rawSha256);
+            })
+            .immediate(),
+        isTransientSqliteError,
+        this.retry,
+      ).catch(() => null);
+      return { status: 400, body: { status: 'refused', reason, message: issues.join('; '), transaction_id: txid, quarantine_id: id } };
+    };
+
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      return quarantineMalformed('MALFORMED_JSON', [`the body is not JSON: ${(err as Error).message}`], null, null);
+    }
+    const parsed = PosRequest.safeParse(json);
+    const txidOf = (j: unknown) => (j && typeof j === 'object' && typeof (j as Record<string, unknown>).transaction_id === 'string' ? String((j as Record<string, unknown>).transaction_id).slice(0, 100) : null);
+    if (!parsed.success) {
+      const redacted = json && typeof json === 'object' && !Array.isArray(json) ? Buffer.from(JSON.stringify({ ...(json as object), patient: '[redacted]' })) : null;
+      return quarantineMalformed('SCHEMA', describeIssues(parsed.error.issues), txidOf(json), redacted);
+    }
+    const req = parsed.data;
+    if (kind === 'dispense' && req.patient === null) {
+      return quarantineMalformed('SCHEMA', ['patient: a dispense needs the patient'], req.transaction_id, Buffer.from(JSON.stringify({ ...req, patient: null })));
+    }
+    const patient = req.patient;
+    const token = patient ? (patient.token ?? this.vault.token(patient)) : null;
+    const patientFields = patient && Object.keys(patient).some((k) => k !== 'token') ? Buffer.from(JSON.stringify(stripUndefined(patient))) : null;
+    const redacted = Buffer.from(JSON.stringify({ ...req, patient: token ? { token } : null }));
+    const fingerprint = posFingerprint(kind, req, token);
+    const input: GateInput = {
+      source,
+      raw,
+      rawSha256,
+      correlationId,
+      context: { kind, transaction_id: req.transaction_id },
+      quarantineCopy: { raw: redacted, rawRef: `phi:pos-request:${rawSha256}`, context: { redacted: true } },
+      candidate: { ok: true, event: posEvent(kind, req, token, { facilityId: this.ws.facilityId, correlationId, payloadSha256: rawSha256 }) },
+    };
+
+    const work = (): PosAnswer & { route?: 'non-controlled' | 'controlled' | 'cii' } => {
+      const prior = this.stmts.answer.get(req.transaction_id);
+      if (prior) {
+        if (prior.fingerprint === fingerprint && prior.kind === kind) return this.replayAnswer(prior);
+        const reason = 'IDEMPOTENCY_CONFLICT';
+        const issues = [
+          `transaction_id ${req.transaction_id} was already used for a different ${prior.kind} (answered ${prior.status}); this request differs — send a new transaction_id`,
+        ];
+        this.keepOriginal(token, raw, rawSha256);
+        const qid = this.gate.quarantineInTransaction(input, [reason], issues, correlationId, rawSha256);
+        return { status: 409, body: { status: 'refused', reason, message: issues[0]!, transaction_id: req.transaction_id, quarantine_id: qid } };
+      }
+      const out: GateOutcome = this.gate.processInTransaction(input);
+      const answeredAt = this.ws.clock.now().toISOString();
+      if (out.status === 'committed' || out.status === 'duplicate') {
+        const ref = out.status === 'committed' ? { device_id: out.entry.device_id, seq: out.entry.seq } : out.existing;
+        if (out.status === 'committed' && token && patientFields) this.vault.store(token, patientFields, kind, `pos:${req.transaction_id}`);
+        this.stmts.putAnswer.run({
+          transaction_id: req.transaction_id,
+          kind,
+          fingerprint,
+          status: 'accepted',
+          reason: null,
+          message: null,
+          quarantine_id: null,
+          entry_device_id: ref.device_id,
+          entry_seq: ref.seq,
+          answered_at: answeredAt,
+        });
+        if (req.metadata && out.route.lane !== 'non-controlled') this.worker.writeNow(req.transaction_id, req.metadata);
+        const body = out.status === 'committed' ? view(out.entry.device_id, out.entry.seq, out.entry.hash, out.entry.body) : this.loadEntry(ref.device_id, ref.seq);
+        return { status: 200, body: { status: 'accepted', transaction_id: req.transaction_id, entry: body }, route: out.route.lane };
+      }
+      if (out.status === 'refused') throw new Error('unreachable: the POS path always quarantines');
+      this.keepOriginal(token, raw, rawSha256);
+      const reason = out.reasons[0] ?? 'INVALID_ENTRY';
+      const message = out.issues.join('; ');
+      this.stmts.putAnswer.run({
+        transaction_id: req.transaction_id,
+        kind,
+        fingerprint,
+        status: 'refused',
+        reason,
+        message,
+        quarantine_id: out.quarantineId,
+        entry_device_id: null,
+        entry_seq: null,
+        answered_at: answeredAt,
+      });
+      return {
+        status: MALFORMED_REASONS.has(reason) ? 400 : 409,
+        body: { status: 'refused', reason, message, transaction_id: req.transaction_id, quarantine_id: out.quarantineId },
+      };
+    };
+
+    try {
+      const answer = await this.commitInGroup(work);
+      // Non-controlled metadata is written after the acknowledgment, off the request's path.
+      if (answer.route === 'non-controlled' && req.metadata) this.worker.enqueue(req.transaction_id, req.metadata);
+      return { status: answer.status, body: answer.body };
+    } catch (err) {
+      if (!isTransientSqliteError(err)) throw err;
+      const issues = [`the database stayed busy after ${this.retry.attempts} attempts; nothing was committed — send the same request again`];
+      let qid: number | null = null;
+      try {
+        qid = this.db
+          .transaction(() => {
+            this.keepOriginal(token, raw, rawSha256);
+            return this.gate.quarantineInTransaction(input, ['TRANSIENT_FAILURE'], issues, correlationId, rawSha256);
+          })
+          .immediate();
+      } catch {
+        qid = null;
+      }
+      return { status: 503, body: { status: 'refused', reason: 'TRANSIENT_FAILURE', message: issues[0]!, transaction_id: req.transaction_id, quarantine_id: qid } };
+    }
+  }
+
+  /**
+   * Group commit: requests that arrive while a commit is running are committed together in
+   * the next transaction (one fsync for all of them), each in its own savepoint so a refusal
+   * undoes only itself. Every request is still answered only after the commit that holds it.
+   */
+  private commitInGroup<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.queue.splice(0, 256);
+    if (!batch.length) return;
+    try {
+      const results = await withRetry(
+        () =>
+          this.db
+            .transaction(() =>
+              batch.map((b) => {
+                try {
+                  return { ok: true as const, value: this.db.transaction(b.work)() };
+                } catch (err) {
+                  // A busy database fails the whole group (retried together); anything else is this request's own.
+                  if (isTransientSqliteError(err)) throw err;
+                  return { ok: false as const, err };
+                }
+              }),
+            )
+            .immediate(),
+        isTransientSqliteError,
+        this.retry,
+      );
+      results.forEach((r, k) => (r.ok ? batch[k]!.resolve(r.value) : batch[k]!.reject(r.err)));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+    if (this.queue.length && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  private keepOriginal(token: string | null, raw: Buffer, rawSha256: string): void {
+    const ref = `pos-request:${rawSha256}`;
+    if (!this.vault.find({ ref }).length) this.vault.store(token ?? 'pt_unknown', raw, 'quarantine', ref);
+  }
+
+  private loadEntry(deviceId: string, seq: number): PosEntryView {
+    const row = this.stmts.entry.get(deviceId, seq);
+    if (!row) throw new Error(`ledger entry ${deviceId}#${seq} named by a POS answer is missing`);
+    return view(deviceId, seq, row.hash, JSON.parse(row.body) as EntryBody);
+  }
+
+  private replayAnswer(prior: StoredAnswer): PosAnswer {
+    if (prior.status === 'accepted') {
+      return { status: 200, body: { status: 'accepted', transaction_id: prior.transaction_id, entry: this.loadEntry(prior.entry_device_id!, prior.entry_seq!) } };
+    }
+    // Refused at first, then fixed and replayed from the quarantine: the entry is the answer now.
+    const replayed = this.stmts.committedKey.get(`pos:${prior.transaction_id}`);
+    if (replayed && (replayed.fingerprint === null || replayed.fingerprint === prior.fingerprint)) {
+      return { status: 200, body: { status: 'accepted', transaction_id: prior.transaction_id, entry: this.loadEntry(replayed.device_id, replayed.seq) } };
+    }
+    const reason = prior.reason ?? 'INVALID_ENTRY';
+    return {
+      status: MALFORMED_REASONS.has(reason) ? 400 : 409,
+      body: { status: 'refused', reason, message: prior.message ?? '', transaction_id: prior.transaction_id, quarantine_id: prior.quarantine_id },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.worker.drain();
+  }
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
