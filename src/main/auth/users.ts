@@ -1,6 +1,7 @@
 import type { Role } from '../../shared/domain/roles';
 import type { AuditTrail } from '../audit/trail';
 import type { Db } from '../db/open';
+import { reencryptSigningKeyOnPasswordChange } from '../signatures/keys';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 
 export interface User {
@@ -146,6 +147,7 @@ export class UserStore {
     if (next === current) throw new UserError('WEAK_PASSWORD', 'the new password must differ from the current one');
     this.db.transaction(() => {
       this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE user_id = ?').run(hashPassword(next), userId);
+      reencryptSigningKeyOnPasswordChange(this.db, userId, current, next, this.now());
       this.audit.record({ actor: userId, action: 'PASSWORD_CHANGED', target: userId });
     }).immediate();
     return { ok: true, user: this.get(userId)! };

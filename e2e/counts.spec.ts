@@ -1,0 +1,180 @@
+import { expect, test, type Page } from '@playwright/test';
+import { drugRecord, rxledger, signIn, startStation, type Station } from './fixtures';
+
+/**
+ * Issue 5 end to end in Chromium: a blind count by a technician while the central server is
+ * unreachable (and the network drops mid-count), a variance over tolerance that becomes a hold,
+ * the POS refused while it holds, a pharmacist's signature that releases it, and a technician
+ * who cannot sign.
+ */
+const TECH_PW = 'technician-pass-1';
+const RPH_PW = 'pharmacist-pass-1';
+
+async function posDispense(station: Station, txn: string, lot: string): Promise<{ status: number; json: { status?: string; reason?: string } }> {
+  const token = station.cli(['pos-token']).stdout.trim();
+  const res = await fetch(`${station.posUrl}/pos/v1/dispense`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ transaction_id: txn, ndc: '00002-1200-30', lot, quantity: 5, handler_id: 'pat', occurred_at: new Date().toISOString(), patient: { id: 'P-1' } }),
+  });
+  return { status: res.status, json: (await res.json()) as { status?: string; reason?: string } };
+}
+
+async function callApi(page: Page, station: Station, channel: string, input: unknown) {
+  return page.evaluate(
+    async ({ channel, input, token }) => {
+      const r = await fetch(`/api/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-rxledger-token': token }, body: JSON.stringify(input) });
+      return (await r.json()) as { ok: boolean; error?: { code: string; message: string } };
+    },
+    { channel, input, token: station.token },
+  );
+}
+
+test.describe('counts, holds and e-signatures', () => {
+  test('blind count offline with a reload → hold → (POS refused) → technician cannot sign → pharmacist signs → released → (POS accepted)', async ({ page, context }) => {
+    const station = await startStation({
+      seed: ({ addUser, ingest }) => {
+        addUser('tina', 'technician', TECH_PW, 'Tina Technician');
+        addUser('pat', 'pharmacist', RPH_PW, 'Pat Pharmacist');
+        ingest([drugRecord({ lot_number: 'A123', quantity: 100 }), drugRecord({ lot_number: 'A124', quantity: 50 })]);
+      },
+    });
+    try {
+      // The central server is unreachable: nothing but this workstation answers the page.
+      await context.route((url) => url.origin !== station.origin, (route) => route.abort('internetdisconnected'));
+      await page.goto(station.url);
+      await signIn(page, 'tina', TECH_PW);
+      await expect(page.getByTestId('status-user')).toContainText('Tina Technician');
+
+      await page.getByTestId('nav-counts').click();
+      await page.getByTestId('count-scope').selectOption('all_cii');
+      await expect(page.getByTestId('count-blind')).toBeChecked();
+      await page.getByTestId('count-begin').click();
+      await expect(page.getByTestId('count-blind-label')).toBeVisible();
+      await expect(page.getByTestId('count-line')).toHaveCount(2);
+      await expect(page.getByText('Expected now')).toHaveCount(0);
+      const countId = await page.getByTestId('count-id').textContent();
+
+      // Scan (typed into the scan field as a wedge would) selects the line; the keypad enters units.
+      await page.getByTestId('count-scan').fill('(01)00300021200305(10)A123');
+      await page.getByTestId('count-scan').press('Enter');
+      const a123 = page.locator('[data-testid="count-line"][data-lot="A123"]');
+      const a124 = page.locator('[data-testid="count-line"][data-lot="A124"]');
+      await expect(a123.getByTestId('count-units')).toBeFocused();
+      await page.keyboard.type('97');
+      await expect(page.getByTestId('count-progress')).toContainText('1 of 2');
+
+      // The network drops in the middle of the count: counting goes on, the draft is kept.
+      await context.setOffline(true);
+      await a124.getByTestId('count-containers-toggle').click();
+      await a124.getByTestId('count-full').fill('1');
+      await a124.getByTestId('count-size').fill('30');
+      await a124.getByTestId('count-partials').fill('20');
+      await a124.getByTestId('count-containers-apply').click();
+      await expect(a124.getByTestId('count-units')).toHaveValue('50');
+      await expect(page.getByTestId('count-saved')).toContainText('Saved on this computer');
+      await context.setOffline(false);
+
+      // A reload in the middle of the count loses nothing.
+      await page.reload();
+      await expect(page.getByTestId('status-user')).toContainText('Tina Technician');
+      await page.getByTestId('nav-counts').click();
+      await expect(page.getByTestId('count-id')).toHaveText(countId!);
+      await expect(a123.getByTestId('count-units')).toHaveValue('97');
+      await expect(a124.getByTestId('count-units')).toHaveValue('50');
+      await expect(a124.getByTestId('count-containers-summary')).toContainText('1 × 30 + 20 opened');
+
+      await page.getByTestId('count-submit').click();
+      await expect(page.getByTestId('count-review')).toBeVisible();
+      const holdLine = page.locator('[data-testid="review-line"][data-outcome="hold"]');
+      await expect(holdLine.getByTestId('review-variance')).toHaveText('−3');
+      await expect(holdLine.getByTestId('review-expected')).toHaveText('100');
+      await expect(page.locator('[data-testid="review-line"][data-outcome="within"]')).toHaveCount(1);
+      await expect(page.getByTestId('review-policy')).toContainText('v0');
+      const holdId = (await holdLine.getByTestId('review-hold').textContent())!.trim();
+      expect(holdId).toMatch(/^H-/);
+      await expect(page.getByTestId('status-holds')).toHaveAttribute('data-count', '1');
+
+      // The technician sees the hold but cannot sign it, in the UI or through the API.
+      await page.getByTestId('nav-holds').click();
+      const row = page.locator(`[data-testid="hold-row"][data-hold-id="${holdId}"]`);
+      await expect(row).toHaveAttribute('data-status', 'active');
+      await row.getByTestId('hold-open').click();
+      await expect(page.getByTestId('hold-detail')).toContainText('variance −3');
+      await expect(page.getByTestId('sign-not-allowed')).toBeVisible();
+      await expect(page.getByTestId('sign-form')).toHaveCount(0);
+      const refused = await callApi(page, station, 'holds.resolve', { holdId, userId: 'tina', password: TECH_PW, meaning: 'approval', reason: 'miscount' });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+      // POS dispensing of the held lot is refused while the hold is active.
+      if (station.posUrl) {
+        const r = await posDispense(station, 'rx-e2e-1', 'A123');
+        expect(r.status).toBe(409);
+        expect(r.json.reason).toBe('HOLD_ACTIVE');
+      }
+
+      // A pharmacist signs: user ID and password (first signing of the session), meaning, reason.
+      await page.getByTestId('sign-out').click();
+      await signIn(page, 'pat', RPH_PW);
+      await expect(page.getByTestId('status-user')).toContainText('Pat Pharmacist');
+      await page.getByTestId('nav-holds').click();
+      await row.getByTestId('hold-open').click();
+      await page.getByTestId('sign-user').fill('pat');
+      await page.getByTestId('sign-password').fill('wrong-password');
+      await page.getByTestId('sign-submit').click();
+      await expect(page.getByTestId('holds-error')).toContainText('4 attempts left');
+      await expect(row).toHaveAttribute('data-status', 'active');
+      await page.getByTestId('sign-password').fill(RPH_PW);
+      await page.getByTestId('sign-meaning').selectOption('approval');
+      await page.getByTestId('sign-reason').selectOption('miscount');
+      await page.getByTestId('sign-submit').click();
+      await expect(page.getByTestId('sign-result')).toContainText(`Hold ${holdId} released`);
+      await expect(page.getByTestId('sign-manifestation')).toContainText(/Signed by Pat Pharmacist \(pat\) on \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC.* — meaning: Approval — reason: Miscount/);
+      await expect(row).toHaveAttribute('data-status', 'released');
+      await expect(page.getByTestId('manifestation').first()).toHaveAttribute('data-verified', 'true');
+      await expect(page.locator('[data-testid="hold-history-entry"]')).toHaveCount(4);
+
+      if (station.posUrl) {
+        const r = await posDispense(station, 'rx-e2e-2', 'A123');
+        expect(r.status).toBe(200);
+        expect(r.json.status).toBe('accepted');
+      }
+
+      const holds = JSON.parse(station.cli(['holds', '--json']).stdout) as { hold_id: string; status: string }[];
+      expect(holds).toEqual([expect.objectContaining({ hold_id: holdId, status: 'released' })]);
+      const stock = JSON.parse(station.cli(['stock', '--json']).stdout) as { lot: string; on_hand: number }[];
+      expect(stock.find((s) => s.lot === 'A123')?.on_hand).toBe(station.posUrl ? 92 : 97);
+      expect(station.cli(['verify']).status).toBe(0);
+    } finally {
+      await station.stop();
+    }
+  });
+
+  test('the POS API refuses a held lot with HOLD_ACTIVE and accepts it once a pharmacist has signed', async () => {
+    const station = await startStation({
+      seed: ({ addUser, ingest }) => {
+        addUser('tina', 'technician', TECH_PW, 'Tina Technician');
+        addUser('pat', 'pharmacist', RPH_PW, 'Pat Pharmacist');
+        ingest([drugRecord({ lot_number: 'A123', quantity: 100 })]);
+      },
+    });
+    try {
+      test.skip(!station.posUrl, 'POS API not wired into "rxledger serve" yet');
+      const counted = JSON.parse(station.cli(['count', '--user', 'tina', '--password-stdin', '--ndc', '0002-1200-30', '--lot', 'A123', '--counted', '96', '--json'], `${TECH_PW}\n`).stdout);
+      expect(counted).toMatchObject({ expected: 100, counted: 96, variance: -4, hold_id: expect.stringMatching(/^H-/) });
+      const refused = await posDispense(station, 'rx-e2e-10', 'A123');
+      expect(refused.status).toBe(409);
+      expect(refused.json.reason).toBe('HOLD_ACTIVE');
+      const tech = rxledger(['sign-adjustment', '--data', station.dataDir, '--hold', counted.hold_id, '--user', 'tina', '--password-stdin', '--meaning', 'approval', '--reason', 'miscount'], `${TECH_PW}\n`);
+      expect(tech.status).toBe(4);
+      expect(tech.stderr).toContain('Only a pharmacist can sign');
+      const signed = station.cli(['sign-adjustment', '--hold', counted.hold_id, '--user', 'pat', '--password-stdin', '--meaning', 'approval', '--reason', 'miscount', '--json'], `${RPH_PW}\n`);
+      expect(JSON.parse(signed.stdout)).toMatchObject({ hold_id: counted.hold_id, adjustment: { delta: -4 } });
+      const accepted = await posDispense(station, 'rx-e2e-11', 'A123');
+      expect(accepted.status).toBe(200);
+      expect(accepted.json.status).toBe('accepted');
+    } finally {
+      await station.stop();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { AdjustmentKind, DEFAULT_REASON_FOR_KIND } from '../../shared/counts';
+import { manualAdjustment } from '../../main/adjustments';
+import { CliError, type Command } from '../io';
+import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { cliErrorOf, ndcArg, readPasswords } from './count';
+import { meaningArg, printSigned, reasonArg } from './sign-adjustment';
+
+/**
+ * rxledger adjust --data DIR --ndc NDC [--lot LOT] --quantity N --kind breakage|expired_destruction|wholesaler_return
+ *   --user U --password-stdin --meaning approval [--reason R] [--reference RA-NUMBER] [--cosigner U2] --json
+ * Takes N units out of stock with a pharmacist's signature; refused while a hold covers the NDC.
+ */
+export const adjustCommand: Command = async (argv, io) => {
+  const { values } = parseCommandArgs(argv, {
+    ndc: { type: 'string' },
+    lot: { type: 'string' },
+    quantity: { type: 'string' },
+    kind: { type: 'string' },
+    user: { type: 'string' },
+    'password-stdin': { type: 'boolean', default: false },
+    meaning: { type: 'string' },
+    reason: { type: 'string' },
+    reference: { type: 'string' },
+    cosigner: { type: 'string' },
+    note: { type: 'string' },
+  });
+  const kind = AdjustmentKind.safeParse(values.kind);
+  if (!kind.success) throw new CliError(`--kind must be one of ${AdjustmentKind.options.join(', ')}`);
+  if (!values.quantity || !/^\d+$/.test(values.quantity) || Number(values.quantity) <= 0) throw new CliError('--quantity N is required: whole units taken out, above 0');
+  if (!values.user) throw new CliError('--user U is required: a signature needs the user ID and password (21 CFR 11.200)');
+  const meaning = meaningArg(values.meaning);
+  const reason = values.reason ? reasonArg(values.reason) : DEFAULT_REASON_FOR_KIND[kind.data];
+  if (!values['password-stdin'] && !io.stdin.isTTY) throw new CliError('give the password on standard input with --password-stdin');
+  const [password, coPassword] = await readPasswords(io, [`Password for ${values.user}: `, ...(values.cosigner ? [`Password for ${values.cosigner}: `] : [])]);
+  return withWorkstation(values.data, io, (ws) => {
+    const ndc = ndcArg(ws, values.ndc);
+    try {
+      const r = manualAdjustment(ws, {
+        ndc,
+        lot: values.lot ?? null,
+        quantity: Number(values.quantity),
+        kind: kind.data,
+        reference: values.reference ?? null,
+        signer: { userId: values.user!, password: password! },
+        cosigner: values.cosigner ? { userId: values.cosigner, password: coPassword! } : null,
+        meaning,
+        reason,
+        note: values.note ?? null,
+        source: 'cli',
+      });
+      printSigned(io, values.json ?? false, r);
+      return 0;
+    } catch (err) {
+      cliErrorOf(err);
+    }
+  });
+};

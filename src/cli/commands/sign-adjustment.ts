@@ -1,0 +1,68 @@
+import { manifestationText, Meaning, ReasonCode } from '../../shared/counts';
+import { resolveHold, type SignedAdjustment } from '../../main/adjustments';
+import { CliError, printJson, type CliIO, type Command } from '../io';
+import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { cliErrorOf, readPasswords } from './count';
+
+export function meaningArg(text: string | undefined): Meaning {
+  const r = Meaning.safeParse(text);
+  if (!r.success) throw new CliError(`--meaning must be one of ${Meaning.options.join(', ')}`);
+  return r.data;
+}
+
+export function reasonArg(text: string | undefined): ReasonCode {
+  const r = ReasonCode.safeParse(text);
+  if (!r.success) throw new CliError(`--reason must be one of ${ReasonCode.options.join(', ')}`);
+  return r.data;
+}
+
+export function printSigned(io: CliIO, json: boolean, r: SignedAdjustment): void {
+  const manifestations = r.signatures.map((s, i) => manifestationText(s, i === 0 ? r.reason : null));
+  if (json) return printJson(io, { ...r, manifestations });
+  io.stdout.write(`Adjustment ${r.adjustment.device_id}#${r.adjustment.seq}: ${r.adjustment.delta > 0 ? '+' : ''}${r.adjustment.delta} × ${r.adjustment.ndc}${r.adjustment.lot ? ` lot ${r.adjustment.lot}` : ''}\n`);
+  for (const m of manifestations) io.stdout.write(`  ${m}\n`);
+  if (r.hold_id) io.stdout.write(`Hold ${r.hold_id} released.\n`);
+  if (r.form_106) io.stdout.write('Marked for DEA Form 106 (theft or loss).\n');
+}
+
+/**
+ * rxledger sign-adjustment --data DIR --hold ID --user U --password-stdin --meaning approval --reason miscount [--lot LOT] [--cosigner U2] [--note TEXT] --json
+ * A pharmacist resolves a hold: the signed adjustment and the release, in one transaction.
+ * With --cosigner, standard input holds two lines: the signer's password, then the co-signer's.
+ */
+export const signAdjustmentCommand: Command = async (argv, io) => {
+  const { values } = parseCommandArgs(argv, {
+    hold: { type: 'string' },
+    user: { type: 'string' },
+    'password-stdin': { type: 'boolean', default: false },
+    meaning: { type: 'string' },
+    reason: { type: 'string' },
+    lot: { type: 'string' },
+    cosigner: { type: 'string' },
+    note: { type: 'string' },
+  });
+  if (!values.hold) throw new CliError('--hold ID is required (see "rxledger holds")');
+  if (!values.user) throw new CliError('--user U is required: a signature needs the user ID and password (21 CFR 11.200)');
+  const meaning = meaningArg(values.meaning);
+  const reason = reasonArg(values.reason);
+  if (!values['password-stdin'] && !io.stdin.isTTY) throw new CliError('give the password on standard input with --password-stdin');
+  const [password, coPassword] = await readPasswords(io, [`Password for ${values.user}: `, ...(values.cosigner ? [`Password for ${values.cosigner}: `] : [])]);
+  return withWorkstation(values.data, io, (ws) => {
+    try {
+      const r = resolveHold(ws, {
+        holdId: values.hold!,
+        lot: values.lot ?? null,
+        signer: { userId: values.user!, password: password! },
+        cosigner: values.cosigner ? { userId: values.cosigner, password: coPassword! } : null,
+        meaning,
+        reason,
+        note: values.note ?? null,
+        source: 'cli',
+      });
+      printSigned(io, values.json ?? false, r);
+      return 0;
+    } catch (err) {
+      cliErrorOf(err);
+    }
+  });
+};

@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TOLERANCE_RULES } from '../../shared/counts';
+import type { RxError } from '../../shared/ipc/contract';
+import { receipt, tempWorkstation } from '../../testing/temp-workstation';
+import { quickCount } from '../counts/service';
+import { savePolicy } from '../counts/tolerance-store';
+import { assertNoActiveHold, countActiveHolds, getHold, holdDetail } from '../holds';
+import { stockOnHand } from '../ledger/stock';
+import { activePublicKey, signatureManifestationLines, verifyEntrySignatures } from '../signatures';
+import type { Workstation } from '../workstation';
+import { form106Candidates, manualAdjustment, resolveHold } from '.';
+
+let t: ReturnType<typeof tempWorkstation>;
+let ws: Workstation;
+const OXY = '00002-1200-30';
+const PAT = { userId: 'pat', password: 'pharmacist-pass-1' };
+const PIA = { userId: 'pia', password: 'pharmacist-pass-2' };
+const TINA = { userId: 'tina', password: 'technician-pass-1' };
+
+beforeEach(() => {
+  t = tempWorkstation();
+  ws = t.ws;
+  ws.setSetting('time_zone', 'America/New_York');
+  ws.users.create({ userId: 'pat', name: 'Pat Pharmacist', role: 'pharmacist', password: PAT.password, actor: 'test' });
+  ws.users.create({ userId: 'pia', name: 'Pia Second', role: 'pharmacist', password: PIA.password, actor: 'test' });
+  ws.users.create({ userId: 'tina', name: 'Tina Technician', role: 'technician', password: TINA.password, actor: 'test' });
+  ws.ledger.append([receipt({ ndc: OXY, lot: 'A1', quantity: 100, delta: 100, schedule: 'CII' })]);
+});
+afterEach(() => t.cleanup());
+
+const holdOf = (counted: number) => quickCount(ws, { actor: 'tina', ndc: OXY, lot: 'A1', counted }).hold_id!;
+const refusal = (fn: () => unknown): RxError => {
+  try {
+    fn();
+  } catch (e) {
+    return e as RxError;
+  }
+  throw new Error('expected a refusal');
+};
+const seq = () => ws.ledger.head().seq;
+
+describe('signed adjustments that resolve a hold', () => {
+  it('a pharmacist signs: the adjustment brings the book to the count, releases the hold, and carries the manifestation', () => {
+    const holdId = holdOf(96);
+    expect(() => assertNoActiveHold(ws.db, 'MAIN01', OXY, 'A1')).toThrow(/compliance hold/);
+    const r = resolveHold(ws, { holdId, signer: PAT, meaning: 'approval', reason: 'miscount' });
+    expect(r.adjustment.delta).toBe(-4);
+    expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A1')).toBe(96);
+    expect(getHold(ws.db, holdId)).toMatchObject({ status: 'released', released_by: 'pat', adjustment: { seq: r.adjustment.seq } });
+    expect(countActiveHolds(ws.db)).toBe(0);
+    expect(r.signatures).toEqual([
+      expect.objectContaining({ user_id: 'pat', printed_name: 'Pat Pharmacist', role: 'signer', meaning: 'approval', time_zone: 'America/New_York', public_key: activePublicKey(ws.db, 'pat') }),
+    ]);
+    expect(r.signatures[0]!.signed_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}-0[45]:00$/);
+    const detail = holdDetail(ws.db, holdId)!;
+    expect(detail.history.map((h) => h.type)).toEqual(['COUNT', 'HOLD_PLACED', 'ADJUSTMENT', 'HOLD_RELEASED']);
+    const adj = detail.history.find((h) => h.type === 'ADJUSTMENT')!;
+    expect(adj.data).toMatchObject({ hold_id: holdId, count_id: detail.hold.count_id, reason: 'miscount', form_106: false });
+    expect(adj.signatures).toHaveLength(1);
+    expect(signatureManifestationLines(adj)[0]).toMatch(/^Signed by Pat Pharmacist \(pat\) on \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC−0[45]:00 \(America\/New_York\) — meaning: Approval — reason: Miscount$/);
+    expect(verifyEntrySignatures(ws.db, ws.deviceId)).toEqual({ ok: true, checked: 1, failures: [] });
+    expect(ws.verify().ok).toBe(true);
+  });
+
+  it('a technician cannot sign; nothing is written', () => {
+    const holdId = holdOf(96);
+    const before = seq();
+    const err = refusal(() => resolveHold(ws, { holdId, signer: TINA, meaning: 'approval', reason: 'miscount' }));
+    expect(err.code).toBe('FORBIDDEN');
+    expect(err.message).toMatch(/Only a pharmacist can sign/);
+    expect(seq()).toBe(before);
+    expect(getHold(ws.db, holdId)?.status).toBe('active');
+    expect(ws.audit.list({ action: 'SIGNATURE_REFUSED' })).toHaveLength(1);
+  });
+
+  it('a wrong password at signing is refused, counts toward lockout, and signs nothing', () => {
+    const holdId = holdOf(96);
+    const before = seq();
+    for (let i = 1; i <= 4; i++) {
+      const err = refusal(() => resolveHold(ws, { holdId, signer: { userId: 'pat', password: 'wrong-password' }, meaning: 'approval', reason: 'miscount' }));
+      expect(err.code).toBe('BAD_CREDENTIALS');
+      expect(err.message).toContain(`${5 - i} attempt`);
+    }
+    expect(refusal(() => resolveHold(ws, { holdId, signer: { userId: 'pat', password: 'wrong-password' }, meaning: 'approval', reason: 'miscount' })).code).toBe('LOCKED');
+    // Locked: even the right password is refused now.
+    expect(refusal(() => resolveHold(ws, { holdId, signer: PAT, meaning: 'approval', reason: 'miscount' })).code).toBe('LOCKED');
+    expect(ws.audit.list({ action: 'SIGNATURE_AUTH_FAILED' })).toHaveLength(5);
+    expect(seq()).toBe(before);
+    expect(getHold(ws.db, holdId)?.status).toBe('active');
+  });
+
+  it('two pharmacists resolving one hold: exactly one wins, the other is told who did', () => {
+    const holdId = holdOf(96);
+    const other = (ws.constructor as typeof import('../workstation').Workstation).open(t.dir);
+    try {
+      resolveHold(ws, { holdId, signer: PAT, meaning: 'approval', reason: 'miscount' });
+      const err = refusal(() => resolveHold(other, { holdId, signer: PIA, meaning: 'approval', reason: 'breakage' }));
+      expect(err.code).toBe('CONFLICT');
+      expect(err.message).toMatch(new RegExp(`Hold ${holdId} was already released by pat`));
+    } finally {
+      other.close();
+    }
+    expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A1')).toBe(96);
+    expect((ws.db.prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE type = 'ADJUSTMENT'").get() as { n: number }).n).toBe(1);
+  });
+
+  it('a signature replayed onto another entry does not verify', () => {
+    const h1 = holdOf(96);
+    const r1 = resolveHold(ws, { holdId: h1, signer: PAT, meaning: 'approval', reason: 'miscount' });
+    const r2 = manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 1, kind: 'breakage', signer: PAT, meaning: 'responsibility', reason: 'breakage' });
+    const sig = ws.db.prepare('SELECT * FROM entry_signatures WHERE device_id = ? AND seq = ?').get(ws.deviceId, r1.adjustment.seq) as Record<string, unknown>;
+    // Move pat's signature of r1 onto the release entry, claiming r2's hash, and onto r2 itself.
+    ws.db
+      .prepare('INSERT INTO entry_signatures (device_id, seq, entry_hash, signer_id, printed_name, role, meaning, reason, signed_at, time_zone, public_key, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(ws.deviceId, r1.release!.seq, r1.release!.hash, 'pat', sig.printed_name, sig.role, sig.meaning, sig.reason, sig.signed_at, sig.time_zone, sig.public_key, sig.key_id, sig.signature);
+    const report = verifyEntrySignatures(ws.db, ws.deviceId);
+    expect(report.ok).toBe(false);
+    expect(report.failures).toEqual([expect.objectContaining({ seq: r1.release!.seq, signer_id: 'pat', reason: expect.stringMatching(/does not name pat as a signer/) })]);
+    // Same signer, same manifestation fields, but over r2's hash: the signature itself fails.
+    const r2sig = ws.db.prepare('SELECT * FROM entry_signatures WHERE device_id = ? AND seq = ?').get(ws.deviceId, r2.adjustment.seq) as Record<string, unknown>;
+    expect(r2sig.signature).not.toBe(sig.signature);
+    const forged = verifyEntrySignatures(
+      Object.assign(Object.create(ws.db), {
+        prepare: (sql: string) => {
+          const stmt = ws.db.prepare(sql);
+          if (!sql.startsWith('SELECT * FROM entry_signatures')) return stmt;
+          return { iterate: () => [{ ...r2sig, signature: sig.signature }][Symbol.iterator]() };
+        },
+      }),
+    );
+    expect(forged.failures).toEqual([expect.objectContaining({ seq: r2.adjustment.seq, reason: expect.stringMatching(/does not verify over the entry hash/) })]);
+  });
+
+  it('the two-person rule for CII asks for a co-signer: a second pharmacist or a witness', () => {
+    savePolicy(ws, { ...DEFAULT_TOLERANCE_RULES, two_person_cii: true }, 'manny');
+    const holdId = holdOf(96);
+    expect(refusal(() => resolveHold(ws, { holdId, signer: PAT, meaning: 'approval', reason: 'miscount' })).message).toMatch(/two-person rule/);
+    expect(refusal(() => resolveHold(ws, { holdId, signer: PAT, cosigner: PAT, meaning: 'approval', reason: 'miscount' })).message).toMatch(/another person/);
+    const r = resolveHold(ws, { holdId, signer: PAT, cosigner: TINA, meaning: 'approval', reason: 'miscount' });
+    expect(r.signatures.map((s) => [s.user_id, s.role, s.meaning])).toEqual([
+      ['pat', 'signer', 'approval'],
+      ['tina', 'witness', 'witness'],
+    ]);
+    const r2 = manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 2, kind: 'expired_destruction', signer: PAT, cosigner: PIA, meaning: 'approval', reason: 'expired' });
+    expect(r2.signatures.map((s) => s.role)).toEqual(['signer', 'cosigner']);
+    expect(verifyEntrySignatures(ws.db, ws.deviceId)).toMatchObject({ ok: true, checked: 4 });
+  });
+
+  it('theft or loss marks the adjustment for Form 106', () => {
+    const holdId = holdOf(90);
+    resolveHold(ws, { holdId, signer: PAT, meaning: 'responsibility', reason: 'theft_or_loss' });
+    expect(form106Candidates(ws.db)).toEqual([expect.objectContaining({ ndc: OXY, lot: 'A1', quantity_lost: 10, hold_id: holdId, signatures: [expect.objectContaining({ user_id: 'pat' })] })]);
+  });
+
+  it('the signing key survives a password change and is never stored in clear', () => {
+    manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 1, kind: 'breakage', signer: PAT, meaning: 'approval', reason: 'breakage' });
+    const key = activePublicKey(ws.db, 'pat');
+    const row = ws.db.prepare('SELECT ciphertext FROM user_signing_keys WHERE user_id = ?').get('pat') as { ciphertext: Buffer };
+    expect(row.ciphertext.includes(Buffer.from('302e020100300506032b6570', 'hex'))).toBe(false); // no PKCS#8 header in clear
+    expect(ws.users.changePassword('pat', PAT.password, 'pharmacist-pass-new').ok).toBe(true);
+    const r = manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 1, kind: 'breakage', signer: { userId: 'pat', password: 'pharmacist-pass-new' }, meaning: 'approval', reason: 'breakage' });
+    expect(r.signatures[0]!.public_key).toBe(key);
+    expect(verifyEntrySignatures(ws.db, ws.deviceId).ok).toBe(true);
+  });
+});
+
+describe('manual adjustments', () => {
+  it('takes units out under signature, and is refused while a hold covers the NDC', () => {
+    const r = manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 3, kind: 'wholesaler_return', signer: PAT, meaning: 'approval', reason: 'transfer_error', reference: 'RA-1234' });
+    expect(r.adjustment.delta).toBe(-3);
+    expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A1')).toBe(97);
+    holdOf(90);
+    const before = seq();
+    const err = refusal(() => manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 1, kind: 'breakage', signer: PAT, meaning: 'approval', reason: 'breakage' }));
+    expect(err.code).toBe('HOLD_ACTIVE');
+    expect(seq()).toBe(before);
+    expect(refusal(() => manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 0, kind: 'breakage', signer: PAT, meaning: 'approval', reason: 'breakage' })).code).toBe('BAD_INPUT');
+    expect(refusal(() => manualAdjustment(ws, { ndc: '12345-6789-01', lot: null, quantity: 1, kind: 'breakage', signer: PAT, meaning: 'approval', reason: 'breakage' })).code).toBe('NOT_FOUND');
+  });
+
+  it('cannot take out more than is on hand', () => {
+    const err = refusal(() => manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 101, kind: 'breakage', signer: PAT, meaning: 'approval', reason: 'breakage' }));
+    expect(err.code).toBe('INSUFFICIENT_STOCK');
+    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM entry_signatures').get()).toEqual({ n: 0 });
+  });
+});

@@ -1,0 +1,274 @@
+import { RxError } from '../../shared/ipc/contract';
+import { DEFAULT_REASON_FOR_KIND, marksForm106, type AdjustmentKind, type Meaning, type ReasonCode, type SignatureManifestation } from '../../shared/counts';
+import type { Schedule } from '../../shared/domain/schedule';
+import type { EntryBody, EntryRef, LedgerEntry } from '../../shared/schemas/ledger-entry';
+import type { Session } from '../auth/sessions';
+import { currentPolicy } from '../counts/tolerance-store';
+import type { Db } from '../db/open';
+import { assertNoActiveHold, getHold } from '../holds';
+import { LedgerRuleError, type AppendResult } from '../ledger/append';
+import { attachSignatures, authenticateSigner, manifestationsFor, signaturesListed, signingTimeZone, type Credentials, type ReadySigner } from '../signatures';
+import type { Workstation } from '../workstation';
+
+export interface SignatureRequest {
+  signer: Credentials;
+  meaning: Meaning;
+  reason: ReasonCode;
+  /** A second pharmacist or a witness, when the two-person rule for CII is on. */
+  cosigner?: Credentials | null | undefined;
+  note?: string | null | undefined;
+  /** The UI session signing (§11.200: marks it as having signed); null from the CLI. */
+  session?: Session | null | undefined;
+  source?: 'ui' | 'cli';
+}
+
+export interface SignedAdjustment {
+  adjustment: EntryRef & { delta: number; ndc: string; lot: string | null };
+  release: EntryRef | null;
+  hold_id: string | null;
+  reason: ReasonCode;
+  form_106: boolean;
+  signatures: SignatureManifestation[];
+}
+
+const refOf = (e: LedgerEntry): EntryRef => ({ device_id: e.device_id, seq: e.seq, hash: e.hash });
+
+function committed(res: AppendResult, what: string): LedgerEntry {
+  if (res.status !== 'committed') throw new RxError('CONFLICT', `${what} was already recorded (entry ${res.existing.device_id}#${res.existing.seq}). Nothing more was signed.`);
+  return res.entry;
+}
+
+function scheduleOf(db: Db, facilityId: string, ndc: string): Schedule | null {
+  return db.prepare<[string, string], { schedule: Schedule | null }>('SELECT schedule FROM stock WHERE facility_id = ? AND ndc = ? AND schedule IS NOT NULL LIMIT 1').get(facilityId, ndc)?.schedule ?? null;
+}
+
+/** Authenticates the signer (and co-signer when the CII two-person rule asks for one). */
+function signersFor(ws: Workstation, req: SignatureRequest, schedule: Schedule | null, action: string): ReadySigner[] {
+  const policy = currentPolicy(ws.db);
+  const needCosign = policy.two_person_cii && schedule === 'CII';
+  if (needCosign && !req.cosigner) {
+    throw new RxError('BAD_INPUT', `The two-person rule is on for CII: a second pharmacist or a witness must co-sign ${action}. Nothing was signed.`);
+  }
+  if (req.cosigner && req.cosigner.userId === req.signer.userId) throw new RxError('BAD_INPUT', 'The co-signer must be another person than the signer. Nothing was signed.');
+  const signer = authenticateSigner(ws, req.signer, 'signer', req.meaning, action);
+  const out = [signer];
+  if (req.cosigner) out.push(authenticateSigner(ws, req.cosigner, 'co-signer', 'review', action));
+  return out;
+}
+
+function ruleError(err: unknown): never {
+  if (err instanceof LedgerRuleError) throw new RxError(err.code === 'INSUFFICIENT_STOCK' ? 'INSUFFICIENT_STOCK' : 'BAD_INPUT', `${err.message}. Nothing was signed.`);
+  throw err;
+}
+
+/**
+ * Resolves a compliance hold with a signed adjustment (issue 5 §4): an ADJUSTMENT entry that
+ * brings the book to the count (delta = the variance found at the count time), naming the
+ * count and the hold and carrying the signature manifestation; the pharmacist's signature over
+ * its hash; and HOLD_RELEASED naming the adjustment — all in one transaction. When two
+ * pharmacists resolve one hold at once, the second finds it released and is refused.
+ */
+export function resolveHold(ws: Workstation, input: SignatureRequest & { holdId: string; lot?: string | null | undefined }): SignedAdjustment {
+  const db = ws.db;
+  const before = getHold(db, input.holdId);
+  if (!before) throw new RxError('NOT_FOUND', `No hold ${input.holdId}.`);
+  const alreadyReleased = (h: NonNullable<typeof before>) =>
+    new RxError('CONFLICT', `Hold ${h.hold_id} was already released by ${h.released_by} at ${h.released_at}. Nothing was signed.`);
+  if (before.status === 'released') throw alreadyReleased(before);
+  if (before.placed.device_id !== ws.deviceId) {
+    throw new RxError('CONFLICT', `Hold ${before.hold_id} was placed at workstation ${before.placed.device_id}; resolve it there, so that it is adjusted once. Nothing was signed.`);
+  }
+  if (before.variance === null || before.variance === 0) throw new RxError('BAD_INPUT', `Hold ${before.hold_id} names no variance to adjust.`);
+  const lot = before.lot ?? adjustmentLot(db, before.facility_id, before.ndc, input.lot ?? null, before.variance);
+  const signers = signersFor(ws, input, before.schedule, `the adjustment for hold ${before.hold_id}`);
+
+  const result = db
+    .transaction((): SignedAdjustment => {
+      const hold = getHold(db, input.holdId)!;
+      if (hold.status === 'released') throw alreadyReleased(hold);
+      const now = ws.clock.now();
+      const signatures = manifestationsFor(signers, now, signingTimeZone(ws));
+      const form106 = marksForm106(input.reason);
+      const common = {
+        facility_id: hold.facility_id,
+        ndc: hold.ndc,
+        serial: null,
+        expiry: null,
+        schedule: hold.schedule,
+        event_time: now.toISOString(),
+        actor: signers[0]!.user.user_id,
+        source: { kind: input.source ?? 'ui', payload_sha256: null, correlation_id: hold.hold_id },
+      } as const;
+      let adj: LedgerEntry;
+      try {
+        adj = committed(
+          ws.ledger.appendInTransaction({
+            ...common,
+            type: 'ADJUSTMENT',
+            lot,
+            quantity: Math.abs(hold.variance!),
+            delta: hold.variance!,
+            idempotency_key: `hold-adjustment:${hold.hold_id}`,
+            data: {
+              kind: 'count_variance',
+              hold_id: hold.hold_id,
+              count_id: hold.count_id,
+              count_entry: hold.count_entry,
+              hold_entry: hold.placed,
+              reason: input.reason,
+              form_106: form106,
+              note: input.note?.trim() || null,
+              signatures,
+            },
+          }),
+          `The adjustment for hold ${hold.hold_id}`,
+        );
+      } catch (err) {
+        ruleError(err);
+      }
+      attachSignatures(db, adj, signers, input.reason);
+      const release = committed(
+        ws.ledger.appendInTransaction({
+          ...common,
+          type: 'HOLD_RELEASED',
+          lot: hold.lot,
+          quantity: 0,
+          delta: 0,
+          idempotency_key: `hold-release:${hold.hold_id}`,
+          data: { hold_id: hold.hold_id, count_id: hold.count_id, hold_entry: hold.placed, adjustment: refOf(adj), reason: input.reason },
+        }),
+        `The release of hold ${hold.hold_id}`,
+      );
+      for (const s of signatures) {
+        ws.audit.record({ actor: s.user_id, action: 'SIGNATURE_APPLIED', target: `${adj.device_id}#${adj.seq}`, details: { hold_id: hold.hold_id, role: s.role, meaning: s.meaning, reason: input.reason, entry_hash: adj.hash } });
+      }
+      ws.audit.record({ actor: common.actor, action: 'HOLD_RELEASED', target: hold.hold_id, details: { adjustment: refOf(adj), delta: hold.variance, form_106: form106 } });
+      return {
+        adjustment: { ...refOf(adj), delta: adj.body.delta, ndc: hold.ndc, lot },
+        release: refOf(release),
+        hold_id: hold.hold_id,
+        reason: input.reason,
+        form_106: form106,
+        signatures,
+      };
+    })
+    .immediate();
+  if (input.session) input.session.hasSigned = true;
+  return result;
+}
+
+/** A hold on every lot of an NDC is adjusted on one lot: the one given, or the only one there is. */
+function adjustmentLot(db: Db, facilityId: string, ndc: string, given: string | null, delta: number): string | null {
+  const lots = db
+    .prepare<[string, string], { lot: string; on_hand: number }>('SELECT lot, on_hand FROM stock WHERE facility_id = ? AND ndc = ? AND on_hand != 0 ORDER BY lot')
+    .all(facilityId, ndc);
+  if (given) {
+    if (!lots.some((l) => l.lot === given) && delta < 0) throw new RxError('BAD_INPUT', `${ndc} has no stock in lot ${given} (lots: ${lots.map((l) => l.lot || '(none)').join(', ')}).`);
+    return given;
+  }
+  if (lots.length <= 1) return lots[0]?.lot || null;
+  throw new RxError('BAD_INPUT', `The hold covers every lot of ${ndc}; name the lot to adjust (lots: ${lots.map((l) => l.lot || '(none)').join(', ')}). Nothing was signed.`);
+}
+
+/**
+ * A manual adjustment (issue 5 §5): breakage, expired stock to the destruction bin, a return
+ * to the wholesaler. Takes `quantity` units out, under the same signature rules, and is
+ * refused while a hold covers the NDC.
+ */
+export function manualAdjustment(
+  ws: Workstation,
+  input: SignatureRequest & { ndc: string; lot: string | null; quantity: number; kind: AdjustmentKind; reference?: string | null | undefined },
+): SignedAdjustment {
+  const db = ws.db;
+  if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) throw new RxError('BAD_INPUT', `An adjustment takes out a whole number of units above 0 (got ${input.quantity}). Nothing was signed.`);
+  if (!db.prepare('SELECT 1 FROM ledger_entries WHERE facility_id = ? AND ndc = ? LIMIT 1').get(ws.facilityId, input.ndc)) {
+    throw new RxError('NOT_FOUND', `${input.ndc} is not stocked at ${ws.facilityId}. Nothing was signed.`);
+  }
+  const lot = input.lot?.trim() || null;
+  const what = `${input.kind.replace(/_/g, ' ')} of ${input.quantity} × ${input.ndc}${lot ? ` lot ${lot}` : ''}`;
+  assertNoActiveHold(db, ws.facilityId, input.ndc, lot, `The ${what}`);
+  const schedule = scheduleOf(db, ws.facilityId, input.ndc);
+  const reason = input.reason ?? DEFAULT_REASON_FOR_KIND[input.kind];
+  const signers = signersFor(ws, input, schedule, `the ${what}`);
+  const result = db
+    .transaction((): SignedAdjustment => {
+      assertNoActiveHold(db, ws.facilityId, input.ndc, lot, `The ${what}`);
+      const now = ws.clock.now();
+      const signatures = manifestationsFor(signers, now, signingTimeZone(ws));
+      const form106 = marksForm106(reason);
+      let adj: LedgerEntry;
+      try {
+        adj = committed(
+          ws.ledger.appendInTransaction({
+            type: 'ADJUSTMENT',
+            facility_id: ws.facilityId,
+            ndc: input.ndc,
+            lot,
+            serial: null,
+            expiry: null,
+            schedule,
+            quantity: input.quantity,
+            delta: -input.quantity,
+            event_time: now.toISOString(),
+            actor: signers[0]!.user.user_id,
+            source: { kind: input.source ?? 'ui', payload_sha256: null, correlation_id: `adjust-${now.getTime()}` },
+            data: { kind: input.kind, reason, form_106: form106, reference: input.reference?.trim() || null, note: input.note?.trim() || null, signatures },
+          }),
+          `The ${what}`,
+        );
+      } catch (err) {
+        ruleError(err);
+      }
+      attachSignatures(db, adj, signers, reason);
+      for (const s of signatures) {
+        ws.audit.record({ actor: s.user_id, action: 'SIGNATURE_APPLIED', target: `${adj.device_id}#${adj.seq}`, details: { kind: input.kind, role: s.role, meaning: s.meaning, reason, entry_hash: adj.hash } });
+      }
+      return { adjustment: { ...refOf(adj), delta: adj.body.delta, ndc: input.ndc, lot }, release: null, hold_id: null, reason, form_106: form106, signatures };
+    })
+    .immediate();
+  if (input.session) input.session.hasSigned = true;
+  return result;
+}
+
+export interface Form106Line {
+  entry: EntryRef;
+  facility_id: string;
+  ndc: string;
+  lot: string | null;
+  schedule: Schedule | null;
+  /** Units lost (positive). */
+  quantity_lost: number;
+  /** When the loss was found (the count time when it came from a count), and when it was signed. */
+  discovered_at: string;
+  signed_at: string;
+  hold_id: string | null;
+  count_id: string | null;
+  signatures: SignatureManifestation[];
+}
+
+/** Signed adjustments with reason theft_or_loss: the material of a DEA Form 106 draft (for the reports module). */
+export function form106Candidates(db: Db, facilityId?: string): Form106Line[] {
+  const rows = db
+    .prepare<[{ f: string | null }], { device_id: string; seq: number; hash: string; body: string }>(
+      "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'ADJUSTMENT' AND (@f IS NULL OR facility_id = @f) AND json_extract(body, '$.data.form_106') = 1 ORDER BY event_time",
+    )
+    .all({ f: facilityId ?? null });
+  return rows.map((r) => {
+    const b = JSON.parse(r.body) as EntryBody;
+    const holdId = typeof b.data.hold_id === 'string' ? b.data.hold_id : null;
+    const hold = holdId ? getHold(db, holdId) : null;
+    return {
+      entry: { device_id: r.device_id, seq: r.seq, hash: r.hash },
+      facility_id: b.facility_id,
+      ndc: b.ndc!,
+      lot: b.lot,
+      schedule: b.schedule,
+      quantity_lost: Math.max(0, -b.delta),
+      discovered_at: hold?.count_time ?? b.event_time,
+      signed_at: b.event_time,
+      hold_id: holdId,
+      count_id: typeof b.data.count_id === 'string' ? b.data.count_id : null,
+      signatures: signaturesListed(b.data),
+    };
+  });
+}

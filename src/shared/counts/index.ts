@@ -1,0 +1,5 @@
+export * from './reasons';
+export * from './tolerance';
+export * from './containers';
+export * from './manifestation';
+export * from './scope';

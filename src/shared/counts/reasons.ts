@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Why stock differs from the book. theft_or_loss marks the adjustment for a DEA Form 106. */
+export const REASON_CODES = ['miscount', 'breakage', 'expired', 'theft_or_loss', 'transfer_error', 'data_entry'] as const;
+export const ReasonCode = z.enum(REASON_CODES);
+export type ReasonCode = z.infer<typeof ReasonCode>;
+
+export const REASON_LABELS: Record<ReasonCode, string> = {
+  miscount: 'Miscount',
+  breakage: 'Breakage',
+  expired: 'Expired',
+  theft_or_loss: 'Theft or loss suspected (Form 106)',
+  transfer_error: 'Transfer error',
+  data_entry: 'Data entry error',
+};
+
+/** A theft or significant loss must be reported to the DEA on Form 106. */
+export const marksForm106 = (reason: ReasonCode): boolean => reason === 'theft_or_loss';
+
+/** Part 11 §11.50(a)(3): the meaning of a signature. A co-signer who is not a pharmacist signs as witness. */
+export const MEANINGS = ['approval', 'review', 'responsibility'] as const;
+export const Meaning = z.enum(MEANINGS);
+export type Meaning = z.infer<typeof Meaning>;
+export const SIGNATURE_MEANINGS = [...MEANINGS, 'witness'] as const;
+export type SignatureMeaning = (typeof SIGNATURE_MEANINGS)[number];
+
+export const MEANING_LABELS: Record<SignatureMeaning, string> = {
+  approval: 'Approval',
+  review: 'Review',
+  responsibility: 'Responsibility',
+  witness: 'Witness',
+};
+
+/** Manual adjustments (issue 5 §5): each takes units out of stock. */
+export const ADJUSTMENT_KINDS = ['breakage', 'expired_destruction', 'wholesaler_return'] as const;
+export const AdjustmentKind = z.enum(ADJUSTMENT_KINDS);
+export type AdjustmentKind = z.infer<typeof AdjustmentKind>;
+export const ADJUSTMENT_KIND_LABELS: Record<AdjustmentKind, string> = {
+  breakage: 'Breakage',
+  expired_destruction: 'Expired, to the destruction bin',
+  wholesaler_return: 'Return to the wholesaler',
+};
+/** The reason a manual adjustment is filed under unless the signer says otherwise. */
+export const DEFAULT_REASON_FOR_KIND: Record<AdjustmentKind, ReasonCode> = {
+  breakage: 'breakage',
+  expired_destruction: 'expired',
+  wholesaler_return: 'transfer_error',
+};

@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { ContainerBreakdown, CountScope, Meaning, ReasonCode, AdjustmentKind, SignatureManifestation, Tolerance, ToleranceRules } from '../counts';
+import { Schedule } from '../domain/schedule';
+import { EntryRef, LedgerEntryView } from '../schemas/ledger-entry';
+
+/** Channels of cycle counts, compliance holds, tolerance and e-signatures (issue 5). */
+
+const Ndc11 = z.string().regex(/^\d{5}-\d{4}-\d{2}$/, 'an 11-digit NDC in 5-4-2 form');
+const Lot = z.string().trim().max(20).nullable();
+
+export const CountItemView = z.object({
+  ndc: z.string(),
+  lot: z.string().nullable(),
+  schedule: Schedule.nullable(),
+  name: z.string().nullable(),
+  expiry: z.string().nullable(),
+  location: z.string().nullable(),
+  /** On hand now; null in a blind count until it is submitted. */
+  expected_now: z.number().int().nullable(),
+});
+export type CountItemView = z.infer<typeof CountItemView>;
+
+export const CountView = z.object({
+  count_id: z.string(),
+  facility_id: z.string(),
+  scope: CountScope,
+  scope_label: z.string(),
+  blind: z.boolean(),
+  items: z.array(CountItemView),
+  created_by: z.string(),
+  created_at: z.string(),
+  status: z.enum(['open', 'submitted', 'cancelled']),
+  submitted_by: z.string().nullable(),
+  submitted_at: z.string().nullable(),
+  tolerance_version: z.number().int().nullable(),
+});
+export type CountView = z.infer<typeof CountView>;
+
+export const LineOutcome = z.enum(['within', 'hold', 'recount_required', 'recount_within', 'under_hold']);
+export const CountLineResult = z.object({
+  ndc: z.string(),
+  lot: z.string().nullable(),
+  schedule: Schedule.nullable(),
+  count_time: z.string(),
+  counted_by: z.string(),
+  expected: z.number().int(),
+  counted: z.number().int(),
+  variance: z.number().int(),
+  allowed: z.number().int(),
+  tolerance_version: z.number().int(),
+  tolerance_basis: z.string(),
+  outcome: LineOutcome,
+  hold_id: z.string().nullable(),
+  entry: EntryRef,
+  recount_of: EntryRef.nullable(),
+});
+export type CountLineResult = z.infer<typeof CountLineResult>;
+
+export const PolicyView = ToleranceRules.extend({ version: z.number().int(), created_at: z.string().nullable(), created_by: z.string().nullable() });
+export type PolicyView = z.infer<typeof PolicyView>;
+
+export const ReviewLine = CountLineResult.extend({
+  on_hand_now: z.number().int(),
+  movements_since: z.array(LedgerEntryView),
+  hold_status: z.enum(['active', 'released']).nullable(),
+});
+export type ReviewLine = z.infer<typeof ReviewLine>;
+
+export const HoldSummary = z.object({
+  hold_id: z.string(),
+  status: z.enum(['active', 'released']),
+  facility_id: z.string(),
+  ndc: z.string(),
+  lot: z.string().nullable(),
+  schedule: Schedule.nullable(),
+  count_id: z.string().nullable(),
+  count_time: z.string().nullable(),
+  expected: z.number().int().nullable(),
+  counted: z.number().int().nullable(),
+  variance: z.number().int().nullable(),
+  allowed: z.number().int().nullable(),
+  tolerance_version: z.number().int().nullable(),
+  placed_at: z.string(),
+  placed_by: z.string(),
+  placed: EntryRef,
+  count_entry: EntryRef.nullable(),
+  released_at: z.string().nullable(),
+  released_by: z.string().nullable(),
+  released: EntryRef.nullable(),
+  adjustment: EntryRef.nullable(),
+});
+export type HoldSummary = z.infer<typeof HoldSummary>;
+
+export const StoredSignatureView = z.object({
+  signer_id: z.string(),
+  printed_name: z.string(),
+  role: z.enum(['signer', 'cosigner', 'witness']),
+  meaning: z.string(),
+  reason: z.string().nullable(),
+  signed_at: z.string(),
+  time_zone: z.string(),
+  /** §11.50 line, as every export prints it. */
+  manifestation: z.string(),
+  verified: z.boolean(),
+});
+export type StoredSignatureView = z.infer<typeof StoredSignatureView>;
+
+export const HistoryEntry = LedgerEntryView.extend({ signatures: z.array(StoredSignatureView) });
+
+const Credentials = z.object({ userId: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+
+/** §11.200: the first signing in a session needs the user ID too; later ones the password alone. */
+const SignatureInput = {
+  userId: z.string().trim().min(1).max(64).optional(),
+  password: z.string().min(1).max(200),
+  meaning: Meaning,
+  reason: ReasonCode,
+  cosigner: Credentials.nullable().optional(),
+  note: z.string().max(500).nullable().optional(),
+};
+
+export const SignedAdjustmentView = z.object({
+  adjustment: EntryRef.extend({ delta: z.number().int(), ndc: z.string(), lot: z.string().nullable() }),
+  release: EntryRef.nullable(),
+  hold_id: z.string().nullable(),
+  reason: ReasonCode,
+  form_106: z.boolean(),
+  signatures: z.array(SignatureManifestation),
+  manifestations: z.array(z.string()),
+});
+
+export const countsChannels = {
+  'counts.create': {
+    permission: 'ledger.append',
+    input: z.object({ scope: CountScope, blind: z.boolean().default(true) }).strict(),
+    output: CountView,
+  },
+  'counts.get': { permission: 'stock.read', input: z.object({ countId: z.string().min(1).max(40) }).strict(), output: CountView },
+  'counts.list': {
+    permission: 'stock.read',
+    input: z.object({ status: z.enum(['open', 'submitted', 'cancelled']).optional() }).strict(),
+    output: z.object({ counts: z.array(CountView), pendingRecounts: z.number().int() }),
+  },
+  'counts.submit': {
+    permission: 'ledger.append',
+    input: z
+      .object({
+        countId: z.string().min(1).max(40),
+        lines: z
+          .array(
+            z
+              .object({
+                ndc: Ndc11,
+                lot: Lot,
+                counted: z.number(),
+                containers: ContainerBreakdown.nullable().optional(),
+                countedAt: z.string().max(40).nullable().optional(),
+                method: z.enum(['scan', 'keypad']).optional(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(5000),
+      })
+      .strict(),
+    output: z.object({ count: CountView, results: z.array(CountLineResult) }),
+  },
+  'counts.review': {
+    permission: 'stock.read',
+    input: z.object({ countId: z.string().min(1).max(40) }).strict(),
+    output: z.object({ count: CountView, policy: PolicyView.nullable(), lines: z.array(ReviewLine) }),
+  },
+  'counts.cancel': { permission: 'ledger.append', input: z.object({ countId: z.string().min(1).max(40) }).strict(), output: z.object({ ok: z.literal(true) }) },
+  'counts.setLocation': {
+    permission: 'ledger.append',
+    input: z.object({ ndc: Ndc11, location: z.string().trim().min(1).max(64) }).strict(),
+    output: z.object({ ok: z.literal(true) }),
+  },
+  'holds.list': {
+    permission: 'stock.read',
+    input: z.object({ status: z.enum(['active', 'released']).optional() }).strict(),
+    output: z.object({ holds: z.array(HoldSummary) }),
+  },
+  'holds.get': {
+    permission: 'stock.read',
+    input: z.object({ holdId: z.string().min(1).max(40) }).strict(),
+    output: z.object({ hold: HoldSummary, count: LedgerEntryView.nullable(), movementsSince: z.array(LedgerEntryView), history: z.array(HistoryEntry) }),
+  },
+  'holds.resolve': {
+    permission: 'sign',
+    input: z.object({ holdId: z.string().min(1).max(40), lot: Lot.optional(), ...SignatureInput }).strict(),
+    output: SignedAdjustmentView,
+  },
+  'adjustments.create': {
+    permission: 'sign',
+    input: z
+      .object({ ndc: Ndc11, lot: Lot, quantity: z.number().int(), kind: AdjustmentKind, reference: z.string().max(100).nullable().optional(), ...SignatureInput })
+      .strict(),
+    output: SignedAdjustmentView,
+  },
+  /** Whether the next signature in this session needs the user ID (§11.200). */
+  'signing.status': { input: z.object({}).strict(), output: z.object({ canSign: z.boolean(), needsUserId: z.boolean(), userId: z.string() }) },
+  'tolerance.get': {
+    permission: 'stock.read',
+    input: z.object({}).strict(),
+    output: z.object({ policy: PolicyView, history: z.array(PolicyView) }),
+  },
+  'tolerance.set': { permission: 'facility.manage', input: ToleranceRules, output: PolicyView },
+} as const;
+
+export { Tolerance };
