@@ -1,0 +1,68 @@
+import { RxError } from '../../shared/ipc/contract';
+import type { receivingChannels } from '../../shared/ipc/receiving-channels';
+import { parseAsn856 } from '../../shared/receiving/asn';
+import { parseEpcis } from '../../shared/receiving/epcis';
+import { detectShipmentKind, manualPoToShipment } from '../../shared/receiving/manual';
+import type { RouteResult } from '../scanners';
+import { receivingServiceOf } from '../receiving/scan-intake';
+import type { Handler } from './dispatch';
+
+const scanReply = (r: RouteResult) => ({ status: r.status, message: r.status === 'unrouted' ? r.message : null });
+
+export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler<C> } = {
+  'receiving.list': (input, { ws }) => {
+    const svc = receivingServiceOf(ws);
+    return { sessions: svc.list(input.includeClosed), activeId: svc.activeSessionId };
+  },
+  'receiving.get': (input, { ws }) => receivingServiceOf(ws).view(input.sessionId),
+  'receiving.start': (input, { ws, session }) => {
+    const svc = receivingServiceOf(ws);
+    let parsed;
+    let raw: Buffer;
+    if (input.from === 'manual') {
+      parsed = manualPoToShipment(input.po, { isKnownNdc: (n) => svc.catalog.isKnownNdc(n) });
+      raw = Buffer.from(JSON.stringify(input.po), 'utf8');
+    } else {
+      const kind = detectShipmentKind(input.text);
+      if (!kind) throw new RxError('BAD_INPUT', `${input.fileName || 'The file'} is neither an EDI 856 (X12) nor an EPCIS document (XML or JSON).`);
+      parsed = kind === 'edi856' ? parseAsn856(input.text, input.fileName) : parseEpcis(input.text, input.fileName);
+      raw = Buffer.from(input.text, 'utf8');
+    }
+    if (!parsed.ok) throw new RxError('BAD_INPUT', `Cannot start receiving from ${input.from === 'manual' ? 'this order' : input.fileName}: ${parsed.error}`);
+    const id = svc.startSession(parsed.shipment, raw, session!.user.user_id);
+    return svc.view(id);
+  },
+  'receiving.activate': (input, { ws }) => ({ activeId: receivingServiceOf(ws).activate(input.sessionId) }),
+  'receiving.updateHeader': (input, { ws, session }) => {
+    const svc = receivingServiceOf(ws);
+    svc.updateHeader(
+      input.sessionId,
+      {
+        ...(input.supplier ? { supplier: input.supplier } : {}),
+        ...(input.orderForm !== undefined ? { orderForm: input.orderForm } : {}),
+        ...(input.poNumber !== undefined ? { poNumber: input.poNumber } : {}),
+      },
+      session!.user.user_id,
+    );
+    return svc.view(input.sessionId);
+  },
+  'receiving.waitForScans': (input, { ws }) => receivingServiceOf(ws).waitForScans(input.after, input.timeoutMs),
+  'receiving.wedgeScan': async (input, { ws }) =>
+    scanReply(await receivingServiceOf(ws).router.submit({ raw: input.raw, scannerId: input.scannerId ?? 'keyboard-wedge', symbologyId: input.symbologyId ?? null, source: 'wedge' })),
+  'receiving.commit': (input, { ws, session }) => {
+    const svc = receivingServiceOf(ws);
+    const { alreadyCommitted } = svc.commit(input.sessionId, session!.user.user_id);
+    return { session: svc.view(input.sessionId), alreadyCommitted };
+  },
+  'receiving.cancel': (input, { ws, session }) => {
+    const svc = receivingServiceOf(ws);
+    svc.cancel(input.sessionId, session!.user.user_id, input.reason);
+    return svc.view(input.sessionId);
+  },
+  'receiving.setPolicy': (input, { ws, session }) => ({ shortDatedDays: receivingServiceOf(ws).setShortDatedDays(input.shortDatedDays, session!.user.user_id) }),
+  'receiving.scanners': (_i, { ws }) => receivingServiceOf(ws).scannerStatus(),
+  'test.scan': async (input, { ws, host }) => {
+    if (!host.testHooks) throw new RxError('FORBIDDEN', 'test.scan exists only in browser mode started with --test-hooks.');
+    return scanReply(await receivingServiceOf(ws).router.submit({ raw: input.raw, scannerId: input.scannerId ?? 'test-hook', symbologyId: input.symbologyId ?? null, source: 'test' }));
+  },
+};

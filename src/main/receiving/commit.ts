@@ -1,0 +1,205 @@
+import type { CanonicalEventInput } from '../../shared/ingest/event';
+import { RxError } from '../../shared/ipc/contract';
+import type { CommitSummary } from '../../shared/ipc/receiving-channels';
+import { deaNumberProblem } from '../../shared/receiving/types';
+import { gateOf } from '../ingest/gate';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../shared/ledger/canonical';
+import type { LineRow, ReceivingService, SessionRow, UnitRow } from './service';
+
+/** The ledger keeps at most this many serials in one entry's data (the gate's array limit). */
+const SERIALS_PER_ENTRY = 200;
+
+interface Planned {
+  event: CanonicalEventInput & { data: Record<string, unknown> };
+  line: LineRow;
+  lot: string;
+  expiry: string | null;
+  containers: number;
+  gtin: string | null;
+  serials: string[];
+}
+
+/**
+ * The commit of a receiving session: one RECEIPT per line, lot and expiry (split in parts of
+ * 200 serials), through the ingestion gate (catalog, schedule, handler, expiry checks), all in
+ * one transaction with the DSCSA serial records and the session's closing — all or nothing.
+ *
+ * Each entry's idempotency key names the session, line, lot, expiry and part, so committing
+ * twice commits once. `data` carries what 21 CFR 1304.22(c) and 1305.13(e)/1305.22(g) need:
+ * supplier name, address and DEA number, date received, containers, and for CII the 222/CSOS
+ * order number with the containers received on the line.
+ */
+export function commitSession(svc: ReceivingService, s: SessionRow, actor: string): CommitSummary {
+  const ws = svc.ws;
+  const lines = svc.lines(s.id);
+  const accepted = svc.units(s.id).filter((u) => u.status === 'accepted');
+  if (!accepted.length) throw new RxError('CONFLICT', 'Nothing was received in this session: scan the units first, or cancel the session.');
+  const shipment = ws.db
+    .prepare<[number], { kind: string; document_id: string | null; file_name: string | null; sha256: string }>(
+      'SELECT kind, document_id, file_name, sha256 FROM receiving_shipments WHERE id = ?',
+    )
+    .get(s.shipment_id)!;
+  const now = ws.clock.now();
+  const eventTime = now.toISOString();
+  const dateReceived = eventTime.slice(0, 10);
+
+  const received = new Map<number, number>();
+  const groups = new Map<string, { line: LineRow; lot: string; expiry: string | null; units: UnitRow[] }>();
+  for (const u of accepted) {
+    const line = lines.find((l) => l.id === u.line_id);
+    if (!line) continue;
+    received.set(line.id, (received.get(line.id) ?? 0) + u.containers);
+    const key = `${line.id}|${u.lot ?? ''}|${u.expiry ?? ''}`;
+    const g = groups.get(key) ?? { line, lot: u.lot ?? '', expiry: u.expiry, units: [] };
+    g.units.push(u);
+    groups.set(key, g);
+  }
+
+  const supplier = { name: s.supplier_name, address: s.supplier_address, dea_number: s.supplier_dea };
+  const planned: Planned[] = [];
+  for (const g of groups.values()) {
+    const line = g.line;
+    const got = received.get(line.id) ?? 0;
+    const discrepancies: string[] = [];
+    if (line.origin === 'unexpected') discrepancies.push('unexpected_product');
+    else if (got < line.expected) discrepancies.push('short');
+    else if (got > line.expected) discrepancies.push('over');
+    if (line.lot && g.lot !== line.lot) discrepancies.push('wrong_lot');
+    if (g.units.some((u) => (JSON.parse(u.flags) as string[]).includes('short-dated'))) discrepancies.push('short_dated');
+    const parts = Math.max(1, Math.ceil(g.units.length / SERIALS_PER_ENTRY));
+    for (let p = 0; p < parts; p++) {
+      const chunk = g.units.slice(p * SERIALS_PER_ENTRY, (p + 1) * SERIALS_PER_ENTRY);
+      const containers = chunk.reduce((n, u) => n + u.containers, 0);
+      const serials = chunk.map((u) => u.serial).filter((x): x is string => !!x);
+      const gtin = chunk.find((u) => u.gtin)?.gtin ?? line.gtin;
+      const perContainer = line.units_per_container;
+      const data: Record<string, unknown> = {
+        receiving_session: s.id,
+        line_no: line.line_no,
+        po_number: s.po_number,
+        supplier,
+        date_received: dateReceived,
+        containers,
+        units_per_container: perContainer,
+        quantity_basis: perContainer ? 'units' : 'containers',
+        gtin,
+        expected: { containers: line.expected, lot: line.lot, expiry: line.expiry },
+        received_on_line: got,
+        discrepancies,
+        serials,
+        part: `${p + 1}/${parts}`,
+        shipment: { kind: shipment.kind, document_id: shipment.document_id, file_name: shipment.file_name, sha256: shipment.sha256 },
+      };
+      const event: Planned['event'] = {
+        type: 'RECEIPT',
+        facility_id: ws.facilityId,
+        ndc: line.ndc ?? '',
+        lot: g.lot || null,
+        serial: null,
+        expiry: g.expiry,
+        ...(line.schedule_known ? { schedule: line.schedule } : {}),
+        quantity: containers * (perContainer ?? 1),
+        event_time: eventTime,
+        handler_id: actor,
+        idempotency_key: `receiving:${s.id}:line:${line.id}:${g.lot}:${g.expiry ?? ''}:${p + 1}`,
+        data: data as never,
+        source: {
+          kind: 'scan',
+          correlation_id: `receiving:${s.id}:${line.line_no}:${p + 1}`,
+          payload_sha256: contentSha256({ session: s.id, line: line.id, lot: g.lot, expiry: g.expiry, scans: chunk.map((u) => [u.scan_id, u.serial]) }),
+          ref: `receiving session ${s.id} line ${line.line_no}`,
+        },
+      };
+      planned.push({ event, line, lot: g.lot, expiry: g.expiry, containers, gtin, serials });
+    }
+  }
+
+  // Validate everything first (nothing written): the gate's verdict and the DEA record rules.
+  const gate = gateOf(ws);
+  const problems: string[] = [];
+  const schedules = new Map<Planned, string | null>();
+  for (const p of planned) {
+    const where = `line ${p.line.line_no} (${p.line.ndc ?? p.gtin ?? 'no NDC'} lot ${p.lot || '—'})`;
+    if (!p.line.ndc) {
+      problems.push(`${where}: the product has no NDC`);
+      continue;
+    }
+    const v = gate.evaluate({ ok: true, event: p.event }, p.event.source.payload_sha256, p.event.source.correlation_id);
+    if (!v.ok) {
+      problems.push(`${where}: ${v.issues.join('; ')}`);
+      continue;
+    }
+    const schedule = v.route.schedule;
+    schedules.set(p, schedule);
+    if (schedule) {
+      const missing = [!s.supplier_name && 'name', !s.supplier_address && 'address', !s.supplier_dea && 'DEA number'].filter(Boolean);
+      if (missing.length) problems.push(`${where} is ${schedule}: the supplier's ${missing.join(', ')} must be recorded (21 CFR 1304.22(c))`);
+      else {
+        const bad = deaNumberProblem(s.supplier_dea!);
+        if (bad) problems.push(`${where}: supplier ${bad}`);
+      }
+    }
+    if (schedule === 'CII') {
+      if (!s.order_form_kind || !s.order_form_number) problems.push(`${where} is CII: enter the DEA Form 222 or CSOS order number first (21 CFR 1305.13(e), 1305.22(g))`);
+      else {
+        p.event.data.order_form = { kind: s.order_form_kind, number: s.order_form_number };
+        p.event.data.cii_containers_received = p.containers;
+      }
+    }
+  }
+  if (problems.length) throw new RxError('BAD_INPUT', `Not committed — fix these first: ${[...new Set(problems)].join(' · ')}`);
+
+  const shortLines = lines
+    .filter((l) => l.origin === 'expected' && (received.get(l.id) ?? 0) < l.expected)
+    .map((l) => ({ lineNo: l.line_no, ndc: l.ndc, expected: l.expected, received: received.get(l.id) ?? 0 }));
+
+  return ws.db
+    .transaction(() => {
+      const entries: CommitSummary['entries'] = [];
+      const addSerial = ws.db.prepare(
+        'INSERT OR IGNORE INTO dscsa_serials (gtin, serial, ndc, lot, expiry, session_id, entry_device_id, entry_seq, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const p of planned) {
+        const out = gate.processInTransaction(
+          {
+            source: 'ui:receiving',
+            raw: Buffer.from(JSON.stringify(p.event), 'utf8'),
+            candidate: { ok: true, event: p.event },
+            correlationId: p.event.source.correlation_id,
+            context: { receiving_session: s.id, line_no: p.line.line_no },
+          },
+          { quarantine: false },
+        );
+        if (out.status === 'refused' || out.status === 'quarantined') {
+          throw new RxError('BAD_INPUT', `Not committed — line ${p.line.line_no}: ${out.issues.join('; ')}`);
+        }
+        const ref = out.status === 'committed' ? { device: out.entry.device_id, seq: out.entry.seq } : { device: out.existing.device_id, seq: out.existing.seq };
+        for (const serial of p.serials) {
+          if (p.gtin) addSerial.run(p.gtin, serial, out.route.ndc11, p.lot, p.expiry, s.id, ref.device, ref.seq, eventTime);
+        }
+        entries.push({
+          seq: ref.seq,
+          lineNo: p.line.line_no,
+          ndc: out.route.ndc11,
+          lot: p.lot,
+          expiry: p.expiry,
+          schedule: out.route.schedule,
+          containers: p.containers,
+          quantity: p.event.quantity,
+          serials: p.serials.length,
+        });
+      }
+      const summary: CommitSummary = { committedAt: eventTime, committedBy: actor, dateReceived, entries, shortLines };
+      ws.db
+        .prepare("UPDATE receiving_sessions SET status = 'committed', closed_at = ?, closed_by = ?, commit_summary = ? WHERE id = ? AND status = 'open'")
+        .run(eventTime, actor, JSON.stringify(summary), s.id);
+      return summary;
+    })
+    .immediate();
+}
+
+/** sha256 of a value's canonical JSON. */
+function contentSha256(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}

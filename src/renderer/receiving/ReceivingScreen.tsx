@@ -1,0 +1,459 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import type { ReceivingLineView, ReceivingSessionView } from '../../shared/ipc/receiving-channels';
+import { VERDICTS, type Verdict } from '../../shared/receiving/match';
+import { invoke } from '../api/client';
+import { KeyboardWedge } from '../scan/wedge';
+import { ErrorBanner } from '../ui/ErrorBanner';
+import { ScheduleBadge } from '../ui/ScheduleBadge';
+import { DexieDrafts, MemoryDrafts, type DraftStore } from './draft-db';
+import { beep, unlockAudio } from './feedback';
+import { createReceivingStore, emptyLine, type PoDraft, type ReceivingStore } from './receiving-store';
+import './receiving.css';
+
+let store: ReceivingStore | null = null;
+function receivingStore(): ReceivingStore {
+  if (!store) {
+    let drafts: DraftStore;
+    try {
+      drafts = typeof indexedDB === 'undefined' ? new MemoryDrafts() : new DexieDrafts();
+    } catch {
+      drafts = new MemoryDrafts();
+    }
+    store = createReceivingStore({ invoke, drafts, feedback: beep });
+  }
+  return store;
+}
+
+const STATE_LABEL: Record<ReceivingLineView['state'], string> = {
+  waiting: 'Waiting',
+  partial: 'Partial',
+  complete: 'Complete',
+  over: 'Over',
+  unexpected: 'Not expected',
+};
+
+const FLAG_LABEL: Record<string, string> = {
+  'wrong-lot': 'wrong lot',
+  over: 'over',
+  'short-dated': 'short-dated',
+  'serial-not-listed': 'serial not listed',
+  'unexpected-product': 'not on shipment',
+};
+
+const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+
+export function ReceivingScreen() {
+  const s = receivingStore();
+  const ready = useStore(s, (x) => x.ready);
+  const session = useStore(s, (x) => x.session);
+  const error = useStore(s, (x) => x.error);
+  const [usbNote, setUsbNote] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let alive = true;
+    void s
+      .getState()
+      .init()
+      .then(() => {
+        if (alive) stop = s.getState().run();
+      });
+    invoke('receiving.scanners', {})
+      .then((st) => setUsbNote(st.usbAvailable ? `${st.scanners.length} USB scanner${st.scanners.length === 1 ? '' : 's'} connected` : st.message))
+      .catch(() => {});
+    return () => {
+      alive = false;
+      stop?.();
+    };
+  }, [s]);
+
+  // Scanners left in keyboard mode: the wedge turns their fast keystrokes into scans.
+  useEffect(() => {
+    const wedge = new KeyboardWedge({ scannerId: 'keyboard-wedge' });
+    const onKey = (e: KeyboardEvent) => {
+      unlockAudio();
+      if (isTyping(e.target)) return;
+      const r = wedge.handle(e);
+      if (r.kind === 'scan') {
+        e.preventDefault();
+        void invoke('receiving.wedgeScan', { raw: r.scan.raw, scannerId: r.scan.scannerId, symbologyId: r.scan.symbologyId }).catch(() => {});
+      }
+    };
+    const onPointer = () => unlockAudio();
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onPointer);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('pointerdown', onPointer);
+    };
+  }, []);
+
+  return (
+    <section className="rx-receiving" data-testid="receiving-screen" data-ready={ready ? 'yes' : 'no'}>
+      <ErrorBanner error={error} testId="receiving-error" onRetry={() => s.getState().dismissError()} />
+      {session ? <SessionView store={s} session={session} /> : <StartView store={s} />}
+      {usbNote ? (
+        <p className="muted rx-usb" data-testid="receiving-usb">
+          {usbNote}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function StartView({ store: s }: { store: ReceivingStore }) {
+  const open = useStore(s, (x) => x.openSessions);
+  const busy = useStore(s, (x) => x.busy);
+  const flash = useStore(s, (x) => x.flash);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  async function onFile(files: FileList | null) {
+    const f = files?.[0];
+    if (!f) return;
+    await s.getState().startFromFile(f.name, await f.text());
+    if (fileRef.current) fileRef.current.value = '';
+  }
+
+  return (
+    <div className="rx-start">
+      <h1>Receiving</h1>
+      <p className="rx-banner rx-banner-bad" data-testid="receiving-no-session">
+        No receiving session open. Scans are kept but nothing is received until you start or resume one.
+      </p>
+      {flash ? <FlashPanel flash={flash} active={false} /> : null}
+      {open.length ? (
+        <div className="rx-card">
+          <h2>Open sessions</h2>
+          <ul className="rx-open-list">
+            {open.map((o) => (
+              <li key={o.id} data-testid="receiving-open-session">
+                <span>
+                  PO {o.poNumber ?? '—'} · {o.supplier ?? 'unknown supplier'} · {o.received} of {o.expected} received
+                </span>
+                <button type="button" className="btn" disabled={busy} onClick={() => void s.getState().resume(o.id)}>
+                  Resume
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className="rx-card">
+        <h2>From a shipment file</h2>
+        <p className="muted">EDI 856 ship notice (X12), or DSCSA EPCIS (1.2 XML or 2.0 JSON).</p>
+        <input ref={fileRef} type="file" data-testid="receiving-file" accept=".edi,.x12,.txt,.856,.xml,.json,.jsonld" disabled={busy} onChange={(e) => void onFile(e.target.files)} />
+      </div>
+      <ManualPoForm store={s} />
+    </div>
+  );
+}
+
+function ManualPoForm({ store: s }: { store: ReceivingStore }) {
+  const po = useStore(s, (x) => x.po);
+  const busy = useStore(s, (x) => x.busy);
+  const set = (patch: Partial<PoDraft>) => s.getState().setPo({ ...po, ...patch });
+  const setLine = (i: number, patch: Partial<PoDraft['lines'][number]>) => set({ lines: po.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
+  const field = (label: string, key: 'supplierName' | 'supplierAddress' | 'supplierDea' | 'poNumber' | 'orderNumber', testId: string) => (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      <input data-testid={testId} value={po[key]} onChange={(e) => set({ [key]: e.target.value })} />
+    </label>
+  );
+  return (
+    <form
+      className="rx-card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void s.getState().startFromPo();
+      }}
+    >
+      <h2>From a purchase order</h2>
+      <div className="rx-grid">
+        {field('Supplier name', 'supplierName', 'po-supplier-name')}
+        {field('Supplier address', 'supplierAddress', 'po-supplier-address')}
+        {field('Supplier DEA number', 'supplierDea', 'po-supplier-dea')}
+        {field('PO number', 'poNumber', 'po-number')}
+        <label className="field">
+          <span className="field-label">CII order form</span>
+          <select data-testid="po-order-kind" value={po.orderKind} onChange={(e) => set({ orderKind: e.target.value as PoDraft['orderKind'] })}>
+            <option value="">none</option>
+            <option value="222">DEA Form 222</option>
+            <option value="CSOS">CSOS</option>
+          </select>
+        </label>
+        {field('222 / CSOS order number', 'orderNumber', 'po-order-number')}
+      </div>
+      <table className="rx-po-lines">
+        <thead>
+          <tr>
+            <th>NDC</th>
+            <th>Containers</th>
+            <th>Lot (if known)</th>
+            <th>Expiry</th>
+            <th>Schedule</th>
+            <th>Units / container</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {po.lines.map((l, i) => (
+            <tr key={i} data-testid="po-line">
+              <td>
+                <input aria-label={`Line ${i + 1} NDC`} data-testid="po-line-ndc" value={l.ndc} onChange={(e) => setLine(i, { ndc: e.target.value })} />
+              </td>
+              <td>
+                <input aria-label={`Line ${i + 1} containers`} data-testid="po-line-qty" inputMode="numeric" value={l.quantity} onChange={(e) => setLine(i, { quantity: e.target.value })} />
+              </td>
+              <td>
+                <input aria-label={`Line ${i + 1} lot`} data-testid="po-line-lot" value={l.lot} onChange={(e) => setLine(i, { lot: e.target.value })} />
+              </td>
+              <td>
+                <input aria-label={`Line ${i + 1} expiry`} type="date" value={l.expiry} onChange={(e) => setLine(i, { expiry: e.target.value })} />
+              </td>
+              <td>
+                <select aria-label={`Line ${i + 1} schedule`} data-testid="po-line-schedule" value={l.schedule} onChange={(e) => setLine(i, { schedule: e.target.value as PoDraft['lines'][number]['schedule'] })}>
+                  <option value="">from catalog</option>
+                  <option value="CII">CII</option>
+                  <option value="CIII">CIII</option>
+                  <option value="CIV">CIV</option>
+                  <option value="CV">CV</option>
+                  <option value="none">not controlled</option>
+                </select>
+              </td>
+              <td>
+                <input aria-label={`Line ${i + 1} units per container`} data-testid="po-line-upc" inputMode="numeric" value={l.unitsPerContainer} onChange={(e) => setLine(i, { unitsPerContainer: e.target.value })} />
+              </td>
+              <td>
+                <button type="button" className="btn" aria-label={`Remove line ${i + 1}`} onClick={() => set({ lines: po.lines.filter((_, j) => j !== i) })} disabled={po.lines.length === 1}>
+                  ✕
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="form-actions">
+        <button type="button" className="btn" data-testid="po-add-line" onClick={() => set({ lines: [...po.lines, emptyLine()] })}>
+          Add line
+        </button>
+        <button type="submit" className="btn btn-primary" data-testid="po-start" disabled={busy}>
+          Start receiving
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SessionView({ store: s, session }: { store: ReceivingStore; session: ReceivingSessionView }) {
+  const flash = useStore(s, (x) => x.flash);
+  const feed = useStore(s, (x) => x.feed);
+  const busy = useStore(s, (x) => x.busy);
+  const sessionFeed = useMemo(() => feed.filter((e) => e.sessionId === session.id || e.sessionId === null).slice(-25).reverse(), [feed, session.id]);
+  const open = session.status === 'open';
+  const [dea, setDea] = useState(session.supplier.deaNumber ?? '');
+  const [orderKind, setOrderKind] = useState<'' | '222' | 'CSOS'>(session.orderForm?.kind ?? '');
+  const [orderNumber, setOrderNumber] = useState(session.orderForm?.number ?? '');
+  const hasCII = session.lines.some((l) => l.schedule === 'CII');
+
+  return (
+    <div className="rx-session" data-testid="receiving-session" data-session-id={session.id} data-status={session.status}>
+      <header className="rx-head">
+        <div>
+          <h1>
+            Receiving · PO <span data-testid="receiving-po">{session.poNumber ?? '—'}</span>
+          </h1>
+          <p className="muted">
+            {session.supplier.name ?? 'Supplier not named'}
+            {session.supplier.address ? ` · ${session.supplier.address}` : ''}
+            {session.supplier.deaNumber ? ` · DEA ${session.supplier.deaNumber}` : ''}
+            {session.orderForm ? ` · ${session.orderForm.kind} ${session.orderForm.number}` : ''}
+            {` · from ${session.kind === 'manual' ? 'a typed PO' : (session.fileName ?? session.kind)}`}
+          </p>
+        </div>
+        <div className="rx-totals" data-testid="receiving-totals" data-received={session.totals.received} data-expected={session.totals.expected}>
+          <strong>
+            {session.totals.received} / {session.totals.expected}
+          </strong>{' '}
+          received
+          {session.totals.suspect ? <span className="rx-pill rx-pill-bad">{session.totals.suspect} suspect</span> : null}
+          {session.totals.rejected ? <span className="rx-pill rx-pill-bad">{session.totals.rejected} set aside</span> : null}
+        </div>
+      </header>
+
+      {open ? <FlashPanel flash={flash} active={session.active} /> : null}
+      {session.status === 'committed' && session.commit ? (
+        <div className="rx-banner rx-banner-good" data-testid="receiving-committed" role="status">
+          Committed {session.commit.entries.length} receipt entr{session.commit.entries.length === 1 ? 'y' : 'ies'} on {session.commit.dateReceived}
+          {session.commit.shortLines.length ? ` · short on line${session.commit.shortLines.length === 1 ? '' : 's'} ${session.commit.shortLines.map((l) => l.lineNo).join(', ')}` : ''}.
+        </div>
+      ) : null}
+      {session.status === 'cancelled' ? <div className="rx-banner rx-banner-bad">This session was cancelled; nothing from it went into stock.</div> : null}
+      {session.warnings.length ? (
+        <ul className="rx-warnings">
+          {session.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+
+      <div className="table-scroll">
+        <table className="ledger-table rx-lines">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Product</th>
+              <th>Lot · expiry</th>
+              <th className="num">Expected</th>
+              <th className="num">Received</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {session.lines.map((l) => (
+              <tr key={l.id} data-testid="receiving-line" data-ndc={l.ndc ?? ''} data-state={l.state} className={`rx-line rx-line-${l.state}`}>
+                <td>{l.lineNo}</td>
+                <td>
+                  <div>{l.name ?? l.ndc ?? l.gtin ?? 'unknown product'}</div>
+                  <div className="muted mono">
+                    {l.ndc ?? '—'} <ScheduleBadge schedule={l.schedule} />
+                  </div>
+                </td>
+                <td className="mono">
+                  {l.lot ?? 'any'}
+                  {l.expiry ? ` · ${l.expiry}` : ''}
+                  {l.lots
+                    .filter((x) => x.lot !== l.lot)
+                    .map((x) => (
+                      <div key={x.lot + (x.expiry ?? '')} className="rx-other-lot">
+                        got {x.lot} × {x.containers}
+                      </div>
+                    ))}
+                </td>
+                <td className="num">{l.expected}</td>
+                <td className="num rx-received" data-testid="line-received" data-value={l.received}>
+                  {l.received}
+                </td>
+                <td>
+                  <span className={`rx-state rx-state-${l.state}`} data-testid="line-state">
+                    {STATE_LABEL[l.state]}
+                  </span>
+                  {l.flags.map((f) => (
+                    <span key={f} className="rx-pill rx-pill-warn" data-testid="line-flag" data-flag={f}>
+                      {FLAG_LABEL[f] ?? f}
+                    </span>
+                  ))}
+                  {l.suspect ? <span className="rx-pill rx-pill-bad">{l.suspect} suspect</span> : null}
+                  {l.rejected ? <span className="rx-pill rx-pill-bad">{l.rejected} set aside</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {open ? (
+        <details className="rx-card rx-header-edit" open={hasCII && !session.orderForm}>
+          <summary>Supplier DEA number and CII order form</summary>
+          <div className="rx-grid">
+            <label className="field">
+              <span className="field-label">Supplier DEA number</span>
+              <input data-testid="session-dea" value={dea} onChange={(e) => setDea(e.target.value)} />
+            </label>
+            <label className="field">
+              <span className="field-label">CII order form</span>
+              <select data-testid="session-order-kind" value={orderKind} onChange={(e) => setOrderKind(e.target.value as '' | '222' | 'CSOS')}>
+                <option value="">none</option>
+                <option value="222">DEA Form 222</option>
+                <option value="CSOS">CSOS</option>
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">222 / CSOS order number</span>
+              <input data-testid="session-order-number" value={orderNumber} onChange={(e) => setOrderNumber(e.target.value)} />
+            </label>
+          </div>
+          <button
+            type="button"
+            className="btn"
+            data-testid="session-header-save"
+            disabled={busy}
+            onClick={() =>
+              void s.getState().updateHeader({
+                supplier: { ...session.supplier, deaNumber: dea.trim() || null },
+                orderForm: orderKind && orderNumber.trim() ? { kind: orderKind, number: orderNumber.trim() } : null,
+              })
+            }
+          >
+            Save
+          </button>
+        </details>
+      ) : null}
+
+      <div className="form-actions rx-actions">
+        {open ? (
+          <>
+            {!session.active ? (
+              <button type="button" className="btn btn-primary" onClick={() => void s.getState().resume(session.id)}>
+                Take scans here
+              </button>
+            ) : null}
+            <button type="button" className="btn btn-primary" data-testid="receiving-commit" disabled={busy || session.totals.received === 0} onClick={() => void s.getState().commit()}>
+              Commit to stock
+            </button>
+            <button
+              type="button"
+              className="btn"
+              data-testid="receiving-cancel"
+              disabled={busy}
+              onClick={() => {
+                const reason = window.prompt('Why cancel this receiving session? Nothing from it will go into stock.');
+                if (reason) void s.getState().cancel(reason);
+              }}
+            >
+              Cancel session
+            </button>
+          </>
+        ) : null}
+        <button type="button" className="btn" data-testid="receiving-leave" disabled={busy} onClick={() => void s.getState().leave()}>
+          {open ? 'Pause (back to list)' : 'Done'}
+        </button>
+      </div>
+
+      <h2 className="rx-feed-title">Scans</h2>
+      <ol className="rx-feed" data-testid="receiving-feed">
+        {sessionFeed.map((e) => (
+          <li key={e.id} className={`rx-feed-item rx-tone-${e.tone}`} data-testid="receiving-scan" data-verdict={e.verdict} data-tone={e.tone} data-scan-id={e.id}>
+            <span className="rx-feed-verdict">{VERDICTS[e.verdict as Verdict]?.label ?? e.verdict}</span>
+            <span className="rx-feed-msg">{e.message}</span>
+            <span className="muted mono rx-feed-raw" title="raw scan">
+              {e.raw.replace(/\u001d/g, '⟨GS⟩')}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function FlashPanel({ flash, active }: { flash: ReturnType<ReceivingStore['getState']>['flash']; active: boolean }) {
+  const tone = flash?.tone ?? 'idle';
+  return (
+    <>
+      <div
+        className={`rx-flash rx-flash-${tone}`}
+        data-testid="receiving-flash"
+        data-tone={tone}
+        data-seq={flash?.seq ?? 0}
+        data-verdict={flash?.verdict ?? ''}
+        data-scan-id={flash?.scanId ?? 0}
+        role="status"
+        aria-live="assertive"
+      >
+        <div className="rx-flash-label">{flash ? (VERDICTS[flash.verdict as Verdict]?.label ?? flash.verdict) : active ? 'Ready — scan a unit or a case' : 'Not taking scans'}</div>
+        {flash ? <div className="rx-flash-msg">{flash.message}</div> : null}
+      </div>
+      {flash ? <div key={flash.seq} className={`rx-edge rx-edge-${flash.tone}`} aria-hidden="true" /> : null}
+    </>
+  );
+}

@@ -1,0 +1,283 @@
+import { createStore } from 'zustand/vanilla';
+import { RxError, type ChannelInput } from '../../shared/ipc/contract';
+import type { ReceivingSessionView, ScanFeedEvent } from '../../shared/ipc/receiving-channels';
+import type { Tone } from '../../shared/receiving/match';
+import type { ManualPo } from '../../shared/receiving/types';
+import type { Invoke } from '../api/client';
+import type { DraftStore } from './draft-db';
+
+const FEED_KEEP = 60;
+export const KEYS = { po: 'manual-po', snapshot: 'snapshot', commit: 'commit-intent' } as const;
+
+export interface PoLineDraft {
+  ndc: string;
+  quantity: string;
+  lot: string;
+  expiry: string;
+  /** '' = from the catalog; 'none' = not controlled. */
+  schedule: '' | 'none' | 'CII' | 'CIII' | 'CIV' | 'CV';
+  unitsPerContainer: string;
+}
+
+export interface PoDraft {
+  supplierName: string;
+  supplierAddress: string;
+  supplierDea: string;
+  poNumber: string;
+  orderKind: '' | '222' | 'CSOS';
+  orderNumber: string;
+  lines: PoLineDraft[];
+}
+
+export const emptyLine = (): PoLineDraft => ({ ndc: '', quantity: '1', lot: '', expiry: '', schedule: '', unitsPerContainer: '' });
+export const emptyPo = (): PoDraft => ({ supplierName: '', supplierAddress: '', supplierDea: '', poNumber: '', orderKind: '', orderNumber: '', lines: [emptyLine()] });
+
+/** The typed form to the order the main process checks (it has the last word on every field). */
+export function poFromDraft(d: PoDraft): ManualPo {
+  const opt = (s: string) => (s.trim() === '' ? null : s.trim());
+  return {
+    supplier: { name: opt(d.supplierName), address: opt(d.supplierAddress), deaNumber: opt(d.supplierDea)?.toUpperCase() ?? null },
+    poNumber: d.poNumber.trim(),
+    orderForm: d.orderKind && d.orderNumber.trim() ? { kind: d.orderKind, number: d.orderNumber.trim() } : null,
+    lines: d.lines
+      .filter((l) => l.ndc.trim() !== '')
+      .map((l) => ({
+        ndc: l.ndc.trim(),
+        quantity: Number(l.quantity),
+        lot: opt(l.lot),
+        expiry: opt(l.expiry),
+        ...(l.schedule === '' ? {} : { schedule: l.schedule === 'none' ? null : l.schedule }),
+        unitsPerContainer: l.unitsPerContainer.trim() ? Number(l.unitsPerContainer) : null,
+      })),
+  };
+}
+
+export interface Flash {
+  seq: number;
+  tone: Tone;
+  verdict: string;
+  message: string;
+  scanId: number;
+}
+
+interface Snapshot {
+  session: ReceivingSessionView | null;
+  feed: ScanFeedEvent[];
+  cursor: number | null;
+}
+
+export interface ReceivingState {
+  ready: boolean;
+  session: ReceivingSessionView | null;
+  openSessions: { id: string; poNumber: string | null; supplier: string | null; createdAt: string; received: number; expected: number }[];
+  feed: ScanFeedEvent[];
+  cursor: number | null;
+  flash: Flash | null;
+  po: PoDraft;
+  error: RxError | null;
+  busy: boolean;
+  init(): Promise<void>;
+  /** Starts the scan feed (long poll); returns the stop function. */
+  run(): () => void;
+  setPo(po: PoDraft): void;
+  startFromFile(fileName: string, text: string): Promise<void>;
+  startFromPo(): Promise<void>;
+  resume(id: string): Promise<void>;
+  leave(): Promise<void>;
+  updateHeader(patch: Omit<ChannelInput<'receiving.updateHeader'>, 'sessionId'>): Promise<void>;
+  commit(): Promise<void>;
+  cancel(reason: string): Promise<void>;
+  dismissError(): void;
+}
+
+export interface ReceivingDeps {
+  invoke: Invoke;
+  drafts: DraftStore;
+  feedback: (tone: Tone) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const asRx = (err: unknown) => (err instanceof RxError ? err : new RxError('INTERNAL', err instanceof Error ? err.message : String(err)));
+
+export function createReceivingStore(deps: ReceivingDeps) {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let flashSeq = 0;
+
+  return createStore<ReceivingState>()((set, get) => {
+    const saveSnapshot = () => {
+      const { session, feed, cursor } = get();
+      void deps.drafts.put(KEYS.snapshot, { session, feed, cursor } satisfies Snapshot).catch(() => {});
+    };
+
+    const guard = async (fn: () => Promise<void>) => {
+      set({ busy: true, error: null });
+      try {
+        await fn();
+      } catch (err) {
+        set({ error: asRx(err) });
+      } finally {
+        set({ busy: false });
+      }
+    };
+
+    const refreshList = async () => {
+      const r = await deps.invoke('receiving.list', { includeClosed: false });
+      set({
+        openSessions: r.sessions.map((s) => ({
+          id: s.id,
+          poNumber: s.poNumber,
+          supplier: s.supplier.name,
+          createdAt: s.createdAt,
+          received: s.totals.received,
+          expected: s.totals.expected,
+        })),
+      });
+      return r.activeId;
+    };
+
+    const sendCommit = async (sessionId: string) => {
+      await deps.drafts.put(KEYS.commit, { sessionId, at: new Date().toISOString() });
+      const r = await deps.invoke('receiving.commit', { sessionId });
+      await deps.drafts.delete(KEYS.commit);
+      set({ session: r.session });
+      saveSnapshot();
+    };
+
+    return {
+      ready: false,
+      session: null,
+      openSessions: [],
+      feed: [],
+      cursor: null,
+      flash: null,
+      po: emptyPo(),
+      error: null,
+      busy: false,
+
+      async init() {
+        // The draft first, so a reload shows at once what was on screen.
+        const [po, snap] = await Promise.all([deps.drafts.get<PoDraft>(KEYS.po).catch(() => null), deps.drafts.get<Snapshot>(KEYS.snapshot).catch(() => null)]);
+        set({ ...(po ? { po } : {}), ...(snap ? { session: snap.session, feed: snap.feed, cursor: snap.cursor } : {}), ready: true });
+        try {
+          const activeId = await refreshList();
+          const intent = await deps.drafts.get<{ sessionId: string }>(KEYS.commit).catch(() => null);
+          if (intent) {
+            // A commit was sent and the window went away before the answer: send it again (committed once).
+            const s = await deps.invoke('receiving.get', { sessionId: intent.sessionId });
+            if (s.status === 'open') await sendCommit(intent.sessionId);
+            else await deps.drafts.delete(KEYS.commit);
+          }
+          const current = get().session;
+          if (activeId) set({ session: await deps.invoke('receiving.get', { sessionId: activeId }) });
+          else if (current) set({ session: await deps.invoke('receiving.get', { sessionId: current.id }) });
+          saveSnapshot();
+        } catch (err) {
+          set({ error: asRx(err) });
+        }
+      },
+
+      run() {
+        let stopped = false;
+        void (async () => {
+          while (!stopped) {
+            const after = get().cursor;
+            try {
+              const r = await deps.invoke('receiving.waitForScans', { after, timeoutMs: 20_000 });
+              if (stopped) break;
+              const seen = new Set(get().feed.map((e) => e.id));
+              const fresh = r.events.filter((e) => !seen.has(e.id));
+              const live = after !== null;
+              const patch: Partial<ReceivingState> = { cursor: r.cursor, feed: [...get().feed, ...fresh].slice(-FEED_KEEP) };
+              const current = get().session;
+              if (r.session && (!current || current.id === r.session.id || r.session.active)) patch.session = r.session;
+              if (live && fresh.length) {
+                const lastEvent = fresh[fresh.length - 1]!;
+                patch.flash = { seq: ++flashSeq, tone: lastEvent.tone, verdict: lastEvent.verdict, message: lastEvent.message, scanId: lastEvent.id };
+                if (fresh.length <= 3) for (const e of fresh) deps.feedback(e.tone);
+                else deps.feedback(fresh.some((e) => e.tone === 'bad') ? 'bad' : fresh.some((e) => e.tone === 'warn') ? 'warn' : 'good');
+              }
+              set(patch);
+              if (fresh.length || patch.session) saveSnapshot();
+            } catch (err) {
+              const rx = asRx(err);
+              if (rx.code === 'NOT_SIGNED_IN' || rx.code === 'SESSION_ENDED' || rx.code === 'FORBIDDEN') break;
+              await sleep(1000);
+            }
+          }
+        })();
+        return () => {
+          stopped = true;
+        };
+      },
+
+      setPo(po) {
+        set({ po });
+        void deps.drafts.put(KEYS.po, po).catch(() => {});
+      },
+
+      startFromFile: (fileName, text) =>
+        guard(async () => {
+          const s = await deps.invoke('receiving.start', { from: 'file', fileName, text });
+          set({ session: s });
+          saveSnapshot();
+          await refreshList();
+        }),
+
+      startFromPo: () =>
+        guard(async () => {
+          const s = await deps.invoke('receiving.start', { from: 'manual', po: poFromDraft(get().po) });
+          set({ session: s, po: emptyPo() });
+          await deps.drafts.delete(KEYS.po);
+          saveSnapshot();
+          await refreshList();
+        }),
+
+      resume: (id) =>
+        guard(async () => {
+          await deps.invoke('receiving.activate', { sessionId: id });
+          set({ session: await deps.invoke('receiving.get', { sessionId: id }) });
+          saveSnapshot();
+        }),
+
+      leave: () =>
+        guard(async () => {
+          const s = get().session;
+          if (s?.active) await deps.invoke('receiving.activate', { sessionId: null });
+          set({ session: null, flash: null });
+          saveSnapshot();
+          await refreshList();
+        }),
+
+      updateHeader: (patch) =>
+        guard(async () => {
+          const s = get().session;
+          if (!s) return;
+          set({ session: await deps.invoke('receiving.updateHeader', { sessionId: s.id, ...patch }) });
+          saveSnapshot();
+        }),
+
+      commit: () =>
+        guard(async () => {
+          const s = get().session;
+          if (!s) return;
+          await sendCommit(s.id);
+          await refreshList();
+        }),
+
+      cancel: (reason) =>
+        guard(async () => {
+          const s = get().session;
+          if (!s) return;
+          set({ session: await deps.invoke('receiving.cancel', { sessionId: s.id, reason }) });
+          saveSnapshot();
+          await refreshList();
+        }),
+
+      dismissError() {
+        set({ error: null });
+      },
+    };
+  });
+}
+
+export type ReceivingStore = ReturnType<typeof createReceivingStore>;

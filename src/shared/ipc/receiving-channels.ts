@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { Schedule } from '../domain/schedule';
+import { ManualPo, OrderForm, ShipmentKind, Supplier } from '../receiving/types';
+
+/** Receiving channels (issue 3): sessions from an ASN / EPCIS / PO, scans to the screen, commit. */
+
+const Tone = z.enum(['good', 'warn', 'bad', 'info']);
+
+export const ReceivingLineView = z.object({
+  id: z.number().int(),
+  lineNo: z.number().int(),
+  origin: z.enum(['expected', 'unexpected']),
+  ndc: z.string().nullable(),
+  gtin: z.string().nullable(),
+  name: z.string().nullable(),
+  /** Known schedule (null: not controlled); `scheduleKnown` false: the catalog or earlier entries decide at commit. */
+  schedule: Schedule.nullable(),
+  scheduleKnown: z.boolean(),
+  expected: z.number().int(),
+  received: z.number().int(),
+  unitsPerContainer: z.number().int().nullable(),
+  lot: z.string().nullable(),
+  expiry: z.string().nullable(),
+  lots: z.array(z.object({ lot: z.string(), expiry: z.string().nullable(), containers: z.number().int() })),
+  state: z.enum(['waiting', 'partial', 'complete', 'over', 'unexpected']),
+  flags: z.array(z.string()),
+  suspect: z.number().int(),
+  rejected: z.number().int(),
+});
+export type ReceivingLineView = z.infer<typeof ReceivingLineView>;
+
+export const CommitSummary = z.object({
+  committedAt: z.string(),
+  committedBy: z.string(),
+  dateReceived: z.string(),
+  entries: z.array(
+    z.object({
+      seq: z.number().int(),
+      lineNo: z.number().int(),
+      ndc: z.string(),
+      lot: z.string(),
+      expiry: z.string().nullable(),
+      schedule: Schedule.nullable(),
+      containers: z.number().int(),
+      quantity: z.number().int(),
+      serials: z.number().int(),
+    }),
+  ),
+  shortLines: z.array(z.object({ lineNo: z.number().int(), ndc: z.string().nullable(), expected: z.number().int(), received: z.number().int() })),
+});
+export type CommitSummary = z.infer<typeof CommitSummary>;
+
+export const ReceivingSessionView = z.object({
+  id: z.string(),
+  status: z.enum(['open', 'committed', 'cancelled']),
+  active: z.boolean(),
+  kind: ShipmentKind,
+  fileName: z.string().nullable(),
+  documentId: z.string().nullable(),
+  supplier: Supplier,
+  poNumber: z.string().nullable(),
+  orderForm: OrderForm.nullable(),
+  shipDate: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  warnings: z.array(z.string()),
+  lines: z.array(ReceivingLineView),
+  packs: z.number().int(),
+  totals: z.object({ expected: z.number().int(), received: z.number().int(), suspect: z.number().int(), rejected: z.number().int() }),
+  policy: z.object({ shortDatedDays: z.number().int() }),
+  commit: CommitSummary.nullable(),
+});
+export type ReceivingSessionView = z.infer<typeof ReceivingSessionView>;
+
+export const ReceivingSessionSummary = ReceivingSessionView.pick({
+  id: true,
+  status: true,
+  active: true,
+  kind: true,
+  fileName: true,
+  poNumber: true,
+  supplier: true,
+  createdAt: true,
+  totals: true,
+});
+
+export const ScanFeedEvent = z.object({
+  /** Cursor: the scan log row id. */
+  id: z.number().int(),
+  at: z.string(),
+  scannerId: z.string(),
+  source: z.string(),
+  raw: z.string(),
+  verdict: z.string(),
+  tone: Tone,
+  message: z.string(),
+  sessionId: z.string().nullable(),
+  lineId: z.number().int().nullable(),
+  quarantineId: z.number().int().nullable(),
+  /** Containers this scan added to the session (a case adds its children). */
+  units: z.number().int(),
+});
+export type ScanFeedEvent = z.infer<typeof ScanFeedEvent>;
+
+const ScanIn = z
+  .object({
+    raw: z.string().min(1).max(8192),
+    scannerId: z.string().trim().min(1).max(200).optional(),
+    symbologyId: z.string().regex(/^\][A-Za-z0-9][0-9A-Za-z]$/).nullable().optional(),
+  })
+  .strict();
+const ScanOut = z.object({ status: z.enum(['routed', 'unrouted', 'duplicate']), message: z.string().nullable() });
+const SessionId = z.object({ sessionId: z.string().min(1).max(64) }).strict();
+
+export const receivingChannels = {
+  'receiving.list': {
+    permission: 'stock.read',
+    input: z.object({ includeClosed: z.boolean().default(false) }).strict(),
+    output: z.object({ sessions: z.array(ReceivingSessionSummary), activeId: z.string().nullable() }),
+  },
+  'receiving.get': { permission: 'stock.read', input: SessionId, output: ReceivingSessionView },
+  'receiving.start': {
+    permission: 'ledger.append',
+    input: z.union([
+      z.object({ from: z.literal('file'), fileName: z.string().max(300), text: z.string().min(1).max(900_000) }).strict(),
+      z.object({ from: z.literal('manual'), po: ManualPo }).strict(),
+    ]),
+    output: ReceivingSessionView,
+  },
+  'receiving.activate': {
+    permission: 'ledger.append',
+    input: z.object({ sessionId: z.string().min(1).max(64).nullable() }).strict(),
+    output: z.object({ activeId: z.string().nullable() }),
+  },
+  'receiving.updateHeader': {
+    permission: 'ledger.append',
+    input: z
+      .object({ sessionId: z.string().min(1).max(64), supplier: Supplier.optional(), orderForm: OrderForm.nullable().optional(), poNumber: z.string().trim().max(60).nullable().optional() })
+      .strict(),
+    output: ReceivingSessionView,
+  },
+  /** Long poll: answers at once when scans after `after` exist, else when one arrives or after timeoutMs. */
+  'receiving.waitForScans': {
+    permission: 'stock.read',
+    input: z.object({ after: z.number().int().nullable(), timeoutMs: z.number().int().min(0).max(25_000).default(20_000) }).strict(),
+    output: z.object({ cursor: z.number().int(), events: z.array(ScanFeedEvent), session: ReceivingSessionView.nullable() }),
+  },
+  /** A scan read by the keyboard wedge in the renderer: the same router path as a USB scanner. */
+  'receiving.wedgeScan': { permission: 'ledger.append', input: ScanIn, output: ScanOut },
+  'receiving.commit': {
+    permission: 'ledger.append',
+    input: SessionId,
+    output: z.object({ session: ReceivingSessionView, alreadyCommitted: z.boolean() }),
+  },
+  'receiving.cancel': {
+    permission: 'ledger.append',
+    input: z.object({ sessionId: z.string().min(1).max(64), reason: z.string().trim().min(1).max(500) }).strict(),
+    output: ReceivingSessionView,
+  },
+  'receiving.setPolicy': {
+    permission: 'facility.manage',
+    input: z.object({ shortDatedDays: z.number().int().min(0).max(3650) }).strict(),
+    output: z.object({ shortDatedDays: z.number().int() }),
+  },
+  'receiving.scanners': {
+    permission: 'stock.read',
+    input: z.object({}).strict(),
+    output: z.object({
+      usbAvailable: z.boolean(),
+      message: z.string().nullable(),
+      scanners: z.array(z.object({ id: z.string(), name: z.string(), state: z.string(), error: z.string().nullable() })),
+    }),
+  },
+  /** Browser mode started with --test-hooks only: a scan fed into the same router path as a USB scanner's. */
+  'test.scan': { input: ScanIn, output: ScanOut },
+} as const;

@@ -1,0 +1,418 @@
+import { XMLParser } from 'fast-xml-parser';
+import { ndcFromGtin, parseNdc } from '../identifiers';
+import { parseEpc, type Epc } from './epc';
+import { ssccKey, unitKey, type ExpectedLine, type ExpectedPack, type ExpectedShipment, type ParseShipmentResult } from './types';
+
+/**
+ * DSCSA transaction data as EPCIS — 1.2 XML or 2.0 JSON-LD — to an expected shipment.
+ *
+ * Both forms are first read into the same neutral events. Then: the shipping event(s) give
+ * the top-level containers (pallet SSCC, cases), the PO (bizTransaction type po) and the
+ * seller (source owning_party); aggregation events (action ADD) are followed down to the
+ * saleable units; each unit takes the lot and expiry of its commissioning event's ILMD; the
+ * EPCClass master data gives the NDC (additionalTradeItemIdentification, US_FDA_NDC), name
+ * and net content. Units are grouped by GTIN, lot and expiry into expected lines with their
+ * serials; every aggregation parent becomes a pack (scan the case, receive its children).
+ * Without a shipping event, every object event's EPCs that are not inside another are taken.
+ */
+
+interface KeyValue {
+  type: string;
+  value: string;
+}
+
+interface NeutralEvent {
+  type: string;
+  action: string | null;
+  bizStep: string | null;
+  epcs: string[];
+  parent: string | null;
+  children: string[];
+  quantities: { epcClass: string; quantity: number | null; uom: string | null }[];
+  lot: string | null;
+  expiry: string | null;
+  bizTransactions: KeyValue[];
+  sources: KeyValue[];
+}
+
+interface NeutralDoc {
+  documentId: string | null;
+  sender: string | null;
+  events: NeutralEvent[];
+  /** Vocabulary element id → attributes by short name (the part after '#'). */
+  vocab: Map<string, Record<string, string>>;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const arr = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+function text(v: unknown): string | null {
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (isObj(v) && '#text' in v) return text(v['#text']);
+  return null;
+}
+
+/** "urn:epcglobal:cbv:bizstep:shipping", "https://ref.gs1.org/cbv/BizStep-shipping", "shipping" → "shipping". */
+export function cbvShort(v: string | null): string | null {
+  if (!v) return null;
+  return v
+    .replace(/^urn:epcglobal:cbv:[a-z]+:/i, '')
+    .replace(/^https?:\/\/ref\.gs1\.org\/cbv\/[A-Za-z]+-/, '')
+    .replace(/^cbv:[A-Za-z]+-/, '')
+    .toLowerCase();
+}
+
+const attrName = (id: string) => (id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : id.slice(id.lastIndexOf(':') + 1));
+
+/** A key of an ILMD object whose local name is `name` (cbvmda:lotNumber, lotNumber, …). */
+function findLocal(o: unknown, name: string): string | null {
+  if (!isObj(o)) return null;
+  for (const [k, v] of Object.entries(o)) {
+    const local = k.includes(':') ? k.slice(k.lastIndexOf(':') + 1) : k;
+    if (local === name) return text(v);
+  }
+  return null;
+}
+
+// ---------- EPCIS 1.2 / 2.0 XML ----------
+
+const XML_ARRAYS = new Set([
+  'epc',
+  'ObjectEvent',
+  'AggregationEvent',
+  'TransactionEvent',
+  'TransformationEvent',
+  'AssociationEvent',
+  'Vocabulary',
+  'VocabularyElement',
+  'attribute',
+  'bizTransaction',
+  'source',
+  'destination',
+  'quantityElement',
+]);
+
+function readXml(xml: string): NeutralDoc {
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    processEntities: true,
+    isArray: (name) => XML_ARRAYS.has(name),
+  });
+  const root = parser.parse(xml) as Obj;
+  const doc = (root.EPCISDocument ?? root.EPCISQueryDocument) as Obj | undefined;
+  if (!isObj(doc)) throw new Error('not an EPCIS document: no EPCISDocument element');
+  const header = isObj(doc.EPCISHeader) ? doc.EPCISHeader : {};
+  const sbdh = isObj(header.StandardBusinessDocumentHeader) ? header.StandardBusinessDocumentHeader : {};
+  const docId = isObj(sbdh.DocumentIdentification) ? text(sbdh.DocumentIdentification.InstanceIdentifier) : null;
+  const sender = isObj(sbdh.Sender) ? text(sbdh.Sender.Identifier) : null;
+
+  const vocab = new Map<string, Record<string, string>>();
+  const masterData = [header.EPCISMasterData, isObj(header.extension) ? header.extension.EPCISMasterData : undefined];
+  for (const md of masterData) {
+    if (!isObj(md) || !isObj(md.VocabularyList)) continue;
+    for (const v of arr(md.VocabularyList.Vocabulary)) {
+      if (!isObj(v) || !isObj(v.VocabularyElementList)) continue;
+      for (const el of arr(v.VocabularyElementList.VocabularyElement)) {
+        if (!isObj(el)) continue;
+        const id = text(el['@_id']);
+        if (!id) continue;
+        const attrs: Record<string, string> = {};
+        for (const a of arr(el.attribute)) {
+          if (!isObj(a)) continue;
+          const aid = text(a['@_id']);
+          const val = text(a);
+          if (aid && val !== null) attrs[attrName(aid)] = val;
+        }
+        vocab.set(id, attrs);
+      }
+    }
+  }
+
+  const body = isObj(doc.EPCISBody) ? doc.EPCISBody : {};
+  let list: unknown = body.EventList;
+  if (!list && isObj(body.QueryResults)) list = isObj(body.QueryResults.resultsBody) ? body.QueryResults.resultsBody.EventList : undefined;
+  const events: NeutralEvent[] = [];
+  if (isObj(list)) {
+    const lists: Obj[] = [list, ...(isObj(list.extension) ? [list.extension] : [])];
+    for (const l of lists) {
+      for (const type of ['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent']) {
+        for (const e of arr(l[type])) if (isObj(e)) events.push(xmlEvent(type, e));
+      }
+    }
+  }
+  return { documentId: docId, sender, events, vocab };
+}
+
+function xmlEpcs(container: unknown): string[] {
+  if (!isObj(container)) return [];
+  return arr(container.epc)
+    .map(text)
+    .filter((s): s is string => !!s);
+}
+
+function xmlKv(container: unknown, item: string): KeyValue[] {
+  if (!isObj(container)) return [];
+  return arr(container[item])
+    .filter(isObj)
+    .map((x) => ({ type: cbvShort(text(x['@_type'])) ?? '', value: text(x) ?? '' }))
+    .filter((x) => x.value !== '');
+}
+
+function xmlEvent(type: string, e: Obj): NeutralEvent {
+  const ext = isObj(e.extension) ? e.extension : {};
+  const ilmd = e.ilmd ?? ext.ilmd;
+  const qlist = e.quantityList ?? ext.quantityList ?? e.childQuantityList ?? ext.childQuantityList;
+  const quantities = isObj(qlist)
+    ? arr(qlist.quantityElement)
+        .filter(isObj)
+        .map((q) => ({ epcClass: text(q.epcClass) ?? '', quantity: q.quantity === undefined ? null : Number(text(q.quantity)), uom: text(q.uom) }))
+    : [];
+  return {
+    type,
+    action: text(e.action),
+    bizStep: cbvShort(text(e.bizStep)),
+    epcs: xmlEpcs(e.epcList),
+    parent: text(e.parentID),
+    children: xmlEpcs(e.childEPCs),
+    quantities,
+    lot: findLocal(ilmd, 'lotNumber'),
+    expiry: findLocal(ilmd, 'itemExpirationDate'),
+    bizTransactions: xmlKv(e.bizTransactionList, 'bizTransaction'),
+    sources: [...xmlKv(e.sourceList, 'source'), ...xmlKv(ext.sourceList, 'source')],
+  };
+}
+
+// ---------- EPCIS 2.0 JSON / JSON-LD ----------
+
+function readJson(doc: Obj): NeutralDoc {
+  const header = isObj(doc.epcisHeader) ? doc.epcisHeader : {};
+  const vocab = new Map<string, Record<string, string>>();
+  const md = isObj(header.epcisMasterData) ? header.epcisMasterData : null;
+  for (const v of arr(md?.vocabularyList)) {
+    if (!isObj(v)) continue;
+    for (const el of arr(v.vocabularyElementList)) {
+      if (!isObj(el)) continue;
+      const id = text(el.id);
+      if (!id) continue;
+      const attrs: Record<string, string> = {};
+      for (const a of arr(el.attributes)) {
+        if (!isObj(a)) continue;
+        const aid = text(a.id);
+        const val = text(a.attribute);
+        if (aid && val !== null) attrs[attrName(aid)] = val;
+      }
+      vocab.set(id, attrs);
+    }
+  }
+  const body = isObj(doc.epcisBody) ? doc.epcisBody : {};
+  let list = body.eventList;
+  if (!list && isObj(body.queryResults) && isObj(body.queryResults.resultsBody)) list = body.queryResults.resultsBody.eventList;
+  const events: NeutralEvent[] = arr(list)
+    .filter(isObj)
+    .map((e) => ({
+      type: text(e.type) ?? '',
+      action: text(e.action),
+      bizStep: cbvShort(text(e.bizStep)),
+      epcs: arr(e.epcList).map(text).filter((s): s is string => !!s),
+      parent: text(e.parentID),
+      children: arr(e.childEPCs).map(text).filter((s): s is string => !!s),
+      quantities: [...arr(e.quantityList), ...arr(e.childQuantityList)].filter(isObj).map((q) => ({
+        epcClass: text(q.epcClass) ?? '',
+        quantity: q.quantity === undefined ? null : Number(q.quantity),
+        uom: text(q.uom),
+      })),
+      lot: findLocal(e.ilmd, 'lotNumber'),
+      expiry: findLocal(e.ilmd, 'itemExpirationDate'),
+      bizTransactions: arr(e.bizTransactionList)
+        .filter(isObj)
+        .map((b) => ({ type: cbvShort(text(b.type)) ?? '', value: text(b.bizTransaction) ?? '' })),
+      sources: arr(e.sourceList)
+        .filter(isObj)
+        .map((s) => ({ type: cbvShort(text(s.type)) ?? '', value: text(s.source) ?? '' })),
+    }));
+  return {
+    documentId: text(doc.instanceIdentifier),
+    sender: text(doc.sender),
+    events,
+    vocab,
+  };
+}
+
+// ---------- to an expected shipment ----------
+
+const epcKey = (e: Epc): string | null => (e.kind === 'sgtin' ? unitKey(e.gtin, e.serial) : e.kind === 'sscc' ? ssccKey(e.sscc) : null);
+
+/** "urn:epcglobal:cbv:bt:0399999999991:XYZPO189" → "XYZPO189"; other forms as sent. */
+function poNumberOf(v: string): string {
+  const m = /^urn:epcglobal:cbv:bt:[^:]+:(.+)$/.exec(v);
+  return m ? m[1]! : v;
+}
+
+function addressOf(loc: Record<string, string> | undefined): { name: string | null; address: string | null } {
+  if (!loc) return { name: null, address: null };
+  const street = [loc.streetAddressOne, loc.streetAddressTwo, loc.streetAddressThree].filter(Boolean).join(', ');
+  const cityLine = [loc.city, [loc.state, loc.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const address = [street, cityLine, loc.countryCode].filter(Boolean).join(', ');
+  return { name: loc.name ?? null, address: address || null };
+}
+
+function isoDate(v: string | null): string | null {
+  if (!v) return null;
+  const m = /^(\d{4}-\d{2}-\d{2})/.exec(v);
+  return m ? m[1]! : null;
+}
+
+export function epcisToShipment(doc: NeutralDoc, fileName: string | null): ExpectedShipment {
+  const warnings: string[] = [];
+  const ilmd = new Map<string, { lot: string | null; expiry: string | null }>();
+  const aggregation = new Map<string, Set<string>>();
+  const childKeys = new Set<string>();
+  const objectEpcs: string[] = [];
+  const quantityLines: { gtin: string; lot: string; quantity: number }[] = [];
+  const shipping = doc.events.filter((e) => e.type === 'ObjectEvent' && e.bizStep === 'shipping');
+
+  for (const e of doc.events) {
+    if (e.type === 'ObjectEvent' && e.action === 'ADD' && (e.lot || e.expiry)) {
+      for (const epc of e.epcs) ilmd.set(epc, { lot: e.lot, expiry: isoDate(e.expiry) });
+    }
+    if (e.type === 'AggregationEvent' && e.parent) {
+      const set = aggregation.get(e.parent) ?? new Set<string>();
+      if (e.action === 'DELETE') for (const c of e.children) set.delete(c);
+      else for (const c of e.children) set.add(c);
+      aggregation.set(e.parent, set);
+    }
+    if (e.type === 'ObjectEvent' && e.action !== 'DELETE') objectEpcs.push(...e.epcs);
+  }
+  for (const set of aggregation.values()) for (const c of set) childKeys.add(c);
+
+  const roots = shipping.length ? [...new Set(shipping.flatMap((e) => e.epcs))] : [...new Set(objectEpcs)].filter((x) => !childKeys.has(x));
+  const quantityEvents = shipping.length ? shipping : doc.events.filter((e) => e.type === 'ObjectEvent' && e.action !== 'DELETE');
+  for (const e of quantityEvents) {
+    for (const q of e.quantities) {
+      const c = parseEpc(q.epcClass);
+      if (c.kind !== 'lgtin') {
+        warnings.push(`quantity of ${q.epcClass} skipped: not a GTIN with a lot`);
+        continue;
+      }
+      if (q.quantity === null || !Number.isInteger(q.quantity) || q.quantity <= 0 || (q.uom && q.uom !== 'EA')) {
+        warnings.push(`quantity ${q.quantity ?? '?'} ${q.uom ?? ''} of ${q.epcClass} skipped: not a whole number of units (EA)`.replace(/ {2}/g, ' '));
+        continue;
+      }
+      quantityLines.push({ gtin: c.gtin, lot: c.lot, quantity: q.quantity });
+    }
+  }
+
+  // Walk down from the roots: packs and units.
+  const packs: ExpectedPack[] = [];
+  const units: { epc: string; gtin: string; serial: string }[] = [];
+  const seen = new Set<string>();
+  const walk = (epc: string, trail: ReadonlyArray<string>) => {
+    if (seen.has(epc)) return;
+    seen.add(epc);
+    const kids = aggregation.get(epc);
+    const parsed = parseEpc(epc);
+    if (kids && kids.size) {
+      const key = epcKey(parsed);
+      if (key) packs.push({ key, children: [...kids].map((k) => epcKey(parseEpc(k))).filter((k): k is string => !!k), items: [] });
+      for (const k of kids) walk(k, [...trail, epc]);
+      return;
+    }
+    if (parsed.kind === 'sgtin') units.push({ epc, gtin: parsed.gtin, serial: parsed.serial });
+    else warnings.push(`${epc} in the shipment holds no listed units; it was skipped`);
+  };
+  for (const r of roots) walk(r, []);
+
+  // Master data by GTIN.
+  const classByGtin = new Map<string, Record<string, string>>();
+  for (const [id, attrs] of doc.vocab) {
+    const p = parseEpc(id);
+    if (p.kind === 'gtin' || p.kind === 'lgtin' || p.kind === 'sgtin') classByGtin.set(p.gtin, attrs);
+  }
+
+  const lineMap = new Map<string, ExpectedLine>();
+  const lineFor = (gtin: string, lot: string | null, expiry: string | null): ExpectedLine => {
+    const k = `${gtin}|${lot ?? ''}|${expiry ?? ''}`;
+    let line = lineMap.get(k);
+    if (!line) {
+      const md = classByGtin.get(gtin);
+      let ndc: string | null = null;
+      let candidates: string[] = [];
+      if (md?.additionalTradeItemIdentification && (!md.additionalTradeItemIdentificationTypeCode || /NDC/i.test(md.additionalTradeItemIdentificationTypeCode))) {
+        const n = parseNdc(md.additionalTradeItemIdentification);
+        if (n.ok) ndc = n.ndc11 ?? n.ndc12;
+        else warnings.push(`NDC "${md.additionalTradeItemIdentification}" in the master data of ${gtin} is not readable: ${n.error}`);
+      }
+      if (!ndc) {
+        const g = ndcFromGtin(gtin);
+        if (g.ok) candidates = g.candidates;
+      }
+      const net = md?.netContentDescription ? /^\s*(\d+)/.exec(md.netContentDescription) : null;
+      line = {
+        lineNo: lineMap.size + 1,
+        ndc,
+        gtin,
+        ndc10Candidates: candidates,
+        name: [md?.regulatedProductName, md?.strengthDescription, md?.dosageFormType?.toLowerCase()].filter(Boolean).join(' ') || null,
+        quantity: 0,
+        unitsPerContainer: net ? Number(net[1]) : null,
+        lot,
+        expiry,
+        serials: [],
+      };
+      lineMap.set(k, line);
+    }
+    return line;
+  };
+  for (const u of units) {
+    const meta = ilmd.get(u.epc) ?? { lot: null, expiry: null };
+    const line = lineFor(u.gtin, meta.lot, meta.expiry);
+    line.quantity += 1;
+    line.serials.push(u.serial);
+  }
+  for (const q of quantityLines) lineFor(q.gtin, q.lot, null).quantity += q.quantity;
+
+  const shipEvent = shipping[0];
+  const po = (shipEvent ?? doc.events.find((e) => e.bizTransactions.some((b) => b.type === 'po')))?.bizTransactions.find((b) => b.type === 'po');
+  const owner = shipEvent?.sources.find((s) => s.type === 'owning_party')?.value ?? doc.sender;
+  const seller = addressOf(owner ? doc.vocab.get(owner) : undefined);
+  if (!units.length && !quantityLines.length) warnings.push('the document lists no saleable units');
+  return {
+    kind: 'epcis',
+    fileName,
+    documentId: doc.documentId,
+    supplier: { name: seller.name, address: seller.address, deaNumber: null },
+    poNumber: po ? poNumberOf(po.value) : null,
+    orderForm: null,
+    shipDate: null,
+    lines: [...lineMap.values()],
+    packs,
+    warnings,
+  };
+}
+
+/** Reads an EPCIS document (1.2 or 2.0 XML, 2.0 JSON/JSON-LD) into an expected shipment. Never throws. */
+export function parseEpcis(textIn: string, fileName: string | null = null): ParseShipmentResult {
+  const t = textIn.replace(/^\uFEFF/, '').trim();
+  try {
+    let doc: NeutralDoc;
+    if (t.startsWith('<')) doc = readXml(t);
+    else if (t.startsWith('{')) {
+      const json = JSON.parse(t) as unknown;
+      if (!isObj(json) || !/EPCIS(Query)?Document/.test(String(json.type ?? json['@type'] ?? ''))) {
+        return { ok: false, error: 'not an EPCIS 2.0 JSON document: "type" is not EPCISDocument' };
+      }
+      doc = readJson(json);
+    } else return { ok: false, error: 'not an EPCIS document: neither XML nor JSON' };
+    if (!doc.events.length) return { ok: false, error: 'the EPCIS document holds no events' };
+    return { ok: true, shipment: epcisToShipment(doc, fileName) };
+  } catch (err) {
+    return { ok: false, error: `the EPCIS document cannot be read: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
