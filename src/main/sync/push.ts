@@ -1,0 +1,75 @@
+import type { PushResponse, WireEntry } from '../../server/protocol';
+import { PushResponse as PushResponseSchema } from '../../server/protocol';
+import type { Workstation } from '../workstation';
+import { SyncError } from './errors';
+import type { SyncClient } from './http-client';
+import { SyncState } from './state';
+
+export interface PushResult {
+  /** Entries the server acknowledged in this run (new to it, or already had). */
+  pushed: number;
+  accepted: number;
+  already: number;
+  batches: number;
+  head: { seq: number; hash: string } | null;
+}
+
+/**
+ * Pushes this device's unsent entries oldest first, in batches. The outbox says what is
+ * unsent; the entries themselves are read from the ledger, so when the server asks for an
+ * earlier seq (it lost entries, or a reply was lost) they can be sent again. Outbox rows are
+ * deleted only up to the head the server returned, and only when that head's hash is ours.
+ */
+export async function pushOutbox(ws: Workstation, client: SyncClient, opts: { batchSize: number; onBatch?: (r: PushResult) => void }): Promise<PushResult> {
+  const db = ws.db;
+  const state = new SyncState(db);
+  const pending = db.prepare<[string], { n: number; min: number | null }>('SELECT COUNT(*) AS n, MIN(seq) AS min FROM outbox WHERE device_id = ?');
+  const read = db.prepare<[string, number, number], WireEntry>(
+    'SELECT device_id, seq, prev_hash, hash, signature, body FROM ledger_entries WHERE device_id = ? AND seq >= ? ORDER BY seq LIMIT ?',
+  );
+  const hashAt = db.prepare<[string, number], { hash: string }>('SELECT hash FROM ledger_entries WHERE device_id = ? AND seq = ?');
+  const ack = db.prepare('DELETE FROM outbox WHERE device_id = ? AND seq <= ?');
+  const result: PushResult = { pushed: 0, accepted: 0, already: 0, batches: 0, head: null };
+  let next: number | null = null;
+  let gapRetries = 0;
+
+  for (;;) {
+    const p = pending.get(ws.deviceId)!;
+    if (p.n === 0 || p.min === null) break;
+    const from: number = next ?? p.min;
+    const batch = read.all(ws.deviceId, from, opts.batchSize);
+    if (batch.length === 0) throw new SyncError('refused', `the outbox names seq ${from} and later, but the ledger holds no such entry of this device; run "rxledger verify"`);
+    let res: PushResponse;
+    try {
+      res = await client.signedPost('/v1/push', { entries: batch, local_head_seq: ws.ledger.head().seq }, PushResponseSchema);
+    } catch (err) {
+      if (err instanceof SyncError && err.code === 'GAP' && typeof err.body.expected_seq === 'number' && gapRetries < 3) {
+        // The server's head is behind what the outbox assumed: resend from where it stands.
+        gapRetries++;
+        next = err.body.expected_seq;
+        continue;
+      }
+      throw err;
+    }
+    gapRetries = 0;
+    if (res.head.seq < batch[batch.length - 1]!.seq) {
+      throw new SyncError('transient', `the central server acknowledged up to seq ${res.head.seq} only, below the batch it was sent; will retry`);
+    }
+    const ours = res.head.seq === 0 ? null : hashAt.get(ws.deviceId, res.head.seq);
+    if (res.head.seq > 0 && ours?.hash !== res.head.hash) {
+      throw new SyncError('refused', `the central server's head for this device (seq ${res.head.seq}) is not this workstation's entry; nothing was removed from the outbox. Call the central office.`);
+    }
+    db.transaction(() => {
+      ack.run(ws.deviceId, res.head.seq);
+      state.set({ server_head_seq: res.head.seq, server_head_hash: res.head.hash });
+    }).immediate();
+    result.pushed += batch.length;
+    result.accepted += res.accepted;
+    result.already += res.already;
+    result.batches++;
+    result.head = res.head;
+    opts.onBatch?.(result);
+    next = res.head.seq + 1;
+  }
+  return result;
+}

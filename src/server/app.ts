@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Store } from './db/pg-adapter';
+import { HttpError } from './errors';
+import { adminRoutes } from './routes/admin';
+import { deviceSyncRoutes } from './routes/device-sync';
+import { enrollRoutes } from './routes/enroll';
+
+export interface AppOptions {
+  store: Store;
+  /** Largest request body accepted; a push of 1000 entries is well under 2 MB. */
+  bodyLimit?: number;
+  /** A request (headers and body) must arrive within this, or the connection is closed. */
+  requestTimeoutMs?: number;
+  logger?: boolean;
+}
+
+export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * The central server. Everything that matters (devices, heads, nonces, codes) lives in the
+ * database, so any number of these can run against one PostgreSQL behind a load balancer.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Node checks request timeouts on an interval; a short one makes a stalled upload end on
+    // time instead of up to 30 s late.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout,
+          headersTimeout: Math.min(requestTimeout, 60_000),
+          connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(requestTimeout / 4))),
+          keepAliveTimeout: 5_000,
+        },
+        handler as (req: IncomingMessage, res: ServerResponse) => void,
+      ) as Server,
+  });
+
+  // Device requests are signed over the exact body bytes, so the raw buffer is kept.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    (req as FastifyRequest & { rawBody?: Buffer }).rawBody = body;
+    if (body.length === 0) return done(null, {});
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch {
+      done(new HttpError(400, 'BAD_JSON', 'the request body is not valid JSON'), undefined);
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...err.extra });
+    }
+    const e = err as Error & { statusCode?: number; code?: string };
+    const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
+    if (status === 413) {
+      return reply.code(413).send({ error: 'BODY_TOO_LARGE', message: `the request body is larger than this server accepts (${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes); send smaller batches` });
+    }
+    if (status < 500) return reply.code(status).send({ error: e.code ?? 'BAD_REQUEST', message: e.message });
+    req.log.error(err);
+    if (!opts.logger) process.stderr.write(`rxledger server: ${req.method} ${req.url}: ${e.stack ?? e.message}\n`);
+    return reply.code(503).send({ error: 'SERVER_ERROR', message: 'the server could not complete the request; nothing was accepted from it, try again' });
+  });
+
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.url}` }));
+
+  app.get('/v1/health', async () => {
+    await opts.store.query('SELECT 1');
+    return { ok: true, storage: opts.store.kind };
+  });
+
+  enrollRoutes(app, opts.store);
+  deviceSyncRoutes(app, opts.store);
+  adminRoutes(app, opts.store);
+  return app;
+}

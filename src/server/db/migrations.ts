@@ -1,0 +1,143 @@
+import type { Store } from './pg-adapter';
+
+/**
+ * Central server schema, versioned like the workstation's. Each migration runs once, in a
+ * transaction, under an advisory lock, so several server processes starting together against
+ * one PostgreSQL apply it exactly once. Never edit a shipped migration: add one.
+ */
+export interface ServerMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Arbitrary constant: the advisory lock key that serializes schema changes. */
+const MIGRATION_LOCK = 7_460_301;
+
+export const SERVER_MIGRATIONS: ServerMigration[] = [
+  {
+    version: 1,
+    name: 'facilities, devices, entries, enrollment, auth nonces, reference data, alarms',
+    sql: `
+CREATE TABLE admin_tokens (
+  token_hash TEXT PRIMARY KEY,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE TABLE facilities (
+  facility_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  dea_number TEXT NOT NULL,
+  address TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Only a hash of the secret half is kept; the id half finds the row.
+CREATE TABLE enrollment_codes (
+  code_id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  facility_id TEXT NOT NULL REFERENCES facilities (facility_id),
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  expires_at TIMESTAMPTZ NOT NULL,
+  used_at TIMESTAMPTZ,
+  used_by_device TEXT
+);
+
+-- head_seq/head_hash: the last accepted entry of the device's chain (the outside anchor).
+CREATE TABLE devices (
+  device_id TEXT PRIMARY KEY,
+  facility_id TEXT NOT NULL REFERENCES facilities (facility_id),
+  public_key TEXT NOT NULL,
+  enrolled_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  head_seq BIGINT NOT NULL DEFAULT 0,
+  head_hash TEXT NOT NULL DEFAULT '${'0'.repeat(64)}',
+  last_push_at TIMESTAMPTZ,
+  last_seen_at TIMESTAMPTZ,
+  -- the device's own head as it last told us: how far behind the server is for it
+  reported_head_seq BIGINT,
+  flagged BOOLEAN NOT NULL DEFAULT false,
+  flag_reason TEXT
+);
+CREATE INDEX devices_by_facility ON devices (facility_id);
+
+CREATE TABLE entries (
+  device_id TEXT NOT NULL REFERENCES devices (device_id),
+  seq BIGINT NOT NULL CHECK (seq > 0),
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  body TEXT NOT NULL,
+  type TEXT NOT NULL,
+  facility_id TEXT NOT NULL,
+  ndc TEXT,
+  lot TEXT,
+  delta BIGINT NOT NULL,
+  event_time TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (device_id, seq)
+);
+CREATE INDEX entries_by_stock_key ON entries (facility_id, ndc, lot);
+CREATE INDEX entries_holds ON entries (type) WHERE type IN ('HOLD_PLACED', 'HOLD_RELEASED');
+
+-- Server-issued, single-use challenges: request authentication needs no synchronized clock.
+CREATE TABLE auth_nonces (
+  nonce TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX auth_nonces_by_device ON auth_nonces (device_id, expires_at);
+
+-- Reference data owned by the central office. version comes from one sequence taken under an
+-- advisory lock, so versions become visible in order and a cursor never skips a row.
+CREATE SEQUENCE reference_version;
+CREATE TABLE reference_items (
+  kind TEXT NOT NULL CHECK (kind IN ('catalog', 'user', 'policy')),
+  key TEXT NOT NULL,
+  facility_id TEXT,
+  version BIGINT NOT NULL,
+  doc TEXT,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (kind, key)
+);
+CREATE INDEX reference_by_version ON reference_items (version);
+
+CREATE TABLE alarms (
+  id BIGSERIAL PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  kind TEXT NOT NULL,
+  device_id TEXT,
+  facility_id TEXT,
+  details TEXT NOT NULL
+);
+`,
+  },
+];
+
+export async function migrateServer(store: Store, migrations = SERVER_MIGRATIONS): Promise<number> {
+  return store.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    const latest = Math.max(0, ...migrations.map((m) => m.version));
+    const newest = Math.max(0, ...done);
+    if (newest > latest) {
+      throw new Error(`the database was migrated by a newer RxLedger server (schema ${newest}; this one knows up to ${latest}). Nothing was changed.`);
+    }
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      // One statement per query() call: the pg extended protocol refuses several at once.
+      for (const stmt of splitStatements(m.sql)) await tx.query(stmt);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+    return latest;
+  });
+}
+
+/** Splits on semicolons at line ends; the migrations hold no function bodies or quoted semicolons. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,172 @@
+import { checkRow } from '../../main/ledger/verify';
+import { entryHash } from '../../main/ledger/hash';
+import { verifyHashSignature } from '../../main/keys/device-key';
+import type { Sql, Store } from '../db/pg-adapter';
+import { deviceKey, type DeviceRow } from '../auth/device-signature';
+import { HttpError } from '../errors';
+import type { Head, PushResponse, WireEntry } from '../protocol';
+
+type Row = Parameters<typeof checkRow>[0];
+
+/** Builds the row checkRow wants from the wire entry; the copied columns come from the body itself. */
+export function wireToRow(e: WireEntry): Row {
+  let b: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(e.body);
+    if (parsed && typeof parsed === 'object') b = parsed as Record<string, unknown>;
+  } catch {
+    // checkRow names the unparsable body.
+  }
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const strOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    device_id: e.device_id,
+    seq: e.seq,
+    prev_hash: e.prev_hash,
+    hash: e.hash,
+    signature: e.signature,
+    body: e.body,
+    type: str(b.type),
+    facility_id: str(b.facility_id),
+    ndc: strOrNull(b.ndc),
+    lot: strOrNull(b.lot),
+    delta: typeof b.delta === 'number' ? b.delta : 0,
+    event_time: str(b.event_time),
+    recorded_at: str(b.recorded_at),
+  };
+}
+
+class Fork extends Error {
+  constructor(
+    readonly seq: number,
+    readonly storedHash: string | null,
+    readonly pushedHash: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * Accepts a device's entries in order. The device row is locked FOR UPDATE, so pushes of one
+ * device are serialized across every server process; (device_id, seq) is the primary key as
+ * a second line. All or nothing per request: a refusal rolls the whole batch back.
+ */
+export async function acceptEntries(store: Store, device: DeviceRow, entries: WireEntry[], localHeadSeq: number | undefined): Promise<PushResponse> {
+  try {
+    return await store.transaction((tx) => acceptInTransaction(tx, device, entries, localHeadSeq));
+  } catch (err) {
+    if (!(err instanceof Fork)) throw err;
+    // Recorded after the rollback, in its own transaction: the fork itself is never merged.
+    await store.transaction(async (tx) => {
+      await tx.query('UPDATE devices SET flagged = true, flag_reason = $2 WHERE device_id = $1', [device.device_id, `fork at seq ${err.seq}: ${err.message}`]);
+      await tx.query('INSERT INTO alarms (kind, device_id, facility_id, details) VALUES ($1, $2, $3, $4)', [
+        'FORK',
+        device.device_id,
+        device.facility_id,
+        JSON.stringify({ seq: err.seq, stored_hash: err.storedHash, pushed_hash: err.pushedHash, reason: err.message }),
+      ]);
+    });
+    throw new HttpError(409, 'FORK', `fork at seq ${err.seq} of device ${device.device_id}: ${err.message}. Nothing was merged; the device is blocked until the central office resolves it.`, {
+      seq: err.seq,
+      stored_hash: err.storedHash,
+      pushed_hash: err.pushedHash,
+    });
+  }
+}
+
+async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntry[], localHeadSeq: number | undefined): Promise<PushResponse> {
+  const locked = (
+    await tx.query<{ head_seq: number; head_hash: string; flagged: boolean; flag_reason: string | null }>(
+      'SELECT head_seq, head_hash, flagged, flag_reason FROM devices WHERE device_id = $1 FOR UPDATE',
+      [device.device_id],
+    )
+  ).rows[0];
+  if (!locked) throw new HttpError(401, 'UNKNOWN_DEVICE', `device ${device.device_id} is not enrolled with this server`);
+  if (locked.flagged) throw new HttpError(403, 'DEVICE_FLAGGED', `device ${device.device_id} is blocked by the central office: ${locked.flag_reason ?? 'flagged'}`);
+  const key = deviceKey(device.public_key);
+  let head: Head = { seq: locked.head_seq, hash: locked.head_hash };
+
+  for (const e of entries) {
+    if (e.device_id !== device.device_id) {
+      throw new HttpError(403, 'WRONG_DEVICE', `device ${device.device_id} may push only its own chain (got an entry of ${e.device_id})`);
+    }
+  }
+  const knownSeqs = entries.filter((e) => e.seq <= head.seq).map((e) => e.seq);
+  const stored = new Map<number, string>();
+  if (knownSeqs.length > 0) {
+    const rows = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM entries WHERE device_id = $1 AND seq = ANY($2::bigint[])', [
+      device.device_id,
+      knownSeqs,
+    ]);
+    for (const r of rows.rows) stored.set(r.seq, r.hash);
+  }
+
+  const fresh: Row[] = [];
+  let already = 0;
+  for (const e of entries) {
+    if (e.seq <= head.seq) {
+      const have = stored.get(e.seq) ?? null;
+      if (have === e.hash) {
+        already++;
+        continue;
+      }
+      if (!signedByDevice(e, key)) throw invalid(e.seq, 'the entry does not verify with the device key');
+      throw new Fork(e.seq, have, e.hash, 'a different entry than the one already accepted at this seq');
+    }
+    if (e.seq !== head.seq + 1) {
+      throw new HttpError(409, 'GAP', `device ${device.device_id}: expected seq ${head.seq + 1}, got ${e.seq}; push from seq ${head.seq + 1}`, {
+        expected_seq: head.seq + 1,
+        head,
+      });
+    }
+    const row = wireToRow(e);
+    const problem = checkRow(row, head.seq + 1, head.hash, key);
+    if (problem) {
+      // A correctly signed entry that continues from another history is a fork, not noise.
+      if (row.prev_hash !== head.hash && signedByDevice(e, key)) throw new Fork(e.seq, head.hash, e.prev_hash, 'the entry continues from a different previous entry');
+      throw invalid(problem.seq, problem.reason);
+    }
+    fresh.push(row);
+    stored.set(e.seq, e.hash);
+    head = { seq: e.seq, hash: e.hash };
+  }
+
+  if (fresh.length > 0) {
+    const col = <K extends keyof Row>(k: K) => fresh.map((r) => r[k]);
+    await tx.query(
+      `INSERT INTO entries (device_id, seq, prev_hash, hash, signature, body, type, facility_id, ndc, lot, delta, event_time, recorded_at)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[])`,
+      [
+        col('device_id'),
+        col('seq'),
+        col('prev_hash'),
+        col('hash'),
+        col('signature'),
+        col('body'),
+        col('type'),
+        col('facility_id'),
+        col('ndc'),
+        col('lot'),
+        col('delta'),
+        col('event_time'),
+        col('recorded_at'),
+      ],
+    );
+  }
+  await tx.query(
+    `UPDATE devices SET head_seq = $2, head_hash = $3, last_push_at = now(), last_seen_at = now(),
+       reported_head_seq = GREATEST(COALESCE(reported_head_seq, 0), $4) WHERE device_id = $1`,
+    [device.device_id, head.seq, head.hash, localHeadSeq ?? head.seq],
+  );
+  return { head, accepted: fresh.length, already };
+}
+
+function signedByDevice(e: WireEntry, key: ReturnType<typeof deviceKey>): boolean {
+  return entryHash(e.prev_hash, e.body) === e.hash && verifyHashSignature(key, e.hash, e.signature);
+}
+
+function invalid(seq: number, reason: string): HttpError {
+  const code = /signature/.test(reason) ? 'BAD_SIGNATURE' : 'INVALID_ENTRY';
+  return new HttpError(422, code, `seq ${seq} refused: ${reason}`, { seq });
+}

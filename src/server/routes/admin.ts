@@ -1,0 +1,179 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { requireAdmin } from '../auth/admin-token';
+import { randomBase32, sha256Hex } from '../auth/proofs';
+import { iso, type Store } from '../db/pg-adapter';
+import { HttpError } from '../errors';
+import { ReferenceKind } from '../protocol';
+import { verifyChains } from '../ledger/verify-chains';
+import { facilityInfo } from './enroll';
+import { parseBody } from './parse';
+
+const FacilityAdd = z
+  .object({
+    facility_id: z.string().regex(/^[A-Z0-9]{6}$/, 'six capital letters or digits, as on the workstation'),
+    name: z.string().min(1).max(200),
+    dea_number: z.string().regex(/^[A-Z]{2}\d{7}$/, 'a DEA registration number: two letters and seven digits'),
+    address: z.string().min(1).max(500),
+  })
+  .strict();
+
+const CodeRequest = z.object({ facility_id: z.string().min(1), expires_in_hours: z.number().int().min(1).max(24 * 30).default(72) }).strict();
+
+const ReferencePut = z
+  .object({
+    items: z
+      .array(
+        z
+          .object({
+            kind: ReferenceKind,
+            key: z.string().min(1).max(200),
+            facility_id: z.string().nullable().default(null),
+            /** Any JSON document (catalog row, user with role and public signing key, policy); null withdraws it. */
+            doc: z.unknown(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10_000),
+  })
+  .strict();
+
+/** Serializes reference writes so versions become visible in order (see the migration). */
+const REFERENCE_LOCK = 7_460_302;
+
+export function adminRoutes(app: FastifyInstance, store: Store): void {
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/v1/admin/')) await requireAdmin(store, req);
+  });
+
+  app.post('/v1/admin/facilities', async (req, reply) => {
+    const f = parseBody(FacilityAdd, req.body);
+    const inserted = await store.query(
+      'INSERT INTO facilities (facility_id, name, dea_number, address) VALUES ($1, $2, $3, $4) ON CONFLICT (facility_id) DO NOTHING RETURNING facility_id',
+      [f.facility_id, f.name, f.dea_number, f.address],
+    );
+    if (inserted.rows.length === 0) {
+      const have = await facilityInfo(store, f.facility_id);
+      if (have.name !== f.name || have.dea_number !== f.dea_number || have.address !== f.address) {
+        throw new HttpError(409, 'FACILITY_EXISTS', `facility ${f.facility_id} already exists with other details`);
+      }
+      return { facility: have, created: false };
+    }
+    reply.code(201);
+    return { facility: f, created: true };
+  });
+
+  app.get('/v1/admin/facilities', async () => ({
+    facilities: (await store.query('SELECT facility_id, name, dea_number, address FROM facilities ORDER BY facility_id')).rows,
+  }));
+
+  app.post('/v1/admin/enrollment-codes', async (req, reply) => {
+    const m = parseBody(CodeRequest, req.body);
+    await facilityInfo(store, m.facility_id);
+    const codeId = randomBase32(8);
+    const secret = randomBase32(24);
+    const row = (
+      await store.query<{ expires_at: Date }>(
+        `INSERT INTO enrollment_codes (code_id, secret_hash, facility_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4)) RETURNING expires_at`,
+        [codeId, sha256Hex(secret), m.facility_id, m.expires_in_hours],
+      )
+    ).rows[0]!;
+    reply.code(201);
+    return { code: `${codeId}-${secret}`, facility_id: m.facility_id, expires_at: iso(row.expires_at) };
+  });
+
+  app.post('/v1/admin/reference', async (req) => {
+    const m = parseBody(ReferencePut, req.body);
+    return store.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [REFERENCE_LOCK]);
+      let version = 0;
+      for (const it of m.items) {
+        const doc = it.doc === null || it.doc === undefined ? null : JSON.stringify(it.doc);
+        const r = await tx.query<{ version: number }>(
+          `INSERT INTO reference_items (kind, key, facility_id, version, doc) VALUES ($1, $2, $3, nextval('reference_version'), $4)
+           ON CONFLICT (kind, key) DO UPDATE SET facility_id = excluded.facility_id, version = excluded.version, doc = excluded.doc, updated_at = now()
+           RETURNING version`,
+          [it.kind, it.key, it.facility_id, doc],
+        );
+        version = r.rows[0]!.version;
+      }
+      return { stored: m.items.length, version };
+    });
+  });
+
+  app.get('/v1/admin/stock', async (req) => {
+    const q = req.query as { facility_id?: string };
+    const rows = await store.query<{ facility_id: string; ndc: string; lot: string; on_hand: number; entries: number }>(
+      `SELECT facility_id, ndc, COALESCE(lot, '') AS lot, SUM(delta)::bigint AS on_hand, COUNT(*)::bigint AS entries
+         FROM entries WHERE ndc IS NOT NULL AND ($1::text IS NULL OR facility_id = $1)
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [q.facility_id ?? null],
+    );
+    return { stock: rows.rows };
+  });
+
+  app.get('/v1/admin/holds', async () => {
+    // As on the workstation (src/main/holds): a HOLD_RELEASED releases the HOLD_PLACED with the
+    // same data.hold_id (same facility and NDC); naming it by `corrects` is accepted too.
+    const rows = await store.query<{ device_id: string; seq: number; hash: string; facility_id: string; ndc: string | null; lot: string | null; event_time: string; body: string }>(
+      `SELECT p.device_id, p.seq, p.hash, p.facility_id, p.ndc, p.lot, p.event_time, p.body
+         FROM entries p
+        WHERE p.type = 'HOLD_PLACED'
+          AND NOT EXISTS (
+            SELECT 1 FROM entries r
+             WHERE r.type = 'HOLD_RELEASED' AND r.facility_id = p.facility_id
+               AND (((r.body::jsonb -> 'data' -> 'hold_id') = (p.body::jsonb -> 'data' -> 'hold_id') AND r.ndc IS NOT DISTINCT FROM p.ndc)
+                 OR (r.body::jsonb -> 'corrects' ->> 'hash') = p.hash))
+        ORDER BY p.facility_id, p.event_time`,
+    );
+    return {
+      holds: rows.rows.map((r) => {
+        const body = JSON.parse(r.body) as { data?: { hold_id?: unknown }; actor?: string };
+        return { hold_id: body.data?.hold_id ?? null, device_id: r.device_id, seq: r.seq, hash: r.hash, facility_id: r.facility_id, ndc: r.ndc, lot: r.lot, event_time: r.event_time, actor: body.actor, data: body.data };
+      }),
+    };
+  });
+
+  app.get('/v1/admin/devices', async () => {
+    const rows = await store.query<{
+      device_id: string;
+      facility_id: string;
+      enrolled_at: Date;
+      head_seq: number;
+      head_hash: string;
+      last_push_at: Date | null;
+      last_seen_at: Date | null;
+      reported_head_seq: number | null;
+      flagged: boolean;
+      flag_reason: string | null;
+      seconds_since_push: number | null;
+    }>(
+      `SELECT device_id, facility_id, enrolled_at, head_seq, head_hash, last_push_at, last_seen_at, reported_head_seq, flagged, flag_reason,
+              EXTRACT(EPOCH FROM now() - last_push_at)::bigint AS seconds_since_push
+         FROM devices ORDER BY facility_id, device_id`,
+    );
+    return {
+      devices: rows.rows.map((d) => ({
+        ...d,
+        enrolled_at: iso(d.enrolled_at),
+        last_push_at: iso(d.last_push_at),
+        last_seen_at: iso(d.last_seen_at),
+        // As of the device's last contact; a device that has been silent may be further behind.
+        entries_behind: Math.max(0, (d.reported_head_seq ?? d.head_seq) - d.head_seq),
+      })),
+    };
+  });
+
+  app.get('/v1/admin/verify', async (req) => {
+    const q = req.query as { facility_id?: string };
+    return verifyChains(store, q.facility_id ?? null);
+  });
+
+  app.get('/v1/admin/alarms', async () => {
+    const rows = await store.query<{ id: number; at: Date; kind: string; device_id: string | null; facility_id: string | null; details: string }>(
+      'SELECT id, at, kind, device_id, facility_id, details FROM alarms ORDER BY id DESC LIMIT 500',
+    );
+    return { alarms: rows.rows.map((a) => ({ ...a, at: iso(a.at), details: JSON.parse(a.details) as unknown })) };
+  });
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../db/pg-adapter';
+import { authenticateDevice, issueChallenge } from '../auth/device-signature';
+import { acceptEntries } from '../ledger/accept-entries';
+import { ChallengeRequest, MAX_PULL_ENTRIES, PullRequest, PushRequest, type PullResponse, type ReferenceItem, type WireEntry } from '../protocol';
+import { siblings } from './enroll';
+import { parseBody } from './parse';
+
+export function deviceSyncRoutes(app: FastifyInstance, store: Store): void {
+  app.post('/v1/auth/challenge', async (req) => {
+    const { device_id } = parseBody(ChallengeRequest, req.body);
+    return issueChallenge(store, device_id);
+  });
+
+  app.post('/v1/push', async (req) => {
+    const device = await authenticateDevice(store, req);
+    const m = parseBody(PushRequest, req.body);
+    return acceptEntries(store, device, m.entries, m.local_head_seq);
+  });
+
+  app.post('/v1/pull', async (req): Promise<PullResponse> => {
+    const device = await authenticateDevice(store, req);
+    const m = parseBody(PullRequest, req.body);
+    const limit = m.limit ?? 2000;
+    if (m.local_head_seq !== undefined) {
+      await store.query('UPDATE devices SET reported_head_seq = GREATEST(COALESCE(reported_head_seq, 0), $2), last_seen_at = now() WHERE device_id = $1', [
+        device.device_id,
+        m.local_head_seq,
+      ]);
+    }
+    const reference = (
+      await store.query<ReferenceItem>(
+        `SELECT kind, key, facility_id, version, doc FROM reference_items
+          WHERE version > $1 AND (facility_id IS NULL OR facility_id = $2) ORDER BY version LIMIT $3`,
+        [m.reference_cursor, device.facility_id, limit + 1],
+      )
+    ).rows;
+    const moreReference = reference.length > limit;
+    if (moreReference) reference.pop();
+    const devices = await siblings(store, device.facility_id, device.device_id);
+    const entries: WireEntry[] = [];
+    let moreEntries = false;
+    for (const d of devices) {
+      const from = m.devices[d.device_id] ?? 0;
+      if (d.head_seq <= from) continue;
+      const room = Math.min(limit, MAX_PULL_ENTRIES) - entries.length;
+      if (room <= 0) {
+        moreEntries = true;
+        break;
+      }
+      // Only up to the head read above: a push committing meanwhile is picked up next time.
+      const rows = await store.query<WireEntry>(
+        'SELECT device_id, seq, prev_hash, hash, signature, body FROM entries WHERE device_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4',
+        [d.device_id, from, d.head_seq, room],
+      );
+      entries.push(...rows.rows);
+      if (from + rows.rows.length < d.head_seq) moreEntries = true;
+    }
+    const cursor = reference.length > 0 ? reference[reference.length - 1]!.version : m.reference_cursor;
+    return { reference, reference_cursor: cursor, devices, entries, more: moreReference || moreEntries };
+  });
+}

@@ -1,0 +1,69 @@
+import { verify } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Sql, Store } from '../db/pg-adapter';
+import { deviceKey } from '../auth/device-signature';
+import { enrollProof, sameB64 } from '../auth/proofs';
+import { HttpError } from '../errors';
+import { EnrollRequest, enrollSigningString, type EnrollResponse, type FacilityInfo, type SiblingDevice } from '../protocol';
+import { parseBody } from './parse';
+
+export function enrollRoutes(app: FastifyInstance, store: Store): void {
+  app.post('/v1/enroll', async (req) => {
+    const m = parseBody(EnrollRequest, req.body);
+    let key;
+    try {
+      key = deviceKey(m.public_key);
+    } catch {
+      throw new HttpError(400, 'BAD_PUBLIC_KEY', 'public_key must be a raw 32-byte Ed25519 key in base64');
+    }
+    const message = enrollSigningString(m);
+    return store.transaction(async (tx): Promise<EnrollResponse> => {
+      const code = (
+        await tx.query<{ secret_hash: string; facility_id: string; used_at: Date | null; used_by_device: string | null; expired: boolean }>(
+          'SELECT secret_hash, facility_id, used_at, used_by_device, expires_at < now() AS expired FROM enrollment_codes WHERE code_id = $1 FOR UPDATE',
+          [m.code_id],
+        )
+      ).rows[0];
+      if (!code || !sameB64(enrollProof(code.secret_hash, message), m.proof)) {
+        throw new HttpError(403, 'ENROLLMENT_CODE_REFUSED', 'the enrollment code is not one this server issued; check it or ask the central office for a new one');
+      }
+      if (code.used_at) {
+        throw new HttpError(403, 'ENROLLMENT_CODE_USED', `this enrollment code was already used (${code.used_at instanceof Date ? code.used_at.toISOString() : code.used_at}); each code enrolls one workstation once. Ask the central office for a new one.`);
+      }
+      if (code.expired) throw new HttpError(403, 'ENROLLMENT_CODE_EXPIRED', 'this enrollment code has expired; ask the central office for a new one');
+      if (code.facility_id !== m.facility_id) {
+        throw new HttpError(409, 'FACILITY_MISMATCH', `this code enrolls into facility ${code.facility_id}, but the workstation belongs to facility ${m.facility_id}`);
+      }
+      const sig = Buffer.from(m.signature, 'base64');
+      if (sig.length !== 64 || !verify(null, Buffer.from(message, 'utf8'), key, sig)) {
+        throw new HttpError(400, 'BAD_ENROLL_SIGNATURE', 'the enrollment request is not signed by the key it presents');
+      }
+      const existing = (await tx.query<{ public_key: string; facility_id: string }>('SELECT public_key, facility_id FROM devices WHERE device_id = $1', [m.device_id])).rows[0];
+      if (existing && (existing.public_key !== m.public_key || existing.facility_id !== m.facility_id)) {
+        throw new HttpError(409, 'DEVICE_KEY_MISMATCH', `device ${m.device_id} is already enrolled with another key or facility; a device ID is never reused`);
+      }
+      if (!existing) {
+        await tx.query('INSERT INTO devices (device_id, facility_id, public_key, last_seen_at) VALUES ($1, $2, $3, now())', [m.device_id, m.facility_id, m.public_key]);
+      }
+      await tx.query('UPDATE enrollment_codes SET used_at = now(), used_by_device = $2 WHERE code_id = $1', [m.code_id, m.device_id]);
+      const facility = await facilityInfo(tx, m.facility_id);
+      const head = (await tx.query<{ head_seq: number; head_hash: string }>('SELECT head_seq, head_hash FROM devices WHERE device_id = $1', [m.device_id])).rows[0]!;
+      return { facility, device_id: m.device_id, head: { seq: head.head_seq, hash: head.head_hash }, devices: await siblings(tx, m.facility_id, m.device_id) };
+    });
+  });
+}
+
+export async function facilityInfo(db: Sql, facilityId: string): Promise<FacilityInfo> {
+  const f = (await db.query<FacilityInfo>('SELECT facility_id, name, dea_number, address FROM facilities WHERE facility_id = $1', [facilityId])).rows[0];
+  if (!f) throw new HttpError(404, 'UNKNOWN_FACILITY', `facility ${facilityId} does not exist on this server`);
+  return f;
+}
+
+export async function siblings(db: Sql, facilityId: string, deviceId: string): Promise<SiblingDevice[]> {
+  return (
+    await db.query<SiblingDevice>('SELECT device_id, facility_id, public_key, head_seq FROM devices WHERE facility_id = $1 AND device_id <> $2 ORDER BY device_id', [
+      facilityId,
+      deviceId,
+    ])
+  ).rows;
+}

@@ -1,0 +1,232 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { NewEntry } from '../../src/main/ledger/append';
+import { Workstation } from '../../src/main/workstation';
+import { initServer, type StorageChoice } from '../../src/server/run';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = join(REPO, 'bin', 'rxledger.mjs');
+
+export type Backend = 'pglite' | 'postgres';
+/** PGlite always; PostgreSQL too when DATABASE_URL is set (CI). */
+export const BACKENDS: Backend[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+const cleanups: (() => Promise<void> | void)[] = [];
+export async function cleanupAll(): Promise<void> {
+  while (cleanups.length) await cleanups.pop()!();
+}
+
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), `rxl-${prefix}-`));
+  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** A fresh PostgreSQL database of its own, dropped at cleanup. */
+export async function scratchPostgres(): Promise<string> {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error('DATABASE_URL is not set');
+  const pg = (await import('pg')).default;
+  const name = `rxl_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  });
+  return url.toString();
+}
+
+export async function storageFor(backend: Backend): Promise<StorageChoice> {
+  return backend === 'postgres' ? { databaseUrl: await scratchPostgres() } : { dataDir: tempDir('server') };
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  proc: ChildProcess;
+  stderr: () => string;
+  stop(): Promise<void>;
+}
+
+/** A real `rxledger server` process on 127.0.0.1, any free port. */
+export async function spawnServer(storage: StorageChoice, extraArgs: string[] = [], port = 0): Promise<ServerProcess> {
+  const args = [CLI, 'server', '--port', String(port), '--json', ...extraArgs];
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DATABASE_URL;
+  if (storage.databaseUrl) env.DATABASE_URL = storage.databaseUrl;
+  else args.push('--data', storage.dataDir!);
+  const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const first = await new Promise<string>((res, rej) => {
+    const rl = createInterface({ input: proc.stdout! });
+    rl.once('line', (l) => res(l));
+    proc.once('exit', (code) => rej(new Error(`server exited (${code}) before listening: ${err}`)));
+  });
+  const { url } = JSON.parse(first) as { url: string };
+  let exited = false;
+  proc.once('exit', () => (exited = true));
+  const s: ServerProcess = {
+    url,
+    pid: proc.pid!,
+    proc,
+    stderr: () => err,
+    async stop() {
+      if (exited) return;
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await done;
+      clearTimeout(t);
+    },
+  };
+  cleanups.push(() => s.stop());
+  return s;
+}
+
+export async function adminCall<T = Record<string, unknown>>(url: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Schema, admin token, and a facility; returns the token. */
+export async function prepareServer(storage: StorageChoice): Promise<string> {
+  return (await initServer(storage)).token;
+}
+
+let facilitySeq = 0;
+/** A facility ID of its own for each test, so tests can share one server. */
+export function uniqueFacilityId(): string {
+  return `F${String(process.pid % 1000).padStart(3, '0')}${String(++facilitySeq).padStart(2, '0')}`.slice(0, 6);
+}
+
+export async function addFacility(url: string, token: string, facilityId: string): Promise<void> {
+  await adminCall(url, token, 'POST', '/v1/admin/facilities', { facility_id: facilityId, name: `Pharmacy ${facilityId}`, dea_number: 'AB1234563', address: `${facilityId} Main Street, Springfield` });
+}
+
+export async function enrollmentCode(url: string, token: string, facilityId: string): Promise<string> {
+  return (await adminCall<{ code: string }>(url, token, 'POST', '/v1/admin/enrollment-codes', { facility_id: facilityId })).code;
+}
+
+export function newWorkstation(facilityId = 'MAIN01'): { ws: Workstation; dir: string } {
+  const dir = tempDir('ws');
+  const ws = Workstation.init(dir, facilityId);
+  cleanups.push(() => ws.close());
+  return { ws, dir };
+}
+
+let counter = 0;
+/** n receipts (and every 7th a dispense), committed in chunks so a big backlog is quick to make. */
+export function appendEntries(ws: Workstation, n: number, opts: { ndc?: string; lot?: string } = {}): void {
+  const ndc = opts.ndc ?? '00002-1200-30';
+  const lot = opts.lot ?? 'LOT1';
+  for (let done = 0; done < n; ) {
+    const chunk: NewEntry[] = [];
+    for (let i = 0; i < Math.min(1000, n - done); i++) {
+      const k = ++counter;
+      // Every 7th entry of this call takes one unit out; the receipts before it cover it.
+      const dispense = (done + i + 1) % 7 === 0;
+      chunk.push({
+        type: dispense ? 'DISPENSE' : 'RECEIPT',
+        facility_id: ws.facilityId,
+        ndc,
+        lot,
+        serial: null,
+        expiry: '2030-01-31',
+        schedule: 'CII',
+        quantity: dispense ? 1 : 10,
+        delta: dispense ? -1 : 10,
+        event_time: new Date(Date.UTC(2025, 0, 1) + k * 1000).toISOString(),
+        actor: 'tech1',
+        source: { kind: 'cli', payload_sha256: null, correlation_id: `t-${k}` },
+      });
+    }
+    ws.ledger.append(chunk);
+    done += chunk.length;
+  }
+}
+
+/** Runs the real CLI as a child process. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    // Never the developer's or CI's DATABASE_URL by accident: a test passes its own.
+    const full: NodeJS.ProcessEnv = { ...process.env, ...env };
+    if (!('DATABASE_URL' in env)) delete full.DATABASE_URL;
+    const p = spawn(process.execPath, [CLI, ...args], { env: full, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('exit', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+export function outboxDepth(ws: Workstation): number {
+  return ws.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox').get()!.n;
+}
+
+export interface ServerDevice {
+  device_id: string;
+  head_seq: number;
+  head_hash: string;
+  flagged: boolean;
+}
+export async function serverDevices(url: string, token: string): Promise<ServerDevice[]> {
+  return (await adminCall<{ devices: ServerDevice[] }>(url, token, 'GET', '/v1/admin/devices')).devices;
+}
+
+/** Polls until cond() is truthy; the limit only stops a hung test, it asserts no speed. */
+export async function waitFor<T>(cond: () => T | Promise<T>, what: string, limitMs = 90_000, everyMs = 50): Promise<NonNullable<T>> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const v = await cond();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * The end state every fault test must reach: the server holds exactly each device's chain
+ * (same head hash, every seq once), both sides verify, and nothing is left unsent.
+ */
+export async function expectUnion(url: string, token: string, workstations: Workstation[]): Promise<void> {
+  const facility = workstations[0]?.facilityId ?? '';
+  const report = await adminCall<{ ok: boolean; checked: number; failure: unknown; devices: { device_id: string; entries: number; head_seq: number; head_hash: string }[] }>(
+    url,
+    token,
+    'GET',
+    `/v1/admin/verify?facility_id=${facility}`,
+  );
+  if (!report.ok) throw new Error(`server-side verification failed: ${JSON.stringify(report.failure)}`);
+  for (const ws of workstations) {
+    const local = ws.ledger.head();
+    const remote = report.devices.find((d) => d.device_id === ws.deviceId);
+    if (!remote) throw new Error(`server has no chain for ${ws.deviceId}`);
+    if (remote.entries !== local.seq || remote.head_seq !== local.seq || remote.head_hash !== local.hash) {
+      throw new Error(`server chain of ${ws.deviceId} is ${remote.entries} entries / head ${remote.head_seq}, local head ${local.seq}`);
+    }
+    const v = ws.verify();
+    if (!v.ok) throw new Error(`workstation verification failed: ${JSON.stringify(v.failure ?? v.stockMismatches)}`);
+    const left = ws.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE device_id = ?').get(ws.deviceId)!.n;
+    if (left !== 0) throw new Error(`${left} entries of ${ws.deviceId} still in the outbox`);
+  }
+}
