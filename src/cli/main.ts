@@ -11,7 +11,19 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   ledger: { summary: 'ledger entries, oldest first', load: async () => (await import('./commands/stock')).ledgerCommand },
   serve: { summary: 'run the workstation in browser mode on 127.0.0.1', load: async () => (await import('./commands/serve')).serveCommand },
   barcode: { summary: 'decode a barcode (GS1, GTIN, NDC)', load: async () => (await import('./commands/barcode')).barcodeCommand },
+  catalog: { summary: 'drug catalog: catalog import FILE... | show NDC | search TEXT | imports', load: async () => (await import('./commands/catalog')).catalogCommand },
   edi: { summary: 'edi check FILE | edi ack FILE', load: async () => (await import('./commands/edi')).ediCommand },
+  quarantine: { summary: 'quarantine list | show ID | reject ID --reason | replay ID', load: async () => (await import('./commands/quarantine')).quarantineCommand },
+  station: { summary: 'run the POS API and sync worker without a window (--port P)', load: async () => (await import('./commands/station')).stationCommand },
+  'pos-token': { summary: 'print the POS API bearer token (--rotate for a new one)', load: async () => (await import('./commands/pos-token')).posTokenCommand },
+  server: { summary: 'run the central server; server init | facility | enrollment-code | devices | stock | holds', load: async () => (await import('./commands/server')).serverCommand },
+  enroll: { summary: 'enroll this workstation with the central server (one-time code)', load: async () => (await import('./commands/sync')).enrollCommand },
+  sync: { summary: 'push the outbox to the central server, then pull; prints what moved', load: async () => (await import('./commands/sync')).syncCommand },
+  count: { summary: 'count one NDC/lot now: COUNT entry, variance at the count time, hold when over tolerance', load: async () => (await import('./commands/count')).countCommand },
+  holds: { summary: 'compliance holds (--hold ID: count, movements since, history with signatures)', load: async () => (await import('./commands/holds')).holdsCommand },
+  'sign-adjustment': { summary: 'a pharmacist resolves a hold with a signed adjustment (21 CFR Part 11)', load: async () => (await import('./commands/sign-adjustment')).signAdjustmentCommand },
+  adjust: { summary: 'signed manual adjustment: breakage, expired to destruction, return to wholesaler', load: async () => (await import('./commands/adjust')).adjustCommand },
+  tolerance: { summary: 'count tolerance policy (versioned); tolerance set ...', load: async () => (await import('./commands/tolerance')).toleranceCommand },
 };
 
 const USAGE = () =>

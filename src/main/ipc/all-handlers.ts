@@ -1,7 +1,13 @@
 import type { HandlerTable } from './dispatch';
 import { coreHandlers } from './handlers';
+import { receivingHandlers } from './receiving-handlers';
+import { ingestHandlers } from './ingest-handlers';
+import { countsHandlers } from './counts-handlers';
 
 /** Every channel's handler. A feature adds its table here with one spread. */
 export const allHandlers: HandlerTable = {
   ...coreHandlers,
+  ...receivingHandlers,
+  ...ingestHandlers,
+  ...countsHandlers,
 };

@@ -5,9 +5,11 @@ import { UserError } from '../auth/users';
 import type { Workstation } from '../workstation';
 import type { Handler } from './dispatch';
 import type { coreChannels } from '../../shared/ipc/contract';
+import { countActiveHolds } from '../holds';
 import { listLedger } from '../ledger/query';
 import { listStock } from '../ledger/stock-query';
 import { runVerifyInWorker } from '../ledger/verify-worker-client';
+import { syncStatus as syncStatusOf } from '../sync/status';
 
 const view = (ws: Workstation, s: Session): SessionView => ({
   userId: s.user.user_id,
@@ -18,14 +20,7 @@ const view = (ws: Workstation, s: Session): SessionView => ({
 });
 
 export function syncStatus(ws: Workstation) {
-  const depth = ws.db.prepare<[], { n: number; oldest: string | null }>('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox').get()!;
-  return {
-    state: 'not-enrolled' as const,
-    outboxDepth: depth.n,
-    oldestUnsentAt: depth.oldest,
-    lastSyncAt: null,
-    message: 'This workstation is not enrolled with a central server; entries wait in the outbox.',
-  };
+  return syncStatusOf(ws);
 }
 
 export const coreHandlers: { [C in keyof typeof coreChannels]: Handler<C> } = {
@@ -74,7 +69,7 @@ export const coreHandlers: { [C in keyof typeof coreChannels]: Handler<C> } = {
     facilityId: ws.facilityId,
     facilityName: ws.setting('facility_name'),
     sync: syncStatus(ws),
-    activeHolds: 0,
+    activeHolds: countActiveHolds(ws.db, ws.facilityId),
     quarantineOpen: ws.quarantine.openCount(),
     now: ws.clock.now().toISOString(),
   }),

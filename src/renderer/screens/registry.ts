@@ -2,6 +2,11 @@ import type { ComponentType } from 'react';
 import type { Permission } from '../../shared/domain/roles';
 import { InventoryScreen } from '../inventory/InventoryScreen';
 import { LedgerScreen } from '../ledger/LedgerScreen';
+import { ReceivingScreen } from '../receiving/ReceivingScreen';
+import { QuarantineScreen } from '../quarantine/QuarantineScreen';
+import { AlertsScreen } from '../alerts/AlertsScreen';
+import { CountsScreen } from '../counts/CountsScreen';
+import { HoldsScreen } from '../holds/HoldsScreen';
 
 export interface ScreenDef {
   /** Stable id: kept in sessionStorage and used in data-testid="nav-<id>". */
@@ -19,4 +24,9 @@ export interface ScreenDef {
 export const SCREENS: readonly ScreenDef[] = [
   { id: 'inventory', label: 'Inventory', permission: 'stock.read', component: InventoryScreen },
   { id: 'ledger', label: 'Ledger', permission: 'ledger.read', component: LedgerScreen },
+  { id: 'receiving', label: 'Receiving', permission: 'ledger.append', component: ReceivingScreen },
+  { id: 'quarantine', label: 'Quarantine', permission: 'quarantine.decide', component: QuarantineScreen },
+  { id: 'alerts', label: 'Alerts', permission: 'stock.read', component: AlertsScreen },
+  { id: 'counts', label: 'Counts', permission: 'stock.read', component: CountsScreen },
+  { id: 'holds', label: 'Holds', permission: 'stock.read', component: HoldsScreen },
 ];

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { Role, type Permission } from '../domain/roles';
 import { Schedule } from '../domain/schedule';
 import { LedgerEntryView } from '../schemas/ledger-entry';
+import { ingestChannels } from './ingest-channels';
+import { receivingChannels } from './receiving-channels';
+import { countsChannels } from './counts-channels';
 
 /**
  * The one contract between the renderer and the main process. Electron's ipcMain and the
@@ -106,6 +109,9 @@ export const coreChannels = {
 /** Every channel. A feature adds its channel table here with one spread. */
 export const contract = {
   ...coreChannels,
+  ...ingestChannels,
+  ...receivingChannels,
+  ...countsChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;
