@@ -63,7 +63,8 @@ export async function startStation(opts: StationOptions = {}): Promise<Station &
   }
 
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--port', '0', '--test-hooks'], {
-    env: { ...process.env, ...(opts.idleSeconds ? { RXLEDGER_IDLE_SECONDS: String(opts.idleSeconds) } : {}), ...opts.env },
+    // Port 0: stations of parallel tests must not compete for the POS API's usual port.
+    env: { ...process.env, RXLEDGER_POS_PORT: '0', ...(opts.idleSeconds ? { RXLEDGER_IDLE_SECONDS: String(opts.idleSeconds) } : {}), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

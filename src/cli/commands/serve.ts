@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { resolveDataDir } from '../../main/data-dir';
 import { startBrowserHost } from '../../main/host/browser-host';
 import { allHandlers } from '../../main/ipc/all-handlers';
-import { startReceivingService } from '../../main/receiving/scan-intake';
+import { startWorkstationServices } from '../../main/host/workstation-services';
 import { Workstation } from '../../main/workstation';
 import { repoRootFromHere } from '../repo-root';
 import { CliError, type Command } from '../io';
@@ -37,7 +37,7 @@ export const serveCommand: Command = async (argv, io) => {
   if (!existsSync(join(uiDir, 'index.html'))) throw new CliError(`no UI build in ${uiDir}: run "npm run build:renderer" (npm start does it for you)`);
   const port = values.port ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number');
-  const receiving = await startReceivingService(ws);
+  const services = await startWorkstationServices(ws, { log: (l) => io.stdout.write(`${l}\n`) });
   const host = await startBrowserHost({ ws, handlers: allHandlers, staticDir: uiDir, port, testHooks: values['test-hooks'] ?? false });
   io.stdout.write(`RxLedger workstation (browser mode) for facility ${ws.facilityId}, data in ${dir}\nOpen ${host.url}\n`);
   await new Promise<void>((resolve) => {
@@ -46,7 +46,7 @@ export const serveCommand: Command = async (argv, io) => {
     process.once('SIGTERM', stop);
   });
   await host.close();
-  await receiving.stop();
+  await services.stop();
   ws.close();
   return 0;
 };

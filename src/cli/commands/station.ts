@@ -1,5 +1,5 @@
 import { resolveDataDir } from '../../main/data-dir';
-import { startPosServer } from '../../main/pos/server';
+import { startWorkstationServices, type WorkstationServices } from '../../main/host/workstation-services';
 import { Workstation } from '../../main/workstation';
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs } from '../workstation-args';
@@ -14,25 +14,12 @@ export const stationCommand: Command = async (argv, io) => {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number (0 picks a free one)');
   const ws = Workstation.open(resolveDataDir(values.data, io.env));
-  let pos: Awaited<ReturnType<typeof startPosServer>> | null = null;
-  let sync: { stop(): Promise<void> } | null = null;
+  let services: WorkstationServices | null = null;
   try {
-    try {
-      pos = await startPosServer(ws, { port });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'EADDRINUSE') throw new CliError(`port ${port} on 127.0.0.1 is in use (another station?); choose another with --port`, 1);
-      throw err;
-    }
-    let syncNote = 'off (--no-sync)';
-    if (!values['no-sync']) {
-      try {
-        const mod = await import('../../main/sync');
-        sync = mod.startSyncWorker(ws);
-        syncNote = 'on';
-      } catch (err) {
-        syncNote = `unavailable (${(err as Error).message})`;
-      }
-    }
+    services = await startWorkstationServices(ws, { posPort: port, receiving: false, sync: !values['no-sync'], log: () => undefined });
+    const pos = services.pos;
+    if (!pos) throw new CliError(services.posProblem ?? 'the POS API did not start', 1);
+    const syncNote = values['no-sync'] ? 'off (--no-sync)' : 'on';
     if (values.json) printJson(io, { pos_url: pos.url, port: pos.port, facility_id: ws.facilityId, sync: syncNote });
     else
       io.stdout.write(
@@ -45,8 +32,7 @@ export const stationCommand: Command = async (argv, io) => {
     });
     return 0;
   } finally {
-    await sync?.stop().catch(() => undefined);
-    await pos?.close();
+    await services?.stop();
     ws.close();
   }
 };

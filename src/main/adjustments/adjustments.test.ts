@@ -116,6 +116,8 @@ describe('signed adjustments that resolve a hold', () => {
     const report = verifyEntrySignatures(ws.db, ws.deviceId);
     expect(report.ok).toBe(false);
     expect(report.failures).toEqual([expect.objectContaining({ seq: r1.release!.seq, signer_id: 'pat', reason: expect.stringMatching(/does not name pat as a signer/) })]);
+    // `rxledger verify` and the Verify button report it too, at that entry.
+    expect(ws.verify()).toMatchObject({ ok: false, failure: { seq: r1.release!.seq, reason: expect.stringMatching(/^signature of pat: .*does not name pat/) } });
     // Same signer, same manifestation fields, but over r2's hash: the signature itself fails.
     const r2sig = ws.db.prepare('SELECT * FROM entry_signatures WHERE device_id = ? AND seq = ?').get(ws.deviceId, r2.adjustment.seq) as Record<string, unknown>;
     expect(r2sig.signature).not.toBe(sig.signature);

@@ -3,6 +3,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from '
 import { resolveDataDir } from '../data-dir';
 import { allHandlers } from '../ipc/all-handlers';
 import { dispatch } from '../ipc/dispatch';
+import { startWorkstationServices } from '../host/workstation-services';
 import { FileSecretStore, type SecretStore } from '../keys/secret-store';
 import { Workstation } from '../workstation';
 import { SafeStorageSecretStore } from './safe-storage-store';
@@ -43,6 +44,9 @@ async function start(): Promise<void> {
     ws = Workstation.open(dataDir, { secretStore: secrets });
   }
   ws.sessions.startSweeper();
+  // The POS API, the sync worker and the scanners run beside the window, as in browser mode.
+  const services = await startWorkstationServices(ws);
+  if (services.posProblem) void dialog.showMessageBox({ type: 'warning', title: 'RxLedger — POS API', message: services.posProblem });
 
   session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
@@ -87,8 +91,10 @@ async function start(): Promise<void> {
   else await win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
 
   app.on('window-all-closed', () => {
-    ws.close();
-    app.quit();
+    void services.stop().finally(() => {
+      ws.close();
+      app.quit();
+    });
   });
 }
 

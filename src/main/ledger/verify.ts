@@ -5,6 +5,7 @@ import type { Db } from '../db/open';
 import { publicKeyFromRaw, verifyHashSignature } from '../keys/device-key';
 import { entryHash, GENESIS_PREV_HASH } from './hash';
 import { checkStock, type StockMismatch } from './stock';
+import { verifyEntrySignatures } from '../signatures';
 
 export interface VerifyFailure {
   device_id: string;
@@ -93,6 +94,20 @@ export function verifyLedger(
     stockMismatches = checkStock(db);
   } catch (err) {
     return { ok: false, checked, devices, failure: { device_id: '', seq: 0, reason: `stock projection unreadable: ${(err as Error).message}` }, stockMismatches };
+  }
+  // Pharmacists' signatures (Part 11 §11.70) are checked once the chain they point into holds.
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entry_signatures'").get()) {
+    const sigs = verifyEntrySignatures(db);
+    const first = sigs.failures[0];
+    if (first) {
+      return {
+        ok: false,
+        checked,
+        devices,
+        failure: { device_id: first.device_id, seq: first.seq, reason: `signature of ${first.signer_id ?? 'unknown signer'}: ${first.reason}` },
+        stockMismatches,
+      };
+    }
   }
   return { ok: stockMismatches.length === 0, checked, devices, failure: null, stockMismatches };
 }
