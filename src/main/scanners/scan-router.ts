@@ -44,7 +44,7 @@ export interface ScanInput {
 }
 
 export interface ScanRouterOptions {
-  /** Dedupe window in ms (0 = off). Default 1500. */
+  /** Dedupe window in ms (0 = off). Default 600. */
   dedupeWindowMs?: number;
   clock?: Clock;
   /** Unrouted scans kept when nobody listens. Default 1000 (oldest dropped first, with a log line). */

@@ -12,7 +12,7 @@ const scan = (scannerId: string, raw: string, atMs: number, complete = true): Sc
 });
 
 describe('dedupe window', () => {
-  it('treats a repeat of one code from one scanner within 1.5 s as one scan', () => {
+  it('treats a repeat of one code from one scanner within 600 ms as one scan', () => {
     const d = new ScanDeduper();
     expect(d.check(scan('a', 'X', 0)).duplicate).toBe(false);
     const r = d.check(scan('a', 'X', 300));

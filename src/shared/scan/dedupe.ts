@@ -5,13 +5,14 @@
  *
  * The window runs from the accepted read, not from the last repeat: a technician who keeps
  * scanning identical linear NDC labels (same code on every unit) gets one accepted scan per
- * window at most, so the window must stay short — 1.5 s by default — and the UI should show
+ * window at most, so the window must stay short — 600 ms by default (a double read comes within
+ * a few hundred ms; a person scans the next unit no faster than that) — and the UI should show
  * suppressed repeats (the caller gets them back) rather than hide them.
  * Incomplete scans are never suppressed: they always reach the user.
  */
 import type { ScanEvent } from './types';
 
-export const DEFAULT_DEDUPE_WINDOW_MS = 1500;
+export const DEFAULT_DEDUPE_WINDOW_MS = 600;
 
 export interface DedupeDecision {
   duplicate: boolean;
