@@ -3,6 +3,7 @@ import { coreHandlers } from './handlers';
 import { receivingHandlers } from './receiving-handlers';
 import { ingestHandlers } from './ingest-handlers';
 import { countsHandlers } from './counts-handlers';
+import { settingsHandlers } from './settings-handlers';
 
 /** Every channel's handler. A feature adds its table here with one spread. */
 export const allHandlers: HandlerTable = {
@@ -10,4 +11,5 @@ export const allHandlers: HandlerTable = {
   ...receivingHandlers,
   ...ingestHandlers,
   ...countsHandlers,
+  ...settingsHandlers,
 };

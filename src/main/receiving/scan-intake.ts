@@ -16,6 +16,12 @@ export interface StartReceivingOptions {
 }
 
 const services = new WeakMap<Workstation, ReceivingService>();
+const scannerServices = new WeakMap<Workstation, ScannerService>();
+
+/** Settings' "Look for scanners again": retries USB access and any scanner in error. */
+export async function rescanScanners(ws: Workstation): Promise<void> {
+  await scannerServices.get(ws)?.rescan();
+}
 
 function isService(x: unknown): x is ScannerService {
   return typeof x === 'object' && x !== null && 'router' in x && 'manager' in x;
@@ -78,6 +84,7 @@ export async function startReceivingService(ws: Workstation, opts: StartReceivin
     log,
   });
   services.set(ws, svc);
+  if (scanners) scannerServices.set(ws, scanners);
   return svc;
 }
 

@@ -7,6 +7,7 @@ import { QuarantineScreen } from '../quarantine/QuarantineScreen';
 import { AlertsScreen } from '../alerts/AlertsScreen';
 import { CountsScreen } from '../counts/CountsScreen';
 import { HoldsScreen } from '../holds/HoldsScreen';
+import { SettingsScreen } from '../settings/SettingsScreen';
 
 export interface ScreenDef {
   /** Stable id: kept in sessionStorage and used in data-testid="nav-<id>". */
@@ -29,4 +30,5 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'alerts', label: 'Alerts', permission: 'stock.read', component: AlertsScreen },
   { id: 'counts', label: 'Counts', permission: 'stock.read', component: CountsScreen },
   { id: 'holds', label: 'Holds', permission: 'stock.read', component: HoldsScreen },
+  { id: 'settings', label: 'Settings', permission: 'stock.read', component: SettingsScreen },
 ];

@@ -5,6 +5,7 @@ import { LedgerEntryView } from '../schemas/ledger-entry';
 import { ingestChannels } from './ingest-channels';
 import { receivingChannels } from './receiving-channels';
 import { countsChannels } from './counts-channels';
+import { settingsChannels } from './settings-channels';
 
 /**
  * The one contract between the renderer and the main process. Electron's ipcMain and the
@@ -112,6 +113,7 @@ export const contract = {
   ...ingestChannels,
   ...receivingChannels,
   ...countsChannels,
+  ...settingsChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

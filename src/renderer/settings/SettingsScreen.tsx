@@ -1,0 +1,152 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { can } from '../../shared/domain/roles';
+import type { ChannelOutput, RxError } from '../../shared/ipc/contract';
+import { invoke } from '../api/client';
+import { asRxError } from '../state/session-store';
+import { useSession } from '../state/stores';
+import { ErrorBanner } from '../ui/ErrorBanner';
+
+type Scanners = ChannelOutput<'receiving.scanners'>;
+type Settings = ChannelOutput<'settings.get'>;
+
+const STATE_LABEL: Record<string, string> = {
+  claimed: 'ready',
+  connected: 'connected',
+  error: 'needs attention',
+  disconnected: 'unplugged',
+};
+
+/** This workstation, its scanners and the idle logoff. */
+export function SettingsScreen() {
+  const role = useSession((s) => s.session?.role);
+  const mayManage = role ? can(role, 'users.manage') : false;
+  const [scanners, setScanners] = useState<Scanners | null>(null);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [idleMinutes, setIdleMinutes] = useState('');
+  const [error, setError] = useState<RxError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const [sc, st] = await Promise.all([invoke('receiving.scanners', {}), invoke('settings.get', {})]);
+      setScanners(sc);
+      setSettings(st);
+      setIdleMinutes((m) => m || String(Math.round(st.idleTimeoutSeconds / 60)));
+      setError(null);
+    } catch (err) {
+      setError(asRxError(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const t = setInterval(() => void load(), 5_000);
+    return () => clearInterval(t);
+  }, [load]);
+
+  async function rescan() {
+    setBusy(true);
+    try {
+      await invoke('settings.rescanScanners', {});
+      await load();
+    } catch (err) {
+      setError(asRxError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function saveIdle(e: FormEvent) {
+    e.preventDefault();
+    const minutes = Number(idleMinutes);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
+      setError({ code: 'BAD_INPUT', message: 'Idle logoff is a whole number of minutes from 1 to 60.' } as RxError);
+      return;
+    }
+    try {
+      await invoke('settings.setIdleTimeout', { seconds: minutes * 60 });
+      await load();
+    } catch (err) {
+      setError(asRxError(err));
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="settings-title">
+      <div className="panel-head">
+        <h1 id="settings-title">Settings</h1>
+      </div>
+      <ErrorBanner error={error} testId="settings-error" />
+
+      <h2>Scanners</h2>
+      {scanners ? (
+        <>
+          <p className={`banner ${scanners.usbAvailable ? 'banner-ok' : 'banner-info'}`} data-testid="settings-usb" data-available={scanners.usbAvailable}>
+            {scanners.usbAvailable
+              ? `USB access available: ${scanners.scanners.length} scanner${scanners.scanners.length === 1 ? '' : 's'} found.`
+              : (scanners.message ?? 'No USB access.')}
+          </p>
+          {scanners.scanners.length ? (
+            <table className="ledger-table" data-testid="settings-scanners">
+              <thead>
+                <tr>
+                  <th>Scanner</th>
+                  <th>State</th>
+                  <th>Problem</th>
+                </tr>
+              </thead>
+              <tbody>
+                {scanners.scanners.map((s) => (
+                  <tr key={s.id} data-testid="scanner-row" data-state={s.state}>
+                    <td>{s.name || s.id}</td>
+                    <td>{STATE_LABEL[s.state] ?? s.state}</td>
+                    <td>{s.error ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">Scanners left in keyboard mode type into the Receiving and Counts screens and are not listed here.</p>
+          )}
+          <button type="button" className="btn" onClick={() => void rescan()} disabled={busy} data-testid="settings-rescan">
+            {busy ? 'Looking…' : 'Look for scanners again'}
+          </button>
+        </>
+      ) : null}
+
+      <h2>This workstation</h2>
+      {settings ? (
+        <dl className="facts" data-testid="settings-workstation">
+          <dt>Facility</dt>
+          <dd>
+            {settings.facilityId}
+            {settings.facilityName ? ` — ${settings.facilityName}` : ''}
+          </dd>
+          <dt>Address</dt>
+          <dd>{settings.facilityAddress ?? 'not set (rxledger facility set)'}</dd>
+          <dt>DEA number</dt>
+          <dd>{settings.deaNumber ?? 'not set (rxledger facility set)'}</dd>
+          <dt>Device</dt>
+          <dd>{settings.deviceId}</dd>
+          <dt>Central server</dt>
+          <dd>{settings.syncServer ?? 'not enrolled (rxledger enroll)'}</dd>
+        </dl>
+      ) : null}
+
+      <h2>Automatic logoff</h2>
+      <form onSubmit={(e) => void saveIdle(e)} aria-label="Automatic logoff">
+        <label className="field">
+          <span className="field-label">Sign off after this many idle minutes</span>
+          <input inputMode="numeric" value={idleMinutes} disabled={!mayManage} onChange={(e) => setIdleMinutes(e.target.value)} data-testid="settings-idle" />
+        </label>
+        {mayManage ? (
+          <button type="submit" className="btn btn-primary" data-testid="settings-idle-save">
+            Save
+          </button>
+        ) : (
+          <p className="muted">Only an administrator changes this.</p>
+        )}
+      </form>
+    </section>
+  );
+}
