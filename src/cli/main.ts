@@ -24,6 +24,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'sign-adjustment': { summary: 'a pharmacist resolves a hold with a signed adjustment (21 CFR Part 11)', load: async () => (await import('./commands/sign-adjustment')).signAdjustmentCommand },
   adjust: { summary: 'signed manual adjustment: breakage, expired to destruction, return to wholesaler', load: async () => (await import('./commands/adjust')).adjustCommand },
   tolerance: { summary: 'count tolerance policy (versioned); tolerance set ...', load: async () => (await import('./commands/tolerance')).toleranceCommand },
+  report: { summary: 'DEA records and the audit trail as CSV or PDF: report biennial|cii-log|receipts|form106|audit --format csv|pdf --out FILE', load: async () => (await import('./commands/report')).reportCommand },
+  facility: { summary: 'the DEA registrant: facility show | facility set --name N --address A --dea-number D', load: async () => (await import('./commands/facility')).facilityCommand },
 };
 
 const USAGE = () =>

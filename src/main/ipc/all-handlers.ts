@@ -3,6 +3,7 @@ import { coreHandlers } from './handlers';
 import { receivingHandlers } from './receiving-handlers';
 import { ingestHandlers } from './ingest-handlers';
 import { countsHandlers } from './counts-handlers';
+import { reportsHandlers } from './reports-handlers';
 import { settingsHandlers } from './settings-handlers';
 
 /** Every channel's handler. A feature adds its table here with one spread. */
@@ -12,4 +13,5 @@ export const allHandlers: HandlerTable = {
   ...ingestHandlers,
   ...countsHandlers,
   ...settingsHandlers,
+  ...reportsHandlers,
 };

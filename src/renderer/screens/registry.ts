@@ -8,6 +8,7 @@ import { AlertsScreen } from '../alerts/AlertsScreen';
 import { CountsScreen } from '../counts/CountsScreen';
 import { HoldsScreen } from '../holds/HoldsScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
+import { ReportsScreen } from '../reports/ReportsScreen';
 
 export interface ScreenDef {
   /** Stable id: kept in sessionStorage and used in data-testid="nav-<id>". */
@@ -31,4 +32,5 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'counts', label: 'Counts', permission: 'stock.read', component: CountsScreen },
   { id: 'holds', label: 'Holds', permission: 'stock.read', component: HoldsScreen },
   { id: 'settings', label: 'Settings', permission: 'stock.read', component: SettingsScreen },
+  { id: 'reports', label: 'Reports', permission: 'reports.export', component: ReportsScreen },
 ];

@@ -5,6 +5,7 @@ import { LedgerEntryView } from '../schemas/ledger-entry';
 import { ingestChannels } from './ingest-channels';
 import { receivingChannels } from './receiving-channels';
 import { countsChannels } from './counts-channels';
+import { reportsChannels } from './reports-channels';
 import { settingsChannels } from './settings-channels';
 
 /**
@@ -114,6 +115,7 @@ export const contract = {
   ...receivingChannels,
   ...countsChannels,
   ...settingsChannels,
+  ...reportsChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -1,0 +1,880 @@
+import { manifestationText, REASON_LABELS, type ReasonCode } from '../../shared/counts';
+import type { Schedule } from '../../shared/domain/schedule';
+import { localTimeText, resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
+import {
+  REPORT_RULES,
+  REPORT_TITLES,
+  type LedgerHead,
+  type Registrant,
+  type ReportColumn,
+  type ReportHeader,
+  type ReportRequest,
+  type ReportSink,
+  type RowKind,
+} from '../../shared/reports/types';
+import type { CsvCell } from '../../shared/reports/csv';
+import type { EntryBody } from '../../shared/schemas/ledger-entry';
+import { form106Candidates } from '../adjustments';
+import { AuditTrail } from '../audit/trail';
+import { CatalogStore, type CatalogEntry } from '../catalog/store';
+import type { Db } from '../db/open';
+import { GENESIS_PREV_HASH } from '../ledger/hash';
+import { signatureManifestationLines } from '../signatures';
+
+/** Everything a report needs besides the database; plain data, so it crosses into the worker. */
+export interface ReportContext {
+  facilityId: string;
+  localDeviceId: string;
+  timeZone: string;
+  /** ISO UTC: when the report was asked for. */
+  now: string;
+  generatedBy: { user_id: string; name: string };
+  registrant: Registrant;
+}
+
+export interface Progress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface ReportOutcome {
+  lines: number;
+  notices: string[];
+  heads: LedgerHead[];
+  period: ResolvedPeriod;
+}
+
+export class ReportInputError extends Error {}
+
+const SCHEDULE_ORDER: Record<string, number> = { CII: 0, CIII: 1, CIV: 2, CV: 3 };
+const SCHEDULE_LABEL: Record<string, string> = { CII: 'Schedule II', CIII: 'Schedule III', CIV: 'Schedule IV', CV: 'Schedule V' };
+
+/**
+ * Computes a report from the ledger and writes it into a sink. Every read happens inside one
+ * read transaction, so the figures and the ledger head printed in the footer belong to the same
+ * snapshot even while the workstation keeps committing.
+ */
+export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, sink: ReportSink, onProgress?: (p: Progress) => void): ReportOutcome {
+  const now = new Date(ctx.now);
+  const resolved = resolvePeriod({ from: req.from, to: req.to }, ctx.timeZone, now, req.kind === 'biennial' ? 'to' : 'none');
+  if (!resolved.ok) throw new ReportInputError(resolved.message);
+  const period = resolved.period;
+  const began = !db.inTransaction;
+  if (began) db.exec('BEGIN');
+  try {
+    const r = new Reader(db, ctx, period, onProgress ?? (() => {}));
+    const heads = r.heads();
+    const notices: string[] = [];
+    const notice = (text: string) => {
+      notices.push(text);
+      sink.notice(text);
+    };
+    switch (req.kind) {
+      case 'biennial':
+        r.biennial(sink, notice, req.taken ?? 'close');
+        break;
+      case 'cii-log':
+        r.ciiLog(sink, notice, req.ndcs ?? null);
+        break;
+      case 'receipts':
+        r.receipts(sink, notice);
+        break;
+      case 'form106':
+        r.form106(sink, notice);
+        break;
+      case 'audit':
+        r.audit(sink, notice);
+        break;
+    }
+    const lines = r.lines;
+    sink.end({ heads, lines, generated_at: localTimeText(ctx.now, ctx.timeZone), generated_by: `${ctx.generatedBy.name} (${ctx.generatedBy.user_id})`, notes: r.footerNotes });
+    return { lines, notices, heads, period };
+  } finally {
+    if (began) db.exec('COMMIT');
+  }
+}
+
+interface EntryRow {
+  device_id: string;
+  seq: number;
+  hash: string;
+  body: string;
+}
+
+interface CountObs {
+  ndc: string;
+  lot: string | null;
+  counted: number;
+  at: string;
+  actor: string;
+  count_id: string | null;
+  containers: { full_containers: number; units_per_container: number; partial_units: number[] } | null;
+  ref: string;
+}
+
+class Reader {
+  lines = 0;
+  footerNotes: string[] = [];
+  private readonly catalog: CatalogStore | null;
+  private readonly catalogCache = new Map<string, CatalogEntry | null>();
+  private readonly userNames: Map<string, string>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ctx: ReportContext,
+    private readonly period: ResolvedPeriod,
+    private readonly progress: (p: Progress) => void,
+  ) {
+    let catalog: CatalogStore | null = null;
+    try {
+      catalog = new CatalogStore(db);
+    } catch {
+      catalog = null;
+    }
+    this.catalog = catalog;
+    this.userNames = new Map(db.prepare<[], { user_id: string; name: string }>('SELECT user_id, name FROM users').all().map((u) => [u.user_id, u.name]));
+  }
+
+  heads(): LedgerHead[] {
+    // One index look-up per chain (a GROUP BY over the ledger would read every entry).
+    const devices = new Set([this.ctx.localDeviceId, ...this.db.prepare<[], { device_id: string }>('SELECT device_id FROM devices').all().map((d) => d.device_id)]);
+    const last = this.db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM ledger_entries WHERE device_id = ? ORDER BY seq DESC LIMIT 1');
+    const heads: LedgerHead[] = [];
+    for (const device_id of devices) {
+      const h = last.get(device_id);
+      const local = device_id === this.ctx.localDeviceId;
+      if (h || local) heads.push({ device_id, seq: h?.seq ?? 0, hash: h?.hash ?? GENESIS_PREV_HASH, local });
+    }
+    return heads.sort((a, b) => Number(b.local) - Number(a.local) || a.device_id.localeCompare(b.device_id));
+  }
+
+  private product(ndc: string): CatalogEntry | null {
+    if (!this.catalogCache.has(ndc)) {
+      let e: CatalogEntry | null = null;
+      try {
+        e = this.catalog?.lookup(ndc) ?? null;
+      } catch {
+        e = null;
+      }
+      this.catalogCache.set(ndc, e);
+    }
+    return this.catalogCache.get(ndc)!;
+  }
+
+  private who(userId: string): string {
+    const name = this.userNames.get(userId);
+    return name ? `${name} (${userId})` : userId;
+  }
+
+  private local(iso: string | null | undefined): string {
+    return iso ? localTimeText(iso, this.ctx.timeZone) : '';
+  }
+
+  private periodText(): string {
+    const p = this.period;
+    return `${p.fromDate ?? 'first entry'} to ${p.toDate} (${this.ctx.timeZone}; both days included)`;
+  }
+
+  private header(sink: ReportSink, kind: ReportRequest['kind'], columns: ReportColumn[], fields: [string, string][]): void {
+    const h: ReportHeader = {
+      kind,
+      title: REPORT_TITLES[kind],
+      rule: REPORT_RULES[kind],
+      registrant: this.ctx.registrant,
+      facility_id: this.ctx.facilityId,
+      fields: [...fields, ['Time zone', this.ctx.timeZone], ['Generated', `${localTimeText(this.ctx.now, this.ctx.timeZone)} by ${this.ctx.generatedBy.name} (${this.ctx.generatedBy.user_id})`]],
+      columns,
+    };
+    sink.begin(h);
+  }
+
+  private openCounts(notice: (t: string) => void, what: string): void {
+    const open = this.db
+      .prepare<[string], { count_id: string; scope: string; created_by: string; created_at: string }>(
+        "SELECT count_id, scope, created_by, created_at FROM count_sessions WHERE status = 'open' AND facility_id = ? ORDER BY created_at",
+      )
+      .all(this.ctx.facilityId);
+    for (const c of open) {
+      notice(
+        `A count is open: ${c.count_id} (${scopeText(c.scope)}), started by ${this.who(c.created_by)} at ${this.local(c.created_at)}. ` +
+          `Its lines are not in the ledger until it is submitted, so ${what} may change: export again after it is submitted or cancelled.`,
+      );
+    }
+  }
+
+  /**
+   * Stock of an NDC by lot at a moment (entries with event time before it, or up to and
+   * including it), read from whichever side of the ledger is smaller: the entries up to the
+   * moment, or the stock projection (equal to the ledger's sums; `rxledger verify` checks it)
+   * minus the entries after it. Counting each side uses the (ndc, event_time) index only.
+   */
+  private lotBalances(ndc: string, at: string, inclusive: boolean): Map<string, number> {
+    const f = this.ctx.facilityId;
+    const cmpBefore = inclusive ? '<=' : '<';
+    const cmpAfter = inclusive ? '>' : '>=';
+    const nBefore = this.db.prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM ledger_entries WHERE ndc = ? AND event_time ${cmpBefore} ?`).get(ndc, at)!.n;
+    const nAfter = this.db.prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM ledger_entries WHERE ndc = ? AND event_time ${cmpAfter} ?`).get(ndc, at)!.n;
+    const out = new Map<string, number>();
+    const sum = (cmp: string) =>
+      this.db.prepare<[string, string, string], { lot: string | null; n: number }>(`SELECT lot, SUM(delta) AS n FROM ledger_entries WHERE ndc = ? AND event_time ${cmp} ? AND facility_id = ? GROUP BY lot`).all(ndc, at, f);
+    if (nBefore <= nAfter) {
+      for (const r of sum(cmpBefore)) out.set(r.lot ?? '', (out.get(r.lot ?? '') ?? 0) + r.n);
+      return out;
+    }
+    for (const r of this.db.prepare<[string, string], { lot: string; on_hand: number }>('SELECT lot, on_hand FROM stock WHERE facility_id = ? AND ndc = ?').all(f, ndc)) {
+      out.set(r.lot, (out.get(r.lot) ?? 0) + r.on_hand);
+    }
+    for (const r of sum(cmpAfter)) out.set(r.lot ?? '', (out.get(r.lot ?? '') ?? 0) - r.n);
+    return out;
+  }
+
+  /** The controlled schedule of an NDC: from the ledger's stock projection, else the catalog. */
+  private scheduleMap(): Map<string, Schedule> {
+    const out = new Map<string, Schedule>();
+    for (const r of this.db
+      .prepare<[string], { ndc: string; schedule: string | null }>('SELECT ndc, MAX(schedule) AS schedule FROM stock WHERE facility_id = ? GROUP BY ndc')
+      .all(this.ctx.facilityId)) {
+      const s = (r.schedule as Schedule | null) ?? this.product(r.ndc)?.schedule ?? null;
+      if (s) out.set(r.ndc, s);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- biennial inventory (1304.11)
+
+  biennial(sink: ReportSink, notice: (t: string) => void, taken: 'opening' | 'close'): void {
+    const p = this.period;
+    const asOf = p.toUtc;
+    const columns: ReportColumn[] = [
+      { key: 'schedule', label: 'Sched.', width: 4 },
+      { key: 'ndc', label: 'NDC', width: 9 },
+      { key: 'name', label: 'Name', width: 15 },
+      { key: 'strength', label: 'Strength', width: 9 },
+      { key: 'dosage_form', label: 'Dosage form', width: 7 },
+      { key: 'lot', label: 'Lot', width: 5 },
+      { key: 'expiry', label: 'Expiry', width: 7 },
+      { key: 'status', label: 'Status', width: 7 },
+      { key: 'units_per_container', label: 'Units/ cont.', width: 4, align: 'right' },
+      { key: 'unit', label: 'Unit', width: 5 },
+      { key: 'full_containers', label: 'Full cont.', width: 4, align: 'right' },
+      { key: 'opened_containers', label: 'Opened cont.', width: 5, align: 'right' },
+      { key: 'opened_units', label: 'Units in opened', width: 5, align: 'right' },
+      { key: 'total_units', label: 'Total units', width: 5, align: 'right' },
+      { key: 'basis', label: 'Basis', width: 11 },
+      { key: 'taken_by', label: 'Counted by', width: 8 },
+      { key: 'counted_at', label: 'Counted at', width: 9 },
+      { key: 'count_id', label: 'Count', width: 6 },
+    ];
+    this.header(sink, 'biennial', columns, [
+      ['Inventory date', p.toDate],
+      ['Taken at', taken === 'opening' ? 'opening of business' : 'close of business'],
+      ['Counts used', `counts taken ${p.fromDate === p.toDate ? `on ${p.toDate}` : `from ${p.fromDate} to ${p.toDate}`}; book figures as of ${this.local(asOf)}`],
+    ]);
+    this.openCounts(notice, 'the figures of the products it covers');
+
+    const f = this.ctx.facilityId;
+    // Balances at the inventory time, per NDC and lot (see lotBalances).
+    const balances = new Map<string, Map<string, number>>();
+    const stocked = this.db.prepare<[string], { ndc: string }>('SELECT DISTINCT ndc FROM stock WHERE facility_id = ?').all(f).map((r) => r.ndc);
+    const any = this.db.prepare<[string, string, string], { x: number }>('SELECT 1 AS x FROM ledger_entries WHERE ndc = ? AND event_time <= ? AND facility_id = ? LIMIT 1');
+    const scheduled = this.scheduleMap();
+    let b = 0;
+    for (const ndc of stocked) {
+      this.progress({ phase: 'balances', done: b++, total: stocked.length });
+      if (!scheduled.has(ndc) || !any.get(ndc, asOf, f)) continue;
+      balances.set(ndc, this.lotBalances(ndc, asOf, true));
+    }
+    this.progress({ phase: 'balances', done: stocked.length, total: stocked.length });
+    const expiries = new Map<string, string>();
+    for (const r of this.db
+      .prepare<[string, string], { ndc: string; lot: string; expiry: string | null }>(
+        "SELECT ndc, COALESCE(lot, '') AS lot, MAX(json_extract(body, '$.expiry')) AS expiry FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ? AND event_time <= ? GROUP BY ndc, COALESCE(lot, '')",
+      )
+      .iterate(f, asOf)) {
+      if (r.expiry) expiries.set(`${r.ndc}|${r.lot}`, r.expiry);
+    }
+    // The latest count per NDC and lot (lot null: every lot) within the counting window.
+    const lotCounts = new Map<string, CountObs>();
+    const ndcCounts = new Map<string, CountObs>();
+    for (const r of this.db
+      .prepare<[string, string, string], EntryRow>(
+        "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'COUNT' AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, recorded_at",
+      )
+      .iterate(f, p.fromUtc ?? '', asOf)) {
+      const b = JSON.parse(r.body) as EntryBody;
+      if (!b.ndc) continue;
+      const c = b.data.containers as CountObs['containers'] | undefined;
+      const obs: CountObs = {
+        ndc: b.ndc,
+        lot: b.lot,
+        counted: b.quantity,
+        at: b.event_time,
+        actor: b.actor,
+        count_id: typeof b.data.count_id === 'string' ? b.data.count_id : null,
+        containers: c && typeof c === 'object' && typeof c.full_containers === 'number' ? c : null,
+        ref: `${r.device_id}#${r.seq}`,
+      };
+      if (b.lot === null) ndcCounts.set(b.ndc, obs);
+      else lotCounts.set(`${b.ndc}|${b.lot}`, obs);
+    }
+    const lotCountsByNdc = new Map<string, CountObs[]>();
+    for (const c of lotCounts.values()) lotCountsByNdc.set(c.ndc, [...(lotCountsByNdc.get(c.ndc) ?? []), c]);
+    const held = this.activeHoldsAt(asOf);
+    const schedules = this.scheduleMap();
+    const ndcs = [...new Set([...balances.keys(), ...ndcCounts.keys(), ...lotCountsByNdc.keys()])]
+      .filter((n) => schedules.has(n))
+      .map((ndc) => ({ ndc, schedule: schedules.get(ndc)!, product: this.product(ndc) }))
+      .sort((a, b) => SCHEDULE_ORDER[a.schedule]! - SCHEDULE_ORDER[b.schedule]! || (a.product?.name ?? '~').localeCompare(b.product?.name ?? '~') || a.ndc.localeCompare(b.ndc));
+
+    if (ndcs.length === 0) notice(`No controlled substance was on record at this facility by ${this.local(asOf)}: the inventory is zero for every schedule.`);
+    // Rows wait until every notice is known, so the notices print above the table.
+    const table = new BufferedTable();
+    const out = sink;
+    sink = table;
+    const counters = new Map<string, { counts: Set<string>; first: string; last: string }>();
+    const uncountedCii: string[] = [];
+    const uncountedExact: string[] = [];
+    let uncountedOther = 0;
+    let currentSchedule: string | null = null;
+    let scheduleTotal = 0;
+    const closeSchedule = () => {
+      if (currentSchedule) sink.row([currentSchedule, `Total ${SCHEDULE_LABEL[currentSchedule]}`, null, null, null, null, null, null, null, null, null, null, null, scheduleTotal], 'total');
+    };
+    let done = 0;
+    for (const { ndc, schedule, product } of ndcs) {
+      if (schedule !== currentSchedule) {
+        closeSchedule();
+        currentSchedule = schedule;
+        scheduleTotal = 0;
+        sink.group(SCHEDULE_LABEL[schedule]!);
+      }
+      const lots = balances.get(ndc) ?? new Map<string, number>();
+      const whole = ndcCounts.get(ndc);
+      const lotObs = lotCountsByNdc.get(ndc) ?? [];
+      type Line = { lot: string; book: number; count: CountObs | null };
+      let lines: Line[];
+      if (whole && lotObs.every((c) => c.at <= whole.at)) {
+        lines = [{ lot: '', book: [...lots.values()].reduce((s, n) => s + n, 0), count: whole }];
+      } else {
+        const keys = new Set([...[...lots].filter(([, n]) => n !== 0).map(([l]) => l), ...lotObs.map((c) => c.lot ?? '')]);
+        lines = [...keys].sort().map((lot) => ({ lot, book: lots.get(lot) ?? 0, count: lotCounts.get(`${ndc}|${lot}`) ?? null }));
+        if (lines.length === 0) lines = [{ lot: '', book: 0, count: null }];
+      }
+      for (const line of lines) {
+        const total = line.count ? line.count.counted : line.book;
+        const perContainer = line.count?.containers?.units_per_container ?? product?.package_size ?? null;
+        let full: number | null = null;
+        let opened: number | null = null;
+        let openedUnits: number | null = null;
+        if (line.count?.containers) {
+          full = line.count.containers.full_containers;
+          opened = line.count.containers.partial_units.length;
+          openedUnits = line.count.containers.partial_units.reduce((s, n) => s + n, 0);
+        } else if (perContainer) {
+          full = Math.floor(total / perContainer);
+          openedUnits = total - full * perContainer;
+          opened = openedUnits > 0 ? 1 : 0;
+        }
+        const large = (perContainer ?? 0) > 1000;
+        let basis: string;
+        if (line.count) {
+          basis = schedule === 'CII' ? 'exact count' : large ? 'exact count (containers of more than 1,000 units)' : 'estimated count (opened containers may be estimated)';
+        } else if (total === 0) {
+          basis = 'none on hand (perpetual record; not counted)';
+        } else if (schedule === 'CII') {
+          basis = 'NOT COUNTED — book balance';
+          uncountedCii.push(`${ndc}${line.lot ? ` lot ${line.lot}` : ''}`);
+        } else if (large) {
+          basis = 'NOT COUNTED — book balance (exact count required: containers of more than 1,000 units)';
+          uncountedExact.push(`${ndc}${line.lot ? ` lot ${line.lot}` : ''}`);
+        } else {
+          basis = 'estimated from the perpetual record (not counted)';
+          uncountedOther++;
+        }
+        const expiry = line.lot ? (expiries.get(`${ndc}|${line.lot}`) ?? null) : null;
+        const status = [expiry && expiry < this.period.toDate ? 'expired — awaiting destruction' : null, held.has(`${ndc}|${line.lot}`) || held.has(`${ndc}|`) ? 'on compliance hold' : null]
+          .filter(Boolean)
+          .join('; ');
+        if (line.count) {
+          const c = counters.get(line.count.actor) ?? { counts: new Set<string>(), first: line.count.at, last: line.count.at };
+          if (line.count.count_id) c.counts.add(line.count.count_id);
+          if (line.count.at < c.first) c.first = line.count.at;
+          if (line.count.at > c.last) c.last = line.count.at;
+          counters.set(line.count.actor, c);
+        }
+        scheduleTotal += total;
+        this.lines++;
+        sink.row([
+          schedule,
+          ndc,
+          product?.name ?? '(not in the drug catalog)',
+          product?.strength ?? null,
+          product?.dosage_form ?? null,
+          line.lot === '' ? (line.count ? 'all lots' : null) : line.lot,
+          expiry,
+          status || null,
+          perContainer,
+          product?.package_unit ?? null,
+          full,
+          opened,
+          openedUnits,
+          total,
+          basis,
+          line.count ? this.who(line.count.actor) : null,
+          line.count ? this.local(line.count.at) : null,
+          line.count?.count_id ?? null,
+        ]);
+      }
+      this.progress({ phase: 'products', done: ++done, total: ndcs.length });
+    }
+    closeSchedule();
+    sink = out;
+    if (uncountedCii.length) {
+      notice(
+        `INCOMPLETE: ${uncountedCii.length} Schedule II line(s) have stock on the books but no count in the period (${uncountedCii.slice(0, 10).join(', ')}${uncountedCii.length > 10 ? ', …' : ''}). ` +
+          '21 CFR 1304.11(e)(1)(i) requires an exact count of every CII product: count them (Counts › All CII) and export again.',
+      );
+    }
+    if (uncountedExact.length) {
+      notice(`${uncountedExact.length} CIII–V line(s) in containers of more than 1,000 units were not counted (${uncountedExact.slice(0, 10).join(', ')}): 1304.11(e)(1)(ii) requires an exact count of them.`);
+    }
+    if (uncountedOther) notice(`${uncountedOther} CIII–V line(s) were not counted: their figure is the perpetual record's balance, given as the estimate.`);
+    table.replay(sink);
+    if (counters.size === 0) {
+      sink.signature('Inventory taken by: no count was recorded in the period — the figures are the perpetual record only.');
+    }
+    for (const [actor, c] of counters) {
+      sink.signature(`Inventory taken by ${this.who(actor)} — counts ${[...c.counts].join(', ') || '(quick counts)'} between ${this.local(c.first)} and ${this.local(c.last)} — signature: ______________________________`);
+    }
+  }
+
+  private activeHoldsAt(asOf: string): Set<string> {
+    const placed = new Map<string, string>();
+    for (const r of this.db
+      .prepare<[string, string], { type: string; ndc: string | null; lot: string | null; hold_id: string | null }>(
+        "SELECT type, ndc, lot, json_extract(body, '$.data.hold_id') AS hold_id FROM ledger_entries WHERE type IN ('HOLD_PLACED', 'HOLD_RELEASED') AND facility_id = ? AND event_time <= ? ORDER BY event_time",
+      )
+      .iterate(this.ctx.facilityId, asOf)) {
+      if (!r.hold_id) continue;
+      if (r.type === 'HOLD_PLACED') placed.set(r.hold_id, `${r.ndc}|${r.lot ?? ''}`);
+      else placed.delete(r.hold_id);
+    }
+    return new Set(placed.values());
+  }
+
+  // ---------------------------------------------------------------- CII perpetual log
+
+  ciiLog(sink: ReportSink, notice: (t: string) => void, only: string[] | null): void {
+    const p = this.period;
+    const columns: ReportColumn[] = [
+      { key: 'event_time', label: 'When (event time)', width: 10 },
+      { key: 'type', label: 'Type', width: 7 },
+      { key: 'lot', label: 'Lot', width: 5 },
+      { key: 'received', label: 'In', width: 4, align: 'right' },
+      { key: 'issued', label: 'Out', width: 4, align: 'right' },
+      { key: 'counted', label: 'Counted', width: 5, align: 'right' },
+      { key: 'balance', label: 'Balance', width: 5, align: 'right' },
+      { key: 'handler', label: 'Handler', width: 9 },
+      { key: 'details', label: 'Details', width: 20 },
+      { key: 'signatures', label: 'Signatures', width: 20 },
+      { key: 'recorded_at', label: 'Recorded', width: 10 },
+      { key: 'entry', label: 'Entry (device#seq)', width: 8, pdfShort: 'entry' },
+      { key: 'hash', label: 'Entry hash', width: 7, pdfShort: 'hash' },
+    ];
+    this.header(sink, 'cii-log', columns, [
+      ['Period', this.periodText()],
+      ['Products', only ? only.join(', ') : 'every Schedule II NDC on record'],
+      ['Balance', 'running balance in units, in event-time order; a COUNT is an observation and does not change it'],
+    ]);
+    this.openCounts(notice, 'the counts and balances of the products it covers');
+    const f = this.ctx.facilityId;
+    const schedules = this.scheduleMap();
+    let ndcs = [...schedules].filter(([, s]) => s === 'CII').map(([n]) => n);
+    if (only) ndcs = ndcs.filter((n) => only.includes(n));
+    ndcs.sort((a, b) => (this.product(a)?.name ?? '~').localeCompare(this.product(b)?.name ?? '~') || a.localeCompare(b));
+    if (only) for (const n of only) if (!ndcs.includes(n)) notice(`${n} is not a Schedule II product on record at this facility: it is not in this log.`);
+    if (ndcs.length === 0) {
+      notice('This facility has no Schedule II product on record: the log is empty.');
+      return;
+    }
+    const from = p.fromUtc ?? '';
+    const countStmt = this.db.prepare<[string, string, string, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM ledger_entries WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?',
+    );
+    const totals = ndcs.map((n) => countStmt.get(f, n, from, p.toUtc)!.n);
+    const total = totals.reduce((s, n) => s + n, 0);
+    if (total === 0) notice(`No Schedule II transaction between ${p.fromDate ?? 'the first entry'} and ${p.toDate}: each product shows its opening and closing balance only.`);
+    // Only what each line prints is taken out of the body, by SQLite; a dispense (most lines)
+    // never has its body parsed in JavaScript.
+    const rowsStmt = this.db
+      .prepare<[string, string, string, string], [string, number, string, number, string, string, string, string | null, string, number, string | null, string | null, string | null]>(
+        `SELECT device_id, seq, hash, delta, type, recorded_at, event_time, lot, json_extract(body, '$.actor'), json_extract(body, '$.quantity'),
+                CASE WHEN type <> 'DISPENSE' THEN body END,
+                CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.pos_transaction_id') END,
+                CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.patient_token') END
+           FROM ledger_entries
+          WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?
+          ORDER BY event_time, recorded_at, device_id, seq`,
+      )
+      .raw(true);
+    let done = 0;
+    const step = Math.max(1, Math.floor(total / 100));
+    this.progress({ phase: 'entries', done: 0, total });
+    for (const ndc of ndcs) {
+      const product = this.product(ndc);
+      sink.group(`NDC ${ndc} — ${product ? `${product.name}${product.package_size ? ` — ${product.package_size} ${product.package_unit ?? 'units'} per container` : ''}` : '(not in the drug catalog)'}`);
+      let balance = p.fromUtc ? [...this.lotBalances(ndc, p.fromUtc, false).values()].reduce((x, y) => x + y, 0) : 0;
+      sink.row([p.fromUtc ? this.local(p.fromUtc) : null, 'OPENING', null, null, null, null, balance, null, p.fromUtc ? 'balance before the period' : 'from the first entry'], 'opening');
+      let inP = 0;
+      let outP = 0;
+      for (const [device, seq, hash, delta, type, recordedAt, eventTime, lot, actor, quantity, bodyText, posTxn, patient] of rowsStmt.iterate(f, ndc, from, p.toUtc)) {
+        balance += delta;
+        if (delta > 0) inP += delta;
+        else outP -= delta;
+        let details: string;
+        let sigs: string | null = null;
+        if (bodyText !== null) {
+          const b = JSON.parse(bodyText) as EntryBody;
+          details = detailsOf(b);
+          if (b.data.signatures) sigs = signatureManifestationLines(b).join(' | ');
+        } else {
+          details = posTxn ? (patient ? `POS ${posTxn}; patient ${patient}` : `POS ${posTxn}`) : patient ? `patient ${patient}` : '';
+        }
+        this.lines++;
+        sink.row([
+          this.local(eventTime),
+          type,
+          lot,
+          delta > 0 ? delta : null,
+          delta < 0 ? -delta : null,
+          type === 'COUNT' ? quantity : null,
+          balance,
+          this.who(actor),
+          details,
+          sigs,
+          this.local(recordedAt),
+          `${device}#${seq}`,
+          hash,
+        ]);
+        if (++done % step === 0) this.progress({ phase: 'entries', done, total });
+      }
+      sink.row([this.local(p.toUtc), 'CLOSING', null, inP, outP, null, balance, null, 'balance at the end of the period'], 'closing');
+    }
+    this.progress({ phase: 'entries', done: total, total });
+  }
+
+  // ---------------------------------------------------------------- receiving record
+
+  receipts(sink: ReportSink, notice: (t: string) => void): void {
+    const p = this.period;
+    const columns: ReportColumn[] = [
+      { key: 'date_received', label: 'Date received', width: 7 },
+      { key: 'schedule', label: 'Sched.', width: 4 },
+      { key: 'ndc', label: 'NDC', width: 9 },
+      { key: 'name', label: 'Name', width: 13 },
+      { key: 'strength', label: 'Strength', width: 8 },
+      { key: 'dosage_form', label: 'Form', width: 6 },
+      { key: 'lot', label: 'Lot', width: 5 },
+      { key: 'expiry', label: 'Expiry', width: 7 },
+      { key: 'containers', label: 'Cont.', width: 4, align: 'right' },
+      { key: 'units_per_container', label: 'Units/ cont.', width: 4, align: 'right' },
+      { key: 'units', label: 'Units', width: 4, align: 'right' },
+      { key: 'supplier_name', label: 'Supplier', width: 9 },
+      { key: 'supplier_address', label: 'Supplier address', width: 12 },
+      { key: 'supplier_dea_number', label: 'Supplier DEA no.', width: 7 },
+      { key: 'order_form', label: '222 / CSOS order', width: 8 },
+      { key: 'order_line', label: 'Line', width: 3, align: 'right' },
+      { key: 'po_number', label: 'PO', width: 5 },
+      { key: 'received_by', label: 'Received by', width: 8 },
+      { key: 'entry', label: 'Entry', width: 8, pdfShort: 'entry' },
+    ];
+    this.header(sink, 'receipts', columns, [
+      ['Period', this.periodText()],
+      ['Scope', 'receipts of controlled substances (CII–CV), in the order received'],
+    ]);
+    const schedules = this.scheduleMap();
+    let noSupplier = 0;
+    let noOrder = 0;
+    let lastGroup: string | null = null;
+    const total = this.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ?").get(this.ctx.facilityId)!.n;
+    let done = 0;
+    const table = new BufferedTable();
+    const out = sink;
+    sink = table;
+    for (const r of this.db
+      .prepare<[string, string, string], EntryRow>(
+        "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, device_id, seq",
+      )
+      .iterate(this.ctx.facilityId, p.fromUtc ?? '', p.toUtc)) {
+      const b = JSON.parse(r.body) as EntryBody;
+      if (++done % 500 === 0) this.progress({ phase: 'receipts', done, total });
+      const schedule = b.schedule ?? (b.ndc ? (schedules.get(b.ndc) ?? null) : null);
+      if (!schedule || !b.ndc) continue;
+      const d = b.data as Record<string, unknown>;
+      const supplier = (isObject(d.supplier) ? d.supplier : {}) as Record<string, unknown>;
+      const order = isObject(d.order_form) ? (d.order_form as Record<string, unknown>) : null;
+      const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+      const int = (v: unknown) => (typeof v === 'number' ? v : null);
+      const dateReceived = str(d.date_received) ?? this.local(b.event_time).slice(0, 10);
+      const supplierName = str(supplier.name);
+      const supplierAddress = str(supplier.address);
+      const supplierDea = str(supplier.dea_number);
+      if (!supplierName || !supplierAddress || !supplierDea) noSupplier++;
+      const orderText = order && str(order.number) ? `${order.kind === 'CSOS' ? 'CSOS' : 'DEA Form 222'} ${String(order.number)}` : null;
+      if (schedule === 'CII' && !orderText) noOrder++;
+      const groupTitle = `Received ${dateReceived} from ${supplierName ?? '(supplier not recorded)'}${supplierDea ? ` (DEA ${supplierDea})` : ''}${orderText ? ` — ${orderText}` : ''}${str(d.po_number) ? ` — PO ${String(d.po_number)}` : ''}`;
+      if (groupTitle !== lastGroup) {
+        sink.group(groupTitle);
+        lastGroup = groupTitle;
+      }
+      const product = this.product(b.ndc);
+      const perContainer = int(d.units_per_container) ?? product?.package_size ?? null;
+      const containers = int(d.cii_containers_received) ?? int(d.containers) ?? (perContainer ? Math.ceil(b.quantity / perContainer) : null);
+      this.lines++;
+      sink.row([
+        dateReceived,
+        schedule,
+        b.ndc,
+        product?.name ?? str(d.name) ?? '(not in the drug catalog)',
+        product?.strength ?? null,
+        product?.dosage_form ?? null,
+        b.lot,
+        b.expiry,
+        containers,
+        perContainer,
+        b.quantity,
+        supplierName,
+        supplierAddress,
+        supplierDea,
+        orderText,
+        int(d.line_no),
+        str(d.po_number),
+        this.who(b.actor),
+        `${r.device_id}#${r.seq}`,
+      ]);
+    }
+    sink = out;
+    if (this.lines === 0) notice(`No controlled substance was received between ${p.fromDate ?? 'the first entry'} and ${p.toDate}.`);
+    if (noSupplier) {
+      notice(
+        `${noSupplier} receipt line(s) carry no supplier name, address or DEA number: they were recorded from a source that did not give them (e.g. an NDJSON or EDI import, not the Receiving screen). ` +
+          'Those cells are blank: keep the supplier invoice or packing slip with this record.',
+      );
+    }
+    if (noOrder) notice(`${noOrder} Schedule II receipt line(s) are not linked to a DEA Form 222 or CSOS order number: keep the order form copy with this record.`);
+    table.replay(out);
+  }
+
+  // ---------------------------------------------------------------- Form 106 draft
+
+  form106(sink: ReportSink, notice: (t: string) => void): void {
+    const p = this.period;
+    const columns: ReportColumn[] = [
+      { key: 'ndc', label: 'NDC', width: 9 },
+      { key: 'name', label: 'Name', width: 14 },
+      { key: 'strength', label: 'Strength', width: 8 },
+      { key: 'dosage_form', label: 'Dosage form', width: 7 },
+      { key: 'schedule', label: 'Sched.', width: 4 },
+      { key: 'lot', label: 'Lot', width: 5 },
+      { key: 'quantity_lost', label: 'Units lost', width: 4, align: 'right' },
+      { key: 'unit', label: 'Unit', width: 5 },
+      { key: 'units_per_container', label: 'Units/ cont.', width: 4, align: 'right' },
+      { key: 'discovered_at', label: 'Loss discovered', width: 10 },
+      { key: 'signed_at', label: 'Adjustment signed', width: 10 },
+      { key: 'hold_id', label: 'Hold', width: 6 },
+      { key: 'count_id', label: 'Count', width: 6 },
+      { key: 'signatures', label: 'Signatures', width: 22 },
+      { key: 'entry', label: 'Entry', width: 8, pdfShort: 'entry' },
+    ];
+    this.header(sink, 'form106', columns, [
+      ['Period', `losses discovered ${this.periodText()}`],
+      ['Status', 'DRAFT — not filed. File DEA Form 106 online (DEA Diversion Control Division) within 45 days of discovery'],
+    ]);
+    notice('DRAFT for DEA Form 106. Notify the DEA Field Division Office in writing within one business day of discovering a theft or significant loss (21 CFR 1301.76(b)), then file Form 106 online.');
+    const from = p.fromUtc ?? '';
+    const lines = form106Candidates(this.db, this.ctx.facilityId).filter((l) => l.discovered_at >= from && l.discovered_at <= p.toUtc);
+    for (const l of lines) {
+      const product = this.product(l.ndc);
+      const text = l.signatures.map((s, i) => manifestationText(s, i === 0 ? 'theft_or_loss' : null));
+      this.lines++;
+      sink.row([
+        l.ndc,
+        product?.name ?? '(not in the drug catalog)',
+        product?.strength ?? null,
+        product?.dosage_form ?? null,
+        l.schedule,
+        l.lot,
+        l.quantity_lost,
+        product?.package_unit ?? null,
+        product?.package_size ?? null,
+        this.local(l.discovered_at),
+        this.local(l.signed_at),
+        l.hold_id,
+        l.count_id,
+        text.join(' | '),
+        `${l.entry.device_id}#${l.entry.seq}`,
+      ]);
+      for (const t of text) sink.signature(`${l.ndc}${l.lot ? ` lot ${l.lot}` : ''}: ${t}`);
+    }
+    if (lines.length === 0) notice(`No signed theft-or-loss adjustment was discovered between ${p.fromDate ?? 'the first entry'} and ${p.toDate}: there is nothing to report on Form 106 for this period.`);
+  }
+
+  // ---------------------------------------------------------------- audit trail
+
+  audit(sink: ReportSink, notice: (t: string) => void): void {
+    const p = this.period;
+    const columns: ReportColumn[] = [
+      { key: 'id', label: 'No.', width: 3, align: 'right' },
+      { key: 'at', label: 'When', width: 10 },
+      { key: 'category', label: 'Category', width: 6 },
+      { key: 'action', label: 'Action', width: 9 },
+      { key: 'actor', label: 'Who', width: 10 },
+      { key: 'target', label: 'Target', width: 9 },
+      { key: 'details', label: 'Details', width: 30 },
+      { key: 'hash', label: 'Record hash', width: 8, pdfShort: 'hash' },
+    ];
+    this.header(sink, 'audit', columns, [
+      ['Period', this.periodText()],
+      ['Covers', 'sign-ins and sign-outs, lockouts, password and user changes, e-signatures, exports, quarantine decisions, counts, holds, receiving, settings'],
+    ]);
+    const sigText = this.db.prepare<[string, string], { printed_name: string; role: string; meaning: string; reason: string | null; signed_at: string; time_zone: string; signer_id: string }>(
+      'SELECT signer_id, printed_name, role, meaning, reason, signed_at, time_zone FROM entry_signatures WHERE entry_hash = ? AND signer_id = ?',
+    );
+    const total = this.db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM audit_log WHERE at >= ? AND at <= ?').get(p.fromUtc ?? '', p.toUtc)!.n;
+    let done = 0;
+    for (const r of this.db
+      .prepare<[string, string], { id: number; at: string; actor: string; action: string; target: string | null; details: string; hash: string }>(
+        'SELECT id, at, actor, action, target, details, hash FROM audit_log WHERE at >= ? AND at <= ? ORDER BY id',
+      )
+      .iterate(p.fromUtc ?? '', p.toUtc)) {
+      let details = r.details === '{}' ? '' : r.details;
+      if (r.action === 'SIGNATURE_APPLIED') {
+        const d = JSON.parse(r.details) as { entry_hash?: string };
+        const s = d.entry_hash ? sigText.get(d.entry_hash, r.actor) : undefined;
+        if (s) details = `${manifestationText({ ...s, user_id: s.signer_id, role: s.role as 'signer', meaning: s.meaning as 'approval' }, (s.reason as ReasonCode | null) ?? null)} — ${details}`;
+      }
+      this.lines++;
+      sink.row([r.id, this.local(r.at), categoryOf(r.action), r.action, this.who(r.actor), r.target, details, r.hash]);
+      if (++done % 1000 === 0) this.progress({ phase: 'audit', done, total });
+    }
+    if (this.lines === 0) notice(`No audit record between ${p.fromDate ?? 'the first record'} and ${p.toDate}.`);
+    const check = new AuditTrail(this.db).verify();
+    this.footerNotes.push(check.ok ? `audit chain checked: ${check.checked} record(s), every hash holds` : `AUDIT CHAIN BROKEN at record ${check.firstBadId}: records were changed or removed`);
+    if (!check.ok) notice(`The audit trail's hash chain does not hold at record ${check.firstBadId}: records were changed or removed outside RxLedger.`);
+  }
+}
+
+/** Holds table rows until the notices above them are known. */
+class BufferedTable implements ReportSink {
+  private readonly ops: ((s: ReportSink) => void)[] = [];
+  begin(): void {}
+  end(): void {}
+  notice(text: string): void {
+    this.ops.push((s) => s.notice(text));
+  }
+  group(title: string): void {
+    this.ops.push((s) => s.group(title));
+  }
+  row(cells: CsvCell[], kind?: RowKind): void {
+    this.ops.push((s) => s.row(cells, kind));
+  }
+  signature(text: string): void {
+    this.ops.push((s) => s.signature(text));
+  }
+  replay(into: ReportSink): void {
+    for (const op of this.ops) op(into);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function scopeText(scope: string): string {
+  try {
+    const s = JSON.parse(scope) as { kind: string; schedule?: string; location?: string; ndcs?: string[]; month?: string };
+    switch (s.kind) {
+      case 'all_cii':
+        return 'all CII';
+      case 'schedule':
+        return `schedule ${s.schedule}`;
+      case 'location':
+        return `location ${s.location}`;
+      case 'ndcs':
+        return `${s.ndcs?.length ?? 0} NDC(s)`;
+      case 'expiring':
+        return `expiring ${s.month}`;
+      default:
+        return s.kind;
+    }
+  } catch {
+    return scope;
+  }
+}
+
+export function categoryOf(action: string): string {
+  if (/^SIGN_IN|^SIGN_OUT|^LOGOFF|^LOCKOUT|^PASSWORD/.test(action)) return 'sign-in';
+  if (/^SIGNATURE/.test(action)) return 'signature';
+  if (/^REPORT_|EXPORT/.test(action)) return 'export';
+  if (/^quarantine\./i.test(action) || /^QUARANTINE/.test(action)) return 'quarantine';
+  if (/^USER_/.test(action)) return 'users';
+  if (/^COUNT_|^HOLD_/.test(action)) return 'counts';
+  if (/^RECEIVING_/.test(action)) return 'receiving';
+  if (/^LEDGER_/.test(action)) return 'ledger';
+  if (/POLICY|FACILITY|SETTING/.test(action)) return 'settings';
+  if (/^SYNC/.test(action)) return 'sync';
+  return 'other';
+}
+
+/** The "details" cell of a CII log line: what a reader needs to tie the line to its paper. */
+function detailsOf(b: EntryBody): string {
+  const d = b.data as Record<string, unknown>;
+  const s = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
+  const parts: string[] = [];
+  switch (b.type) {
+    case 'RECEIPT': {
+      const sup = isObject(d.supplier) ? d.supplier : null;
+      if (sup && s(sup.name)) parts.push(`from ${s(sup.name)}${s(sup.dea_number) ? ` (DEA ${s(sup.dea_number)})` : ''}`);
+      const order = isObject(d.order_form) ? d.order_form : null;
+      if (order && s(order.number)) parts.push(`${order.kind === 'CSOS' ? 'CSOS' : 'Form 222'} ${s(order.number)}${s(d.line_no) ? ` line ${s(d.line_no)}` : ''}`);
+      if (s(d.cii_containers_received) ?? s(d.containers)) parts.push(`${s(d.cii_containers_received) ?? s(d.containers)} container(s)`);
+      if (s(d.date_received)) parts.push(`received ${s(d.date_received)}`);
+      if (s(d.po_number)) parts.push(`PO ${s(d.po_number)}`);
+      break;
+    }
+    case 'DISPENSE':
+      if (s(d.pos_transaction_id)) parts.push(`POS ${s(d.pos_transaction_id)}`);
+      if (s(d.patient_token)) parts.push(`patient ${s(d.patient_token)}`);
+      if (s(d.prescription_number) ?? s(d.rx_number)) parts.push(`Rx ${s(d.prescription_number) ?? s(d.rx_number)}`);
+      break;
+    case 'ADJUSTMENT': {
+      const reason = s(d.reason);
+      parts.push(String(s(d.kind) ?? 'adjustment').replace(/_/g, ' '));
+      if (reason) parts.push(`reason: ${REASON_LABELS[reason as ReasonCode] ?? reason}`);
+      if (s(d.hold_id)) parts.push(`hold ${s(d.hold_id)}`);
+      if (s(d.count_id)) parts.push(`count ${s(d.count_id)}`);
+      if (d.form_106 === true) parts.push('Form 106');
+      if (s(d.reference)) parts.push(`ref ${s(d.reference)}`);
+      break;
+    }
+    case 'COUNT':
+      if (s(d.count_id)) parts.push(`count ${s(d.count_id)}`);
+      if (typeof d.expected === 'number') parts.push(`expected ${d.expected}`);
+      if (typeof d.variance === 'number') parts.push(`variance ${d.variance > 0 ? '+' : ''}${d.variance}`);
+      if (s(d.outcome)) parts.push(String(s(d.outcome)).replace(/_/g, ' '));
+      break;
+    case 'HOLD_PLACED':
+      parts.push(`hold ${s(d.hold_id) ?? ''} placed`.trim());
+      if (typeof d.variance === 'number') parts.push(`variance ${d.variance}`);
+      break;
+    case 'HOLD_RELEASED':
+      parts.push(`hold ${s(d.hold_id) ?? ''} released`.trim());
+      break;
+    case 'CORRECTION':
+      if (b.corrects) parts.push(`corrects ${b.corrects.device_id}#${b.corrects.seq}`);
+      break;
+    default:
+      break;
+  }
+  if (b.corrects && b.type !== 'CORRECTION') parts.push(`corrects ${b.corrects.device_id}#${b.corrects.seq}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../shared/reports/csv';
+import type { ReportRequest } from '../../shared/reports/types';
+import { receipt, tempWorkstation } from '../../testing/temp-workstation';
+import { resolveHold } from '../adjustments';
+import { createCount, quickCount } from '../counts/service';
+import type { Workstation } from '../workstation';
+import { exportReportToFile, produceReport, ReportRefusedError, setRegistrant } from './export';
+import { pdfText } from './pdf-text';
+
+const OXY = '00002-1200-30';
+const ALP = '00409-1234-01';
+const NOW = new Date('2026-11-20T15:00:00.000Z');
+let ws: Workstation;
+let dir: string;
+let cleanup: () => void;
+const admin = { user_id: 'admin', name: 'Administrator' };
+
+beforeEach(() => {
+  ({ ws, dir, cleanup } = tempWorkstation({ clock: { now: () => NOW } }));
+  ws.setSetting('time_zone', 'America/New_York');
+  ws.users.create({ userId: 'tina', name: 'Tina Technician', role: 'technician', password: 'technician-pass-1', actor: 'test' });
+  ws.users.create({ userId: 'pat', name: 'Pat Pharmacist', role: 'pharmacist', password: 'pharmacist-pass-1', actor: 'test' });
+  setRegistrant(ws, { name: 'Main Street Pharmacy', address: '1 Main Street, Springfield, IL 62701', deaNumber: 'AB1234563' }, 'admin');
+  ws.ledger.append([
+    receipt({
+      ndc: OXY,
+      lot: 'A123',
+      quantity: 100,
+      delta: 100,
+      actor: 'tina',
+      event_time: '2026-11-01T14:00:00.000Z',
+      data: {
+        supplier: { name: 'Acme Drug Wholesale', address: '9 Depot Way, Memphis, TN', dea_number: 'RA1234563' },
+        date_received: '2026-11-01',
+        containers: 1,
+        units_per_container: 100,
+        order_form: { kind: '222', number: '123456789' },
+        cii_containers_received: 1,
+        line_no: 1,
+        po_number: 'PO-77',
+      },
+    }),
+    receipt({ type: 'DISPENSE', ndc: OXY, lot: 'A123', quantity: 5, delta: -5, actor: 'pos01', event_time: '2026-11-02T15:00:00.000Z', data: { pos_transaction_id: 'T-1' } }),
+    receipt({ ndc: ALP, lot: 'B7', schedule: 'CIV', quantity: 250, delta: 250, event_time: '2026-11-03T14:00:00.000Z', expiry: '2026-10-31' }),
+    receipt({ ndc: '00093-0001-01', lot: 'N1', schedule: null, quantity: 30, delta: 30, event_time: '2026-11-03T14:00:00.000Z' }),
+  ]);
+  // A count finds 90 where 95 were expected (CII: no tolerance): a hold, which a pharmacist
+  // resolves as a theft or loss.
+  const count = quickCount(ws, { actor: 'tina', ndc: OXY, lot: 'A123', counted: 90, containers: { full_containers: 0, units_per_container: 100, partial_units: [90] } });
+  resolveHold(ws, { holdId: count.hold_id!, signer: { userId: 'pat', password: 'pharmacist-pass-1' }, meaning: 'approval', reason: 'theft_or_loss', source: 'cli' });
+});
+afterEach(() => cleanup());
+
+const csvOf = async (req: Omit<ReportRequest, 'format'>) => {
+  const r = await produceReport(ws, { ...req, format: 'csv' } as ReportRequest, admin);
+  return { ...r, records: parseCsv(r.bytes.toString('utf8')) };
+};
+const lines = (records: string[][]) => records.filter((r) => r[0] === 'line');
+const col = (records: string[][], key: string) => records[0]!.indexOf(key);
+
+describe('DEA reports from the ledger', () => {
+  it('CII perpetual log: every movement with running balance, handler, signatures and the ledger head', async () => {
+    const { records, heads } = await csvOf({ kind: 'cii-log', from: '2026-11-01', to: '2026-11-30' });
+    const L = lines(records);
+    const get = (r: string[], k: string) => r[col(records, k)];
+    expect(L.map((r) => [get(r, 'type'), get(r, 'received'), get(r, 'issued'), get(r, 'counted'), get(r, 'balance')])).toEqual([
+      ['RECEIPT', '100', '', '', '100'],
+      ['DISPENSE', '', '5', '', '95'],
+      ['COUNT', '', '', '90', '95'],
+      ['HOLD_PLACED', '', '', '', '95'],
+      ['ADJUSTMENT', '', '5', '', '90'],
+      ['HOLD_RELEASED', '', '', '', '90'],
+    ]);
+    expect(get(L[0]!, 'handler')).toBe('Tina Technician (tina)');
+    expect(get(L[0]!, 'details')).toMatch(/from Acme Drug Wholesale \(DEA RA1234563\); Form 222 123456789 line 1; 1 container\(s\); received 2026-11-01/);
+    expect(get(L[0]!, 'event_time')).toBe('2026-11-01 09:00:00 UTC−05:00'); // the day DST ends
+    expect(get(L[4]!, 'signatures')).toMatch(/^Signed by Pat Pharmacist \(pat\) on 2026-11-20 10:00:00 UTC−05:00 \(America\/New_York\) — meaning: Approval — reason: Theft or loss suspected \(Form 106\)$/);
+    expect(records.find((r) => r[0] === 'closing')![col(records, 'balance')]).toBe('90');
+    const head = ws.ledger.head();
+    expect(heads[0]).toEqual({ device_id: ws.deviceId, seq: head.seq, hash: head.hash, local: true });
+    expect(records.filter((r) => r[0] === 'ledger_head')).toEqual([expect.arrayContaining([ws.deviceId, String(head.seq), head.hash])]);
+    // Every record has the same number of fields (RFC 4180).
+    expect(new Set(records.map((r) => r.length)).size).toBe(1);
+    expect(records.find((r) => r[0] === 'registrant' && r[1] === 'dea_number')![2]).toBe('AB1234563');
+  });
+
+  it('biennial inventory: CII exact from the count, CIV estimated, expired stock included, who counted; the PDF says the same', async () => {
+    const { records } = await csvOf({ kind: 'biennial', from: '2026-11-20', to: '2026-11-20', taken: 'close' });
+    const L = lines(records);
+    const get = (r: string[], k: string) => r[col(records, k)];
+    expect(L.map((r) => [get(r, 'schedule'), get(r, 'ndc'), get(r, 'lot'), get(r, 'total_units')])).toEqual([
+      ['CII', OXY, 'A123', '90'],
+      ['CIV', ALP, 'B7', '250'],
+    ]);
+    expect(get(L[0]!, 'basis')).toBe('exact count');
+    expect(get(L[0]!, 'taken_by')).toBe('Tina Technician (tina)');
+    expect([get(L[0]!, 'units_per_container'), get(L[0]!, 'full_containers'), get(L[0]!, 'opened_containers'), get(L[0]!, 'opened_units')]).toEqual(['100', '0', '1', '90']);
+    expect(get(L[1]!, 'basis')).toBe('estimated from the perpetual record (not counted)');
+    expect(get(L[1]!, 'status')).toBe('expired — awaiting destruction');
+    expect(records.find((r) => r[0] === 'field' && r[1] === 'Taken at')![2]).toBe('close of business');
+    expect(records.filter((r) => r[0] === 'signature').map((r) => r[1])).toEqual([expect.stringMatching(/^Inventory taken by Tina Technician \(tina\)/)]);
+
+    const pdf = await produceReport(ws, { kind: 'biennial', format: 'pdf', from: '2026-11-20', to: '2026-11-20', taken: 'close' }, admin);
+    const text = pdfText(pdf.bytes);
+    expect(text).toContain('DEA registration number: AB1234563');
+    expect(text).toContain('Taken at: close of business');
+    expect(text).toMatch(/CII 00002-1200-30 .*A123 .*100 0 1 90 90 exact count/);
+    expect(text).toContain(`Computed from ledger head device ${ws.deviceId}, seq ${ws.ledger.head().seq}, hash ${ws.ledger.head().hash}`);
+  });
+
+  it('a CII product without a count makes the inventory say it is incomplete; zero stock is recorded as zero', async () => {
+    ws.ledger.append([receipt({ ndc: '00054-0001-01', lot: 'Z', quantity: 10, delta: 10, event_time: '2026-11-04T14:00:00.000Z' }), receipt({ type: 'DISPENSE', ndc: '00054-0001-01', lot: 'Z', quantity: 10, delta: -10, event_time: '2026-11-05T14:00:00.000Z' })]);
+    ws.ledger.append([receipt({ ndc: '00054-0002-01', lot: 'Y', quantity: 7, delta: 7, event_time: '2026-11-04T14:00:00.000Z' })]);
+    const { records, notices } = await csvOf({ kind: 'biennial', to: '2026-11-20' });
+    const L = lines(records);
+    const zero = L.find((r) => r[col(records, 'ndc')] === '00054-0001-01')!;
+    expect(zero[col(records, 'total_units')]).toBe('0');
+    expect(notices.join('\n')).toMatch(/INCOMPLETE: 1 Schedule II line\(s\) .*00054-0002-01 lot Y/);
+    // Notices come before the table.
+    expect(records.findIndex((r) => r[0] === 'notice')).toBeLessThan(records.findIndex((r) => r[0] === 'line'));
+  });
+
+  it('receiving record: supplier, DEA number and the 222 order per CII line; a receipt without them is blank and said so', async () => {
+    const { records, notices } = await csvOf({ kind: 'receipts', from: '2026-11-01', to: '2026-11-30' });
+    const L = lines(records);
+    const get = (r: string[], k: string) => r[col(records, k)];
+    expect(L).toHaveLength(2); // the unscheduled receipt is not a DEA record
+    expect([get(L[0]!, 'date_received'), get(L[0]!, 'supplier_name'), get(L[0]!, 'supplier_dea_number'), get(L[0]!, 'order_form'), get(L[0]!, 'containers'), get(L[0]!, 'units')]).toEqual([
+      '2026-11-01',
+      'Acme Drug Wholesale',
+      'RA1234563',
+      'DEA Form 222 123456789',
+      '1',
+      '100',
+    ]);
+    expect(get(L[1]!, 'supplier_name')).toBe('');
+    expect(notices.join('\n')).toMatch(/1 receipt line\(s\) carry no supplier name, address or DEA number/);
+  });
+
+  it('Form 106 draft from the signed theft-or-loss adjustment', async () => {
+    const { records } = await csvOf({ kind: 'form106', from: '2026-11-01', to: '2026-11-30' });
+    const L = lines(records);
+    const get = (r: string[], k: string) => r[col(records, k)];
+    expect(L.map((r) => [get(r, 'ndc'), get(r, 'lot'), get(r, 'quantity_lost')])).toEqual([[OXY, 'A123', '5']]);
+    expect(get(L[0]!, 'signatures')).toMatch(/Signed by Pat Pharmacist \(pat\).*reason: Theft or loss/);
+    expect(records.filter((r) => r[0] === 'signature')).toHaveLength(1);
+    const empty = await csvOf({ kind: 'form106', from: '2026-10-01', to: '2026-10-31' });
+    expect(lines(empty.records)).toHaveLength(0);
+    expect(empty.notices.join('\n')).toMatch(/nothing to report on Form 106 for this period/);
+  });
+
+  it('every export is in the audit trail with its sha256 and who made it; the audit report shows signatures and exports', async () => {
+    const first = await produceReport(ws, { kind: 'cii-log', format: 'pdf', from: '2026-11-01', to: '2026-11-30' }, admin);
+    const row = ws.audit.list({ action: 'REPORT_EXPORTED' })[0]!;
+    expect(row).toMatchObject({ actor: 'admin', target: 'cii-log', details: { sha256: createHash('sha256').update(first.bytes).digest('hex'), format: 'pdf', bytes: first.bytes.length } });
+    const { records } = await csvOf({ kind: 'audit', from: '2026-11-01', to: '2026-11-30' });
+    const L = lines(records);
+    const get = (r: string[], k: string) => r[col(records, k)];
+    const sig = L.find((r) => get(r, 'action') === 'SIGNATURE_APPLIED')!;
+    expect(get(sig, 'category')).toBe('signature');
+    expect(get(sig, 'details')).toMatch(/^Signed by Pat Pharmacist \(pat\) on .* meaning: Approval — reason: Theft or loss/);
+    const exp = L.find((r) => get(r, 'action') === 'REPORT_EXPORTED')!;
+    expect(get(exp, 'details')).toContain(row.details.sha256 as string);
+    expect(records.find((r) => r[0] === 'footer' && /audit chain checked/.test(r[1]!))).toBeTruthy();
+  });
+});
+
+describe('bad input', () => {
+  it('refuses DEA records while no DEA number is set, saying how to set it; the audit trail still exports', async () => {
+    const { ws: bare, cleanup: done } = tempWorkstation();
+    try {
+      await expect(produceReport(bare, { kind: 'biennial', format: 'csv' }, admin)).rejects.toThrow(/DEA registration number .*not set.*rxledger facility set --data DIR --name NAME --address ADDRESS --dea-number/);
+      await expect(produceReport(bare, { kind: 'biennial', format: 'csv' }, admin)).rejects.toBeInstanceOf(ReportRefusedError);
+      expect(bare.audit.list({ action: 'REPORT_EXPORTED' })).toHaveLength(0);
+      expect((await produceReport(bare, { kind: 'audit', format: 'csv' }, admin)).lines).toBeGreaterThanOrEqual(0);
+    } finally {
+      done();
+    }
+  });
+
+  it('an empty period is refused; a period with nothing in it says so on the report', async () => {
+    await expect(produceReport(ws, { kind: 'cii-log', format: 'csv', from: '2026-12-01', to: '2026-11-01' }, admin)).rejects.toThrow(/period is empty/);
+    const { records, notices } = await csvOf({ kind: 'cii-log', from: '2026-10-01', to: '2026-10-31' });
+    expect(lines(records)).toHaveLength(0);
+    expect(notices.join('\n')).toMatch(/No Schedule II transaction between 2026-10-01 and 2026-10-31/);
+    expect(records.filter((r) => r[0] === 'opening' || r[0] === 'closing').map((r) => r[col(records, 'balance')])).toEqual(['0', '0']);
+  });
+
+  it('a report asked for while a count is open says so on the report', async () => {
+    const c = createCount(ws, { scope: { kind: 'all_cii' }, blind: true, actor: 'tina' });
+    const { notices } = await csvOf({ kind: 'biennial', to: '2026-11-20' });
+    expect(notices[0]).toMatch(new RegExp(`A count is open: ${c.count_id} \\(all CII\\), started by Tina Technician \\(tina\\)`));
+    const pdf = await produceReport(ws, { kind: 'cii-log', format: 'pdf', from: '2026-11-01', to: '2026-11-30' }, admin);
+    expect(pdfText(pdf.bytes).replace(/\n/g, ' ')).toContain(`A count is open: ${c.count_id}`);
+  });
+
+  it('an output path that cannot be written is refused before anything is computed or audited', async () => {
+    const before = ws.audit.list({ action: 'REPORT_EXPORTED' }).length;
+    await expect(exportReportToFile(ws, { kind: 'cii-log', format: 'csv' }, admin, join(dir, 'no', 'such', 'folder', 'r.csv'))).rejects.toThrow(/cannot write r\.csv: the folder .*no\/such\/folder does not exist/);
+    mkdirSync(join(dir, 'out.csv'));
+    await expect(exportReportToFile(ws, { kind: 'cii-log', format: 'csv' }, admin, join(dir, 'out.csv'))).rejects.toThrow(/is a folder/);
+    expect(ws.audit.list({ action: 'REPORT_EXPORTED' })).toHaveLength(before);
+    const ok = await exportReportToFile(ws, { kind: 'cii-log', format: 'csv' }, admin, join(dir, 'log.csv'));
+    expect(readFileSync(join(dir, 'log.csv'))).toEqual(ok.bytes);
+    writeFileSync(join(dir, 'log.csv'), 'old');
+    await exportReportToFile(ws, { kind: 'cii-log', format: 'csv' }, admin, join(dir, 'log.csv'));
+    expect(readFileSync(join(dir, 'log.csv'), 'utf8')).toMatch(/^record,/);
+  });
+});
