@@ -125,17 +125,4 @@ export const test = base.extend<{ station: Station }>({
 
 export { expect };
 
-/** A DrugRecord NDJSON line, with the fields the test cares about overridden. */
-export function drugRecord(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ndc: '0002-1200-30',
-    schedule: 'II',
-    lot_number: 'A123',
-    quantity: 100,
-    facility_id: 'MAIN01',
-    handler_id: 'tech01',
-    transaction_type: 'RECEIPT',
-    timestamp_utc: '2026-11-01T10:00:00Z',
-    ...over,
-  };
-}
+export { drugRecord } from '../src/testing/drug-records';

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../testing/corpora';
 import { cli } from '../testing/run-cli';
+import { drugRecordLine } from '../testing/drug-records';
 
 let tmp: string;
 let data: string;
@@ -18,18 +19,7 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-const rec = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    ndc: '0002-1200-30',
-    schedule: 'II',
-    lot_number: 'A123',
-    quantity: 100,
-    facility_id: 'MAIN01',
-    handler_id: 'tech01',
-    transaction_type: 'RECEIPT',
-    timestamp_utc: '2026-11-01T10:00:00Z',
-    ...over,
-  });
+const rec = drugRecordLine;
 
 function file(name: string, lines: string[]): string {
   const p = join(tmp, name);

@@ -9,19 +9,9 @@ import { allHandlers } from '../ipc/all-handlers';
 import { startPosServer } from '../pos/server';
 import { Workstation } from '../workstation';
 import { hexDump, QuarantineDecisionError, rejectQuarantined, replayQuarantined } from './decide';
+import { drugRecordLine } from '../../testing/drug-records';
 
-const rec = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    ndc: '0002-1200-30',
-    schedule: 'II',
-    lot_number: 'A123',
-    quantity: 100,
-    facility_id: 'MAIN01',
-    handler_id: 'tech01',
-    transaction_type: 'RECEIPT',
-    timestamp_utc: '2026-11-01T10:00:00Z',
-    ...over,
-  });
+const rec = drugRecordLine;
 
 describe('quarantine from the command line', () => {
   let tmp: string;
