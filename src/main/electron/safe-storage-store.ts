@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeStorage } from 'electron';
 import type { SecretStore } from '../keys/secret-store';
@@ -8,6 +8,10 @@ import type { SecretStore } from '../keys/secret-store';
  * through Electron's safeStorage. Used only where the OS offers real encryption: on a Linux
  * desktop without a keyring safeStorage falls back to a fixed key, and then the shell uses
  * the owner-only key file instead (and says so).
+ *
+ * A data folder made by `rxledger init` or browser mode holds its secrets in owner-only key
+ * files; the first time the desktop app opens it, each one moves into the keychain and the file
+ * is removed, so the key exists in one place only.
  */
 export class SafeStorageSecretStore implements SecretStore {
   readonly kind = 'Electron safeStorage (OS keychain)';
@@ -19,18 +23,26 @@ export class SafeStorageSecretStore implements SecretStore {
     return true;
   }
 
-  private path(name: string): string {
+  private path(name: string, ext: 'safe' | 'key'): string {
     if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad secret name ${name}`);
-    return join(this.dir, `${name}.safe`);
+    return join(this.dir, `${name}.${ext}`);
   }
 
   read(name: string): Buffer | null {
-    const p = this.path(name);
-    return existsSync(p) ? Buffer.from(safeStorage.decryptString(readFileSync(p)), 'base64') : null;
+    const p = this.path(name, 'safe');
+    if (existsSync(p)) return Buffer.from(safeStorage.decryptString(readFileSync(p)), 'base64');
+    const file = this.path(name, 'key');
+    if (!existsSync(file)) return null;
+    const data = readFileSync(file);
+    this.write(name, data);
+    // Overwrite before unlinking so the clear key does not linger in the file's blocks.
+    writeFileSync(file, Buffer.alloc(data.length));
+    unlinkSync(file);
+    return data;
   }
 
   write(name: string, data: Buffer): void {
-    const p = this.path(name);
+    const p = this.path(name, 'safe');
     writeFileSync(`${p}.tmp`, safeStorage.encryptString(data.toString('base64')), { mode: 0o600 });
     renameSync(`${p}.tmp`, p);
   }

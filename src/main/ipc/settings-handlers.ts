@@ -1,4 +1,6 @@
 import type { settingsChannels } from '../../shared/ipc/settings-channels';
+import { posPortFor } from '../host/workstation-services';
+import { posToken } from '../pos/token';
 import { rescanScanners } from '../receiving/scan-intake';
 import { SyncState } from '../sync/state';
 import type { Handler } from './dispatch';
@@ -20,6 +22,11 @@ export const settingsHandlers: { [C in keyof typeof settingsChannels]: Handler<C
     ws.sessions.idleMs = seconds * 1000;
     ws.audit.record({ actor: session!.user.user_id, action: 'SETTING_CHANGED', target: 'idle_timeout_seconds', details: { from: before, to: seconds } });
     return { idleTimeoutSeconds: seconds };
+  },
+  'settings.posConnection': (_i, { ws, session }) => {
+    const port = posPortFor(ws);
+    ws.audit.record({ actor: session!.user.user_id, action: 'POS_TOKEN_VIEWED', target: 'pos' });
+    return { port, baseUrl: `http://127.0.0.1:${port}/pos/v1/`, token: posToken(ws.secrets) };
   },
   'settings.rescanScanners': async (_i, { ws }) => {
     await rescanScanners(ws);

@@ -8,6 +8,7 @@ import { ErrorBanner } from '../ui/ErrorBanner';
 
 type Scanners = ChannelOutput<'receiving.scanners'>;
 type Settings = ChannelOutput<'settings.get'>;
+type PosConnection = ChannelOutput<'settings.posConnection'>;
 
 const STATE_LABEL: Record<string, string> = {
   claimed: 'ready',
@@ -20,6 +21,8 @@ const STATE_LABEL: Record<string, string> = {
 export function SettingsScreen() {
   const role = useSession((s) => s.session?.role);
   const mayManage = role ? can(role, 'users.manage') : false;
+  const mayConfigurePos = role ? can(role, 'facility.manage') : false;
+  const [pos, setPos] = useState<PosConnection | null>(null);
   const [scanners, setScanners] = useState<Scanners | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [idleMinutes, setIdleMinutes] = useState('');
@@ -53,6 +56,14 @@ export function SettingsScreen() {
       setError(asRxError(err));
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function showPos() {
+    try {
+      setPos(await invoke('settings.posConnection', {}));
+    } catch (err) {
+      setError(asRxError(err));
     }
   }
 
@@ -131,6 +142,26 @@ export function SettingsScreen() {
           <dt>Central server</dt>
           <dd>{settings.syncServer ?? 'not enrolled (rxledger enroll)'}</dd>
         </dl>
+      ) : null}
+
+      {mayConfigurePos ? (
+        <>
+          <h2>Pharmacy system (POS API)</h2>
+          {pos ? (
+            <dl className="facts" data-testid="settings-pos">
+              <dt>Address</dt>
+              <dd>{pos.baseUrl}</dd>
+              <dt>Bearer token</dt>
+              <dd>
+                <code>{pos.token}</code>
+              </dd>
+            </dl>
+          ) : (
+            <button type="button" className="btn" onClick={() => void showPos()} data-testid="settings-pos-show">
+              Show the POS connection (recorded in the audit trail)
+            </button>
+          )}
+        </>
       ) : null}
 
       <h2>Automatic logoff</h2>

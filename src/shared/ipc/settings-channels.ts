@@ -23,4 +23,10 @@ export const settingsChannels = {
     output: z.object({ idleTimeoutSeconds: z.number().int() }),
   },
   'settings.rescanScanners': { permission: 'stock.read', input: Empty, output: z.object({ ok: z.literal(true) }) },
+  /** What the pharmacy system needs to call the POS API; every read is audited. */
+  'settings.posConnection': {
+    permission: 'facility.manage',
+    input: Empty,
+    output: z.object({ port: z.number().int(), baseUrl: z.string(), token: z.string() }),
+  },
 } as const;
