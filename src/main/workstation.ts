@@ -148,6 +148,7 @@ export class Workstation {
 
   close(): void {
     this.sessions.stop();
+    this.ledger.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -34,6 +34,12 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // A checkpoint copies the WAL back into the database file and fsyncs it, inside whichever
+      // commit crosses the threshold. At SQLite's default (1000 pages, ~100 single ledger appends)
+      // that is about 1% of appends, i.e. the p99. With 8000 pages (32 MB) it is about one append
+      // in 800; the ledger also checkpoints when idle (Ledger.checkpointWhenIdle), so the WAL
+      // rarely gets near it. Durability is unchanged: every commit is fsynced in the WAL.
+      db.pragma('wal_autocheckpoint = 8000');
       db.pragma('foreign_keys = ON');
       migrate(db, migrations, current);
     }

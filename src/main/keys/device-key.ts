@@ -45,7 +45,12 @@ export function publicKeyFromRaw(b64: string): KeyObject {
 }
 
 export function signHash(key: KeyObject, hashHex: string): string {
-  return sign(null, Buffer.from(hashHex, 'hex'), key).toString('base64');
+  return signHashBytes(key, Buffer.from(hashHex, 'hex'));
+}
+
+/** `signHash` over the 32 raw bytes of the hash (no hex round trip on the append path). */
+export function signHashBytes(key: KeyObject, hash: Uint8Array): string {
+  return sign(null, hash, key).toString('base64');
 }
 
 export function verifyHashSignature(publicKey: KeyObject, hashHex: string, signatureB64: string): boolean {

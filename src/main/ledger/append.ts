@@ -1,9 +1,10 @@
 import type { KeyObject } from 'node:crypto';
-import { canonicalJson } from '../../shared/ledger/canonical';
 import { deltaRule, EntryBody, type EntryRef, type EntryType, type LedgerEntry } from '../../shared/schemas/ledger-entry';
 import type { Db } from '../db/open';
-import { signHash } from '../keys/device-key';
-import { entryHash, GENESIS_PREV_HASH } from './hash';
+import { signHashBytes } from '../keys/device-key';
+import { canonicalBody, checkedBody, onlyBodyKeys } from './body-check';
+import { entryHashBytes, GENESIS_PREV_HASH } from './hash';
+import { ParallelSigner, SIGNER_CAPACITY } from './parallel-signer';
 import { applyToStock, stockOnHand } from './stock';
 
 /** What a caller supplies; the ledger adds device, seq, times and the chain. */
@@ -27,6 +28,9 @@ export class LedgerRuleError extends Error {
   }
 }
 
+/** How long after the last append the WAL is checkpointed (if nothing else ran meanwhile). */
+const IDLE_CHECKPOINT_MS = 250;
+
 export interface Clock {
   now(): Date;
 }
@@ -39,6 +43,9 @@ export const systemClock: Clock = { now: () => new Date() };
  */
 export class Ledger {
   private readonly stmts;
+  private readonly signer: ParallelSigner;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(
     readonly db: Db,
@@ -46,13 +53,14 @@ export class Ledger {
     private readonly privateKey: KeyObject,
     private readonly clock: Clock = systemClock,
   ) {
+    this.signer = new ParallelSigner(privateKey);
     this.stmts = {
       head: db.prepare<[string], { seq: number; hash: string }>(
         'SELECT seq, hash FROM ledger_entries WHERE device_id = ? ORDER BY seq DESC LIMIT 1',
       ),
-      insert: db.prepare(
+      insert: db.prepare<[string, number, string, string, string, string, string, string, string | null, string | null, number, string, string]>(
         `INSERT INTO ledger_entries (device_id, seq, prev_hash, hash, signature, body, type, facility_id, ndc, lot, delta, event_time, recorded_at)
-         VALUES (@device_id, @seq, @prev_hash, @hash, @signature, @body, @type, @facility_id, @ndc, @lot, @delta, @event_time, @recorded_at)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       idemGet: db.prepare<[string], { device_id: string; seq: number; fingerprint: string | null }>(
         'SELECT device_id, seq, fingerprint FROM idempotency WHERE key = ?',
@@ -66,9 +74,49 @@ export class Ledger {
     return this.stmts.head.get(this.deviceId) ?? { seq: 0, hash: GENESIS_PREV_HASH };
   }
 
-  /** Appends all entries in one transaction (all or none). */
+  /**
+   * Appends all entries in one transaction (all or none). The head is read once and carried;
+   * every entry is checked, hashed and applied to the stock projection in order, then the
+   * batch's signatures are made on two cores (see ParallelSigner) and the rows written in seq
+   * order. What is stored is exactly what appending them one by one would store.
+   */
   append(entries: NewEntry[]): AppendResult[] {
-    return this.db.transaction(() => entries.map((e) => this.appendInTransaction(e))).immediate();
+    const results = this.db
+      .transaction(() => {
+        if (entries.length < ParallelSigner.MIN_BATCH) return entries.map((e) => this.appendInTransaction(e));
+        let head = this.head();
+        const results: AppendResult[] = new Array<AppendResult>(entries.length);
+        const batchKeys = new Map<string, { seq: number; fingerprint: string | null }>();
+        for (let start = 0; start < entries.length; start += SIGNER_CAPACITY) {
+          const end = Math.min(entries.length, start + SIGNER_CAPACITY);
+          const parallel = end - start >= ParallelSigner.MIN_BATCH && this.signer.begin();
+          const pending: Prepared[] = [];
+          const pendingAt: number[] = [];
+          for (let i = start; i < end; i++) {
+            const p = this.prepare(entries[i]!, null, head, batchKeys);
+            if ('status' in p) {
+              results[i] = p;
+              continue;
+            }
+            head = { seq: p.seq, hash: p.hash };
+            // The worker starts signing while the next entries are still being prepared.
+            if (parallel) this.signer.publish(pending.length, p.hashBytes);
+            pending.push(p);
+            pendingAt.push(i);
+          }
+          if (parallel) {
+            this.signer.collect((j, signature) => {
+              results[pendingAt[j]!] = this.write(pending[j]!, signature);
+            });
+          } else {
+            pending.forEach((p, j) => (results[pendingAt[j]!] = this.write(p, signHashBytes(this.privateKey, p.hashBytes))));
+          }
+        }
+        return results;
+      })
+      .immediate();
+    this.checkpointWhenIdle();
+    return results;
   }
 
   /** One entry in its own savepoint, so a refusal inside a larger batch undoes only itself. */
@@ -80,15 +128,62 @@ export class Ledger {
     return this.append([entry])[0]!;
   }
 
+  /** Stops the signing worker and the idle checkpoint; the ledger still appends afterwards, signing in this thread. */
+  close(): void {
+    this.closed = true;
+    this.signer.close();
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
+  }
+
+  /**
+   * Copies the WAL back into the database file once the process has been idle for a moment, so
+   * that work (and its fsync) does not land inside a later append. PASSIVE: it never waits for
+   * or blocks a writer; what it cannot copy now is copied next time or by SQLite's own
+   * auto-checkpoint. The timer does not keep the process alive.
+   */
+  private checkpointWhenIdle(): void {
+    if (this.checkpointTimer || this.closed) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      if (this.closed || !this.db.open) return;
+      if (this.db.inTransaction) return this.checkpointWhenIdle();
+      try {
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        /* a busy or read-only database: SQLite's auto-checkpoint remains */
+      }
+    }, IDLE_CHECKPOINT_MS);
+    this.checkpointTimer.unref();
+  }
+
   /**
    * For callers that must write other rows in the same transaction (a hold with its count,
    * a quarantine decision with its replayed entry). Must be called inside db.transaction().
    */
   appendInTransaction(input: NewEntry, fingerprint: string | null = null): AppendResult {
     if (!this.db.inTransaction) throw new Error('appendInTransaction needs an open transaction');
+    const p = this.prepare(input, fingerprint, this.head(), null);
+    if ('status' in p) return p;
+    const result = this.write(p, signHashBytes(this.privateKey, p.hashBytes));
+    this.checkpointWhenIdle();
+    return result;
+  }
+
+  /**
+   * Everything of an append up to the signature: idempotency, delta and stock rules, the body
+   * (schema-checked), its canonical text and hash. The stock projection is updated here, so
+   * the next entry of a batch sees this one's effect.
+   */
+  private prepare(
+    input: NewEntry,
+    fingerprint: string | null,
+    head: { seq: number; hash: string },
+    batchKeys: Map<string, { seq: number; fingerprint: string | null }> | null,
+  ): Prepared | AppendResult {
     const key = input.idempotency_key ?? null;
     if (key) {
-      const existing = this.stmts.idemGet.get(key);
+      const existing = this.stmts.idemGet.get(key) ?? batchEntry(batchKeys, key, this.deviceId);
       if (existing) {
         return {
           status: 'duplicate',
@@ -107,48 +202,92 @@ export class Ledger {
         );
       }
     }
-    const head = this.head();
     const seq = head.seq + 1;
     const recordedAt = this.clock.now().toISOString();
-    const parsed = EntryBody.safeParse({
-      ...input,
-      v: 1,
-      device_id: this.deviceId,
-      seq,
-      recorded_at: recordedAt,
-      idempotency_key: key,
-      corrects: input.corrects ?? null,
-      data: input.data ?? {},
-    });
-    if (!parsed.success) {
-      throw new LedgerRuleError('INVALID_ENTRY', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const corrects = input.corrects ?? null;
+    const data = input.data ?? {};
+    // The common case skips zod (see body-check.ts); anything unusual goes through the schema.
+    let body = onlyBodyKeys(input)
+      ? checkedBody({
+          v: 1,
+          device_id: this.deviceId,
+          seq,
+          type: input.type,
+          facility_id: input.facility_id,
+          ndc: input.ndc,
+          lot: input.lot,
+          serial: input.serial,
+          expiry: input.expiry,
+          schedule: input.schedule,
+          quantity: input.quantity,
+          delta: input.delta,
+          event_time: input.event_time,
+          recorded_at: recordedAt,
+          actor: input.actor,
+          corrects,
+          idempotency_key: key,
+          source: input.source,
+          data,
+        })
+      : null;
+    if (!body) {
+      const parsed = EntryBody.safeParse({ ...input, v: 1, device_id: this.deviceId, seq, recorded_at: recordedAt, idempotency_key: key, corrects, data });
+      if (!parsed.success) {
+        throw new LedgerRuleError('INVALID_ENTRY', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      }
+      body = parsed.data;
     }
-    const body = parsed.data;
-    const text = canonicalJson(body);
-    const hash = entryHash(head.hash, text);
-    const signature = signHash(this.privateKey, hash);
-    this.stmts.insert.run({
-      device_id: this.deviceId,
-      seq,
-      prev_hash: head.hash,
-      hash,
-      signature,
-      body: text,
-      type: body.type,
-      facility_id: body.facility_id,
-      ndc: body.ndc,
-      lot: body.lot,
-      delta: body.delta,
-      event_time: body.event_time,
-      recorded_at: recordedAt,
-    });
+    const text = canonicalBody(body);
+    const hashBytes = entryHashBytes(head.hash, text);
     applyToStock(this.db, body);
+    if (key && batchKeys) batchKeys.set(key, { seq, fingerprint });
+    return { seq, prevHash: head.hash, hash: hashBytes.toString('hex'), hashBytes, text, body, key, fingerprint };
+  }
+
+  /** Writes a prepared, signed entry with its idempotency key and outbox row. */
+  private write(p: Prepared, signature: string): AppendResult {
+    const { body } = p;
+    this.stmts.insert.run(
+      this.deviceId,
+      p.seq,
+      p.prevHash,
+      p.hash,
+      signature,
+      p.text,
+      body.type,
+      body.facility_id,
+      body.ndc,
+      body.lot,
+      body.delta,
+      body.event_time,
+      body.recorded_at,
+    );
     // The fingerprint is of the normalized content, so a re-sent event with other bytes but the
     // same meaning is a duplicate, and the same key with a different meaning is a conflict.
-    if (key) this.stmts.idemPut.run(key, this.deviceId, seq, fingerprint);
-    this.stmts.outbox.run(this.deviceId, seq, recordedAt);
-    return { status: 'committed', entry: { device_id: this.deviceId, seq, prev_hash: head.hash, hash, signature, body } };
+    if (p.key) this.stmts.idemPut.run(p.key, this.deviceId, p.seq, p.fingerprint);
+    this.stmts.outbox.run(this.deviceId, p.seq, body.recorded_at);
+    return { status: 'committed', entry: { device_id: this.deviceId, seq: p.seq, prev_hash: p.prevHash, hash: p.hash, signature, body } };
   }
+}
+
+interface Prepared {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  hashBytes: Buffer;
+  text: string;
+  body: EntryBody;
+  key: string | null;
+  fingerprint: string | null;
+}
+
+function batchEntry(
+  batchKeys: Map<string, { seq: number; fingerprint: string | null }> | null,
+  key: string,
+  deviceId: string,
+): { device_id: string; seq: number; fingerprint: string | null } | undefined {
+  const e = batchKeys?.get(key);
+  return e && { device_id: deviceId, seq: e.seq, fingerprint: e.fingerprint };
 }
 
 function checkDelta(type: EntryType, delta: number): void {

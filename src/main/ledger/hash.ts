@@ -11,3 +11,8 @@ export function entryHash(prevHashHex: string, canonicalBody: string): string {
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** `entryHash` as the 32 raw bytes (what is signed). */
+export function entryHashBytes(prevHashHex: string, canonicalBody: string): Buffer {
+  return createHash('sha256').update(Buffer.from(prevHashHex, 'hex')).update(canonicalBody, 'utf8').digest();
+}

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { canonicalJson } from '../../shared/ledger/canonical';
 import { deltaRule, EntryBody } from '../../shared/schemas/ledger-entry';
 import type { Db } from '../db/open';
 import { publicKeyFromRaw, verifyHashSignature } from '../keys/device-key';
+import { canonicalBody, checkedBody } from './body-check';
 import { entryHash, GENESIS_PREV_HASH } from './hash';
 import { checkStock, type StockMismatch } from './stock';
 import { verifyEntrySignatures } from '../signatures';
@@ -153,12 +153,16 @@ export function checkRow(
   } catch {
     return { seq: row.seq, reason: 'body is not JSON' };
   }
-  const body = EntryBody.safeParse(parsed);
-  if (!body.success) return { seq: row.seq, reason: `body does not match the entry format: ${body.error.issues[0]?.message}` };
-  if (canonicalJson(body.data) !== row.body) return { seq: row.seq, reason: 'body is not in canonical form' };
+  // checkedBody accepts only what the schema accepts; anything else is judged (and explained) by zod.
+  let b = checkedBody(parsed);
+  if (!b) {
+    const body = EntryBody.safeParse(parsed);
+    if (!body.success) return { seq: row.seq, reason: `body does not match the entry format: ${body.error.issues[0]?.message}` };
+    b = body.data;
+  }
+  if (canonicalBody(b) !== row.body) return { seq: row.seq, reason: 'body is not in canonical form' };
   if (entryHash(prevHash, row.body) !== row.hash) return { seq: row.seq, reason: 'hash does not match the body (the entry was changed)' };
   if (!verifyHashSignature(key, row.hash, row.signature)) return { seq: row.seq, reason: 'signature does not verify with the device key' };
-  const b = body.data;
   if (b.device_id !== row.device_id || b.seq !== row.seq) return { seq: row.seq, reason: `body says device ${b.device_id} seq ${b.seq}: the entry was moved` };
   const columns: [string, unknown, unknown][] = [
     ['type', row.type, b.type],
