@@ -23,6 +23,8 @@ const WorkstationFile = z.object({
   facility_id: z.string().regex(/^[A-Z0-9]{6}$/),
   device_id: z.string().min(1),
   created_at: z.string(),
+  /** The device's public key (not secret), so the ledger can be verified where the private key is out of reach. */
+  public_key: z.string().optional(),
 });
 type WorkstationFile = z.infer<typeof WorkstationFile>;
 
@@ -81,7 +83,13 @@ export class Workstation {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const secrets = opts.secretStore ?? new FileSecretStore(dataDir);
     const key = createDeviceKey(secrets);
-    const config: WorkstationFile = { format: 1, facility_id: facilityId, device_id: `dev-${randomUUID()}`, created_at: new Date().toISOString() };
+    const config: WorkstationFile = {
+      format: 1,
+      facility_id: facilityId,
+      device_id: `dev-${randomUUID()}`,
+      created_at: new Date().toISOString(),
+      public_key: key.publicKeyB64,
+    };
     const db = openDatabase(join(dataDir, DB_FILE));
     db.prepare('INSERT INTO devices (device_id, facility_id, public_key, is_local, added_at) VALUES (?, ?, ?, 1, ?)').run(
       config.device_id,
@@ -101,7 +109,12 @@ export class Workstation {
     const config = WorkstationFile.parse(JSON.parse(readFileSync(cfgPath, 'utf8')));
     const secrets = opts.secretStore ?? new FileSecretStore(dataDir);
     const key = loadDeviceKey(secrets);
-    if (!key) throw new Error(`the device signing key of ${dataDir} is missing (${secrets.kind}); the ledger cannot be written without it`);
+    if (!key) {
+      throw new Error(
+        `the device signing key of ${dataDir} is not here (${secrets.kind}). If the desktop app uses this folder, the key is in its OS keychain: ` +
+          'do this in the desktop app (read-only commands such as "rxledger verify" still work here).',
+      );
+    }
     const db = openDatabase(join(dataDir, DB_FILE));
     return new Workstation(dataDir, db, config, key, secrets, opts.clock ?? systemClock, idleSecondsFrom(db, opts));
   }

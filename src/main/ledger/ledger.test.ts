@@ -200,3 +200,14 @@ describe('tampering is caught at the right seq', () => {
     expect(r.failure).toMatchObject({ seq: firstLost, reason: expect.stringMatching(/truncated or damaged/) });
   });
 });
+
+describe('verifying a folder whose private key is elsewhere', () => {
+  it('uses the public key kept in workstation.json (the desktop app holds the private key in the OS keychain)', async () => {
+    const { ws, dir } = setup(3);
+    ws.close();
+    const { renameSync } = await import('node:fs');
+    renameSync(join(dir, 'device-signing.key'), join(dir, 'device-signing.moved'));
+    expect(verifyFolder(dir)).toMatchObject({ ok: true, checked: 3 });
+    expect(() => Workstation.open(dir)).toThrow(/OS keychain/);
+  });
+});

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../db/open';
-import { loadDeviceKey } from '../keys/device-key';
+import { loadDeviceKey, publicKeyFromRaw } from '../keys/device-key';
 import { FileSecretStore, type SecretStore } from '../keys/secret-store';
 import { verifyLedger, type VerifyReport } from './verify';
 
@@ -13,9 +13,11 @@ import { verifyLedger, type VerifyReport } from './verify';
 export function verifyFolder(dataDir: string, secrets: SecretStore = new FileSecretStore(dataDir)): VerifyReport {
   const cfgFile = join(dataDir, 'workstation.json');
   if (!existsSync(cfgFile)) throw new Error(`${dataDir} holds no RxLedger workstation`);
-  const { device_id: deviceId } = JSON.parse(readFileSync(cfgFile, 'utf8')) as { device_id: string };
-  const key = loadDeviceKey(secrets);
-  if (!key) throw new Error(`the device key of ${dataDir} is missing; the ledger cannot be verified against it`);
+  const { device_id: deviceId, public_key: publicKeyB64 } = JSON.parse(readFileSync(cfgFile, 'utf8')) as { device_id: string; public_key?: string };
+  // The public key is enough to verify; the private key is read only for folders made before
+  // workstation.json carried it (and is out of reach where the desktop app keeps it in the keychain).
+  const publicKey = publicKeyB64 ? publicKeyFromRaw(publicKeyB64) : loadDeviceKey(secrets)?.publicKey;
+  if (!publicKey) throw new Error(`the device key of ${dataDir} is missing; the ledger cannot be verified against it`);
   let db;
   try {
     db = openDatabase(join(dataDir, 'rxledger.db'), { readonly: true });
@@ -23,7 +25,7 @@ export function verifyFolder(dataDir: string, secrets: SecretStore = new FileSec
     return { ok: false, checked: 0, devices: [], failure: { device_id: deviceId, seq: 1, reason: `unreadable from seq 1 on: the file is truncated or damaged (${(err as Error).message})` }, stockMismatches: [] };
   }
   try {
-    return verifyLedger(db, new Map([[deviceId, key.publicKey]]));
+    return verifyLedger(db, new Map([[deviceId, publicKey]]));
   } finally {
     db.close();
   }
