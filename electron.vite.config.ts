@@ -17,7 +17,11 @@ export default defineConfig({
       outDir: r('./out/main'),
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: r('./src/main/electron/main.ts'), 'verify-worker': r('./src/main/ledger/verify-worker.ts') },
+        input: {
+          index: r('./src/main/electron/main.ts'),
+          'verify-worker': r('./src/main/ledger/verify-worker.ts'),
+          'reports-worker': r('./src/main/reports/worker.ts'),
+        },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },
