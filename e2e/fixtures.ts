@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
+import { TEST_CATALOG, TEST_HANDLERS } from '../src/testing/seed';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(repoRoot, 'bin', 'rxledger.mjs');
@@ -37,6 +38,13 @@ export interface StationOptions {
   fresh?: boolean;
   /** Prepare the data folder before the host starts (users, stock). */
   seed?: (s: Pick<Station, 'cli' | 'addUser' | 'ingest' | 'dataDir'>) => void;
+  /**
+   * The ingestion gate is strict (an NDC must be in the catalog, a handler must be a user):
+   * by default the data folder gets the test catalog (src/testing/fixtures/test-catalog.json)
+   * and the fixtures' handler users (tech01, rph01) through `rxledger catalog import` and
+   * `rxledger user add`, before `seed`. false: neither; or choose.
+   */
+  testData?: boolean | { catalog?: boolean; handlers?: boolean };
 }
 
 export const ADMIN_PASSWORD = 'admin-password-e2e';
@@ -59,6 +67,11 @@ export async function startStation(opts: StationOptions = {}): Promise<Station &
   };
   if (!opts.fresh) {
     cli(['init', '--facility', 'MAIN01'], `${ADMIN_PASSWORD}\n`);
+    const testData = opts.testData === undefined || opts.testData === true ? {} : opts.testData;
+    if (testData) {
+      if (testData.catalog !== false) cli(['catalog', 'import', TEST_CATALOG]);
+      if (testData.handlers !== false) for (const h of TEST_HANDLERS) addUser(h.userId, h.role, h.password, h.name);
+    }
     opts.seed?.({ cli, addUser, ingest, dataDir });
   }
 

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../testing/corpora';
 import { cli } from '../testing/run-cli';
 import { drugRecordLine } from '../testing/drug-records';
+import { seedDataDir } from '../testing/seed';
 
 let tmp: string;
 let data: string;
@@ -16,6 +17,8 @@ beforeEach(async () => {
   data = join(tmp, 'ws');
   const r = await cli(['init', '--data', data, '--facility', 'MAIN01', '--json'], 'admin-password-1\n');
   expect(r.code).toBe(0);
+  // The gate is strict: the fixtures' NDCs in the catalog, their handler (tech01) a user.
+  await seedDataDir(cli, data);
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -3,11 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEntry } from '../main/ledger/append';
 import { Workstation, type OpenOptions } from '../main/workstation';
+import { seedWorkstation, type SeedOptions } from './seed';
 
-/** A real workstation in a temporary folder: real SQLite file, real key file. */
-export function tempWorkstation(opts: OpenOptions & { facility?: string } = {}): { ws: Workstation; dir: string; cleanup: () => void } {
+export { seedWorkstation, seedDataDir, TEST_CATALOG, TEST_HANDLERS, TEST_NDCS, UNKNOWN_TEST_NDC } from './seed';
+
+/**
+ * A real workstation in a temporary folder: real SQLite file, real key file. Its ingestion gate
+ * has the strict defaults of a real workstation (an empty catalog, no handler users): pass
+ * `seed: true` (or SeedOptions) to import the test catalog and create the fixtures' handlers
+ * (src/testing/seed.ts), or call `seedWorkstation(ws)`.
+ */
+export function tempWorkstation(opts: OpenOptions & { facility?: string; seed?: boolean | SeedOptions } = {}): { ws: Workstation; dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'rxl-'));
   const ws = Workstation.init(join(dir, 'ws'), opts.facility ?? 'MAIN01', opts);
+  if (opts.seed) seedWorkstation(ws, opts.seed === true ? {} : opts.seed);
   return {
     ws,
     dir: join(dir, 'ws'),

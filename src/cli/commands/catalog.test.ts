@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ndcToGtin14 } from '../../shared/identifiers';
 import { corporaPresent, corporaSkipReason, corpusPath, repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';
+import { seedDataDir } from '../../testing/seed';
 
 let tmp: string;
 let data: string;
@@ -12,6 +13,8 @@ beforeEach(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'rxl-catalog-'));
   data = join(tmp, 'ws');
   expect((await cli(['init', '--data', data, '--facility', 'MAIN01', '--json'], 'admin-password-1\n')).code).toBe(0);
+  // The records' handler (tech01) is a user; the catalog is the one each test imports.
+  await seedDataDir(cli, data, { catalog: false });
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 

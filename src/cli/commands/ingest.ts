@@ -1,19 +1,56 @@
 import { existsSync, statSync } from 'node:fs';
+import { cliActor } from '../../main/catalog/store';
 import { createGate } from '../../main/ingest/gate';
+import { handlerPolicy, IngestSettingError, INGEST_SETTINGS, requireCatalog, setIngestSetting } from '../../main/ingest/settings';
 import { ingestNdjsonFile, type FileResult } from '../../main/ingest/ndjson-file';
 import { fileLooksLikeX12, ingestX12File } from '../../main/ingest/x12-file';
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+
+const USAGE =
+  'usage: rxledger ingest --data DIR FILE... | ingest --data DIR --settings | ingest --data DIR --set KEY=VALUE | ingest --data DIR --unset KEY';
 
 /**
  * rxledger ingest --data DIR FILE...: NDJSON drug records and X12 852/846/856 files (told apart
  * by content) through the ingestion gate into the ledger. Per file: accepted, duplicates,
  * quarantined (each quarantined item kept whole, with its reasons). Exit 1 when anything was
  * quarantined.
+ *
+ * --settings prints the gate's settings; --set KEY=VALUE / --unset KEY change one, with an
+ * audit row (ingest.handler_policy=open and ingest.require_catalog=false are not for production).
  */
 export const ingestCommand: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, {}, true);
-  if (!positionals.length) throw new CliError('usage: rxledger ingest --data DIR FILE...');
+  const { values, positionals } = parseCommandArgs(argv, { settings: { type: 'boolean', default: false }, set: { type: 'string' }, unset: { type: 'string' } }, true);
+  if (values.settings || values.set !== undefined || values.unset !== undefined) {
+    if (positionals.length) throw new CliError(`--settings, --set and --unset take no files. ${USAGE}`);
+    return withWorkstation(values.data, io, (ws) => {
+      if (values.set !== undefined || values.unset !== undefined) {
+        const eq = values.set?.indexOf('=') ?? -1;
+        if (values.set !== undefined && eq < 1) throw new CliError(`--set needs KEY=VALUE. ${USAGE}`);
+        const [key, value] = values.set !== undefined ? [values.set.slice(0, eq), values.set.slice(eq + 1)] : [values.unset!, null];
+        try {
+          const r = setIngestSetting(ws, key, value, cliActor());
+          if (values.json) printJson(io, r);
+          else io.stdout.write(`${r.key}: ${r.from ?? '(not set)'} -> ${r.to ?? '(not set: strict default)'}${r.relaxed ? ' — WARNING: relaxes the ingestion gate, not for production' : ''} (audited)\n`);
+          return 0;
+        } catch (err) {
+          if (err instanceof IngestSettingError) throw new CliError(err.message, 2);
+          throw err;
+        }
+      }
+      const get = (k: string) => ws.setting(k);
+      const current = Object.fromEntries(Object.keys(INGEST_SETTINGS).map((k) => [k, get(k)]));
+      const effective = { handler_policy: handlerPolicy(get), require_catalog: requireCatalog(get) };
+      if (values.json) printJson(io, { settings: current, effective });
+      else {
+        for (const [k, v] of Object.entries(current)) io.stdout.write(`${k}: ${v ?? '(not set)'}\n`);
+        io.stdout.write(`handlers: ${effective.handler_policy === 'open' ? 'any id (open — not for production)' : 'active users and ingest.handler_ids only'}\n`);
+        io.stdout.write(`catalog: ${effective.require_catalog ? 'every NDC must be in the catalog' : 'not checked while the catalog is empty (not for production)'}\n`);
+      }
+      return 0;
+    });
+  }
+  if (!positionals.length) throw new CliError(USAGE);
   for (const f of positionals) {
     if (!existsSync(f)) throw new CliError(`${f}: no such file`);
     if (statSync(f).isDirectory()) throw new CliError(`${f} is a folder, not a file`);
@@ -31,7 +68,7 @@ export const ingestCommand: Command = async (argv, io) => {
       if (!values.json) {
         io.stdout.write(
           `${file}${r.format === 'x12' ? ' (X12)' : ''}: ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} quarantined` +
-            (r.ignored ? `, ${r.ignored} report lines not recorded` : '') +
+            (r.ignored ? `, ${r.ignored} report lines not stock movements (kept in the audit trail, ingest.edi.report)` : '') +
             '\n',
         );
       }

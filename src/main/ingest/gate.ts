@@ -7,6 +7,7 @@ import { canonicalJson } from '../../shared/ledger/canonical';
 import { describeIssues } from '../../shared/schemas/drug-record';
 import type { LedgerEntry } from '../../shared/schemas/ledger-entry';
 import { IngestMetrics, metricsFor } from '../alerts/metrics';
+import { AuditTrail } from '../audit/trail';
 import type { User } from '../auth/users';
 import type { Db } from '../db/open';
 import { findActiveHold } from '../holds';
@@ -15,6 +16,8 @@ import { sha256Hex } from '../ledger/hash';
 import type { QuarantineStore } from '../quarantine/store';
 import type { Workstation } from '../workstation';
 import { catalogFromDb, type CatalogPort } from './catalog-port';
+import { productGtins, recordGtin, SerialRegister, type SerialClaim } from './serials';
+import { handlerPolicy, requireCatalog } from './settings';
 import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from './retry';
 
 /** What the holds module answers (src/main/holds, issue 5): an active hold on the lot, or null. */
@@ -40,6 +43,8 @@ export interface GateDeps {
   user: (userId: string) => User | null;
   setting: (key: string) => string | null;
   catalog?: CatalogPort | null;
+  /** Where report lines that are not stock movements (X12 846, on-hand, planning) are kept. */
+  audit?: AuditTrail;
   activeHold?: ActiveHoldLookup;
   now?: () => Date;
   metrics?: IngestMetrics;
@@ -89,7 +94,7 @@ export interface ProcessOptions {
 }
 
 type Verdict =
-  | { ok: true; entry: NewEntry; fingerprint: string; route: Route }
+  | { ok: true; entry: NewEntry; fingerprint: string; route: Route; serials: SerialClaim[] }
   | { ok: false; reasons: string[]; issues: string[] };
 
 const SIGN = { RECEIPT: 1, DISPENSE: -1, RETURN: 1, ADJUSTMENT: 1, COUNT: 0 } as const;
@@ -100,7 +105,12 @@ const SIGN = { RECEIPT: 1, DISPENSE: -1, RETURN: 1, ADJUSTMENT: 1, COUNT: 0 } as
  *
  *   normalize (the source's normalizer gives a Candidate) → validate (schema, NDC, catalog,
  *   schedule, handler, lot/expiry/serial, time) → route (facility, NDC, schedule, holds) →
- *   idempotency + commit (one savepoint) — or quarantine, with the raw bytes whole.
+ *   DSCSA serials → idempotency + commit (one savepoint, with the serial records) — or
+ *   quarantine, with the raw bytes whole.
+ *
+ * Strict by default: a handler must be an active user or a configured handler id, and an NDC
+ * must be in the catalog — an empty catalog refuses every NDC. Only the settings
+ * `ingest.handler_policy=open` and `ingest.require_catalog=false` relax this (src/main/ingest/settings.ts).
  *
  * `processInTransaction` is synchronous and must run inside a transaction (callers batch lines
  * or add their own rows to it); `submit` wraps one event in its own transaction with retry.
@@ -108,6 +118,7 @@ const SIGN = { RECEIPT: 1, DISPENSE: -1, RETURN: 1, ADJUSTMENT: 1, COUNT: 0 } as
 export class IngestGate {
   readonly metrics: IngestMetrics;
   private readonly stmts;
+  private serialRegister: SerialRegister | null = null;
 
   constructor(private readonly deps: GateDeps) {
     this.metrics = deps.metrics ?? new IngestMetrics();
@@ -115,6 +126,7 @@ export class IngestGate {
       knownSchedule: deps.db.prepare<[string], { schedule: Schedule | null }>(
         'SELECT schedule FROM stock WHERE ndc = ? ORDER BY last_event_time DESC LIMIT 1',
       ),
+      keyUsed: deps.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM idempotency WHERE key = ?'),
       sameOpen: deps.db.prepare<[string, string, string, string], { id: number }>(
         `SELECT q.id FROM quarantine q WHERE q.sha256 = ? AND q.source = ? AND q.reasons = ? AND q.context = ?
             AND NOT EXISTS (SELECT 1 FROM quarantine_decisions d WHERE d.quarantine_id = q.id) LIMIT 1`,
@@ -126,9 +138,22 @@ export class IngestGate {
     return this.deps.db;
   }
 
-  /** The catalog when it holds rows (else null: the NDC-in-catalog check is skipped). */
+  /**
+   * The catalog when it holds rows, else null. (Null does not skip the NDC-in-catalog check:
+   * with no catalog loaded every NDC is UNKNOWN_NDC unless `ingest.require_catalog=false`.)
+   */
   get catalog(): CatalogPort | null {
     return this.deps.catalog && this.deps.catalog.hasRows() ? this.deps.catalog : null;
+  }
+
+  /** The workstation's audit trail. */
+  get audit(): AuditTrail {
+    return this.deps.audit ?? new AuditTrail(this.deps.db, () => this.now());
+  }
+
+  /** The DSCSA serial register (dscsa_serials), opened on first use. */
+  get serials(): SerialRegister {
+    return (this.serialRegister ??= new SerialRegister(this.deps.db));
   }
 
   private now(): Date {
@@ -173,8 +198,14 @@ export class IngestGate {
     // Catalog and schedule classification.
     let schedule: Schedule | null | undefined = e.schedule;
     const known = this.stmts.knownSchedule.get(ndc11);
+    if (!catalog && requireCatalog(this.deps.setting)) {
+      refuse(
+        'UNKNOWN_NDC',
+        `ndc: ${ndc11} cannot be checked: the drug catalog of this workstation is empty. Load the catalog first: rxledger catalog import --data DIR FILE (FDA NDC Directory or openFDA files)`,
+      );
+    }
     if (catalog) {
-      if (!catalog.isKnownNdc(ndc11)) refuse('UNKNOWN_NDC', `ndc: ${ndc11} is not in the catalog`);
+      if (!catalog.isKnownNdc(ndc11)) refuse('UNKNOWN_NDC', `ndc: ${ndc11} is not in the catalog; unknown NDCs are never guessed: load a catalog that lists it (rxledger catalog import --data DIR FILE) and replay`);
       else {
         const cat = catalog.scheduleOf(ndc11);
         if (cat !== undefined) {
@@ -227,7 +258,6 @@ export class IngestGate {
       const hold = (this.deps.activeHold ?? defaultActiveHold)(this.deps.db, e.facility_id, ndc11, e.lot);
       if (hold) refuse('HOLD_ACTIVE', hold.message ?? `${ndc11}${e.lot ? ` lot ${e.lot}` : ''} is on hold (${hold.hold_id}); release the hold first`);
     }
-    if (reasons.length) return { ok: false, reasons, issues };
 
     const content = {
       type: e.type,
@@ -243,6 +273,12 @@ export class IngestGate {
       data: e.data,
     };
     const fingerprint = e.fingerprint ?? sha256Hex(canonicalJson(content));
+    const idempotencyKey = e.idempotency_key ?? `content:${fingerprint}`;
+
+    // DSCSA serials: a unit already in stock is never stocked twice (a repeat of a committed
+    // event is left to the idempotency check: it is a duplicate, not a second unit).
+    const serials = this.stmts.keyUsed.get(idempotencyKey) ? [] : this.serialClaims(e, ndc11, refuse);
+    if (reasons.length) return { ok: false, reasons, issues };
     const data = { ...e.data } as NonNullable<NewEntry['data']>;
     if (e.replay_of !== null) data.replay_of = e.replay_of;
     const entry: NewEntry = {
@@ -257,18 +293,68 @@ export class IngestGate {
       delta: e.type === 'ADJUSTMENT' ? e.quantity : SIGN[e.type] * e.quantity,
       event_time: eventTime.toISOString(),
       actor: e.handler_id,
-      idempotency_key: e.idempotency_key ?? `content:${fingerprint}`,
+      idempotency_key: idempotencyKey,
       source: { kind: e.source.kind, payload_sha256: e.source.payload_sha256, correlation_id: e.source.correlation_id },
       data,
     };
-    return { ok: true, entry, fingerprint, route };
+    return { ok: true, entry, fingerprint, route, serials };
+  }
+
+  /**
+   * The serialized units an event brings into stock (RECEIPT, RETURN: `serial`, and the
+   * `data.serials` list of a receiving session or an 856), checked against the DSCSA serial
+   * register. A duplicate is DUPLICATE_SERIAL — a suspect product: quarantined, never stocked:
+   * - a RECEIPT of a unit already received here (whatever happened to it since);
+   * - a RETURN of a unit in stock (received and not dispensed since, or already returned);
+   * - the same serial twice in one event.
+   * A return of a unit dispensed here is fine; a return of a unit never seen here is recorded.
+   */
+  private serialClaims(
+    e: { type: string; serial: string | null; lot: string | null; expiry: string | null; data: Record<string, unknown> },
+    ndc11: string,
+    refuse: (code: string, issue: string) => void,
+  ): SerialClaim[] {
+    if (e.type !== 'RECEIPT' && e.type !== 'RETURN') return [];
+    const listed = Array.isArray(e.data.serials) ? e.data.serials.filter((x): x is string => typeof x === 'string' && x.length > 0) : [];
+    const units = e.serial && !listed.includes(e.serial) ? [...listed, e.serial] : listed;
+    if (!units.length) return [];
+    const givenGtin = typeof e.data.gtin === 'string' ? e.data.gtin : null;
+    const gtins = productGtins(ndc11, givenGtin);
+    const gtin = recordGtin(ndc11, givenGtin, this.serials.catalogNdc10(ndc11));
+    const suspect = 'a second unit with the same product identifier is a suspect product (DSCSA): quarantined, not stocked';
+    const claims: SerialClaim[] = [];
+    const seen = new Set<string>();
+    for (const serial of units) {
+      if (seen.has(serial)) {
+        refuse('DUPLICATE_SERIAL', `serial: ${serial} of ${ndc11} appears twice in this event; ${suspect}`);
+        continue;
+      }
+      seen.add(serial);
+      const rec = this.serials.received(gtins, serial);
+      const where = rec ? `${rec.received_at.slice(0, 10)} (${rec.session_id}, entry ${rec.entry_device_id}#${rec.entry_seq})` : '';
+      if (e.type === 'RECEIPT') {
+        if (rec) refuse('DUPLICATE_SERIAL', `serial: ${serial} of ${ndc11} was already received on ${where}; ${suspect}`);
+        else claims.push({ gtin, gtins, serial, ndc11, lot: e.lot, expiry: e.expiry, insert: true });
+        continue;
+      }
+      const last = this.serials.lastMovement(ndc11, serial);
+      if (last?.type === 'RETURN') {
+        refuse('DUPLICATE_SERIAL', `serial: ${serial} of ${ndc11} was already returned (entry ${last.device_id}#${last.seq}, ${last.event_time}) and not dispensed since; ${suspect}`);
+      } else if (!last && rec) {
+        refuse('DUPLICATE_SERIAL', `serial: ${serial} of ${ndc11} is in stock (received on ${where}, never dispensed): it cannot come back as a return; ${suspect}`);
+      } else {
+        claims.push({ gtin, gtins, serial, ndc11, lot: e.lot, expiry: e.expiry, insert: !rec });
+      }
+    }
+    return claims;
   }
 
   /**
    * An authorized handler is an active user of this workstation, or an id listed in the
-   * setting `ingest.handler_ids` (JSON array or comma list). With no list configured and the
-   * policy not set to "registered", ids from other systems (an ERP's) are taken as sent, but a
-   * disabled user never is. EDI files name no person: their actor is "edi:<sender id>".
+   * setting `ingest.handler_ids` (JSON array or comma list: an ERP's or wholesaler's ids).
+   * Anything else is refused, unless `ingest.handler_policy` is `open` (not for production:
+   * ids are then taken as sent); a disabled user is refused under either policy. EDI files
+   * name no person: their actor is "edi:<sender id>".
    */
   private handlerProblem(handler: string, kind: EventSourceKind): string | null {
     if (kind === 'edi' && handler.startsWith('edi:')) return null;
@@ -276,8 +362,8 @@ export class IngestGate {
     if (user) return user.disabled ? `${handler} is a disabled user` : null;
     const listed = parseList(this.deps.setting('ingest.handler_ids'));
     if (listed.includes(handler)) return null;
-    const policy = this.deps.setting('ingest.handler_policy') ?? (listed.length ? 'registered' : 'open');
-    return policy === 'registered' ? `${handler} is not a user of this workstation nor a configured handler id` : null;
+    if (handlerPolicy(this.deps.setting) === 'open') return null;
+    return `${handler} is not an active user of this workstation nor an id listed in the setting ingest.handler_ids; add the user (rxledger user add) or list the id`;
   }
 
   /** Runs one event through the gate inside the caller's transaction. */
@@ -293,14 +379,37 @@ export class IngestGate {
         : { status: 'quarantined', quarantineId: this.quarantineInTransaction(input, reasons, issues, correlationId, rawSha256), reasons, issues, correlationId };
     if (!verdict.ok) return fail(verdict.reasons, verdict.issues);
     try {
-      const res = this.deps.ledger.trySavepoint(verdict.entry, verdict.fingerprint);
+      const res = verdict.serials.length ? this.commitWithSerials(verdict, input.source) : this.deps.ledger.trySavepoint(verdict.entry, verdict.fingerprint);
       if (res.status === 'committed') return { status: 'committed', entry: res.entry, route: verdict.route, correlationId, fingerprint: verdict.fingerprint };
       if (res.sameContent) return { status: 'duplicate', existing: res.existing, route: verdict.route, correlationId, fingerprint: verdict.fingerprint };
       return fail(['IDEMPOTENCY_CONFLICT'], [`idempotency_key was already used by entry ${res.existing.device_id}#${res.existing.seq} with different content`]);
     } catch (err) {
       if (err instanceof LedgerRuleError) return fail([err.code], [err.message]);
+      if (err instanceof DuplicateSerialError) return fail(['DUPLICATE_SERIAL'], [err.message]);
       throw err;
     }
+  }
+
+  /** The entry and its DSCSA serial records in one savepoint: both or neither. */
+  private commitWithSerials(verdict: Extract<Verdict, { ok: true }>, source: string) {
+    const data = verdict.entry.data as Record<string, unknown> | undefined;
+    const session = typeof data?.receiving_session === 'string' ? data.receiving_session : source;
+    return this.deps.db.transaction(() => {
+      const res = this.deps.ledger.trySavepoint(verdict.entry, verdict.fingerprint);
+      if (res.status !== 'committed') return res;
+      for (const claim of verdict.serials) {
+        if (!claim.insert) continue;
+        try {
+          this.serials.record(claim, session, res.entry, res.entry.body.event_time);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+            throw new DuplicateSerialError(`serial: ${claim.serial} of ${claim.ndc11} is already on record (DSCSA); nothing was committed`);
+          }
+          throw err;
+        }
+      }
+      return res;
+    })();
   }
 
   /**
@@ -369,6 +478,8 @@ export class IngestGate {
   }
 }
 
+class DuplicateSerialError extends Error {}
+
 export function parseList(text: string | null): string[] {
   if (!text) return [];
   const t = text.trim();
@@ -400,6 +511,7 @@ export function createGate(ws: Workstation, opts: GateOptions = {}): IngestGate 
     user: (id) => ws.users.get(id),
     setting: (k) => ws.setting(k),
     catalog: opts.catalog === undefined ? catalogFromDb(ws.db) : opts.catalog,
+    audit: ws.audit,
     ...(opts.activeHold ? { activeHold: opts.activeHold } : {}),
     now: () => ws.clock.now(),
     metrics: metricsFor(ws),

@@ -20,8 +20,13 @@ export interface FileResult {
   duplicates: number;
   /** Items quarantined (the CLI prints it as both "rejected" and "quarantined"). */
   rejected: number;
-  /** X12 only: lines that are not stock movements (planning, on-order, inventory advice). */
+  /**
+   * X12 only: report lines that are not stock movements (on hand, inventory advice (846),
+   * on order, planning). Not dropped: each set's are kept in the audit trail
+   * (`ingest.edi.report`, raw text and quantities); `report_audit_ids` names those rows.
+   */
   ignored?: number;
+  report_audit_ids?: number[];
   problems: FileProblem[];
 }
 

@@ -102,3 +102,42 @@ describe('X12 through the ingestion gate', () => {
   });
 });
 
+
+describe('X12: nothing silently dropped, counts that match the quarantine', () => {
+  it('one quarantine item per refused event, even for several activities of one LIN in one set', async () => {
+    // LIN 1 carries QA (on hand, split by SDQ), QS (sold) and QR (received), none with a lot.
+    const f = join(FIX, '4010-852-product-activity.edi');
+    const r = await ingest(f);
+    const items = ws.quarantine.list();
+    expect(r.rejected).toBe(2);
+    expect(items).toHaveLength(2);
+    expect(new Set(r.problems.map((p) => p.quarantine_id)).size).toBe(2);
+    expect(items.map((i) => [i.reasons, (i.context as { activity?: string }).activity]).sort()).toEqual([
+      [['SCHEMA', 'BAD_LOT'], 'QR'],
+      [['SCHEMA', 'BAD_LOT'], 'QS'],
+    ]);
+    // The same file again finds the same items: no new ones, the same count.
+    const again = await ingest(f);
+    expect(again.rejected).toBe(2);
+    expect(ws.quarantine.list()).toHaveLength(2);
+  });
+
+  it('keeps report lines (852 on hand, 846 inventory advice) in the audit trail with the raw text and their quantities', async () => {
+    const r852 = await ingest(join(FIX, '4010-852-product-activity.edi'));
+    const r846 = await ingest(join(FIX, '4010-846-inventory-advice.edi'));
+    expect(r846).toMatchObject({ accepted: 0, rejected: 0 });
+    expect(r846.ignored).toBeGreaterThan(0);
+    const rows = ws.audit.list({ action: 'ingest.edi.report' });
+    expect(rows.map((row) => row.id).sort()).toEqual([...(r852.report_audit_ids ?? []), ...(r846.report_audit_ids ?? [])].sort());
+    const advice = rows.find((row) => row.details.type === '846')!;
+    expect(advice).toMatchObject({ actor: 'edi:WHOLESALER', target: '4010-846-inventory-advice.edi 846:0001' });
+    expect(advice.details.raw).toContain('QTY*17*100*EA~');
+    const lines = advice.details.lines as Array<Record<string, unknown>>;
+    expect(lines).toHaveLength(r846.ignored!);
+    expect(lines[0]).toMatchObject({ kind: 'inventory_advice', product_ids: ['ND:0002120030'], quantity_qualifier: '17' });
+    const activity = rows.find((row) => row.details.type === '852')!;
+    expect((activity.details.lines as unknown[]).length).toBe(r852.ignored);
+    expect(activity.details.raw).toContain('ZA*OH*12*EA~');
+    expect(ws.audit.verify().ok).toBe(true);
+  });
+});

@@ -222,12 +222,39 @@ function setErrors(report: ParseReport, held: HeldSet): EdiError[] {
   return out;
 }
 
+/** A set's raw text is kept inline in the audit row of its report lines up to this size. */
+const MAX_AUDIT_RAW = 256 << 10;
+
+/** What the audit trail keeps of a report line (846 quantity, 852 on hand / on order / planning). */
+function reportLine(rec: EdiRecord, k: number): Record<string, unknown> {
+  const base = {
+    record: k,
+    position: rec.source.position,
+    segment: rec.source.segmentIndex + 1,
+    line: rec.line,
+    product_ids: rec.productIds.map((p) => `${p.qualifier}:${p.value}`),
+    quantity: rec.quantity,
+    unit: rec.unit,
+    location: 'location' in rec && rec.location ? rec.location.id : null,
+  };
+  if (rec.kind === 'inventory_advice') {
+    return { ...base, kind: rec.kind, report_type: rec.reportType, report_id: rec.reportId, report_date: rec.reportDate, quantity_qualifier: rec.quantityQualifier };
+  }
+  if (rec.kind === 'product_activity') {
+    return { ...base, kind: rec.kind, activity: rec.activity?.code ?? null, activity_meaning: rec.activity?.meaning ?? null, period_start: rec.periodStart, period_end: rec.periodEnd, report_id: rec.reportId };
+  }
+  return { ...base, kind: rec.kind };
+}
+
 /**
  * `rxledger ingest` for X12 852/846/856: the file is streamed through the EDI reader; each
  * valid transaction set's stock movements go through the ingestion gate (a line with no
- * NDC/GTIN, or one the gate refuses, is quarantined with the set's raw text and its reason);
- * a rejected set is quarantined whole with its X12 error codes. Reports (on hand, inventory
- * advice, planning) are counted as `ignored`.
+ * NDC/GTIN, or one the gate refuses, is quarantined with the set's raw text and its reason —
+ * one quarantine item per refused event, so the count printed is the number of items);
+ * a rejected set is quarantined whole with its X12 error codes. Report lines (on hand,
+ * inventory advice, on order, planning) are not stock movements: they are counted as
+ * `ignored` and kept, per set, in the audit trail (`ingest.edi.report`: the set's raw text
+ * and each line's quantities), where the audit report shows them.
  */
 export async function ingestX12File(file: string, deps: X12Deps): Promise<FileResult> {
   const result: FileResult = { file, format: 'x12', accepted: 0, duplicates: 0, rejected: 0, ignored: 0, problems: [] };
@@ -311,6 +338,7 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
   const version = report.ackType === '999' ? 'x12-5010' : 'x12-4010';
 
   let batch: Array<{ ref: string; line: number; input: GateInput }> = [];
+  const reports: Array<{ target: string; details: Record<string, unknown> }> = [];
   for (const h of held) {
     h.origin.sender = (h.origin.interchangeControl && senders.get(h.origin.interchangeControl)) || 'bare';
     const raw = readSlice(file, h.byteStart, h.byteEnd);
@@ -332,6 +360,7 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
         },
       });
     } else {
+      const ignored: Array<Record<string, unknown>> = [];
       for (const [k, rec] of h.records.entries()) {
         const correlationId = randomUUID();
         const candidate = recordToCandidate(rec, h.origin, {
@@ -343,12 +372,42 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
         });
         if (candidate === null) {
           result.ignored!++;
+          ignored.push(reportLine(rec, k));
           continue;
         }
+        // One event, one quarantine item: the record's index (and its activity and location,
+        // for an 852 LIN with several) tell apart the events of one set in the context.
+        const activity = rec.kind === 'product_activity' ? (rec.activity?.code ?? null) : null;
+        const location = rec.kind !== 'ship_notice_item' && rec.location ? rec.location.id : null;
         batch.push({
-          ref: `${ref}:${rec.source.position}`,
+          ref: `${ref}:${rec.source.position}${location ? `:${location}` : ''}${activity ? `:${activity}` : ''}`,
           line: rec.source.segmentIndex + 1,
-          input: { source, raw, rawSha256: payloadSha256, correlationId, context: { ...context, position: rec.source.position, line: rec.line }, candidate },
+          input: {
+            source,
+            raw,
+            rawSha256: payloadSha256,
+            correlationId,
+            context: { ...context, position: rec.source.position, line: rec.line, record: k, ...(activity ? { activity } : {}), ...(location ? { location } : {}) },
+            candidate,
+          },
+        });
+      }
+      if (ignored.length) {
+        const inline = raw.length <= MAX_AUDIT_RAW;
+        reports.push({
+          target: `${basename(file)} ${ref}`,
+          details: {
+            file,
+            source,
+            ...h.origin,
+            sha256: payloadSha256,
+            byte_start: h.byteStart,
+            byte_end: h.byteEnd,
+            raw: inline ? raw.toString('utf8') : null,
+            raw_ref: inline ? null : `${file}#offset=${h.byteStart}&length=${h.byteEnd - h.byteStart}`,
+            not_recorded: 'report lines (on hand, inventory advice, on order, planning) are not stock movements: kept here, not in the ledger',
+            lines: ignored,
+          },
         });
       }
     }
@@ -358,6 +417,13 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
     }
   }
   await put(batch);
+  if (reports.length) {
+    result.report_audit_ids = await withRetry(
+      () => gate.db.transaction(() => reports.map((r) => gate.audit.record({ actor: `edi:${String(r.details.sender)}`, action: 'ingest.edi.report', target: r.target, details: r.details }).id)).immediate(),
+      isTransientSqliteError,
+      deps.retry ?? DEFAULT_RETRY,
+    );
+  }
   return result;
 }
 

@@ -22,8 +22,9 @@ interface Planned {
 
 /**
  * The commit of a receiving session: one RECEIPT per line, lot and expiry (split in parts of
- * 200 serials), through the ingestion gate (catalog, schedule, handler, expiry checks), all in
- * one transaction with the DSCSA serial records and the session's closing — all or nothing.
+ * 200 serials), through the ingestion gate (catalog, schedule, handler, expiry, DSCSA serial
+ * checks; the gate records each entry's serials in `dscsa_serials` in the entry's savepoint),
+ * all in one transaction with the session's closing — all or nothing.
  *
  * Each entry's idempotency key names the session, line, lot, expiry and part, so committing
  * twice commits once. `data` carries what 21 CFR 1304.22(c) and 1305.13(e)/1305.22(g) need:
@@ -157,9 +158,6 @@ export function commitSession(svc: ReceivingService, s: SessionRow, actor: strin
   return ws.db
     .transaction(() => {
       const entries: CommitSummary['entries'] = [];
-      const addSerial = ws.db.prepare(
-        'INSERT OR IGNORE INTO dscsa_serials (gtin, serial, ndc, lot, expiry, session_id, entry_device_id, entry_seq, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
       for (const p of planned) {
         const out = gate.processInTransaction(
           {
@@ -174,10 +172,8 @@ export function commitSession(svc: ReceivingService, s: SessionRow, actor: strin
         if (out.status === 'refused' || out.status === 'quarantined') {
           throw new RxError('BAD_INPUT', `Not committed — line ${p.line.line_no}: ${out.issues.join('; ')}`);
         }
+        // The gate recorded the serials (data.serials, data.gtin) with the entry.
         const ref = out.status === 'committed' ? { device: out.entry.device_id, seq: out.entry.seq } : { device: out.existing.device_id, seq: out.existing.seq };
-        for (const serial of p.serials) {
-          if (p.gtin) addSerial.run(p.gtin, serial, out.route.ndc11, p.lot, p.expiry, s.id, ref.device, ref.seq, eventTime);
-        }
         entries.push({
           seq: ref.seq,
           lineNo: p.line.line_no,

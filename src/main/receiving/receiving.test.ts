@@ -56,7 +56,9 @@ let svc: ReceivingService;
 const now = new Date('2026-11-20T15:00:00.000Z');
 
 beforeEach(async () => {
-  t = tempWorkstation({ clock: { now: () => now } });
+  // The gate checks the commit against the database catalog (the test catalog lists the
+  // NDCs of \`catalog\` above with the same schedules) and needs tech01 as a user.
+  t = tempWorkstation({ clock: { now: () => now }, seed: true });
   ws = t.ws;
   svc = await startReceivingService(ws, { scanners: false, catalog, log: () => {} });
 });
@@ -219,7 +221,8 @@ describe('receiving against a typed purchase order', () => {
 
 describe('the browser-mode test hook', () => {
   it('is refused unless the host runs with --test-hooks; with it, scans take the scanner path', async () => {
-    ws.createFirstAdmin('admin-password-1');
+    // The workstation already has users (the seeded tech01): add the administrator directly.
+    ws.users.create({ userId: 'admin', name: 'Administrator', role: 'admin', password: 'admin-password-1', actor: 'test' });
     const auth = ws.users.authenticate('admin', 'admin-password-1');
     if (!auth.ok) throw new Error(auth.message);
     const session = ws.sessions.start(auth.user);
@@ -275,7 +278,7 @@ describe.skipIf(!corporaPresent)('receiving from DSCSA EPCIS (shared corpora)', 
     const parsed = parseEpcis(text, 'example.xml');
     if (!parsed.ok) throw new Error(parsed.error);
     // The example ships in 2023 with expiry 2025-03-27: receive it on its own dates.
-    const early = tempWorkstation({ clock: { now: () => new Date('2023-04-02T12:00:00Z') } });
+    const early = tempWorkstation({ clock: { now: () => new Date('2023-04-02T12:00:00Z') }, seed: true });
     const s2 = await startReceivingService(early.ws, { scanners: false, catalog, log: () => {} });
     try {
       const id = s2.startSession(parsed.shipment, Buffer.from(text), 'tech01');

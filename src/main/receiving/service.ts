@@ -10,6 +10,7 @@ import type { ScanRouter, UnroutedScan } from '../scanners';
 import type { Workstation } from '../workstation';
 import { catalogFromTables, type ReceivingCatalog } from './catalog';
 import { commitSession } from './commit';
+import { gateOf } from '../ingest/gate';
 
 export const DEFAULT_SHORT_DATED_DAYS = 90;
 const SHORT_DATED_SETTING = 'receiving.short_dated_days';
@@ -586,8 +587,8 @@ export class ReceivingService {
   }
 
   private serialSeen(gtin: string, serial: string): string | null {
-    const committed = this.ws.db.prepare('SELECT 1 FROM dscsa_serials WHERE gtin = ? AND serial = ?').get(gtin, serial);
-    if (committed) return 'ledger';
+    // Received into stock from any source (this screen, NDJSON, an 856, a return): the gate's register.
+    if (gateOf(this.ws).serials.isOnRecord(gtin, serial)) return 'ledger';
     const open = this.ws.db
       .prepare<[string, string], { session_id: string }>(
         `SELECT u.session_id FROM receiving_units u JOIN receiving_sessions s ON s.id = u.session_id

@@ -45,7 +45,9 @@ const isTyping = (t: EventTarget | null) => t instanceof HTMLElement && (t.tagNa
 
 export function ReceivingScreen() {
   const s = receivingStore();
-  const ready = useStore(s, (x) => x.ready);
+  // Ready for scans once the drafts are back and the feed has its cursor: a scan before that
+  // would be read as history and not flashed.
+  const ready = useStore(s, (x) => x.ready && x.listening);
   const session = useStore(s, (x) => x.session);
   const error = useStore(s, (x) => x.error);
   const [usbNote, setUsbNote] = useState<string | null>(null);

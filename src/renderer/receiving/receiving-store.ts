@@ -68,6 +68,8 @@ interface Snapshot {
 
 export interface ReceivingState {
   ready: boolean;
+  /** The scan feed is established: a scan from now on is shown (and flashed) as it arrives. */
+  listening: boolean;
   session: ReceivingSessionView | null;
   openSessions: { id: string; poNumber: string | null; supplier: string | null; createdAt: string; received: number; expected: number }[];
   feed: ScanFeedEvent[];
@@ -145,6 +147,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
 
     return {
       ready: false,
+      listening: false,
       session: null,
       openSessions: [],
       feed: [],
@@ -187,7 +190,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
               const seen = new Set(get().feed.map((e) => e.id));
               const fresh = r.events.filter((e) => !seen.has(e.id));
               const live = after !== null;
-              const patch: Partial<ReceivingState> = { cursor: r.cursor, feed: [...get().feed, ...fresh].slice(-FEED_KEEP) };
+              const patch: Partial<ReceivingState> = { cursor: r.cursor, feed: [...get().feed, ...fresh].slice(-FEED_KEEP), listening: true };
               const current = get().session;
               if (r.session && (!current || current.id === r.session.id || r.session.active)) patch.session = r.session;
               if (live && fresh.length) {

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { CatalogStore } from '../main/catalog/store';
+import type { Role } from '../shared/domain/roles';
+import type { Workstation } from '../main/workstation';
+import { repoRoot } from './corpora';
+
+/**
+ * What tests need for the ingestion gate's strict defaults: a catalog that lists the NDCs the
+ * fixtures use, and the handlers they name as users. Nothing here relaxes the gate.
+ */
+
+/** openFDA /drug/ndc.json with the fixtures' products (invented; see its meta.disclaimer). */
+export const TEST_CATALOG = join(repoRoot, 'src', 'testing', 'fixtures', 'test-catalog.json');
+
+/** The 11-digit NDCs of the test catalog, with their schedules (null: not controlled). */
+export const TEST_NDCS = {
+  '00002-1200-30': 'CII',
+  '00409-1234-01': 'CIV',
+  '59011-0440-10': 'CII',
+  '00054-0001-01': 'CII',
+  '00054-0002-01': 'CII',
+  '68180-0513-01': null,
+  '00093-0001-01': null,
+  '00001-0123-45': null,
+} as const;
+
+/** An NDC no catalog lists: for tests of UNKNOWN_NDC. */
+export const UNKNOWN_TEST_NDC = '99999-9999-99';
+
+/** The handlers the fixtures (drugRecord, receipt, POS bodies) name, created as users. */
+export const TEST_HANDLERS: ReadonlyArray<{ userId: string; name: string; role: Role; password: string }> = [
+  { userId: 'tech01', name: 'Terry Tech', role: 'technician', password: 'tech01-password-1' },
+  { userId: 'rph01', name: 'Robin Pharmacist', role: 'pharmacist', password: 'rph01-password-1' },
+];
+
+export interface SeedOptions {
+  /** Import the test catalog (default true). */
+  catalog?: boolean;
+  /** Create the TEST_HANDLERS users (default true); false, or a list of user ids to create. */
+  handlers?: boolean | readonly string[];
+}
+
+/** Imports the test catalog and creates the fixtures' handler users in an initialized workstation. */
+export function seedWorkstation(ws: Workstation, opts: SeedOptions = {}): void {
+  if (opts.catalog !== false) {
+    const [r] = new CatalogStore(ws.db, { audit: ws.audit, now: () => ws.clock.now() }).importFiles([TEST_CATALOG], { actor: 'test-seed' });
+    if (!r || r.error) throw new Error(`test catalog not imported: ${r?.error ?? 'no result'}`);
+  }
+  for (const h of handlersOf(opts)) {
+    if (!ws.users.get(h.userId)) ws.users.create({ userId: h.userId, name: h.name, role: h.role, password: h.password, actor: 'test-seed' });
+  }
+}
+
+function handlersOf(opts: SeedOptions) {
+  if (opts.handlers === false) return [];
+  if (Array.isArray(opts.handlers)) return TEST_HANDLERS.filter((h) => (opts.handlers as readonly string[]).includes(h.userId));
+  return TEST_HANDLERS;
+}
+
+/**
+ * The same through the command line, for tests that set up a data folder with `rxledger init`:
+ * `rxledger catalog import` and `rxledger user add`. `run` is the in-process `cli` of
+ * src/testing/run-cli.ts or a spawned `rxledger`.
+ */
+export async function seedDataDir(
+  run: (args: string[], stdin?: string) => Promise<{ code: number; stderr: string }> | { code: number; stderr: string },
+  dataDir: string,
+  opts: SeedOptions = {},
+): Promise<void> {
+  if (opts.catalog !== false) {
+    const r = await run(['catalog', 'import', '--data', dataDir, TEST_CATALOG]);
+    if (r.code !== 0) throw new Error(`rxledger catalog import failed (${r.code}): ${r.stderr}`);
+  }
+  for (const h of handlersOf(opts)) {
+    const r = await run(['user', 'add', '--data', dataDir, '--user', h.userId, '--name', h.name, '--role', h.role, '--password-stdin'], `${h.password}\n`);
+    if (r.code !== 0) throw new Error(`rxledger user add ${h.userId} failed (${r.code}): ${r.stderr}`);
+  }
+}
