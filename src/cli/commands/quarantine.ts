@@ -1,27 +1,31 @@
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { can } from '../../shared/domain/roles';
 import { hexDump, QuarantineDecisionError, rejectQuarantined, replayQuarantined } from '../../main/quarantine/decide';
 import type { Workstation } from '../../main/workstation';
-import { CliError, printJson, readAllStdin, type CliIO, type Command } from '../io';
+import { CliError, printJson, type CliIO, type Command } from '../io';
+import { readPassword } from '../password-input';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 
 const USAGE = `usage: rxledger quarantine list [--status open|replayed|rejected] [--json]
        rxledger quarantine show ID [--hex] [--json]
-       rxledger quarantine reject ID --reason TEXT [--user ID --password-stdin]
-       rxledger quarantine replay ID [--fixed FILE] [--note TEXT] [--user ID --password-stdin]
+       rxledger quarantine reject ID --reason TEXT --user ID --password-stdin
+       rxledger quarantine replay ID [--fixed FILE] [--note TEXT] --user ID --password-stdin
 
 Items are never deleted. A decision (replay or reject) is final and goes to the audit trail
-with who made it: the user given with --user (password on stdin), else the operating-system
-account running the command (cli:NAME).`;
+with the person who made it: a pharmacist, manager or administrator (quarantine.decide) named
+with --user, whose password is read from the first line of stdin (or asked for, with echo off,
+on a terminal). A wrong password counts toward the account's lockout.`;
 
-async function actorFor(ws: Workstation, values: { user?: string | undefined; 'password-stdin'?: boolean | undefined }, io: CliIO): Promise<string> {
-  if (!values.user) return `cli:${userInfo().username}`;
-  if (!values['password-stdin']) throw new CliError('--user needs --password-stdin (the password on one line of stdin)');
-  const password = (await readAllStdin(io)).split(/\r?\n/)[0] ?? '';
+/** The user deciding: authenticated (failures count toward lockout) and allowed to decide. */
+async function deciderFor(ws: Workstation, sub: string, values: { user?: string | undefined; 'password-stdin'?: boolean | undefined }, io: CliIO): Promise<string> {
+  if (!values.user) throw new CliError(`quarantine ${sub} needs --user ID --password-stdin: a decision names the pharmacist, manager or administrator who made it`);
+  if (!values['password-stdin'] && !io.stdin.isTTY) throw new CliError(`give the password of ${values.user} on standard input with --password-stdin`);
+  const password = await readPassword(io, `Password for ${values.user}: `);
   const auth = ws.users.authenticate(values.user, password, 'signature');
   if (!auth.ok) throw new CliError(auth.message, 1);
-  if (!can(auth.user.role, 'quarantine.decide')) throw new CliError(`a ${auth.user.role} may not decide on quarantine items (quarantine.decide)`, 1);
+  if (!can(auth.user.role, 'quarantine.decide')) {
+    throw new CliError(`${auth.user.user_id} is a ${auth.user.role}: only a pharmacist, manager or administrator may decide on quarantine items (quarantine.decide)`, 1);
+  }
   return auth.user.user_id;
 }
 
@@ -89,7 +93,7 @@ export const quarantineCommand: Command = async (argv, io) => {
         case 'reject': {
           const id = idOf(positionals[0]);
           if (!values.reason) throw new CliError('reject needs --reason TEXT');
-          const actor = await actorFor(ws, values, io);
+          const actor = await deciderFor(ws, sub, values, io);
           const r = rejectQuarantined(ws, id, { actor, reason: values.reason });
           if (values.json) printJson(io, { ...r, status: 'rejected', decided_by: actor });
           else io.stdout.write(`#${id} rejected by ${actor}: ${values.reason}\n`);
@@ -98,7 +102,7 @@ export const quarantineCommand: Command = async (argv, io) => {
         case 'replay': {
           const id = idOf(positionals[0]);
           const fixedText = values.fixed ? readFileSync(values.fixed, 'utf8').replace(/\r?\n$/, '') : null;
-          const actor = await actorFor(ws, values, io);
+          const actor = await deciderFor(ws, sub, values, io);
           const r = replayQuarantined(ws, id, { actor, fixedText, ...(values.note ? { note: values.note } : {}) });
           if (values.json) printJson(io, { ...r, status: 'replayed', decided_by: actor });
           else io.stdout.write(`#${id} replayed by ${actor}: ${r.committed.length} committed, ${r.duplicates} duplicates\n`);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -47,6 +48,37 @@ describe('rxledger station and pos-token', () => {
       expect(await exited).toBe(0);
     }
     const list = JSON.parse((await cli(['quarantine', 'list', '--data', data, '--json'])).stdout);
-    expect(list).toMatchObject([{ source: 'pos:dispense', reasons: ['UNKNOWN_SCHEDULE'] }]);
+    // The gate is strict by default: no catalog loaded and tech01 is no user here.
+    expect(list).toMatchObject([{ source: 'pos:dispense', reasons: ['UNKNOWN_NDC', 'UNAUTHORIZED_HANDLER'] }]);
+  }, 60_000);
+
+  it('listens on the workstation POS port when --port is not given (RXLEDGER_POS_PORT here), and refuses a bad one', async () => {
+    const free = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'rxledger.mjs'), 'station', '--data', data, '--json', '--no-sync'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RXLEDGER_POS_PORT: String(free) },
+    });
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`station exited early (${code})`)));
+      });
+      expect(JSON.parse(first)).toMatchObject({ port: free, pos_url: `http://127.0.0.1:${free}/pos/v1/` });
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    const bad = await cli(['station', '--data', data], '', { RXLEDGER_POS_PORT: 'seventy' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/POS port "seventy" is not a port number/);
+    const badFlag = await cli(['station', '--data', data, '--port', '70000']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/--port must be a port number/);
   }, 60_000);
 });

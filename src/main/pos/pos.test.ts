@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { memoryCatalog } from '../ingest/catalog-port';
+import { rejectQuarantined } from '../quarantine/decide';
 import { phiVaultOf } from '../phi/vault';
 import type { Workstation } from '../workstation';
 import { startPosServer, type RunningPosServer } from './server';
@@ -11,8 +12,11 @@ import { startPosServer, type RunningPosServer } from './server';
 let t: ReturnType<typeof tempWorkstation>;
 let ws: Workstation;
 let pos: RunningPosServer;
-let hold: { hold_id: string } | null;
+let hold: { hold_id: string; message?: string } | null;
+/** How many hold look-ups still fail as if the database were busy (a transient failure). */
+let busyLeft: number;
 
+const CATALOG = memoryCatalog({ '00002-1200-30': 'CII' });
 const PATIENT = { id: 'P-778812', name: 'Margaret Holloway', dob: '1948-03-02', address: '12 Quince Lane' };
 
 const body = (over: Record<string, unknown> = {}) => ({
@@ -65,8 +69,19 @@ beforeEach(async () => {
   t = tempWorkstation();
   ws = t.ws;
   ws.ledger.appendOne(receipt({ quantity: 100 }));
+  // The gate is strict (a known handler, an NDC in the catalog): the POS's handler id is listed,
+  // and the service gets a catalog that knows the product.
+  ws.setSetting('ingest.handler_ids', 'tech01');
   hold = null;
-  pos = await startPosServer(ws, { activeHold: () => hold, retry: { attempts: 2, baseMs: 1, capMs: 2 } });
+  busyLeft = 0;
+  const activeHold = () => {
+    if (busyLeft > 0) {
+      busyLeft--;
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    }
+    return hold;
+  };
+  pos = await startPosServer(ws, { activeHold, catalog: CATALOG, retry: { attempts: 2, baseMs: 1, capMs: 2 } });
 });
 afterEach(async () => {
   await pos.close();
@@ -135,9 +150,110 @@ describe('POS API', () => {
     expect(entryCount()).toBe(0);
   });
 
+  it('evaluates a HOLD_ACTIVE refusal again when the same transaction is resent: after the release it commits, and its quarantine item is recorded as replayed', async () => {
+    hold = { hold_id: 'H-7', message: '00002-1200-30 lot LOT1 is on compliance hold (H-7)' };
+    const refused = await post('/pos/v1/dispense', body({ transaction_id: 'tx1' }));
+    expect(refused).toMatchObject({ status: 409, json: { reason: 'HOLD_ACTIVE', message: expect.stringMatching(/is on compliance hold/) } });
+    const qid = refused.json.quarantine_id!;
+    // Still on hold: refused again, the same item (nothing new to review).
+    expect(await post('/pos/v1/dispense', body({ transaction_id: 'tx1' }))).toEqual(refused);
+
+    hold = null;
+    const accepted = await post('/pos/v1/dispense', body({ transaction_id: 'tx1' }));
+    expect(accepted.status).toBe(200);
+    expect(accepted.json).toMatchObject({ status: 'accepted', transaction_id: 'tx1', entry: { type: 'DISPENSE', delta: -10 } });
+    expect(entryCount()).toBe(1);
+    // The entry names the item; the item is resolved, naming the entry; the audit trail says so.
+    const seq = accepted.json.entry!.seq as number;
+    const entryBody = JSON.parse((ws.db.prepare('SELECT body FROM ledger_entries WHERE seq = ?').get(seq) as { body: string }).body);
+    expect(entryBody.data).toMatchObject({ pos_transaction_id: 'tx1', replay_of: qid });
+    expect(ws.quarantine.get(qid)!.status).toBe('replayed');
+    const [decision] = ws.quarantine.decisions(qid);
+    expect(decision).toMatchObject({ decision: 'replayed', decided_by: 'pos:tech01', entry_ref: JSON.stringify([`${ws.deviceId}#${seq}`]) });
+    expect(decision!.reason).toMatch(/resent transaction tx1 .*HOLD_ACTIVE/);
+    expect(ws.audit.list({ action: 'quarantine.replay' })[0]).toMatchObject({ actor: 'pos:tech01', target: `quarantine:${qid}` });
+    expect(ws.quarantine.openCount()).toBe(0);
+
+    // From now on the same request gets the accepted answer; nothing is committed twice.
+    expect(await post('/pos/v1/dispense', body({ transaction_id: 'tx1' }))).toEqual(accepted);
+    expect(entryCount()).toBe(1);
+    // The same id with other content is still a conflict.
+    const conflict = await post('/pos/v1/dispense', body({ transaction_id: 'tx1', quantity: 3 }));
+    expect(conflict).toMatchObject({ status: 409, json: { reason: 'IDEMPOTENCY_CONFLICT' } });
+    expect(entryCount()).toBe(1);
+  });
+
+  it('evaluates INSUFFICIENT_STOCK again: once stock arrives, the same transaction commits', async () => {
+    const short = await post('/pos/v1/dispense', body({ transaction_id: 'tx2', quantity: 150 }));
+    expect(short.json.reason).toBe('INSUFFICIENT_STOCK');
+    ws.ledger.appendOne(receipt({ quantity: 100 }));
+    const r = await post('/pos/v1/dispense', body({ transaction_id: 'tx2', quantity: 150 }));
+    expect(r).toMatchObject({ status: 200, json: { status: 'accepted', entry: { delta: -150 } } });
+    expect(ws.quarantine.get(short.json.quarantine_id!)!.status).toBe('replayed');
+  });
+
+  it('binds a refused transaction id to its content: other content is IDEMPOTENCY_CONFLICT, and that item is not resolved by the commit', async () => {
+    hold = { hold_id: 'H-7' };
+    const first = await post('/pos/v1/dispense', body({ transaction_id: 'tx3' }));
+    expect(first.json.reason).toBe('HOLD_ACTIVE');
+    hold = null;
+    const other = await post('/pos/v1/dispense', body({ transaction_id: 'tx3', quantity: 11 }));
+    expect(other).toMatchObject({ status: 409, json: { reason: 'IDEMPOTENCY_CONFLICT' } });
+    expect(entryCount()).toBe(0);
+    expect((await post('/pos/v1/dispense', body({ transaction_id: 'tx3' }))).status).toBe(200);
+    expect(ws.quarantine.get(first.json.quarantine_id!)!.status).toBe('replayed');
+    expect(ws.quarantine.get(other.json.quarantine_id!)!.status).toBe('open');
+  });
+
+  it('gives a refusal of the content itself again without evaluating it (AMBIGUOUS_NDC stays, even once the catalog could resolve it)', async () => {
+    await pos.close();
+    pos = await startPosServer(ws, { catalog: null });
+    const first = await post('/pos/v1/dispense', body({ transaction_id: 'tx4', ndc: '0002120030' }));
+    expect(first).toMatchObject({ status: 400, json: { reason: 'AMBIGUOUS_NDC' } });
+    await pos.close();
+    pos = await startPosServer(ws, { catalog: CATALOG });
+    expect(await post('/pos/v1/dispense', body({ transaction_id: 'tx4', ndc: '0002120030' }))).toEqual(first);
+    expect(entryCount()).toBe(0);
+    expect(ws.quarantine.openCount()).toBe(1);
+  });
+
+  it('evaluates a transient failure again: the resend commits and resolves the TRANSIENT_FAILURE item', async () => {
+    busyLeft = 2;
+    const busy = await post('/pos/v1/dispense', body({ transaction_id: 'tx5' }));
+    expect(busy).toMatchObject({ status: 503, json: { reason: 'TRANSIENT_FAILURE' } });
+    expect(busy.json.quarantine_id).toBeTypeOf('number');
+    expect(entryCount()).toBe(0);
+    const r = await post('/pos/v1/dispense', body({ transaction_id: 'tx5' }));
+    expect(r.status).toBe(200);
+    expect(entryCount()).toBe(1);
+    expect(ws.quarantine.decisions(busy.json.quarantine_id!)).toMatchObject([{ decision: 'replayed', decided_by: 'pos:tech01' }]);
+  });
+
+  it('does not commit a transaction whose transient-failure item was rejected', async () => {
+    busyLeft = 2;
+    const busy = await post('/pos/v1/dispense', body({ transaction_id: 'tx7' }));
+    expect(busy.status).toBe(503);
+    rejectQuarantined(ws, busy.json.quarantine_id!, { actor: 'pharm1', reason: 'entered on the wrong patient' });
+    const r = await post('/pos/v1/dispense', body({ transaction_id: 'tx7' }));
+    expect(r).toMatchObject({ status: 409, json: { reason: 'TRANSIENT_FAILURE', quarantine_id: busy.json.quarantine_id } });
+    expect(String(r.json.message)).toMatch(/was rejected by pharm1/);
+    expect(entryCount()).toBe(0);
+  });
+
+  it('keeps the refusal once the compliance officer rejected the quarantined transaction', async () => {
+    hold = { hold_id: 'H-7' };
+    const first = await post('/pos/v1/dispense', body({ transaction_id: 'tx6' }));
+    rejectQuarantined(ws, first.json.quarantine_id!, { actor: 'pharm1', reason: 'patient collected elsewhere' });
+    hold = null;
+    const r = await post('/pos/v1/dispense', body({ transaction_id: 'tx6' }));
+    expect(r).toMatchObject({ status: 409, json: { reason: 'HOLD_ACTIVE', quarantine_id: first.json.quarantine_id } });
+    expect(String(r.json.message)).toMatch(/was rejected by pharm1: patient collected elsewhere/);
+    expect(entryCount()).toBe(0);
+  });
+
   it('refuses an NDC the catalog does not know with UNKNOWN_NDC', async () => {
     await pos.close();
-    pos = await startPosServer(ws, { catalog: memoryCatalog({ '00002-1200-30': 'CII' }) });
+    pos = await startPosServer(ws, { catalog: CATALOG });
     const r = await post('/pos/v1/dispense', body({ ndc: '59011-0440-10' }));
     expect(r.status).toBe(409);
     expect(r.json.reason).toBe('UNKNOWN_NDC');

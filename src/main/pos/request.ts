@@ -44,3 +44,11 @@ export type PosKind = 'dispense' | 'return';
 
 /** Reasons answered 400 (the request is malformed) rather than 409 (refused by a rule). */
 export const MALFORMED_REASONS = new Set(['MALFORMED_JSON', 'SCHEMA', 'MISSING_FIELD', 'BAD_QUANTITY', 'BAD_NDC', 'AMBIGUOUS_NDC', 'BAD_LOT']);
+
+/**
+ * Refusals that depend only on the request's content, so the same request can never get
+ * another answer: they are stored and given again to a resend. Every other refusal depends on
+ * the state of the workstation (a hold, the stock on hand, the catalog, the users, a busy
+ * database) and is evaluated again when the same transaction is resent.
+ */
+export const FINAL_REASONS = new Set([...MALFORMED_REASONS, 'IDEMPOTENCY_CONFLICT']);

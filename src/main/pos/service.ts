@@ -8,10 +8,11 @@ import type { CatalogPort } from '../ingest/catalog-port';
 import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from '../ingest/retry';
 import { sha256Hex } from '../ledger/hash';
 import { phiVaultOf, type PhiVault } from '../phi/vault';
+import { recordResolvedByResend } from '../quarantine/decide';
 import type { Workstation } from '../workstation';
 import { posEvent, posFingerprint } from './event';
 import { MetadataWorker } from './metadata-worker';
-import { MALFORMED_REASONS, PosRequest, type PosKind } from './request';
+import { FINAL_REASONS, MALFORMED_REASONS, PosRequest, type PosKind } from './request';
 
 export interface PosAnswer {
   status: number;
@@ -60,6 +61,17 @@ interface StoredAnswer {
   entry_seq: number | null;
 }
 
+/** A quarantine item an earlier attempt at the same POS transaction left. */
+interface EarlierItem {
+  id: number;
+  sha256: string;
+  reasons: string;
+  context: string;
+  decision: 'replayed' | 'rejected' | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+}
+
 function view(device_id: string, seq: number, hash: string, body: EntryBody): PosEntryView {
   const token = body.data.patient_token;
   return {
@@ -83,9 +95,14 @@ function view(device_id: string, seq: number, hash: string, body: EntryBody): Po
 /**
  * The POS dispensing API's logic, apart from HTTP: a request goes through the ingestion gate
  * and is answered only after the ledger commit. Idempotent by transaction id: the first answer
- * is stored (pos_requests) and given again to the same request; the same id with different
- * content is refused and kept in quarantine. Patient fields are replaced by their token before
- * anything is written; they are kept only encrypted (PhiVault).
+ * is stored (pos_requests) and binds the id to the request's content; the same id with
+ * different content is refused (IDEMPOTENCY_CONFLICT) and kept in quarantine. The same request
+ * again gets the stored answer when it can never change (accepted, or refused for its content:
+ * FINAL_REASONS); a refusal that depends on the workstation's state (HOLD_ACTIVE,
+ * INSUFFICIENT_STOCK, TRANSIENT_FAILURE, ...) is evaluated again, and when the resend commits,
+ * the quarantine items the earlier attempts left are recorded as replayed, naming the entry.
+ * Patient fields are replaced by their token before anything is written; they are kept only
+ * encrypted (PhiVault).
  */
 export class PosService {
   readonly gate: IngestGate;
@@ -120,6 +137,12 @@ export class PosService {
       ),
       entry: ws.db.prepare<[string, number], { hash: string; body: string }>('SELECT hash, body FROM ledger_entries WHERE device_id = ? AND seq = ?'),
       committedKey: ws.db.prepare<[string], { device_id: string; seq: number; fingerprint: string | null }>('SELECT device_id, seq, fingerprint FROM idempotency WHERE key = ?'),
+      // Earlier attempts at a transaction: the same bytes (indexed; every request), or, when the
+      // transaction was refused before, any item naming it (a scan of the POS items; resends only).
+      earlierBySha: ws.db.prepare<[{ source: string; sha: string }], EarlierItem>(`${EARLIER_SELECT} WHERE q.sha256 = @sha AND q.source = @source`),
+      earlierByTransaction: ws.db.prepare<[{ source: string; txid: string; qid: number | null }], EarlierItem>(
+        `${EARLIER_SELECT} WHERE q.source = @source AND (json_extract(q.context, '$.transaction_id') = @txid OR q.id = @qid)`,
+      ),
     };
   }
 
@@ -191,15 +214,18 @@ export class PosService {
       raw,
       rawSha256,
       correlationId,
-      context: { kind, transaction_id: req.transaction_id },
+      // The fingerprint lets a later commit of the same content find the items this attempt left.
+      context: { kind, transaction_id: req.transaction_id, fingerprint },
       quarantineCopy: { raw: redacted, rawRef: `phi:pos-request:${rawSha256}`, context: { redacted: true } },
       candidate: { ok: true, event: posEvent(kind, req, token, { facilityId: this.ws.facilityId, correlationId, payloadSha256: rawSha256 }) },
     };
 
     const work = (): PosAnswer & { route?: 'non-controlled' | 'controlled' | 'cii' } => {
       const prior = this.stmts.answer.get(req.transaction_id);
-      if (prior) {
-        if (prior.fingerprint === fingerprint && prior.kind === kind) return this.replayAnswer(prior);
+      if (prior && prior.fingerprint === fingerprint && prior.kind === kind) {
+        const stored = this.storedAnswer(prior);
+        if (stored) return stored;
+      } else if (prior) {
         const reason = 'IDEMPOTENCY_CONFLICT';
         const issues = [
           `transaction_id ${req.transaction_id} was already used for a different ${prior.kind} (answered ${prior.status}); this request differs — send a new transaction_id`,
@@ -208,12 +234,38 @@ export class PosService {
         const qid = this.gate.quarantineInTransaction(input, [reason], issues, correlationId, rawSha256);
         return { status: 409, body: { status: 'refused', reason, message: issues[0]!, transaction_id: req.transaction_id, quarantine_id: qid } };
       }
-      const out: GateOutcome = this.gate.processInTransaction(input);
+      // Here: a new transaction, or the same request again after a refusal that depends on the
+      // workstation's state. Quarantine items its earlier attempts left (open) are resolved when it
+      // commits, and the entry names the latest (data.replay_of).
+      const earlier = this.earlierItems(source, req.transaction_id, fingerprint, rawSha256, prior ?? null);
+      // The compliance officer rejected the transaction: that decision is final, a resend does not undo it.
+      const rejected = earlier.find((i) => i.decision === 'rejected');
+      if (rejected) {
+        const note = `quarantine item #${rejected.id} was rejected by ${rejected.decided_by}: ${rejected.decision_reason}; send a new transaction_id if it must be recorded`;
+        if (prior) return this.refusedAnswer(prior, ` (${note})`);
+        const reason = parseReasons(rejected.reasons)[0] ?? 'INVALID_ENTRY';
+        return { status: 409, body: { status: 'refused', reason, message: note, transaction_id: req.transaction_id, quarantine_id: rejected.id } };
+      }
+      const open = earlier.filter((i) => i.decision === null);
+      const candidate: GateInput['candidate'] =
+        open.length && input.candidate.ok ? { ok: true, event: { ...input.candidate.event, replay_of: open[open.length - 1]!.id } } : input.candidate;
+      const out: GateOutcome = this.gate.processInTransaction({ ...input, candidate });
       const answeredAt = this.ws.clock.now().toISOString();
       if (out.status === 'committed' || out.status === 'duplicate') {
         const ref = out.status === 'committed' ? { device_id: out.entry.device_id, seq: out.entry.seq } : out.existing;
         if (out.status === 'committed' && token && patientFields) this.vault.store(token, patientFields, kind, `pos:${req.transaction_id}`);
-        this.stmts.putAnswer.run({
+        for (const item of open) {
+          recordResolvedByResend(this.ws, item.id, {
+            actor: `pos:${req.handler_id}`,
+            entries: [ref],
+            reason: `the POS resent transaction ${req.transaction_id} and it was committed (refused before: ${parseReasons(item.reasons).join(', ')})`,
+            resentSha256: rawSha256,
+            details: { transaction_id: req.transaction_id },
+          });
+        }
+        // The first answer stays the stored one (pos_requests is append-only); a later resend
+        // finds the committed entry through its idempotency key.
+        if (!prior) this.stmts.putAnswer.run({
           transaction_id: req.transaction_id,
           kind,
           fingerprint,
@@ -233,7 +285,8 @@ export class PosService {
       this.keepOriginal(token, raw, rawSha256);
       const reason = out.reasons[0] ?? 'INVALID_ENTRY';
       const message = out.issues.join('; ');
-      this.stmts.putAnswer.run({
+      // Refused again (a resend): the first answer stays stored; this one names the new reason and item.
+      if (!prior) this.stmts.putAnswer.run({
         transaction_id: req.transaction_id,
         kind,
         fingerprint,
@@ -333,24 +386,69 @@ export class PosService {
     return view(deviceId, seq, row.hash, JSON.parse(row.body) as EntryBody);
   }
 
-  private replayAnswer(prior: StoredAnswer): PosAnswer {
+  /**
+   * The answer stored for the same request, or null when it must be evaluated again: an
+   * accepted transaction, or one committed since it was refused (resent, or fixed and replayed
+   * from the quarantine: the entry is the answer now), or a refusal no resend can change.
+   */
+  private storedAnswer(prior: StoredAnswer): PosAnswer | null {
     if (prior.status === 'accepted') {
       return { status: 200, body: { status: 'accepted', transaction_id: prior.transaction_id, entry: this.loadEntry(prior.entry_device_id!, prior.entry_seq!) } };
     }
-    // Refused at first, then fixed and replayed from the quarantine: the entry is the answer now.
-    const replayed = this.stmts.committedKey.get(`pos:${prior.transaction_id}`);
-    if (replayed && (replayed.fingerprint === null || replayed.fingerprint === prior.fingerprint)) {
-      return { status: 200, body: { status: 'accepted', transaction_id: prior.transaction_id, entry: this.loadEntry(replayed.device_id, replayed.seq) } };
+    const committed = this.stmts.committedKey.get(`pos:${prior.transaction_id}`);
+    if (committed) {
+      return { status: 200, body: { status: 'accepted', transaction_id: prior.transaction_id, entry: this.loadEntry(committed.device_id, committed.seq) } };
     }
+    return FINAL_REASONS.has(prior.reason ?? 'INVALID_ENTRY') ? this.refusedAnswer(prior) : null;
+  }
+
+  private refusedAnswer(prior: StoredAnswer, note = ''): PosAnswer {
     const reason = prior.reason ?? 'INVALID_ENTRY';
     return {
       status: MALFORMED_REASONS.has(reason) ? 400 : 409,
-      body: { status: 'refused', reason, message: prior.message ?? '', transaction_id: prior.transaction_id, quarantine_id: prior.quarantine_id },
+      body: { status: 'refused', reason, message: (prior.message ?? '') + note, transaction_id: prior.transaction_id, quarantine_id: prior.quarantine_id },
     };
+  }
+
+  /**
+   * Quarantine items left by earlier attempts at this transaction with this content, oldest
+   * first: a refusal or a transient failure. Items of a conflicting request (other content) and
+   * refusals no resend can change are not among them.
+   */
+  private earlierItems(source: string, txid: string, fingerprint: string, rawSha256: string, prior: StoredAnswer | null): EarlierItem[] {
+    const rows = new Map<number, EarlierItem>();
+    for (const r of this.stmts.earlierBySha.all({ source, sha: rawSha256 })) rows.set(r.id, r);
+    if (prior) for (const r of this.stmts.earlierByTransaction.all({ source, txid, qid: prior.quarantine_id })) rows.set(r.id, r);
+    return [...rows.values()]
+      .filter((r) => {
+        let ctx: Record<string, unknown> = {};
+        try {
+          ctx = JSON.parse(r.context) as Record<string, unknown>;
+        } catch {
+          return false;
+        }
+        if (ctx.transaction_id !== txid) return false;
+        // Items from before the fingerprint was kept: the same bytes, or the item the stored answer names.
+        const sameContent = ctx.fingerprint === fingerprint || (ctx.fingerprint === undefined && (r.sha256 === rawSha256 || r.id === prior?.quarantine_id));
+        return sameContent && !parseReasons(r.reasons).some((x) => FINAL_REASONS.has(x));
+      })
+      .sort((a, b) => a.id - b.id);
   }
 
   async close(): Promise<void> {
     await this.worker.drain();
+  }
+}
+
+const EARLIER_SELECT = `SELECT q.id, q.sha256, q.reasons, q.context, d.decision, d.decided_by, d.reason AS decision_reason
+  FROM quarantine q LEFT JOIN quarantine_decisions d ON d.id = (SELECT MAX(id) FROM quarantine_decisions WHERE quarantine_id = q.id)`;
+
+function parseReasons(text: string): string[] {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
   }
 }
 

@@ -143,6 +143,49 @@ export function replayQuarantined(
     .immediate();
 }
 
+/**
+ * An item resolved because its source sent the same input again and it then committed (a POS
+ * transaction resent after a hold was released, after stock arrived, or after the database was
+ * free again). Recorded as a replay naming the entry, with its audit row, in the caller's
+ * transaction, so the compliance officer sees how the item ended. An item already decided is
+ * left as it is (a decision is final); returns whether a decision was written.
+ */
+export function recordResolvedByResend(
+  ws: Workstation,
+  id: number,
+  opts: { actor: string; entries: Array<{ device_id: string; seq: number }>; reason: string; resentSha256: string; details?: Record<string, unknown> },
+): boolean {
+  if (!ws.db.inTransaction) throw new Error('recordResolvedByResend needs an open transaction');
+  const item = ws.quarantine.get(id);
+  if (!item || item.status !== 'open') return false;
+  const refs = opts.entries.map((e) => `${e.device_id}#${e.seq}`);
+  ws.quarantine.decide({
+    quarantine_id: id,
+    decision: 'replayed',
+    decided_by: opts.actor,
+    decided_at: ws.clock.now().toISOString(),
+    reason: opts.reason,
+    entry_ref: JSON.stringify(refs),
+  });
+  ws.audit.record({
+    actor: opts.actor,
+    action: 'quarantine.replay',
+    target: `quarantine:${id}`,
+    details: {
+      source: item.source,
+      original_sha256: item.sha256,
+      replayed_sha256: opts.resentSha256,
+      fixed: false,
+      resent: true,
+      reasons: item.reasons,
+      entries: refs,
+      note: opts.reason,
+      ...(opts.details ?? {}),
+    },
+  });
+  return true;
+}
+
 /** Reject with a reason: the item stays (never deleted); the decision and audit row are final. */
 export function rejectQuarantined(ws: Workstation, id: number, opts: { actor: string; reason: string }): { quarantine_id: number; decision_id: number } {
   const reason = opts.reason.trim();

@@ -13,6 +13,15 @@ import { drugRecordLine } from '../../testing/drug-records';
 
 const rec = drugRecordLine;
 
+/**
+ * These tests are about quarantine decisions, not the gate's strictness: they relax the gate
+ * (any handler id; no catalog needed) with the two settings meant for tests and demos.
+ */
+function relaxGate(ws: Workstation): void {
+  ws.setSetting('ingest.handler_policy', 'open');
+  ws.setSetting('ingest.require_catalog', 'false');
+}
+
 describe('quarantine from the command line', () => {
   let tmp: string;
   let data: string;
@@ -20,6 +29,14 @@ describe('quarantine from the command line', () => {
     tmp = mkdtempSync(join(tmpdir(), 'rxl-q-'));
     data = join(tmp, 'ws');
     expect((await cli(['init', '--data', data, '--facility', 'MAIN01'], 'admin-password-1\n')).code).toBe(0);
+    expect((await cli(['user', 'add', '--data', data, '--user', 'phil', '--name', 'Phil Pharmacist', '--role', 'pharmacist', '--password-stdin'], 'pharm-password-1\n')).code).toBe(0);
+    expect((await cli(['user', 'add', '--data', data, '--user', 'tina', '--name', 'Tina Technician', '--role', 'technician', '--password-stdin'], 'tech-password-1\n')).code).toBe(0);
+    const ws = Workstation.open(data);
+    try {
+      relaxGate(ws);
+    } finally {
+      ws.close();
+    }
   });
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -38,19 +55,21 @@ describe('quarantine from the command line', () => {
 
     const fixed = join(tmp, 'fixed.ndjson');
     writeFileSync(fixed, rec({ quantity: 10 }) + '\n');
-    const replay = await cli(['quarantine', 'replay', '1', '--data', data, '--fixed', fixed, '--note', 'quantity from the invoice', '--json']);
+    const replay = await cli(['quarantine', 'replay', '1', '--data', data, '--fixed', fixed, '--note', 'quantity from the invoice', '--user', 'phil', '--password-stdin', '--json'], 'pharm-password-1\n');
     expect(replay.code).toBe(0);
-    expect(JSON.parse(replay.stdout)).toMatchObject({ quarantine_id: 1, committed: [{ seq: 1 }], status: 'replayed' });
-    const again = await cli(['quarantine', 'replay', '1', '--data', data, '--fixed', fixed]);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ quarantine_id: 1, committed: [{ seq: 1 }], status: 'replayed', decided_by: 'phil' });
+    const again = await cli(['quarantine', 'replay', '1', '--data', data, '--fixed', fixed, '--user', 'phil', '--password-stdin'], 'pharm-password-1\n');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already replayed; a decision is final/);
 
-    expect((await cli(['quarantine', 'reject', '2', '--data', data])).stderr).toMatch(/needs --reason/);
-    const rej = await cli(['quarantine', 'reject', '2', '--data', data, '--reason', 'garbage from the test harness']);
+    expect((await cli(['quarantine', 'reject', '2', '--data', data, '--user', 'phil', '--password-stdin'], 'pharm-password-1\n')).stderr).toMatch(/needs --reason/);
+    const rej = await cli(['quarantine', 'reject', '2', '--data', data, '--reason', 'garbage from the test harness', '--user', 'phil', '--password-stdin'], 'pharm-password-1\n');
     expect(rej.code).toBe(0);
+    expect(rej.stdout).toMatch(/#2 rejected by phil/);
     // A decision by a named user needs that user's password.
     const wrong = await cli(['quarantine', 'reject', '3', '--data', data, '--reason', 'dup', '--user', 'admin', '--password-stdin'], 'not-the-password\n');
     expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/password is wrong/);
     const byAdmin = await cli(['quarantine', 'reject', '3', '--data', data, '--reason', 'duplicate of PO 7', '--user', 'admin', '--password-stdin', '--json'], 'admin-password-1\n');
     expect(JSON.parse(byAdmin.stdout)).toMatchObject({ quarantine_id: 3, decided_by: 'admin' });
 
@@ -64,12 +83,60 @@ describe('quarantine from the command line', () => {
       const actions = ws.audit.list().map((a) => a.action);
       expect(actions.filter((a) => a === 'quarantine.replay')).toHaveLength(1);
       expect(actions.filter((a) => a === 'quarantine.reject')).toHaveLength(2);
+      // Every decision names the person who made it; none is an operating-system account.
+      expect([1, 2, 3].map((id) => ws.quarantine.decisions(id)[0]!.decided_by)).toEqual(['phil', 'phil', 'admin']);
+      expect(ws.audit.list().filter((a) => a.action.startsWith('quarantine.')).map((a) => a.actor).sort()).toEqual(['admin', 'phil', 'phil']);
       // Never deleted.
       expect(() => ws.db.prepare('DELETE FROM quarantine WHERE id = 2').run()).toThrow(/never deleted/);
     } finally {
       ws.close();
     }
     expect((await cli(['verify', '--data', data])).code).toBe(0);
+  });
+
+  it('decides only as an identified pharmacist, manager or administrator; wrong passwords count toward lockout', async () => {
+    const f = join(tmp, 'in.ndjson');
+    writeFileSync(f, [rec({ quantity: 0 }), rec({ quantity: -2 })].join('\n') + '\n');
+    expect((await cli(['ingest', '--data', data, f])).code).toBe(1);
+    const reject = (user: string[], stdin = '') => cli(['quarantine', 'reject', '1', '--data', data, '--reason', 'entered twice', ...user], stdin);
+
+    // No anonymous decisions: without --user nothing is decided (exit 2, usage).
+    const anonymous = await reject([]);
+    expect(anonymous.code).toBe(2);
+    expect(anonymous.stderr).toMatch(/quarantine reject needs --user ID --password-stdin/);
+    const anonymousReplay = await cli(['quarantine', 'replay', '1', '--data', data]);
+    expect(anonymousReplay.code).toBe(2);
+    expect(anonymousReplay.stderr).toMatch(/quarantine replay needs --user ID --password-stdin/);
+    const noPassword = await reject(['--user', 'phil']);
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).toMatch(/--password-stdin/);
+    // A technician may not decide, even with the right password.
+    const tech = await reject(['--user', 'tina', '--password-stdin'], 'tech-password-1\n');
+    expect(tech.code).toBe(1);
+    expect(tech.stderr).toMatch(/tina is a technician: only a pharmacist, manager or administrator/);
+
+    // Five wrong passwords lock the account; then even the right one is refused.
+    for (let i = 0; i < 5; i++) expect((await reject(['--user', 'phil', '--password-stdin'], 'wrong-password\n')).code).toBe(1);
+    const locked = await reject(['--user', 'phil', '--password-stdin'], 'pharm-password-1\n');
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toMatch(/locked/i);
+
+    const list = JSON.parse((await cli(['quarantine', 'list', '--data', data, '--json'])).stdout) as Array<{ status: string }>;
+    expect(list.map((i) => i.status)).toEqual(['open', 'open']);
+    const ws = Workstation.open(data);
+    try {
+      const actions = ws.audit.list().map((a) => a.action);
+      expect(actions.filter((a) => a === 'SIGNATURE_AUTH_FAILED')).toHaveLength(5);
+      expect(actions).toContain('LOCKOUT');
+      expect(actions).toContain('SIGN_IN_REFUSED_LOCKED');
+    } finally {
+      ws.close();
+    }
+    // A manager decides; the decision names them.
+    expect((await cli(['user', 'add', '--data', data, '--user', 'mara', '--name', 'Mara Manager', '--role', 'manager', '--password-stdin'], 'manager-password-1\n')).code).toBe(0);
+    const byManager = await reject(['--user', 'mara', '--password-stdin', '--json'], 'manager-password-1\n');
+    expect(byManager.code).toBe(0);
+    expect(JSON.parse(byManager.stdout)).toMatchObject({ quarantine_id: 1, status: 'rejected', decided_by: 'mara' });
   });
 });
 
@@ -79,6 +146,7 @@ describe('replay and reject', () => {
   beforeEach(() => {
     t = tempWorkstation();
     ws = t.ws;
+    relaxGate(ws);
   });
   afterEach(() => t.cleanup());
 
@@ -140,6 +208,7 @@ describe('quarantine and PHI over IPC', () => {
   beforeEach(() => {
     t = tempWorkstation();
     ws = t.ws;
+    relaxGate(ws);
     ws.users.create({ userId: 'tina', name: 'Tina', role: 'technician', password: 'tech-password-1', actor: 'test' });
     ws.users.create({ userId: 'phil', name: 'Phil', role: 'pharmacist', password: 'pharm-password-1', actor: 'test' });
   });
