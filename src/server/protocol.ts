@@ -87,6 +87,36 @@ export type PushRequest = z.infer<typeof PushRequest>;
 export const PushResponse = z.object({ head: Head, accepted: z.number().int(), already: z.number().int() });
 export type PushResponse = z.infer<typeof PushResponse>;
 
+/**
+ * A pharmacist's Part 11 signature over one ledger entry (a row of the workstation's
+ * entry_signatures): Ed25519 by the signer's own key over the 32 raw bytes of `entry_hash`.
+ * `public_key` is the signer's key as the entry body names it in data.signatures.
+ */
+export const WireSignature = z
+  .object({
+    device_id: z.string().min(1).max(200),
+    seq: Seq.min(1),
+    entry_hash: Hex64,
+    signer_id: z.string().min(1).max(200),
+    printed_name: z.string().max(500),
+    role: z.enum(['signer', 'cosigner', 'witness']),
+    meaning: z.string().min(1).max(100),
+    reason: z.string().max(100).nullable(),
+    signed_at: z.string().min(1).max(100),
+    time_zone: z.string().min(1).max(100),
+    public_key: z.string().min(1).max(100),
+    key_id: z.string().max(200).nullable(),
+    signature: z.string().min(1).max(200),
+  })
+  .strict();
+export type WireSignature = z.infer<typeof WireSignature>;
+
+export const MAX_PUSH_SIGNATURES = 1000;
+export const SignaturePushRequest = z.object({ signatures: z.array(WireSignature).min(1).max(MAX_PUSH_SIGNATURES) }).strict();
+export type SignaturePushRequest = z.infer<typeof SignaturePushRequest>;
+export const SignaturePushResponse = z.object({ accepted: z.number().int(), already: z.number().int() });
+export type SignaturePushResponse = z.infer<typeof SignaturePushResponse>;
+
 export const ReferenceKind = z.enum(['catalog', 'user', 'policy']);
 export type ReferenceKind = z.infer<typeof ReferenceKind>;
 export const ReferenceItem = z.object({
@@ -106,6 +136,8 @@ export const PullRequest = z
     devices: z.record(z.string(), Seq),
     limit: z.number().int().min(1).max(MAX_PULL_ENTRIES).optional(),
     local_head_seq: Seq.optional(),
+    /** The last sibling signature held (the server's signature id); absent: no signatures are sent. */
+    signature_cursor: Seq.optional(),
   })
   .strict();
 export type PullRequest = z.infer<typeof PullRequest>;
@@ -114,6 +146,9 @@ export const PullResponse = z.object({
   reference_cursor: Seq,
   devices: z.array(SiblingDevice),
   entries: z.array(WireEntry),
+  /** Signatures over sibling entries this workstation holds once it stored `entries`, in server id order. */
+  signatures: z.array(WireSignature).default([]),
+  signature_cursor: Seq.optional(),
   /** More remains (reference items or entries): pull again with the new cursors. */
   more: z.boolean(),
 });

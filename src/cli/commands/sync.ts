@@ -39,7 +39,19 @@ export const syncCommand: Command = async (argv, io) => {
   return withWorkstation(values.data, io, async (ws) => {
     try {
       const r = await syncOnce(ws, { ...(values.server ? { serverUrl: values.server } : {}), batchSize, timeoutMs });
-      if (values.json) printJson(io, { pushed: r.pushed, pulled: r.pulled, accepted: r.accepted, already: r.already, reference: r.reference, head: r.head, outbox: r.outboxDepth });
+      if (values.json)
+        printJson(io, {
+          pushed: r.pushed,
+          pulled: r.pulled,
+          accepted: r.accepted,
+          already: r.already,
+          signatures_pushed: r.signaturesPushed,
+          signatures_pulled: r.signaturesPulled,
+          reference: r.reference,
+          applied: r.applied,
+          head: r.head,
+          outbox: r.outboxDepth,
+        });
       else {
         io.stdout.write(
           `Pushed ${r.pushed} entr${r.pushed === 1 ? 'y' : 'ies'} (${r.accepted} new to the server, ${r.already} it already had)` +

@@ -126,6 +126,41 @@ export function signaturesOf(db: Db, deviceId: string, seq: number): StoredSigna
     .all(deviceId, seq);
 }
 
+/** The fields of a stored signature that its check reads (a row of entry_signatures, local, pulled or pushed). */
+export type SignatureToCheck = Pick<StoredSignature, 'signer_id' | 'entry_hash' | 'printed_name' | 'signed_at' | 'public_key' | 'signature'> & { role: string; meaning: string };
+
+/**
+ * The Part 11 §11.70 check of one signature, pure (no database): the signed entry must be
+ * given (`undefined` when it is not held), have the hash the signature names, name the signer
+ * in its body's `data.signatures` with the same public key, meaning, role, printed name and
+ * signed_at, and the Ed25519 signature must verify over the 32 raw bytes of the hash with that
+ * key. Null when it holds, else the reason. Used by `verifyEntrySignatures` on the workstation,
+ * by sync when a sibling's signature is pulled, and by the central server on push.
+ */
+export function checkStoredSignature(s: SignatureToCheck, entry: { hash: string; body: string } | null | undefined): string | null {
+  if (!entry) return 'the signed entry is not in the ledger';
+  if (entry.hash !== s.entry_hash) return `signature names hash ${s.entry_hash.slice(0, 12)}… but the entry's hash is ${entry.hash.slice(0, 12)}…`;
+  let listed: SignatureManifestation[] = [];
+  try {
+    listed = signaturesListed(((JSON.parse(entry.body) as { data?: EntryData }).data ?? {}) as EntryData);
+  } catch {
+    return 'the signed entry body is not JSON';
+  }
+  const m = listed.find((x) => x.user_id === s.signer_id);
+  if (!m) return `the entry does not name ${s.signer_id} as a signer (a signature moved from another record?)`;
+  if (m.public_key !== s.public_key || m.meaning !== s.meaning || m.signed_at !== s.signed_at || m.printed_name !== s.printed_name || m.role !== s.role) {
+    return `the stored manifestation of ${s.signer_id} differs from the one in the entry`;
+  }
+  let good = false;
+  try {
+    const sig = Buffer.from(s.signature, 'base64');
+    good = sig.length === 64 && verify(null, Buffer.from(entry.hash, 'hex'), publicKeyFromRaw(m.public_key), sig);
+  } catch {
+    good = false;
+  }
+  return good ? null : `the signature of ${s.signer_id} does not verify over the entry hash with the signer's public key`;
+}
+
 export interface SignatureVerifyReport {
   ok: boolean;
   checked: number;
@@ -145,40 +180,8 @@ export function verifyEntrySignatures(db: Db, localDeviceId?: string): Signature
   const entryAt = db.prepare<[string, number], { hash: string; body: string }>('SELECT hash, body FROM ledger_entries WHERE device_id = ? AND seq = ?');
   for (const s of db.prepare<[], StoredSignature>('SELECT * FROM entry_signatures ORDER BY id').iterate()) {
     checked++;
-    const fail = (reason: string) => failures.push({ device_id: s.device_id, seq: s.seq, signer_id: s.signer_id, reason });
-    const entry = entryAt.get(s.device_id, s.seq);
-    if (!entry) {
-      fail('the signed entry is not in the ledger');
-      continue;
-    }
-    if (entry.hash !== s.entry_hash) {
-      fail(`signature names hash ${s.entry_hash.slice(0, 12)}… but the entry's hash is ${entry.hash.slice(0, 12)}…`);
-      continue;
-    }
-    let listed: SignatureManifestation[] = [];
-    try {
-      listed = signaturesListed((JSON.parse(entry.body) as { data: EntryData }).data);
-    } catch {
-      fail('the signed entry body is not JSON');
-      continue;
-    }
-    const m = listed.find((x) => x.user_id === s.signer_id);
-    if (!m) {
-      fail(`the entry does not name ${s.signer_id} as a signer (a signature moved from another record?)`);
-      continue;
-    }
-    if (m.public_key !== s.public_key || m.meaning !== s.meaning || m.signed_at !== s.signed_at || m.printed_name !== s.printed_name || m.role !== s.role) {
-      fail(`the stored manifestation of ${s.signer_id} differs from the one in the entry`);
-      continue;
-    }
-    let good = false;
-    try {
-      const sig = Buffer.from(s.signature, 'base64');
-      good = sig.length === 64 && verify(null, Buffer.from(entry.hash, 'hex'), publicKeyFromRaw(m.public_key), sig);
-    } catch {
-      good = false;
-    }
-    if (!good) fail(`the signature of ${s.signer_id} does not verify over the entry hash with the signer's public key`);
+    const problem = checkStoredSignature(s, entryAt.get(s.device_id, s.seq));
+    if (problem) failures.push({ device_id: s.device_id, seq: s.seq, signer_id: s.signer_id, reason: problem });
   }
   if (localDeviceId) {
     const rows = db.prepare<[string], { seq: number; body: string }>(

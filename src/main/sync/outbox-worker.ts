@@ -4,7 +4,8 @@ import type { Workstation } from '../workstation';
 import { SyncError } from './errors';
 import { SyncClient } from './http-client';
 import { pullFromServer, type PullResult } from './pull';
-import { pushOutbox, type PushResult } from './push';
+import { pushOutbox, pushSignatures, type PushResult, type SignaturePushResult } from './push';
+import type { ReferenceApplied } from './reference';
 import { SyncState, type WorkerState } from './state';
 import { syncStatus } from './status';
 
@@ -28,6 +29,12 @@ export interface SyncOnceResult {
   reference: number;
   head: { seq: number; hash: string } | null;
   outboxDepth: number;
+  /** Pharmacist signatures of this workstation acknowledged by the server in this run. */
+  signaturesPushed: number;
+  /** Pharmacist signatures over sibling entries verified and stored in this run. */
+  signaturesPulled: number;
+  /** What the pulled reference items changed locally (catalog packages, policy versions, directory users). */
+  applied: ReferenceApplied;
 }
 
 /** One sync: push the whole outbox, then pull. Throws SyncError; records the outcome in sync_state. */
@@ -48,6 +55,8 @@ export async function syncOnce(ws: Workstation, opts: SyncOnceOptions = {}): Pro
   try {
     // Push before pull: what this counter committed reaches the office first.
     const pushed: PushResult = await pushOutbox(ws, client, { batchSize: opts.batchSize ?? 500, onBatch: (r) => opts.onProgress?.({ phase: 'push', pushed: r.pushed }) });
+    // Right after their entries: the Part 11 signatures must not live on this disk only.
+    const signed: SignaturePushResult = await pushSignatures(ws, client, { batchSize: opts.batchSize ?? 500 });
     const pulled: PullResult = await pullFromServer(ws, client);
     opts.onProgress?.({ phase: 'pull', pulled: pulled.pulled });
     state.set({ state: 'online', state_at: now(), last_sync_at: now(), message: null });
@@ -59,6 +68,9 @@ export async function syncOnce(ws: Workstation, opts: SyncOnceOptions = {}): Pro
       reference: pulled.reference,
       head: pushed.head,
       outboxDepth: syncStatus(ws).outboxDepth,
+      signaturesPushed: signed.pushed,
+      signaturesPulled: pulled.signatures,
+      applied: pulled.applied,
     };
   } catch (err) {
     const e = err instanceof SyncError ? err : new SyncError('transient', (err as Error).message);

@@ -1,5 +1,5 @@
-import type { PushResponse, WireEntry } from '../../server/protocol';
-import { PushResponse as PushResponseSchema } from '../../server/protocol';
+import type { PushResponse, WireEntry, WireSignature } from '../../server/protocol';
+import { MAX_PUSH_SIGNATURES, PushResponse as PushResponseSchema, SignaturePushResponse } from '../../server/protocol';
 import type { Workstation } from '../workstation';
 import { SyncError } from './errors';
 import type { SyncClient } from './http-client';
@@ -70,6 +70,46 @@ export async function pushOutbox(ws: Workstation, client: SyncClient, opts: { ba
     result.head = res.head;
     opts.onBatch?.(result);
     next = res.head.seq + 1;
+  }
+  return result;
+}
+
+export interface SignaturePushResult {
+  /** Signatures the server acknowledged in this run (new to it, or already had). */
+  pushed: number;
+  accepted: number;
+  already: number;
+}
+
+/**
+ * Pushes this device's pharmacist signatures (entry_signatures) right after their entries:
+ * those with a local id past `signature_push_cursor` whose entry the server has accepted
+ * (seq up to the server's head for this device), oldest first. The cursor moves only after
+ * the server answered, so a lost answer means a resend, which the server counts as `already`.
+ * Signatures of a local entry are written in the entry's transaction, so local ids follow seq.
+ */
+export async function pushSignatures(ws: Workstation, client: SyncClient, opts: { batchSize?: number } = {}): Promise<SignaturePushResult> {
+  const state = new SyncState(ws.db);
+  const read = ws.db.prepare<[string, number, number], WireSignature & { id: number }>(
+    `SELECT id, device_id, seq, entry_hash, signer_id, printed_name, role, meaning, reason, signed_at, time_zone, public_key, key_id, signature
+       FROM entry_signatures WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?`,
+  );
+  const batchSize = Math.min(opts.batchSize ?? 500, MAX_PUSH_SIGNATURES);
+  const result: SignaturePushResult = { pushed: 0, accepted: 0, already: 0 };
+  for (;;) {
+    const cursor = state.num('signature_push_cursor') ?? 0;
+    const serverHead = state.num('server_head_seq') ?? 0;
+    const rows = read.all(ws.deviceId, cursor, batchSize);
+    // Stop at the first signature over an entry the server does not hold yet.
+    const stop = rows.findIndex((r) => r.seq > serverHead);
+    const ready = stop === -1 ? rows : rows.slice(0, stop);
+    if (ready.length === 0) break;
+    const res = await client.signedPost('/v1/signatures', { signatures: ready.map(({ id: _id, ...s }) => s) }, SignaturePushResponse);
+    state.set({ signature_push_cursor: ready[ready.length - 1]!.id });
+    result.pushed += ready.length;
+    result.accepted += res.accepted;
+    result.already += res.already;
+    if (ready.length < rows.length || rows.length < batchSize) break;
   }
   return result;
 }

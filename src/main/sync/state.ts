@@ -11,7 +11,11 @@ export type SyncStateKey =
   | 'last_attempt_at'
   | 'server_head_seq'
   | 'server_head_hash'
-  | 'reference_cursor';
+  | 'reference_cursor'
+  /** entry_signatures.id of the last local signature the server accepted. */
+  | 'signature_push_cursor'
+  /** The server's id of the last sibling signature stored here. */
+  | 'signature_pull_cursor';
 
 export type WorkerState = 'online' | 'offline' | 'auth-refused' | 'syncing';
 

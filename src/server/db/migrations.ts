@@ -112,6 +112,46 @@ CREATE TABLE alarms (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'pharmacist signatures (Part 11) and the signers\' public keys',
+    sql: `
+-- A pharmacist's signature over an accepted entry, as pushed by the device that wrote the
+-- entry and checked on arrival. id comes from a sequence taken under an advisory lock, so ids
+-- become visible in order and a pull cursor never skips a row. Never updated or deleted.
+CREATE SEQUENCE signature_id;
+CREATE TABLE entry_signatures (
+  id BIGINT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  entry_hash TEXT NOT NULL,
+  signer_id TEXT NOT NULL,
+  printed_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('signer', 'cosigner', 'witness')),
+  meaning TEXT NOT NULL,
+  reason TEXT,
+  signed_at TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  key_id TEXT,
+  signature TEXT NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  UNIQUE (device_id, seq, signer_id),
+  FOREIGN KEY (device_id, seq) REFERENCES entries (device_id, seq)
+);
+CREATE INDEX entry_signatures_by_signer ON entry_signatures (signer_id);
+
+-- Each signer's public key, first seen in a verified signature (which device, when).
+CREATE TABLE signing_keys (
+  public_key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  key_id TEXT,
+  first_device_id TEXT NOT NULL,
+  first_seen_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX signing_keys_by_user ON signing_keys (user_id);
+`,
+  },
 ];
 
 export async function migrateServer(store: Store, migrations = SERVER_MIGRATIONS): Promise<number> {

@@ -6,6 +6,7 @@ import { iso, type Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { ReferenceKind } from '../protocol';
 import { verifyChains } from '../ledger/verify-chains';
+import { SIGNATURE_COLUMNS, verifySignatures } from '../ledger/accept-signatures';
 import { facilityInfo } from './enroll';
 import { parseBody } from './parse';
 
@@ -167,7 +168,22 @@ export function adminRoutes(app: FastifyInstance, store: Store): void {
 
   app.get('/v1/admin/verify', async (req) => {
     const q = req.query as { facility_id?: string };
-    return verifyChains(store, q.facility_id ?? null);
+    const chains = await verifyChains(store, q.facility_id ?? null);
+    // Signatures are checked against the stored entries, which the chain check vouches for.
+    const signatures = await verifySignatures(store, q.facility_id ?? null);
+    return { ...chains, ok: chains.ok && signatures.ok, signatures };
+  });
+
+  app.get('/v1/admin/signatures', async (req) => {
+    const q = req.query as { facility_id?: string; device_id?: string };
+    const rows = await store.query<Record<string, unknown> & { received_at: Date }>(
+      `SELECT s.id, ${SIGNATURE_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, s.received_at, e.facility_id, e.type, e.ndc, e.lot, e.delta
+         FROM entry_signatures s JOIN entries e ON e.device_id = s.device_id AND e.seq = s.seq
+        WHERE ($1::text IS NULL OR e.facility_id = $1) AND ($2::text IS NULL OR s.device_id = $2)
+        ORDER BY s.id DESC LIMIT 1000`,
+      [q.facility_id ?? null, q.device_id ?? null],
+    );
+    return { signatures: rows.rows.map((r) => ({ ...r, received_at: iso(r.received_at) })) };
   });
 
   app.get('/v1/admin/alarms', async () => {

@@ -2,7 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../db/pg-adapter';
 import { authenticateDevice, issueChallenge } from '../auth/device-signature';
 import { acceptEntries } from '../ledger/accept-entries';
-import { ChallengeRequest, MAX_PULL_ENTRIES, PullRequest, PushRequest, type PullResponse, type ReferenceItem, type WireEntry } from '../protocol';
+import { acceptSignatures, SIGNATURE_COLUMNS } from '../ledger/accept-signatures';
+import {
+  ChallengeRequest,
+  MAX_PULL_ENTRIES,
+  PullRequest,
+  PushRequest,
+  SignaturePushRequest,
+  type PullResponse,
+  type ReferenceItem,
+  type WireEntry,
+  type WireSignature,
+} from '../protocol';
 import { siblings } from './enroll';
 import { parseBody } from './parse';
 
@@ -16,6 +27,12 @@ export function deviceSyncRoutes(app: FastifyInstance, store: Store): void {
     const device = await authenticateDevice(store, req);
     const m = parseBody(PushRequest, req.body);
     return acceptEntries(store, device, m.entries, m.local_head_seq);
+  });
+
+  app.post('/v1/signatures', async (req) => {
+    const device = await authenticateDevice(store, req);
+    const m = parseBody(SignaturePushRequest, req.body);
+    return acceptSignatures(store, device, m.signatures);
   });
 
   app.post('/v1/pull', async (req): Promise<PullResponse> => {
@@ -37,6 +54,19 @@ export function deviceSyncRoutes(app: FastifyInstance, store: Store): void {
     ).rows;
     const moreReference = reference.length > limit;
     if (moreReference) reference.pop();
+    // Signatures are read before the sibling heads: every signature read is over an entry at
+    // or below the head read next (an entry is accepted before its signatures).
+    const sigRows =
+      m.signature_cursor === undefined
+        ? []
+        : (
+            await store.query<WireSignature & { id: number }>(
+              `SELECT s.id, ${SIGNATURE_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}
+                 FROM entry_signatures s JOIN devices d ON d.device_id = s.device_id
+                WHERE s.id > $1 AND d.facility_id = $2 AND s.device_id <> $3 ORDER BY s.id LIMIT $4`,
+              [m.signature_cursor, device.facility_id, device.device_id, limit + 1],
+            )
+          ).rows;
     const devices = await siblings(store, device.facility_id, device.device_id);
     const entries: WireEntry[] = [];
     let moreEntries = false;
@@ -57,6 +87,29 @@ export function deviceSyncRoutes(app: FastifyInstance, store: Store): void {
       if (from + rows.rows.length < d.head_seq) moreEntries = true;
     }
     const cursor = reference.length > 0 ? reference[reference.length - 1]!.version : m.reference_cursor;
-    return { reference, reference_cursor: cursor, devices, entries, more: moreReference || moreEntries };
+    // Only signatures over entries the workstation holds once it stored this page, in id order:
+    // the first one whose entry comes in a later page stops the list (the cursor stays before it).
+    const held = new Map<string, number>(Object.entries(m.devices));
+    for (const e of entries) held.set(e.device_id, Math.max(held.get(e.device_id) ?? 0, e.seq));
+    const signatures: WireSignature[] = [];
+    let signatureCursor = m.signature_cursor;
+    let moreSignatures = sigRows.length > limit;
+    for (const { id, ...s } of sigRows.slice(0, limit)) {
+      if (s.seq > (held.get(s.device_id) ?? 0)) {
+        moreSignatures = true;
+        break;
+      }
+      signatures.push(s);
+      signatureCursor = id;
+    }
+    return {
+      reference,
+      reference_cursor: cursor,
+      devices,
+      entries,
+      signatures,
+      ...(signatureCursor === undefined ? {} : { signature_cursor: signatureCursor }),
+      more: moreReference || moreEntries || moreSignatures,
+    };
   });
 }
