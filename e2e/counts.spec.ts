@@ -1,3 +1,6 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, test, type Page } from '@playwright/test';
 import { drugRecord, rxledger, signIn, startStation, type Station } from './fixtures';
 
@@ -20,6 +23,36 @@ async function posDispense(station: Station, txn: string, lot: string): Promise<
   return { status: res.status, json: (await res.json()) as { status?: string; reason?: string } };
 }
 
+/** A loopback port nothing listens on: connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/**
+ * Enrolls the station with a central server that refuses connections. Enrollment proper needs a
+ * live server and a one-time code; what makes a workstation enrolled is the server URL in
+ * sync_state (src/main/sync/state.ts, as enrollWorkstation writes it), so the test writes that
+ * before the host starts: its sync worker then tries that server and finds it unreachable.
+ */
+function enrollWithUnreachableServer(dataDir: string, serverUrl: string): void {
+  const db = new Database(join(dataDir, 'rxledger.db'));
+  try {
+    const put = db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    db.transaction(() => {
+      put.run('server_url', serverUrl);
+      put.run('enrolled_at', new Date().toISOString());
+      put.run('state', 'online');
+      put.run('state_at', new Date().toISOString());
+    })();
+  } finally {
+    db.close();
+  }
+}
+
 async function callApi(page: Page, station: Station, channel: string, input: unknown) {
   return page.evaluate(
     async ({ channel, input, token }) => {
@@ -32,19 +65,27 @@ async function callApi(page: Page, station: Station, channel: string, input: unk
 
 test.describe('counts, holds and e-signatures', () => {
   test('blind count offline with a reload → hold → POS refused → technician cannot sign → pharmacist signs → released → POS accepted', async ({ page, context }) => {
+    const centralUrl = `http://127.0.0.1:${await closedPort()}`;
     const station = await startStation({
-      seed: ({ addUser, ingest }) => {
+      seed: ({ addUser, ingest, dataDir }) => {
         addUser('tina', 'technician', TECH_PW, 'Tina Technician');
         addUser('pat', 'pharmacist', RPH_PW, 'Pat Pharmacist');
         ingest([drugRecord({ lot_number: 'A123', quantity: 100 }), drugRecord({ lot_number: 'A124', quantity: 50 })]);
+        enrollWithUnreachableServer(dataDir, centralUrl);
       },
     });
     try {
-      // The central server is unreachable: nothing but this workstation answers the page.
+      // The station is enrolled, but its central server refuses connections; and nothing but
+      // this workstation answers the page either.
       await context.route((url) => url.origin !== station.origin, (route) => route.abort('internetdisconnected'));
       await page.goto(station.url);
       await signIn(page, 'tina', TECH_PW);
       await expect(page.getByTestId('status-user')).toContainText('Tina Technician');
+      // The sync worker tried the central server and could not reach it: the status bar says so.
+      await expect(page.getByTestId('status-sync')).toHaveAttribute('data-state', 'offline', { timeout: 20_000 });
+      await expect(page.getByTestId('status-sync')).toContainText('Offline');
+      const outboxBefore = Number(await page.getByTestId('status-outbox').getAttribute('data-depth'));
+      expect(outboxBefore).toBeGreaterThan(0);
 
       await page.getByTestId('nav-counts').click();
       await page.getByTestId('count-scope').selectOption('all_cii');
@@ -63,6 +104,30 @@ test.describe('counts, holds and e-signatures', () => {
       await expect(a123.getByTestId('count-units')).toBeFocused();
       await page.keyboard.type('97');
       await expect(page.getByTestId('count-progress')).toContainText('1 of 2');
+
+      // While the count is open, Inventory and Ledger do not show this counter the quantities of what she is counting.
+      await page.getByTestId('nav-inventory').click();
+      await expect(page.getByTestId('stock-blind-note')).toContainText('hidden during your blind count');
+      await expect(page.getByTestId('stock-onhand')).toHaveCount(2);
+      for (const cell of await page.getByTestId('stock-onhand').all()) {
+        await expect(cell).toHaveAttribute('data-hidden', 'true');
+        await expect(cell).toHaveText('hidden during your blind count');
+      }
+      await page.getByTestId('nav-ledger').click();
+      await expect(page.getByTestId('ledger-blind-note')).toContainText('hidden during your blind count');
+      await expect(page.getByTestId('ledger-row').first()).toBeVisible();
+      for (const cell of await page.getByTestId('ledger-delta').all()) await expect(cell).toHaveAttribute('data-hidden', 'true');
+      await page.getByTestId('nav-counts').click();
+      await expect(a123.getByTestId('count-units')).toHaveValue('97');
+
+      // A USB scanner (HID POS mode; here the browser-mode test hook, the same scan router path)
+      // reaches the count: the scan selects lot A124 as if typed in the scan field.
+      const scanned = await callApi(page, station, 'test.scan', { raw: '(01)00300021200305(10)A124', scannerId: 'usb-hid-pos-e2e' });
+      expect(scanned).toMatchObject({ ok: true, result: { status: 'routed' } });
+      await expect(a124.getByTestId('count-units')).toBeFocused();
+      await expect(a124).toHaveAttribute('aria-current', 'true');
+      await expect(page.getByTestId('count-scanner-note')).toContainText('usb-hid-pos-e2e');
+      await expect(page.getByTestId('status-sync')).toHaveAttribute('data-state', 'offline');
 
       // The network drops in the middle of the count: counting goes on, the draft is kept.
       await context.setOffline(true);
@@ -84,8 +149,13 @@ test.describe('counts, holds and e-signatures', () => {
       await expect(a124.getByTestId('count-units')).toHaveValue('50');
       await expect(a124.getByTestId('count-containers-summary')).toContainText('1 × 30 + 20 opened');
 
+      // Still offline: the central server is not needed to count or to submit.
+      await expect(page.getByTestId('status-sync')).toHaveAttribute('data-state', 'offline');
       await page.getByTestId('count-submit').click();
       await expect(page.getByTestId('count-review')).toBeVisible();
+      await expect(page.getByTestId('status-sync')).toHaveAttribute('data-state', 'offline');
+      // The count's entries wait in the outbox for the server.
+      await expect.poll(async () => Number(await page.getByTestId('status-outbox').getAttribute('data-depth')), { timeout: 15_000 }).toBeGreaterThan(outboxBefore);
       const holdLine = page.locator('[data-testid="review-line"][data-outcome="hold"]');
       await expect(holdLine.getByTestId('review-variance')).toHaveText('−3');
       await expect(holdLine.getByTestId('review-expected')).toHaveText('100');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';
+import { seedDataDir } from '../../testing/seed';
 
 let tmp: string;
 let data: string;
@@ -14,6 +15,8 @@ beforeEach(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'rxl-count-'));
   data = join(tmp, 'ws');
   expect((await cli(['init', '--data', data, '--facility', 'MAIN01'], 'admin-password-1\n')).code).toBe(0);
+  // The gate is strict: the NDCs below must be in the catalog (the handlers are the users added here).
+  await seedDataDir(cli, data, { handlers: false });
   for (const [u, role, pw] of [
     ['tina', 'technician', 'technician-pass-1'],
     ['pat', 'pharmacist', 'pharmacist-pass-1'],

@@ -8,6 +8,8 @@ import { assertNoActiveHold, countActiveHolds, getHold, holdDetail } from '../ho
 import { stockOnHand } from '../ledger/stock';
 import { activePublicKey, signatureManifestationLines, verifyEntrySignatures } from '../signatures';
 import type { Workstation } from '../workstation';
+import { canonicalJson } from '../../shared/ledger/canonical';
+import { sha256Hex } from '../ledger/hash';
 import { form106Candidates, manualAdjustment, resolveHold } from '.';
 
 let t: ReturnType<typeof tempWorkstation>;
@@ -18,7 +20,8 @@ const PIA = { userId: 'pia', password: 'pharmacist-pass-2' };
 const TINA = { userId: 'tina', password: 'technician-pass-1' };
 
 beforeEach(() => {
-  t = tempWorkstation();
+  // The gate is strict: the test catalog lists the NDC; the signers and the counter are users.
+  t = tempWorkstation({ seed: { handlers: false } });
   ws = t.ws;
   ws.setSetting('time_zone', 'America/New_York');
   ws.users.create({ userId: 'pat', name: 'Pat Pharmacist', role: 'pharmacist', password: PAT.password, actor: 'test' });
@@ -60,6 +63,41 @@ describe('signed adjustments that resolve a hold', () => {
     expect(signatureManifestationLines(adj)[0]).toMatch(/^Signed by Pat Pharmacist \(pat\) on \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC−0[45]:00 \(America\/New_York\) — meaning: Approval — reason: Miscount$/);
     expect(verifyEntrySignatures(ws.db, ws.deviceId)).toEqual({ ok: true, checked: 1, failures: [] });
     expect(ws.verify().ok).toBe(true);
+  });
+
+  it('the adjustment goes through the ingestion gate: ADJUSTMENT, signatures and HOLD_RELEASED together, naming the canonical request', () => {
+    const holdId = holdOf(96);
+    const r = resolveHold(ws, { holdId, signer: PAT, meaning: 'approval', reason: 'miscount', source: 'cli' });
+    const body = (seqNo: number) => JSON.parse((ws.db.prepare('SELECT body FROM ledger_entries WHERE device_id = ? AND seq = ?').get(ws.deviceId, seqNo) as { body: string }).body) as {
+      type: string;
+      schedule: string | null;
+      idempotency_key: string;
+      source: { kind: string; payload_sha256: string; correlation_id: string };
+    };
+    const adj = body(r.adjustment.seq);
+    const rel = body(r.release!.seq);
+    expect(adj).toMatchObject({ type: 'ADJUSTMENT', schedule: 'CII', idempotency_key: `hold-adjustment:${holdId}`, source: { kind: 'cli', correlation_id: holdId } });
+    expect(adj.source.payload_sha256).toBe(
+      sha256Hex(canonicalJson({ request: 'holds.resolve', hold_id: holdId, lot: 'A1', reason: 'miscount', signer: 'pat', cosigner: null, meaning: 'approval', note: null })),
+    );
+    expect(rel).toMatchObject({ type: 'HOLD_RELEASED', source: { kind: 'cli', payload_sha256: adj.source.payload_sha256, correlation_id: holdId } });
+    expect(r.release!.seq).toBe(r.adjustment.seq + 1);
+    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM entry_signatures WHERE seq = ?').get(r.adjustment.seq)).toEqual({ n: 1 });
+  });
+
+  it('a refusal by the gate leaves the hold active and nothing signed', () => {
+    const holdId = holdOf(96);
+    const before = seq();
+    // A note longer than the gate takes (entry data strings are at most 2000 characters).
+    const gateRefused = refusal(() =>
+      resolveHold(ws, { holdId, signer: PAT, meaning: 'approval', reason: 'miscount', note: 'x'.repeat(2001) }),
+    );
+    expect(gateRefused.code).toBe('BAD_INPUT');
+    expect(gateRefused.message).toMatch(/refused by the ingestion gate \(SCHEMA\).*Nothing was signed/);
+    expect(seq()).toBe(before);
+    expect(getHold(ws.db, holdId)?.status).toBe('active');
+    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM entry_signatures').get()).toEqual({ n: 0 });
+    expect(ws.quarantine.openCount()).toBe(0);
   });
 
   it('a technician cannot sign; nothing is written', () => {

@@ -5,8 +5,10 @@ import type { EntryBody, EntryRef, LedgerEntry } from '../../shared/schemas/ledg
 import type { Session } from '../auth/sessions';
 import { currentPolicy } from '../counts/tolerance-store';
 import type { Db } from '../db/open';
-import { assertNoActiveHold, getHold } from '../holds';
-import { LedgerRuleError, type AppendResult } from '../ledger/append';
+import { canonicalRequest, entryThroughGate } from '../counts/through-gate';
+import { assertNoActiveHold, findActiveHold, getHold } from '../holds';
+import { createGate } from '../ingest/gate';
+import type { AppendResult } from '../ledger/append';
 import { attachSignatures, authenticateSigner, manifestationsFor, signaturesListed, signingTimeZone, type Credentials, type ReadySigner } from '../signatures';
 import type { Workstation } from '../workstation';
 
@@ -56,10 +58,8 @@ function signersFor(ws: Workstation, req: SignatureRequest, schedule: Schedule |
   return out;
 }
 
-function ruleError(err: unknown): never {
-  if (err instanceof LedgerRuleError) throw new RxError(err.code === 'INSUFFICIENT_STOCK' ? 'INSUFFICIENT_STOCK' : 'BAD_INPUT', `${err.message}. Nothing was signed.`);
-  throw err;
-}
+/** Who signs, for the canonical request (never a password). */
+const whoSigns = (req: SignatureRequest) => ({ signer: req.signer.userId, cosigner: req.cosigner?.userId ?? null, meaning: req.meaning, note: req.note?.trim() || null });
 
 /**
  * Resolves a compliance hold with a signed adjustment (issue 5 §4): an ADJUSTMENT entry that
@@ -89,43 +89,50 @@ export function resolveHold(ws: Workstation, input: SignatureRequest & { holdId:
       const now = ws.clock.now();
       const signatures = manifestationsFor(signers, now, signingTimeZone(ws));
       const form106 = marksForm106(input.reason);
+      const request = canonicalRequest({ request: 'holds.resolve', hold_id: hold.hold_id, lot, reason: input.reason, ...whoSigns(input) });
+      const actorId = signers[0]!.user.user_id;
+      const kind = input.source ?? 'ui';
+      // Through the ingestion gate like every stock movement; the hold being resolved is the
+      // one hold its check must not refuse the adjustment for (any other still does).
+      const gate = createGate(ws, { activeHold: (d, f, n, l) => findActiveHold(d, f, n, l, hold.hold_id) });
+      const adj = entryThroughGate(
+        ws,
+        {
+          type: 'ADJUSTMENT',
+          facility_id: hold.facility_id,
+          ndc: hold.ndc,
+          lot,
+          serial: null,
+          expiry: null,
+          quantity: hold.variance!,
+          event_time: now.toISOString(),
+          handler_id: actorId,
+          idempotency_key: `hold-adjustment:${hold.hold_id}`,
+          data: {
+            kind: 'count_variance',
+            hold_id: hold.hold_id,
+            count_id: hold.count_id,
+            count_entry: hold.count_entry ? { ...hold.count_entry } : null,
+            hold_entry: { ...hold.placed },
+            reason: input.reason,
+            form_106: form106,
+            note: input.note?.trim() || null,
+            signatures: signatures.map((s) => ({ ...s })),
+          },
+          source: { kind, correlation_id: hold.hold_id, payload_sha256: request.sha256, ref: `hold:${hold.hold_id}` },
+        },
+        { request, source: `${kind}:holds`, what: `The adjustment for hold ${hold.hold_id}`, nothing: 'Nothing was signed.', gate },
+      );
       const common = {
         facility_id: hold.facility_id,
-        ndc: hold.ndc,
+        ndc: adj.body.ndc,
         serial: null,
         expiry: null,
-        schedule: hold.schedule,
+        schedule: adj.body.schedule,
         event_time: now.toISOString(),
-        actor: signers[0]!.user.user_id,
-        source: { kind: input.source ?? 'ui', payload_sha256: null, correlation_id: hold.hold_id },
+        actor: actorId,
+        source: { kind, payload_sha256: request.sha256, correlation_id: hold.hold_id },
       } as const;
-      let adj: LedgerEntry;
-      try {
-        adj = committed(
-          ws.ledger.appendInTransaction({
-            ...common,
-            type: 'ADJUSTMENT',
-            lot,
-            quantity: Math.abs(hold.variance!),
-            delta: hold.variance!,
-            idempotency_key: `hold-adjustment:${hold.hold_id}`,
-            data: {
-              kind: 'count_variance',
-              hold_id: hold.hold_id,
-              count_id: hold.count_id,
-              count_entry: hold.count_entry,
-              hold_entry: hold.placed,
-              reason: input.reason,
-              form_106: form106,
-              note: input.note?.trim() || null,
-              signatures,
-            },
-          }),
-          `The adjustment for hold ${hold.hold_id}`,
-        );
-      } catch (err) {
-        ruleError(err);
-      }
       attachSignatures(db, adj, signers, input.reason);
       const release = committed(
         ws.ledger.appendInTransaction({
@@ -196,29 +203,38 @@ export function manualAdjustment(
       const now = ws.clock.now();
       const signatures = manifestationsFor(signers, now, signingTimeZone(ws));
       const form106 = marksForm106(reason);
-      let adj: LedgerEntry;
-      try {
-        adj = committed(
-          ws.ledger.appendInTransaction({
-            type: 'ADJUSTMENT',
-            facility_id: ws.facilityId,
-            ndc: input.ndc,
-            lot,
-            serial: null,
-            expiry: null,
-            schedule,
-            quantity: input.quantity,
-            delta: -input.quantity,
-            event_time: now.toISOString(),
-            actor: signers[0]!.user.user_id,
-            source: { kind: input.source ?? 'ui', payload_sha256: null, correlation_id: `adjust-${now.getTime()}` },
-            data: { kind: input.kind, reason, form_106: form106, reference: input.reference?.trim() || null, note: input.note?.trim() || null, signatures },
-          }),
-          `The ${what}`,
-        );
-      } catch (err) {
-        ruleError(err);
-      }
+      const reference = input.reference?.trim() || null;
+      const request = canonicalRequest({
+        request: 'adjustments.create',
+        facility_id: ws.facilityId,
+        ndc: input.ndc,
+        lot,
+        quantity: input.quantity,
+        kind: input.kind,
+        reason,
+        reference,
+        at: now.toISOString(),
+        ...whoSigns(input),
+      });
+      const kind = input.source ?? 'ui';
+      const adj = entryThroughGate(
+        ws,
+        {
+          type: 'ADJUSTMENT',
+          facility_id: ws.facilityId,
+          ndc: input.ndc,
+          lot,
+          serial: null,
+          expiry: null,
+          quantity: -input.quantity,
+          event_time: now.toISOString(),
+          handler_id: signers[0]!.user.user_id,
+          idempotency_key: `adjustment:${request.sha256}`,
+          data: { kind: input.kind, reason, form_106: form106, reference, note: input.note?.trim() || null, signatures: signatures.map((s) => ({ ...s })) },
+          source: { kind, correlation_id: `adjust-${now.getTime()}`, payload_sha256: request.sha256, ref: null },
+        },
+        { request, source: `${kind}:adjustments`, what: `The ${what}`, nothing: 'Nothing was signed.' },
+      );
       attachSignatures(db, adj, signers, reason);
       for (const s of signatures) {
         ws.audit.record({ actor: s.user_id, action: 'SIGNATURE_APPLIED', target: `${adj.device_id}#${adj.seq}`, details: { kind: input.kind, role: s.role, meaning: s.meaning, reason, entry_hash: adj.hash } });

@@ -4,7 +4,12 @@ import { RxError } from '../../shared/ipc/contract';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { countActiveHolds, findActiveHold, holdDetail, listHolds } from '../holds';
 import type { Workstation } from '../workstation';
-import { createCount, getCount, itemsForScope, quickCount, reviewCount, setLocation, submitCount } from './service';
+import { canonicalJson } from '../../shared/ledger/canonical';
+import { sha256Hex } from '../ledger/hash';
+import { blindScopeFor, hideBlindEntries, hideBlindStock, BLIND_COUNT_NOTE } from './blind-scope';
+import { cancelCount, createCount, getCount, itemsForScope, quickCount, reviewCount, setLocation, submitCount } from './service';
+import { listLedger } from '../ledger/query';
+import { listStock } from '../ledger/stock-query';
 import { currentPolicy, savePolicy } from './tolerance-store';
 
 let t: ReturnType<typeof tempWorkstation>;
@@ -13,13 +18,20 @@ let now: Date;
 const at = (iso: string) => (now = new Date(iso));
 
 const OXY = '00002-1200-30';
-const ALPRAZ = '00009-0029-01';
-const IBU = '00573-0150-20';
+const ALPRAZ = '00409-1234-01'; // CIV in the test catalog
+const IBU = '68180-0513-01'; // not controlled in the test catalog
 
 beforeEach(() => {
   now = new Date('2026-11-05T10:00:00.000Z');
-  t = tempWorkstation({ clock: { now: () => now } });
+  // The gate is strict: the test catalog lists these NDCs, and the counters are users.
+  t = tempWorkstation({ clock: { now: () => now }, seed: true });
   ws = t.ws;
+  for (const [userId, name] of [
+    ['tina', 'Tina Technician'],
+    ['ravi', 'Ravi Recounter'],
+  ] as const) {
+    ws.users.create({ userId, name, role: 'technician', password: `${userId}-password-1`, actor: 'test' });
+  }
   ws.ledger.append([
     receipt({ ndc: OXY, lot: 'A1', quantity: 100, delta: 100, schedule: 'CII' }),
     receipt({ ndc: OXY, lot: 'B2', quantity: 50, delta: 50, schedule: 'CII', expiry: '2026-11-30' }),
@@ -165,5 +177,91 @@ describe('cycle counts', () => {
     expect(itemsForScope(ws.db, 'MAIN01', { kind: 'location', location: 'safe 2' })).toEqual([expect.objectContaining({ ndc: ALPRAZ, location: 'Safe 2' })]);
     expect(itemsForScope(ws.db, 'MAIN01', { kind: 'expiring', month: '2026-11' })).toEqual([expect.objectContaining({ ndc: OXY, lot: 'B2', expiry: '2026-11-30' })]);
     expect(() => createCount(ws, { scope: { kind: 'location', location: 'Nowhere' }, actor: 'tina' })).toThrow(/Nothing to count/);
+  });
+});
+
+describe('counts through the ingestion gate', () => {
+  const bodies = (type: string) =>
+    (ws.db.prepare('SELECT body FROM ledger_entries WHERE type = ? ORDER BY seq').all(type) as { body: string }[]).map(
+      (r) => JSON.parse(r.body) as { source: { kind: string; payload_sha256: string | null; correlation_id: string }; idempotency_key: string | null; schedule: string | null },
+    );
+
+  it('COUNT and HOLD_PLACED name the sha256 of the canonical submission, in one transaction', () => {
+    const c = createCount(ws, { scope: { kind: 'all_cii' }, actor: 'tina' });
+    submitCount(ws, { count_id: c.count_id, actor: 'tina', lines: [{ ndc: OXY, lot: 'A1', counted: 97 }, { ndc: OXY, lot: 'B2', counted: 50 }] });
+    const counts = bodies('COUNT');
+    const [hold] = bodies('HOLD_PLACED');
+    expect(counts).toHaveLength(2);
+    const sha = counts[0]!.source.payload_sha256!;
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    expect(counts.map((b) => b.source)).toEqual([
+      { kind: 'count', payload_sha256: sha, correlation_id: c.count_id },
+      { kind: 'count', payload_sha256: sha, correlation_id: c.count_id },
+    ]);
+    expect(counts.map((b) => b.idempotency_key)).toEqual([`count:${c.count_id}:${OXY}|A1`, `count:${c.count_id}:${OXY}|B2`]);
+    expect(hold!.source).toEqual({ kind: 'count', payload_sha256: sha, correlation_id: c.count_id });
+    expect(counts[0]!.schedule).toBe('CII');
+    // The digest is that of the canonical request: the count, the counter, the lines at their count times.
+    const request = canonicalJson({
+      request: 'counts.submit',
+      count_id: c.count_id,
+      actor: 'tina',
+      lines: [
+        { ndc: OXY, lot: 'A1', counted: 97, containers: null, counted_at: now.toISOString(), method: 'keypad' },
+        { ndc: OXY, lot: 'B2', counted: 50, containers: null, counted_at: now.toISOString(), method: 'keypad' },
+      ],
+    });
+    expect(sha).toBe(sha256Hex(request));
+    expect(ws.verify().ok).toBe(true);
+  });
+
+  it('a handler the gate refuses refuses the whole count: no COUNT, no hold, the count stays open', () => {
+    const before = headSeq();
+    const c = createCount(ws, { scope: { kind: 'ndcs', ndcs: [OXY] }, actor: 'ghost' });
+    let err: RxError | null = null;
+    try {
+      submitCount(ws, { count_id: c.count_id, actor: 'ghost', lines: [{ ndc: OXY, lot: 'A1', counted: 90 }, { ndc: OXY, lot: 'B2', counted: 50 }] });
+    } catch (e) {
+      err = e as RxError;
+    }
+    expect(err?.code).toBe('FORBIDDEN');
+    expect(err?.message).toMatch(/refused by the ingestion gate \(UNAUTHORIZED_HANDLER\).*Nothing was recorded/);
+    expect(headSeq()).toBe(before);
+    expect(countActiveHolds(ws.db)).toBe(0);
+    expect(getCount(ws.db, c.count_id)?.status).toBe('open');
+    expect(ws.quarantine.openCount()).toBe(0);
+    // A user of this workstation is an authorized handler.
+    ws.users.create({ userId: 'ghost', name: 'Gus Host', role: 'technician', password: 'ghost-password-1', actor: 'test' });
+    expect(submitCount(ws, { count_id: c.count_id, actor: 'ghost', lines: [{ ndc: OXY, lot: 'A1', counted: 90 }, { ndc: OXY, lot: 'B2', counted: 50 }] }).results.map((r) => r.outcome)).toEqual(['hold', 'within']);
+  });
+});
+
+describe('blind counts hide quantities from the counter', () => {
+  it('stock.list and ledger.list rows of NDCs in an open blind count lose their quantities, for its counter only, until it is submitted', () => {
+    expect(blindScopeFor(ws, 'tina')).toBeNull();
+    const c = createCount(ws, { scope: { kind: 'ndcs', ndcs: [OXY] }, actor: 'tina' });
+    createCount(ws, { scope: { kind: 'ndcs', ndcs: [IBU] }, blind: false, actor: 'tina' });
+    const scope = blindScopeFor(ws, 'tina');
+    expect(scope?.countIds).toEqual([c.count_id]);
+    const stock = hideBlindStock(scope, listStock(ws.db, {}));
+    expect(stock.rows.filter((r) => r.ndc === OXY).map((r) => [r.lot, r.on_hand, r.hidden])).toEqual([
+      ['A1', null, BLIND_COUNT_NOTE],
+      ['B2', null, BLIND_COUNT_NOTE],
+    ]);
+    expect(stock.rows.filter((r) => r.ndc !== OXY).every((r) => typeof r.on_hand === 'number' && r.hidden === null)).toBe(true);
+    const ledger = hideBlindEntries(scope, listLedger(ws.db, {}));
+    const oxy = ledger.filter((e) => e.ndc === OXY);
+    expect(oxy.length).toBe(2);
+    expect(oxy.every((e) => e.quantity === null && e.delta === null && JSON.stringify(e.data) === '{}' && e.hidden === BLIND_COUNT_NOTE)).toBe(true);
+    expect(ledger.find((e) => e.ndc === ALPRAZ)).toMatchObject({ quantity: 200, delta: 200, hidden: null });
+    // Someone else sees everything.
+    expect(blindScopeFor(ws, 'pat')).toBeNull();
+    // Submitted (or cancelled): the counter sees quantities again.
+    submitCount(ws, { count_id: c.count_id, actor: 'tina', lines: [{ ndc: OXY, lot: 'A1', counted: 100 }, { ndc: OXY, lot: 'B2', counted: 50 }] });
+    expect(blindScopeFor(ws, 'tina')).toBeNull();
+    const c2 = createCount(ws, { scope: { kind: 'all_cii' }, actor: 'tina' });
+    expect(blindScopeFor(ws, 'tina')?.countIds).toEqual([c2.count_id]);
+    cancelCount(ws, c2.count_id, 'tina');
+    expect(blindScopeFor(ws, 'tina')).toBeNull();
   });
 });

@@ -16,8 +16,10 @@ import type { EntryBody, EntryRef, LedgerEntry, LedgerEntryView } from '../../sh
 import type { Db } from '../db/open';
 import { toView } from '../ledger/query';
 import { findActiveHold } from '../holds';
+import { gateOf } from '../ingest/gate';
 import type { Workstation } from '../workstation';
 import { currentPolicy, policyVersion } from './tolerance-store';
+import { canonicalRequest, entryThroughGate, type CanonicalRequest } from './through-gate';
 
 export interface CountItem {
   ndc: string;
@@ -348,12 +350,16 @@ export function submitCount(ws: Workstation, input: { count_id: string; actor: s
       const now = ws.clock.now();
       const policy = currentPolicy(db);
       const pending = pendingRecounts(db, session.facility_id);
+      const lines = input.lines.map((line) => ({ ...line, lot: line.lot?.trim() || null, countTime: clampCountTime(line.counted_at, session.created_at, now) }));
+      // What the counter submitted, canonical: the gate's raw payload, and the payload_sha256 of every entry it writes.
+      const request = canonicalRequest({
+        request: 'counts.submit',
+        count_id: session.count_id,
+        actor: input.actor,
+        lines: lines.map((l) => ({ ndc: l.ndc, lot: l.lot, counted: l.counted, containers: l.containers ?? null, counted_at: l.countTime, method: l.method ?? 'keypad' })),
+      });
       const out: CountLineResult[] = [];
-      for (const line of input.lines) {
-        const lot = line.lot?.trim() || null;
-        const countTime = clampCountTime(line.counted_at, session.created_at, now);
-        out.push(recordLine(ws, session, policy, pending, { ...line, lot }, countTime, input.actor));
-      }
+      for (const line of lines) out.push(recordLine(ws, session, policy, pending, line, line.countTime, input.actor, request));
       db.prepare("UPDATE count_sessions SET status = 'submitted', submitted_by = ?, submitted_at = ?, tolerance_version = ? WHERE count_id = ?").run(
         input.actor,
         now.toISOString(),
@@ -391,10 +397,13 @@ function recordLine(
   line: CountLineInput & { lot: string | null },
   countTime: string,
   actor: string,
+  request: CanonicalRequest,
 ): CountLineResult {
   const db = ws.db;
   const item = session.items.find((i) => i.ndc === line.ndc && i.lot === line.lot);
-  const schedule = item?.schedule ?? describe(db, session.facility_id, line.ndc, line.lot).schedule;
+  // The tolerance of the schedule the gate will route the entry under: the catalog's, else the stock's.
+  const fromCatalog = gateOf(ws).catalog?.scheduleOf(line.ndc);
+  const schedule = fromCatalog !== undefined ? fromCatalog : (item?.schedule ?? describe(db, session.facility_id, line.ndc, line.lot).schedule);
   const expected = expectedAt(db, session.facility_id, line.ndc, line.lot, countTime);
   const tol = toleranceFor(policy, line.ndc, schedule);
   const ev = evaluateVariance(expected, line.counted, tol);
@@ -412,28 +421,27 @@ function recordLine(
   else if (policy.recount_before_hold && !waiting) outcome = 'recount_required';
   else outcome = 'hold';
   const holdId = outcome === 'hold' ? newId('H') : outcome === 'under_hold' ? existing!.hold_id : null;
-  const common = {
-    facility_id: session.facility_id,
-    ndc: line.ndc,
-    lot: line.lot,
-    serial: null,
-    expiry: item?.expiry ?? null,
-    schedule,
-    delta: 0,
-    source: { kind: 'count' as const, payload_sha256: null, correlation_id: session.count_id },
-  };
-  const count = commit(
-    ws.ledger.appendInTransaction({
-      ...common,
+  const what = `The count of ${line.ndc}${line.lot ? ` lot ${line.lot}` : ''}`;
+  // The COUNT goes through the ingestion gate like every other entry (catalog, schedule,
+  // handler, facility, lot rules); the schedule is the one the gate routes it under.
+  const count = entryThroughGate(
+    ws,
+    {
       type: 'COUNT',
+      facility_id: session.facility_id,
+      ndc: line.ndc,
+      lot: line.lot,
+      serial: null,
+      expiry: item?.expiry ?? null,
       quantity: line.counted,
       event_time: countTime,
-      actor,
+      handler_id: actor,
+      idempotency_key: `count:${session.count_id}:${lineKey(line.ndc, line.lot)}`,
       data: {
         count_id: session.count_id,
         blind: session.blind,
         method: line.method ?? 'keypad',
-        containers: line.containers ?? null,
+        containers: line.containers ? { ...line.containers, partial_units: [...line.containers.partial_units] } : null,
         expected,
         counted: line.counted,
         variance: ev.variance,
@@ -445,13 +453,25 @@ function recordLine(
         hold_id: holdId,
         recount_of: waiting?.entry ?? null,
       },
-    }),
+      source: { kind: 'count', correlation_id: session.count_id, payload_sha256: request.sha256, ref: `${line.ndc}/${line.lot ?? '*'}` },
+    },
+    { request, source: 'ui:counts', what },
   );
+  const routed = count.body.schedule;
   const countRef: EntryRef = { device_id: count.device_id, seq: count.seq, hash: count.hash };
   if (outcome === 'hold') {
+    // A hold is not a stock movement (the gate takes none): it is appended beside its COUNT, in
+    // the same transaction, naming the same request.
     commit(
       ws.ledger.appendInTransaction({
-        ...common,
+        facility_id: session.facility_id,
+        ndc: count.body.ndc,
+        lot: line.lot,
+        serial: null,
+        expiry: count.body.expiry,
+        schedule: routed,
+        delta: 0,
+        source: { kind: 'count', payload_sha256: request.sha256, correlation_id: session.count_id },
         type: 'HOLD_PLACED',
         quantity: Math.abs(ev.variance),
         event_time: ws.clock.now().toISOString(),
@@ -475,7 +495,7 @@ function recordLine(
   return {
     ndc: line.ndc,
     lot: line.lot,
-    schedule,
+    schedule: routed,
     count_time: countTime,
     counted_by: actor,
     expected,

@@ -27,6 +27,7 @@ const ACTIVE_SQL = `
   SELECT p.device_id, p.seq, p.hash, p.prev_hash, p.signature, p.body FROM ledger_entries p
    WHERE p.type = 'HOLD_PLACED' AND p.facility_id = @facility AND p.ndc = @ndc
      AND (@lot IS NULL OR p.lot IS NULL OR p.lot = @lot)
+     AND (@except IS NULL OR json_extract(p.body, '$.data.hold_id') != @except)
      AND NOT EXISTS (
        SELECT 1 FROM ledger_entries r
         WHERE r.type = 'HOLD_RELEASED' AND r.facility_id = p.facility_id AND r.ndc = p.ndc
@@ -64,8 +65,10 @@ function toActive(row: EntryRow): ActiveHold {
  * NDC; a hold without a lot holds every lot. What the POS API and the ingestion gate call
  * before a dispense or an adjustment.
  */
-export function findActiveHold(db: Db, facilityId: string, ndc: string, lot: string | null): ActiveHold | null {
-  const row = db.prepare<[{ facility: string; ndc: string; lot: string | null }], EntryRow>(ACTIVE_SQL).get({ facility: facilityId, ndc, lot: lot || null });
+export function findActiveHold(db: Db, facilityId: string, ndc: string, lot: string | null, exceptHoldId: string | null = null): ActiveHold | null {
+  const row = db
+    .prepare<[{ facility: string; ndc: string; lot: string | null; except: string | null }], EntryRow>(ACTIVE_SQL)
+    .get({ facility: facilityId, ndc, lot: lot || null, except: exceptHoldId });
   return row ? toActive(row) : null;
 }
 

@@ -5,6 +5,7 @@ import { manifestationText, type ReasonCode } from '../../shared/counts';
 import type { Session } from '../auth/sessions';
 import { manualAdjustment, resolveHold, type SignedAdjustment } from '../adjustments';
 import { cancelCount, createCount, getCount, listCounts, pendingRecounts, reviewCount, setLocation, submitCount, type CountSession } from '../counts/service';
+import { countScansOf } from '../counts/scan-feed';
 import { currentPolicy, policyHistory, savePolicy } from '../counts/tolerance-store';
 import type { Db } from '../db/open';
 import { holdDetail, listHolds } from '../holds';
@@ -54,7 +55,12 @@ function signatureViews(db: Db, sigs: StoredSignature[]) {
 const actor = (s: Session | null) => s!.user.user_id;
 
 export const countsHandlers: { [C in keyof typeof countsChannels]: Handler<C> } = {
-  'counts.create': (input, { ws, session }) => countView(ws.db, createCount(ws, { scope: input.scope, blind: input.blind, actor: actor(session) })),
+  'counts.create': (input, { ws, session }) => {
+    const c = createCount(ws, { scope: input.scope, blind: input.blind, actor: actor(session) });
+    // Opening a count makes it the scanners' workflow.
+    countScansOf(ws).open(c.count_id, actor(session));
+    return countView(ws.db, c);
+  },
   'counts.get': (input, { ws }) => {
     const c = getCount(ws.db, input.countId);
     if (!c) throw new RxError('NOT_FOUND', `No count ${input.countId}.`);
@@ -70,6 +76,7 @@ export const countsHandlers: { [C in keyof typeof countsChannels]: Handler<C> } 
       actor: actor(session),
       lines: input.lines.map((l) => ({ ndc: l.ndc, lot: l.lot, counted: l.counted, containers: l.containers ?? null, counted_at: l.countedAt ?? null, method: l.method ?? 'keypad' })),
     });
+    countScansOf(ws).release(input.countId);
     return { count: countView(ws.db, r.count), results: r.results };
   },
   'counts.review': (input, { ws }) => {
@@ -79,12 +86,21 @@ export const countsHandlers: { [C in keyof typeof countsChannels]: Handler<C> } 
   },
   'counts.cancel': (input, { ws, session }) => {
     cancelCount(ws, input.countId, actor(session));
+    countScansOf(ws).release(input.countId);
     return { ok: true as const };
   },
   'counts.setLocation': (input, { ws, session }) => {
     setLocation(ws, input.ndc, input.location, actor(session));
     return { ok: true as const };
   },
+  'counts.scanTarget': (input, { ws, session }) => {
+    const feed = countScansOf(ws);
+    if (input.countId === null) return { activeWorkflow: feed.release(input.leaving ?? null) };
+    const c = getCount(ws.db, input.countId);
+    if (c && c.created_by !== actor(session)) throw new RxError('FORBIDDEN', `Count ${input.countId} was started by ${c.created_by}: only they can scan into it.`);
+    return { activeWorkflow: feed.open(input.countId, actor(session)) };
+  },
+  'counts.waitForScans': (input, { ws }) => countScansOf(ws).waitForScans(input.countId, input.after, input.timeoutMs),
   'holds.list': (input, { ws }) => ({ holds: listHolds(ws.db, { status: input.status }) }),
   'holds.get': (input, { ws }) => {
     const d = holdDetail(ws.db, input.holdId);

@@ -1,3 +1,4 @@
+import { parseNdc } from '../../shared/identifiers';
 import { RxError, type SessionView } from '../../shared/ipc/contract';
 import type { LedgerEntryView } from '../../shared/schemas/ledger-entry';
 import type { Session } from '../auth/sessions';
@@ -5,6 +6,8 @@ import { UserError } from '../auth/users';
 import type { Workstation } from '../workstation';
 import type { Handler } from './dispatch';
 import type { coreChannels } from '../../shared/ipc/contract';
+import { blindScopeFor, hideBlindEntries, hideBlindStock } from '../counts/blind-scope';
+import { CatalogStore } from '../catalog/store';
 import { countActiveHolds } from '../holds';
 import { listLedger } from '../ledger/query';
 import { listStock } from '../ledger/stock-query';
@@ -18,6 +21,33 @@ const view = (ws: Workstation, s: Session): SessionView => ({
   mustChangePassword: s.user.must_change_password,
   idleTimeoutSeconds: Math.round(ws.sessions.idleMs / 1000),
 });
+
+/**
+ * An NDC typed in any written form, for the stock and ledger filters: with hyphens in any
+ * layout (the 10-digit form printed on the label), 11 or 12 digits, or a hyphenless 10-digit
+ * NDC when exactly one of its layouts is in the catalog or in stock.
+ */
+function parseNdcFilter(ws: Workstation, text: string) {
+  const catalog = new CatalogStore(ws.db);
+  const inStock = ws.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM stock WHERE ndc = ? LIMIT 1');
+  return parseNdc(text, { isKnown: (n) => catalog.isKnownNdc(n) || inStock.get(n) !== undefined });
+}
+
+/** The Ledger filter's NDC in the ledger's 11-digit form; a malformed one is BAD_INPUT, never an empty page. */
+function ledgerNdcFilter(ws: Workstation, ndc: string | undefined): string | undefined {
+  if (ndc === undefined || ndc.trim() === '') return undefined;
+  const r = parseNdcFilter(ws, ndc);
+  if (!r.ok) throw new RxError('BAD_INPUT', `ndc: ${r.error}`);
+  return r.ndc11 ?? r.ndc12;
+}
+
+/** A stock search that is a whole NDC in a 10-digit layout matches by its 11-digit form; anything else is searched as typed. */
+function stockSearchTerm(ws: Workstation, search: string | undefined): string | undefined {
+  const t = search?.trim();
+  if (!t || !/^(ndc[\s:#]*)?[\d\s-]+$/i.test(t)) return search;
+  const r = parseNdcFilter(ws, t);
+  return r.ok && r.ndc11 ? r.ndc11 : search;
+}
 
 export function syncStatus(ws: Workstation) {
   return syncStatusOf(ws);
@@ -73,11 +103,12 @@ export const coreHandlers: { [C in keyof typeof coreChannels]: Handler<C> } = {
     quarantineOpen: ws.quarantine.openCount(),
     now: ws.clock.now().toISOString(),
   }),
-  'stock.list': (input, { ws }) => listStock(ws.db, input),
-  'ledger.list': (input, { ws }) => {
-    const entries: LedgerEntryView[] = listLedger(ws.db, input);
+  // Blind counts: rows of NDCs the caller is counting blind lose their quantities (src/main/counts/blind-scope.ts).
+  'stock.list': (input, { ws, session }) => hideBlindStock(blindScopeFor(ws, session?.user.user_id), listStock(ws.db, { ...input, search: stockSearchTerm(ws, input.search) })),
+  'ledger.list': (input, { ws, session }) => {
+    const entries: LedgerEntryView[] = listLedger(ws.db, { ...input, ndc: ledgerNdcFilter(ws, input.ndc) });
     const head = ws.ledger.head();
-    return { entries, head: { device_id: ws.deviceId, seq: head.seq, hash: head.hash } };
+    return { entries: hideBlindEntries(blindScopeFor(ws, session?.user.user_id), entries), head: { device_id: ws.deviceId, seq: head.seq, hash: head.hash } };
   },
   'ledger.verify': async (_i, { ws, session }) => {
     const started = Date.now();

@@ -250,6 +250,45 @@ function CountSheet(props: {
     [update],
   );
 
+  const applyScanRef = useRef(applyScan);
+  applyScanRef.current = applyScan;
+  const [scannerNote, setScannerNote] = useState<string | null>(null);
+
+  // Scanners on USB (HID POS) and the test hook: the scan router hands their scans to this
+  // count while it is on screen; each is applied as if typed in the scan field.
+  useEffect(() => {
+    const countId = draft.countId;
+    let stopped = false;
+    void (async () => {
+      try {
+        await invoke('counts.scanTarget', { countId });
+      } catch (err) {
+        if (!stopped) setScannerNote(`USB scanners cannot reach this count: ${asRxError(err).message}`);
+        return;
+      }
+      let after: number | null = null;
+      while (!stopped) {
+        try {
+          const r: ChannelOutput<'counts.waitForScans'> = await invoke('counts.waitForScans', { countId, after, timeoutMs: after === null ? 0 : 20_000 });
+          if (stopped) break;
+          after = r.cursor;
+          for (const e of r.events) {
+            setScannerNote(`Scanned on ${e.scanner_id} at ${formatLocalDateTime(e.received_at)}`);
+            await applyScanRef.current(e.raw);
+          }
+        } catch (err) {
+          const rx = asRxError(err);
+          if (rx.code === 'NOT_SIGNED_IN' || rx.code === 'SESSION_ENDED' || rx.code === 'FORBIDDEN') break;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    })();
+    return () => {
+      stopped = true;
+      void invoke('counts.scanTarget', { countId: null, leaving: countId }).catch(() => {});
+    };
+  }, [draft.countId]);
+
   // A scanner in keyboard mode, anywhere on the screen but in a text field.
   useEffect(() => {
     const wedge = new KeyboardWedge();
@@ -294,6 +333,11 @@ function CountSheet(props: {
         {scanNote ? (
           <p className="banner banner-error" role="alert" data-testid="count-scan-note">
             {scanNote}
+          </p>
+        ) : null}
+        {scannerNote ? (
+          <p className="muted" data-testid="count-scanner-note" aria-live="polite">
+            {scannerNote}
           </p>
         ) : null}
       </form>

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { RxError, StockRow } from '../../shared/ipc/contract';
+import type { RxError, StockListRow as StockRow } from '../../shared/ipc/contract';
 import { formatLocalDateTime } from '../format/time';
 import { invoke } from '../api/client';
 import { asRxError } from '../state/session-store';
@@ -71,6 +71,7 @@ export function InventoryScreen() {
   }, [deferredQuery, truncated]);
 
   const index = useMemo(() => indexStock(loaded?.rows ?? []), [loaded]);
+  const hiddenNdcs = useMemo(() => new Set((loaded?.rows ?? []).filter((r) => r.on_hand === null).map((r) => r.ndc)).size, [loaded]);
   const visible = useMemo(() => {
     if (truncated && serverHits && serverHits.query === deferredQuery.trim()) return serverHits.rows;
     return filterStock(index, deferredQuery);
@@ -121,6 +122,11 @@ export function InventoryScreen() {
         </button>
       </div>
       <ErrorBanner error={error} testId="stock-error" onRetry={() => void load()} />
+      {hiddenNdcs > 0 ? (
+        <p className="banner banner-info" role="status" data-testid="stock-blind-note">
+          On hand of {hiddenNdcs} NDC{hiddenNdcs === 1 ? '' : 's'} is hidden during your blind count. Submit or cancel the count on the Counts screen to see it again.
+        </p>
+      ) : null}
       <p className="panel-meta" data-testid="inventory-count" aria-live="polite">
         {loaded === null
           ? loading
@@ -172,9 +178,15 @@ export function InventoryScreen() {
                   <span role="cell" data-testid="stock-schedule">
                     <ScheduleBadge schedule={r.schedule} />
                   </span>
-                  <span role="cell" className={`num${r.on_hand < 0 ? ' negative' : ''}`} data-testid="stock-onhand" data-value={r.on_hand}>
-                    {r.on_hand.toLocaleString('en-US')}
-                  </span>
+                  {r.on_hand === null ? (
+                    <span role="cell" className="num muted" data-testid="stock-onhand" data-hidden="true" title={r.hidden ?? undefined}>
+                      {r.hidden ?? 'hidden'}
+                    </span>
+                  ) : (
+                    <span role="cell" className={`num${r.on_hand < 0 ? ' negative' : ''}`} data-testid="stock-onhand" data-value={r.on_hand}>
+                      {r.on_hand.toLocaleString('en-US')}
+                    </span>
+                  )}
                   <span role="cell" className="muted" title={r.last_event_time}>
                     {formatLocalDateTime(r.last_event_time)}
                   </span>

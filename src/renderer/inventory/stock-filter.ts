@@ -1,4 +1,4 @@
-import type { StockRow } from '../../shared/ipc/contract';
+import type { StockListRow as StockRow } from '../../shared/ipc/contract';
 import { parseNdc } from '../../shared/identifiers/ndc';
 
 /** A row with its searchable text prepared once, so each keystroke over 10,000 rows stays cheap. */

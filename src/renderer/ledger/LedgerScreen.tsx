@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { can } from '../../shared/domain/roles';
-import { RxError, type ChannelOutput, type VerifyResult } from '../../shared/ipc/contract';
-import type { LedgerEntryView } from '../../shared/schemas/ledger-entry';
+import { RxError, type ChannelOutput, type LedgerListEntry, type VerifyResult } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
 import { formatLocalDateTime, formatSignedDelta } from '../format/time';
 import { asRxError } from '../state/session-store';
@@ -15,7 +14,7 @@ type Head = ChannelOutput<'ledger.list'>['head'];
 
 export function LedgerScreen() {
   const role = useSession((s) => s.session?.role);
-  const [entries, setEntries] = useState<LedgerEntryView[]>([]);
+  const [entries, setEntries] = useState<LedgerListEntry[]>([]);
   const [head, setHead] = useState<Head | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const [loading, setLoading] = useState(false);
@@ -101,6 +100,11 @@ export function LedgerScreen() {
       {role && !mayVerify ? <p className="panel-meta">Verifying the ledger needs a pharmacist, manager or administrator.</p> : null}
       <VerifyOutcomeSlot running={verify.running} result={verify.result} error={verify.error} />
       <ErrorBanner error={error} testId="ledger-error" />
+      {entries.some((e) => e.delta === null) ? (
+        <p className="banner banner-info" role="status" data-testid="ledger-blind-note">
+          Quantities of the NDCs you are counting are hidden during your blind count. Submit or cancel the count on the Counts screen to see them again.
+        </p>
+      ) : null}
       <p className="panel-meta" data-testid="ledger-meta" aria-live="polite">
         {loaded
           ? `${entries.length.toLocaleString('en-US')} entries shown, newest first${appliedNdc ? ` for NDC ${appliedNdc}` : ''}${head ? ` · this device's chain ends at seq ${head.seq}` : ''}`
@@ -141,9 +145,15 @@ export function LedgerScreen() {
                 <td className="mono" data-testid="ledger-lot">
                   {e.lot ?? ''}
                 </td>
-                <td className={`num mono delta ${e.delta > 0 ? 'delta-in' : e.delta < 0 ? 'delta-out' : 'delta-zero'}`} data-testid="ledger-delta" data-value={e.delta}>
-                  {e.type === 'COUNT' ? `= ${e.quantity.toLocaleString('en-US')}` : formatSignedDelta(e.delta)}
-                </td>
+                {e.delta === null || e.quantity === null ? (
+                  <td className="num muted" data-testid="ledger-delta" data-hidden="true" title={e.hidden ?? undefined}>
+                    {e.hidden ?? 'hidden'}
+                  </td>
+                ) : (
+                  <td className={`num mono delta ${e.delta > 0 ? 'delta-in' : e.delta < 0 ? 'delta-out' : 'delta-zero'}`} data-testid="ledger-delta" data-value={e.delta}>
+                    {e.type === 'COUNT' ? `= ${e.quantity.toLocaleString('en-US')}` : formatSignedDelta(e.delta)}
+                  </td>
+                )}
                 <td data-testid="ledger-actor">{e.actor}</td>
                 <td className="mono muted" data-testid="ledger-hash" title={e.hash}>
                   {e.hash.slice(0, 12)}

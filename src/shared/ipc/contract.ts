@@ -33,6 +33,17 @@ export const StockRow = z.object({
 });
 export type StockRow = z.infer<typeof StockRow>;
 
+/**
+ * A row of `stock.list`: on hand is null, and `hidden` says why, for an NDC the caller is
+ * counting blind right now (src/main/counts/blind-scope.ts).
+ */
+export const StockListRow = StockRow.extend({ on_hand: z.number().int().nullable(), hidden: z.string().nullable().optional() });
+export type StockListRow = z.infer<typeof StockListRow>;
+
+/** An entry of `ledger.list`: quantity, delta and data withheld (null / {}) with `hidden` during the caller's blind count of its NDC. */
+export const LedgerListEntry = LedgerEntryView.extend({ quantity: z.number().int().nullable(), delta: z.number().int().nullable(), hidden: z.string().nullable().optional() });
+export type LedgerListEntry = z.infer<typeof LedgerListEntry>;
+
 export const VerifyResult = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
@@ -98,12 +109,12 @@ export const coreChannels = {
   'stock.list': {
     permission: 'stock.read',
     input: z.object({ search: z.string().max(100).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(20_000).default(500) }).strict(),
-    output: z.object({ rows: z.array(StockRow), total: z.number().int() }),
+    output: z.object({ rows: z.array(StockListRow), total: z.number().int() }),
   },
   'ledger.list': {
     permission: 'ledger.read',
     input: z.object({ ndc: z.string().max(20).optional(), beforeSeq: z.number().int().optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
-    output: z.object({ entries: z.array(LedgerEntryView), head: z.object({ device_id: z.string(), seq: z.number().int(), hash: z.string() }) }),
+    output: z.object({ entries: z.array(LedgerListEntry), head: z.object({ device_id: z.string(), seq: z.number().int(), hash: z.string() }) }),
   },
   'ledger.verify': { permission: 'ledger.verify', input: Empty, output: VerifyResult },
 } as const;

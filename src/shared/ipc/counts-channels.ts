@@ -129,6 +129,23 @@ export const SignedAdjustmentView = z.object({
   manifestations: z.array(z.string()),
 });
 
+/** A scan that reached the Counts screen through the scan router (USB, keyboard wedge, test hook), decoded. */
+export const CountScanEvent = z.object({
+  id: z.number().int(),
+  count_id: z.string(),
+  raw: z.string(),
+  scanner_id: z.string(),
+  source: z.string(),
+  received_at: z.string(),
+  ok: z.boolean(),
+  ndc: z.string().nullable(),
+  lot: z.string().nullable(),
+  expiry: z.string().nullable(),
+  serial: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type CountScanEvent = z.infer<typeof CountScanEvent>;
+
 export const countsChannels = {
   'counts.create': {
     permission: 'ledger.append',
@@ -175,6 +192,22 @@ export const countsChannels = {
     permission: 'ledger.append',
     input: z.object({ ndc: Ndc11, location: z.string().trim().min(1).max(64) }).strict(),
     output: z.object({ ok: z.literal(true) }),
+  },
+  /**
+   * The Counts screen shows an open count (countId) or none any more (null): scanners' scans go
+   * to the count (workflow 'counts'), or back to receiving when a receiving session is open.
+   */
+  'counts.scanTarget': {
+    permission: 'ledger.append',
+    /** countId null with `leaving`: that count left the screen (without `leaving`: whichever count). */
+    input: z.object({ countId: z.string().min(1).max(40).nullable(), leaving: z.string().min(1).max(40).optional() }).strict(),
+    output: z.object({ activeWorkflow: z.string().nullable() }),
+  },
+  /** Long poll: the count's scans after `after` (null: from now on). */
+  'counts.waitForScans': {
+    permission: 'stock.read',
+    input: z.object({ countId: z.string().min(1).max(40), after: z.number().int().nullable(), timeoutMs: z.number().int().min(0).max(25_000).default(20_000) }).strict(),
+    output: z.object({ cursor: z.number().int(), events: z.array(CountScanEvent), active: z.boolean() }),
   },
   'holds.list': {
     permission: 'stock.read',
