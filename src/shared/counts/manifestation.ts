@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MEANING_LABELS, REASON_LABELS, type ReasonCode, type SignatureMeaning } from './reasons';
+import { zoneOffsetMinutes } from '../domain/zone-offset';
 
 /**
  * Part 11 §11.50: every signed record shows the printed name of the signer, the date and time
@@ -24,23 +25,16 @@ export type SignatureManifestation = z.infer<typeof SignatureManifestation>;
 
 /** A UTC instant as local time with offset in the given zone, using Intl only (pure). */
 export function localTimeWithOffset(utc: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(utc);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  const local = Date.UTC(Number(get('year')), Number(get('month')) - 1, Number(get('day')), Number(get('hour')), Number(get('minute')), Number(get('second')));
-  const offsetMin = Math.round((local - Math.floor(utc.getTime() / 1000) * 1000) / 60_000);
+  const offsetMin = zoneOffsetMinutes(utc.getTime(), timeZone);
+  const local = new Date(utc.getTime() + offsetMin * 60_000);
+  const two = (n: number) => String(n).padStart(2, '0');
   const sign = offsetMin < 0 ? '-' : '+';
   const abs = Math.abs(offsetMin);
   const ms = String(utc.getUTCMilliseconds()).padStart(3, '0');
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}.${ms}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return (
+    `${local.getUTCFullYear()}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())}T` +
+    `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())}.${ms}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { zoneOffsetMinutes as intlOffset } from '../domain/zone-offset';
 /**
  * Report periods are whole local days in the facility's time zone (setting `time_zone`, else
  * the computer's): `--from 2026-11-01 --to 2026-11-30` covers 2026-11-01 00:00:00.000 up to
@@ -12,7 +13,6 @@ export function isRealDate(text: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, number>();
 const QUARTER_HOUR = 15 * 60_000;
 
@@ -44,26 +44,6 @@ export function zoneOffsetMinutes(utcMs: number, timeZone: string): number {
   return off;
 }
 
-function intlOffset(utcMs: number, timeZone: string): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(new Date(utcMs));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((local - Math.floor(utcMs / 1000) * 1000) / 60_000);
-}
 
 /** The UTC instant of local midnight starting `date` (YYYY-MM-DD) in `timeZone`. */
 export function localDayStart(date: string, timeZone: string): Date {
