@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { startPosServer } from '../src/main/pos/server';
 import { Workstation } from '../src/main/workstation';
+import { seedWorkstation } from '../src/testing/seed';
 
 const rate = Number(process.argv[2] ?? 100);
 const seconds = Number(process.argv[3] ?? 10);
@@ -21,6 +22,8 @@ const TARGET_P99_MS = 5;
 
 const dir = mkdtempSync(join(tmpdir(), 'rxl-bench-pos-'));
 const ws = Workstation.init(join(dir, 'ws'), 'MAIN01');
+// The gate is strict: the NDC must be in the catalog and the handler a user, as at a pharmacy.
+seedWorkstation(ws);
 const total = Math.round(rate * seconds);
 ws.ledger.appendOne({
   type: 'RECEIPT',
