@@ -15,6 +15,8 @@ export function posFingerprint(kind: PosKind, req: PosRequest, token: string | n
       kind,
       ndc: ndc.ok && ndc.ndc11 ? ndc.ndc11 : req.ndc,
       lot: req.lot,
+      // Only when given, so fingerprints of requests without a serial stay as they were.
+      ...(req.serial ? { serial: req.serial } : {}),
       quantity: req.quantity,
       handler_id: req.handler_id,
       occurred_at: new Date(req.occurred_at).toISOString(),
@@ -35,6 +37,7 @@ export function posEvent(
     facility_id: ctx.facilityId,
     ndc: req.ndc,
     lot: req.lot,
+    serial: req.serial ?? null,
     quantity: req.quantity,
     event_time: new Date(req.occurred_at).toISOString(),
     handler_id: req.handler_id,

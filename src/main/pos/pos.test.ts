@@ -266,6 +266,19 @@ describe('POS API', () => {
     expect(r.json.entry).toMatchObject({ type: 'RETURN', delta: 4 });
   });
 
+  it('takes a scanned serial: a unit returned twice is a suspect product (DUPLICATE_SERIAL), never stocked again', async () => {
+    const first = await post('/pos/v1/return', body({ transaction_id: 'rx-s-1', quantity: 1, serial: 'SN-RET-1' }));
+    expect(first.status).toBe(200);
+    expect(first.json.entry).toMatchObject({ type: 'RETURN', delta: 1 });
+    const signed = ws.db.prepare('SELECT body FROM ledger_entries WHERE seq = ?').get(first.json.entry!.seq) as { body: string };
+    expect(JSON.parse(signed.body).serial).toBe('SN-RET-1');
+    const again = await post('/pos/v1/return', body({ transaction_id: 'rx-s-2', quantity: 1, serial: 'SN-RET-1' }));
+    expect(again.status).toBe(409);
+    expect(again.json.reason).toBe('DUPLICATE_SERIAL');
+    const many = await post('/pos/v1/return', body({ transaction_id: 'rx-s-3', quantity: 2, serial: 'SN-RET-2' }));
+    expect(many.status).toBe(400);
+  });
+
   it('answers 400 to malformed JSON and to a schema error, keeping the raw input', async () => {
     const bad = await post('/pos/v1/dispense', '{"transaction_id": "rx-9", broken');
     expect(bad.status).toBe(400);
