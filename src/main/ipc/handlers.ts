@@ -12,7 +12,7 @@ import { countActiveHolds } from '../holds';
 import { listLedger } from '../ledger/query';
 import { listStock } from '../ledger/stock-query';
 import { runVerifyInWorker } from '../ledger/verify-worker-client';
-import { syncStatus as syncStatusOf } from '../sync/status';
+import { syncStatus } from '../sync/status';
 
 const view = (ws: Workstation, s: Session): SessionView => ({
   userId: s.user.user_id,
@@ -49,9 +49,6 @@ function stockSearchTerm(ws: Workstation, search: string | undefined): string | 
   return r.ok && r.ndc11 ? r.ndc11 : search;
 }
 
-export function syncStatus(ws: Workstation) {
-  return syncStatusOf(ws);
-}
 
 export const coreHandlers: { [C in keyof typeof coreChannels]: Handler<C> } = {
   'app.info': (_i, { ws, host }) => ({
