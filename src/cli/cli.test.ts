@@ -153,6 +153,20 @@ describe('the installed command', () => {
     await expect(run(process.execPath, [join(repoRoot, 'bin', 'rxledger.mjs'), 'frobnicate'])).rejects.toMatchObject({ code: 2 });
   }, 30_000);
 
+  it('verify finds a stock projection that disagrees with the ledger, and --rebuild-stock mends it from the ledger', async () => {
+    await cli(['ingest', '--data', data, file('p.ndjson', [rec(), rec({ lot_number: 'Z9', quantity: 7 })])]);
+    const db = new Database(join(data, 'rxledger.db'));
+    db.exec("UPDATE stock SET on_hand = 999 WHERE lot = 'Z9'");
+    db.close();
+    const found = await cli(['verify', '--data', data]);
+    expect(found.code).toBe(3);
+    expect(found.stderr).toMatch(/stock projection wrong for 00002-1200-30 lot Z9: shows 999, the ledger sums to 7/);
+    const mended = await cli(['verify', '--data', data, '--rebuild-stock']);
+    expect(mended.code).toBe(0);
+    expect(mended.stderr).toMatch(/rebuilt from the ledger \(1 row\(s\) were wrong\)/);
+    expect(JSON.parse((await cli(['stock', '--data', data, '--json'])).stdout)).toContainEqual(expect.objectContaining({ lot: 'Z9', on_hand: 7 }));
+  });
+
   it('verify exits 3 and names device, seq and reason when an entry was changed', async () => {
     await cli(['ingest', '--data', data, file('v.ndjson', [rec(), rec({ lot_number: 'Z9' })])]);
     const db = new Database(join(data, 'rxledger.db'));

@@ -1,16 +1,29 @@
 import { AuditTrail } from '../../main/audit/trail';
 import { resolveDataDir } from '../../main/data-dir';
 import { openDatabase } from '../../main/db/open';
+import { rebuildStock } from '../../main/ledger/stock';
 import { verifyFolder } from '../../main/ledger/verify-folder';
 import { join } from 'node:path';
 import { printJson, type Command } from '../io';
-import { parseCommandArgs } from '../workstation-args';
+import { parseCommandArgs, withWorkstation } from '../workstation-args';
 
-/** rxledger verify: exit 0 when every entry holds, 3 when any fails (naming device, seq and reason). */
+/**
+ * rxledger verify: exit 0 when every entry holds, 3 when any fails (naming device, seq and reason).
+ * With --rebuild-stock, a stock projection that disagrees with an intact ledger is rebuilt from
+ * the ledger (audited) and checked again; a broken chain is never used to rebuild anything.
+ */
 export const verifyCommand: Command = async (argv, io) => {
-  const { values } = parseCommandArgs(argv, {});
+  const { values } = parseCommandArgs(argv, { 'rebuild-stock': { type: 'boolean', default: false } });
   const dir = resolveDataDir(values.data, io.env);
-  const report = verifyFolder(dir);
+  let report = verifyFolder(dir);
+  if (values['rebuild-stock'] && !report.failure && report.stockMismatches.length) {
+    await withWorkstation(values.data, io, (ws) => {
+      rebuildStock(ws.db);
+      ws.audit.record({ actor: 'cli', action: 'STOCK_REBUILT', details: { mismatches: report.stockMismatches.length } });
+    });
+    io.stderr.write(`stock projection rebuilt from the ledger (${report.stockMismatches.length} row(s) were wrong)\n`);
+    report = verifyFolder(dir);
+  }
   let audit: { ok: boolean; checked: number; firstBadId: number | null; error?: string };
   try {
     const db = openDatabase(join(dir, 'rxledger.db'), { readonly: true });
