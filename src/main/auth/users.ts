@@ -3,6 +3,7 @@ import type { AuditTrail } from '../audit/trail';
 import type { Db } from '../db/open';
 import { reencryptSigningKeyOnPasswordChange } from '../signatures/keys';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { cachedStatement } from '../db/statement-cache';
 
 export interface User {
   user_id: string;
@@ -73,7 +74,7 @@ export class UserStore {
   }
 
   private row(userId: string): UserRow | undefined {
-    return this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE user_id = ?').get(userId);
+    return cachedStatement<[string], UserRow>(this.db, 'SELECT * FROM users WHERE user_id = ?').get(userId);
   }
 
   create(input: { userId: string; name: string; role: Role; password: string; mustChange?: boolean; actor: string; oneTime?: boolean }): User {

@@ -3,6 +3,7 @@ import type { EntryBody, EntryRef, LedgerEntryView } from '../../shared/schemas/
 import type { Db } from '../db/open';
 import { toView } from '../ledger/query';
 import { signaturesOf, type StoredSignature } from '../signatures';
+import { cachedStatement } from '../db/statement-cache';
 
 /**
  * Compliance holds are ledger entries: HOLD_PLACED names the count, HOLD_RELEASED names the
@@ -66,9 +67,7 @@ function toActive(row: EntryRow): ActiveHold {
  * before a dispense or an adjustment.
  */
 export function findActiveHold(db: Db, facilityId: string, ndc: string, lot: string | null, exceptHoldId: string | null = null): ActiveHold | null {
-  const row = db
-    .prepare<[{ facility: string; ndc: string; lot: string | null; except: string | null }], EntryRow>(ACTIVE_SQL)
-    .get({ facility: facilityId, ndc, lot: lot || null, except: exceptHoldId });
+  const row = cachedStatement<[{ facility: string; ndc: string; lot: string | null; except: string | null }], EntryRow>(db, ACTIVE_SQL).get({ facility: facilityId, ndc, lot: lot || null, except: exceptHoldId });
   return row ? toActive(row) : null;
 }
 
