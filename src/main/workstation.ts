@@ -10,6 +10,8 @@ import { UserStore } from './auth/users';
 import { openDatabase, type Db } from './db/open';
 import { createDeviceKey, loadDeviceKey, publicKeyFromRaw, type DeviceKey } from './keys/device-key';
 import { FileSecretStore, type SecretStore } from './keys/secret-store';
+import { cachedStatement } from './db/statement-cache';
+import { WalCheckpointer } from './db/wal-checkpointer';
 import { Ledger, systemClock, type Clock } from './ledger/append';
 import { verifyLedger, type VerifyReport } from './ledger/verify';
 import { QuarantineStore } from './quarantine/store';
@@ -47,6 +49,8 @@ export class Workstation {
   readonly sessions: SessionManager;
   readonly ledger: Ledger;
   readonly quarantine: QuarantineStore;
+  /** Copies the WAL into the database file off the main thread (db/wal-checkpointer.ts). */
+  readonly checkpointer: WalCheckpointer;
 
   private constructor(
     readonly dataDir: string,
@@ -61,7 +65,8 @@ export class Workstation {
     this.audit = new AuditTrail(db, now);
     this.users = new UserStore(db, this.audit, undefined, now);
     this.sessions = new SessionManager(this.audit, idleSeconds * 1000, () => clock.now().getTime());
-    this.ledger = new Ledger(db, config.device_id, deviceKey.privateKey, clock);
+    this.checkpointer = new WalCheckpointer(join(dataDir, DB_FILE));
+    this.ledger = new Ledger(db, config.device_id, deviceKey.privateKey, clock, this.checkpointer);
     this.quarantine = new QuarantineStore(db);
   }
 
@@ -152,7 +157,7 @@ export class Workstation {
   }
 
   setting(key: string): string | null {
-    return this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value ?? null;
+    return cachedStatement<[string], { value: string }>(this.db, 'SELECT value FROM settings WHERE key = ?').get(key)?.value ?? null;
   }
 
   setSetting(key: string, value: string): void {
@@ -162,6 +167,7 @@ export class Workstation {
   close(): void {
     this.sessions.stop();
     this.ledger.close();
+    this.checkpointer.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -52,6 +52,8 @@ export class Ledger {
     readonly deviceId: string,
     private readonly privateKey: KeyObject,
     private readonly clock: Clock = systemClock,
+    /** Checkpoints the WAL on another thread; without one (or when it cannot run) the ledger checkpoints when idle. */
+    private readonly checkpointer: { request(): boolean } | null = null,
   ) {
     this.signer = new ParallelSigner(privateKey);
     this.stmts = {
@@ -144,6 +146,7 @@ export class Ledger {
    */
   private checkpointWhenIdle(): void {
     if (this.checkpointTimer || this.closed) return;
+    if (this.checkpointer?.request()) return;
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = null;
       if (this.closed || !this.db.open) return;
