@@ -41,6 +41,11 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
       // rarely gets near it. Durability is unchanged: every commit is fsynced in the WAL.
       db.pragma('wal_autocheckpoint = 8000');
       db.pragma('foreign_keys = ON');
+      // Savepoints (one per request inside a group commit, one per entry inside a batch) keep
+      // their undo pages in a statement journal: a temp file created, written and unlinked on
+      // every transaction unless it lives in memory. It only ever undoes a savepoint; the WAL
+      // is what makes a commit durable.
+      db.pragma('temp_store = MEMORY');
       migrate(db, migrations, current);
     }
     return db;
