@@ -53,7 +53,7 @@ async function readReport(file: string, io: CliIO): Promise<ParseReport | null> 
 
 function transactionsOf(report: ParseReport): TransactionSummary[] {
   const all: TransactionSummary[] = [...report.looseTransactions];
-  for (const ic of report.interchanges) for (const g of ic.groups) all.push(...g.transactions);
+  for (const ic of report.interchanges) for (const g of ic.groups) for (const t of g.transactions) all.push(t);
   return all.sort((a, b) => a.firstSegmentIndex - b.firstSegmentIndex);
 }
 

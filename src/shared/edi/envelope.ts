@@ -32,7 +32,10 @@ export interface TransactionSummary {
 
 /** One transaction set, with its segments and the exact text between ST and SE. */
 export interface TransactionResult extends TransactionSummary {
+  /** Empty when `oversize`: such a set is rejected and never held in memory. */
   segments: Segment[];
+  /** Larger than the reader's limit for one set (DEFAULT_MAX_SET_BYTES): rejected, segments and raw not kept. */
+  oversize: boolean;
   /** Decoded text of ST..SE inclusive, trailing newline included; byteStart..byteEnd is the exact slice. */
   raw: string;
   groupControl: string | null;
@@ -88,6 +91,23 @@ const ENVELOPE_IDS = new Set(['ISA', 'GS', 'GE', 'IEA']);
 /** Caps what one transaction's report keeps, so a pathological file cannot blow up memory. */
 const MAX_ERRORS_PER_TRANSACTION = 200;
 
+/**
+ * The largest transaction set (ST..SE) held in memory for checking and mapping. A real 852,
+ * 846 or 856 is kilobytes to a few megabytes; a set past this is rejected (AK3 code 4) with
+ * a message, counted but not held, so no file can exhaust memory through one set.
+ */
+export const DEFAULT_MAX_SET_BYTES = 8 << 20;
+
+interface OpenTransaction {
+  segments: Segment[];
+  group: GroupReport | null;
+  interchange: InterchangeReport | null;
+  count: number;
+  bytes: number;
+  last: Segment;
+  oversize: { at: Segment; position: number } | null;
+}
+
 function segErr(seg: Segment, level: EdiError['level'], code: string, message: string, extra: Partial<EdiError> = {}): EdiError {
   return { level, code, severity: 'error', message, segmentId: seg.id, segmentIndex: seg.index, byteOffset: seg.byteOffset, ...extra };
 }
@@ -110,7 +130,7 @@ export class EnvelopeValidator {
   private groupControls = new Set<string>();
   private txControls = new Set<string>();
   private isaControls = new Set<string>();
-  private tx: { segments: Segment[]; group: GroupReport | null; interchange: InterchangeReport | null } | null = null;
+  private tx: OpenTransaction | null = null;
   private sawEnvelope = false;
   private pendingIssues: EdiError[] = [];
   private bareWarned = false;
@@ -118,6 +138,7 @@ export class EnvelopeValidator {
   constructor(
     private readonly mode: 'isa' | 'bare',
     private readonly delimiters: Delimiters,
+    private readonly maxSetBytes: number = DEFAULT_MAX_SET_BYTES,
   ) {}
 
   feed(seg: Segment): TransactionResult | null {
@@ -127,7 +148,18 @@ export class EnvelopeValidator {
         this.envelopeSegment(seg);
         return closed;
       }
-      this.tx.segments.push(seg);
+      const tx = this.tx;
+      tx.count++;
+      tx.bytes += seg.byteLength;
+      tx.last = seg;
+      if (!tx.oversize) {
+        tx.segments.push(seg);
+        if (tx.bytes > this.maxSetBytes) {
+          // Past the limit the set is rejected anyway: stop holding its segments, keep counting.
+          tx.oversize = { at: seg, position: tx.count };
+          tx.segments = [tx.segments[0]!];
+        }
+      }
       return seg.id === 'SE' ? this.closeTransaction(true) : null;
     }
     this.envelopeSegment(seg);
@@ -139,7 +171,7 @@ export class EnvelopeValidator {
     const closed = this.tx ? this.closeTransaction(false) : null;
     if (this.group) this.closeGroup(null, 'end of input');
     if (this.interchange) this.closeInterchange(null, 'end of input');
-    this.fileErrors.push(...this.pendingIssues.splice(0));
+    for (const e of this.pendingIssues.splice(0)) this.fileErrors.push(e);
     for (const t of this.looseTransactions) {
       t.valid = t.ackCode !== 'R' && this.mode === 'bare' && !this.sawEnvelope;
       if (!t.valid && t.rejectedBy === null) t.rejectedBy = t.ackCode === 'R' ? 'transaction' : 'interchange';
@@ -211,7 +243,7 @@ export class EnvelopeValidator {
     if (ic.ackRequested !== '0' && ic.ackRequested !== '1') bad('019', `ISA14 ${JSON.stringify(ic.ackRequested)} is not 0 or 1`);
     if (!['P', 'T', 'I'].includes(ic.usage)) bad('020', `ISA15 ${JSON.stringify(ic.usage)} is not P, T or I`);
     this.isaControls.add(ic.control);
-    ic.errors.push(...this.pendingIssues.splice(0));
+    for (const e of this.pendingIssues.splice(0)) ic.errors.push(e);
     this.interchange = ic;
     this.interchanges.push(ic);
     this.groupControls = new Set();
@@ -280,14 +312,13 @@ export class EnvelopeValidator {
         severity: 'warning',
       });
     }
-    this.tx = { segments: [seg], group: this.group, interchange: this.interchange };
+    this.tx = { segments: [seg], group: this.group, interchange: this.interchange, count: 1, bytes: seg.byteLength, last: seg, oversize: null };
   }
 
   private closeTransaction(sawTrailer: boolean): TransactionResult {
-    const { segments, group, interchange } = this.tx!;
+    const { segments, group, interchange, count, last, oversize } = this.tx!;
     this.tx = null;
     const st = segments[0]!;
-    const last = segments[segments.length - 1]!;
     const errors: EdiError[] = [];
     const type = val(st, 1);
     const control = val(st, 2);
@@ -306,13 +337,24 @@ export class EnvelopeValidator {
       const se01 = val(last, 1);
       const se02 = val(last, 2);
       if (se02 !== control) txErr(last, '3', `SE02 ${JSON.stringify(se02)} does not match ST02 ${JSON.stringify(control)}`);
-      if (String(Number(se01)) !== se01.replace(/^0+(?=\d)/, '') || Number(se01) !== segments.length)
-        txErr(last, '4', `SE01 says ${JSON.stringify(se01)} segments, the set has ${segments.length}`);
+      if (String(Number(se01)) !== se01.replace(/^0+(?=\d)/, '') || Number(se01) !== count)
+        txErr(last, '4', `SE01 says ${JSON.stringify(se01)} segments, the set has ${count}`);
     }
 
     // Segment and element checks. Positions are 1-based from ST, as AK302 counts them.
     const defined = DEFINED_SEGMENTS[type];
-    segments.forEach((seg, i) => {
+    if (oversize) {
+      errors.push(
+        segErr(
+          oversize.at,
+          'segment',
+          '4',
+          `transaction set ${control} is larger than ${this.maxSetBytes >= 1 << 20 ? `${Math.round(this.maxSetBytes / (1 << 20))} MB` : `${Math.ceil(this.maxSetBytes / 1024)} KB`}, the most RxLedger reads as one set; its segments were not checked or kept — send it split into several sets`,
+          { positionInTransaction: oversize.position, transactionControl: control },
+        ),
+      );
+    }
+    if (!oversize) segments.forEach((seg, i) => {
       if (errors.length >= MAX_ERRORS_PER_TRANSACTION) return;
       const pos = i + 1;
       const where = { positionInTransaction: pos, transactionControl: control };
@@ -321,7 +363,7 @@ export class EnvelopeValidator {
         return;
       }
       if (i > 0 && seg.id === 'ST') return;
-      if (i > 0 && i < segments.length - 1 && seg.id === 'SE') {
+      if (i > 0 && i < count - 1 && seg.id === 'SE') {
         errors.push(segErr(seg, 'segment', '2', 'SE before the end of the transaction set', where));
         return;
       }
@@ -332,7 +374,7 @@ export class EnvelopeValidator {
           errors.push({ ...e, segmentIndex: seg.index, byteOffset: seg.byteOffset, ...where });
       }
     });
-    if (defined) for (const e of checkStructure(type, segments)) errors.push({ ...e, transactionControl: control });
+    if (defined && !oversize) for (const e of checkStructure(type, segments)) errors.push({ ...e, transactionControl: control });
 
     const rejected = errors.some((e) => e.severity === 'error');
     const ackCode: 'A' | 'E' | 'R' = rejected ? 'R' : errors.length > 0 ? 'E' : 'A';
@@ -342,7 +384,7 @@ export class EnvelopeValidator {
       implementationRef: val(st, 3) || null,
       ackCode,
       errors,
-      segmentCount: segments.length,
+      segmentCount: count,
       closed: sawTrailer,
       valid: !rejected,
       rejectedBy: rejected ? 'transaction' : null,
@@ -354,8 +396,9 @@ export class EnvelopeValidator {
     else this.looseTransactions.push(summary);
     return {
       ...summary,
-      segments,
-      raw: segments.map((s) => s.raw).join(''),
+      segments: oversize ? [] : segments,
+      raw: oversize ? '' : segments.map((s) => s.raw).join(''),
+      oversize: oversize !== null,
       groupControl: group ? group.control : null,
       functionalId: group ? group.functionalId : null,
       version: group ? group.version : '',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readX12, type ParseReport } from './reader';
+import { parseX12, readX12, type ParseReport } from './reader';
 import type { TransactionResult } from './envelope';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
@@ -55,5 +55,34 @@ describe('readX12 (streaming)', () => {
     expect(count).toBe(n);
     expect(report?.valid).toBe(true);
     expect(report?.segmentCount).toBe(4 + n * 12);
+  });
+});
+
+describe('a transaction set over the size limit', () => {
+  const isa = 'ISA*00*          *00*          *ZZ*WHOLESALER     *ZZ*PHARMACY01     *240607*1200*U*00401*000000101*0*P*>~\nGS*PD*WHOLESALER*PHARMACY01*20240607*1200*101*X*004010~\n';
+  const set = (control: string, lines: number) => {
+    let body = `ST*852*${control}~\nXQ*H*20240601*20240607*RPT1~\n`;
+    for (let i = 1; i <= lines; i++) body += `LIN*${i}*N4*59011-0440-10~\nZA*OH*${i}*EA~\n`;
+    return `${body}CTT*${lines}~\nSE*${2 * lines + 4}*${control}~\n`;
+  };
+  const file = `${isa}${set('0001', 200)}${set('0002', 2)}GE*2*101~\nIEA*1*000000101~\n`;
+
+  it('is rejected with AK3 code 4, counted but not held, and the next set is still read', () => {
+    const { report, transactions } = parseX12(file, { maxSetBytes: 2000 });
+    const [big, small] = transactions;
+    expect(big!.valid).toBe(false);
+    expect(big!.oversize).toBe(true);
+    expect(big!.segments).toEqual([]);
+    expect(big!.segmentCount).toBe(404);
+    expect(big!.errors.map((e) => `${e.level}:${e.code}`)).toEqual(['segment:4']);
+    expect(big!.errors[0]!.message).toMatch(/larger than 2 KB, the most RxLedger reads as one set/);
+    expect(small!.valid).toBe(true);
+    expect(small!.oversize).toBe(false);
+    expect(report.errors.filter((e) => e.severity === 'error')).toHaveLength(1);
+  });
+
+  it('is read as usual under the default limit', () => {
+    const { transactions } = parseX12(file);
+    expect(transactions.map((t) => t.valid)).toEqual([true, true]);
   });
 });

@@ -35,6 +35,8 @@ export interface ParseResult {
 export interface ReadOptions extends TokenizerOptions {
   /** Keep every segment (envelope ones too) in `segments`; parseX12 does, streaming does not. */
   keepSegments?: boolean;
+  /** The largest transaction set held in memory (default DEFAULT_MAX_SET_BYTES); larger ones are rejected. */
+  maxSetBytes?: number;
 }
 
 /**
@@ -49,11 +51,13 @@ export class X12Reader {
   private segmentCount = 0;
   private ended = false;
   private readonly keepSegments: boolean;
+  private readonly maxSetBytes: number | undefined;
   readonly segments: Segment[] = [];
 
   constructor(options: ReadOptions = {}) {
     this.tokenizer = new SegmentTokenizer(options);
     this.keepSegments = options.keepSegments ?? false;
+    this.maxSetBytes = options.maxSetBytes;
   }
 
   push(chunk: Uint8Array | string): TransactionResult[] {
@@ -70,7 +74,7 @@ export class X12Reader {
 
   private handle(segments: Segment[]): TransactionResult[] {
     const t = this.tokenizer;
-    if (!this.validator && t.delimiters && t.mode) this.validator = new EnvelopeValidator(t.mode, t.delimiters);
+    if (!this.validator && t.delimiters && t.mode) this.validator = new EnvelopeValidator(t.mode, t.delimiters, this.maxSetBytes);
     const out: TransactionResult[] = [];
     const v = this.validator;
     if (!v) return out;
@@ -103,15 +107,16 @@ export class X12Reader {
     }
     const interchanges = v ? v.interchanges : [];
     if (v) {
-      errors.push(...v.fileErrors);
+      // Loops, not push(...list): a file of a million sets would overflow the call stack.
+      appendAll(errors, v.fileErrors);
       for (const ic of interchanges) {
-        errors.push(...ic.errors);
+        appendAll(errors, ic.errors);
         for (const g of ic.groups) {
-          errors.push(...g.errors);
-          for (const tx of g.transactions) errors.push(...tx.errors.map((e) => ({ ...e, groupControl: g.control })));
+          appendAll(errors, g.errors);
+          for (const tx of g.transactions) for (const e of tx.errors) errors.push({ ...e, groupControl: g.control });
         }
       }
-      for (const tx of v.looseTransactions) errors.push(...tx.errors);
+      for (const tx of v.looseTransactions) appendAll(errors, tx.errors);
       errors.sort((a, b) => (a.segmentIndex ?? Number.MAX_SAFE_INTEGER) - (b.segmentIndex ?? Number.MAX_SAFE_INTEGER));
     }
     const first = interchanges.find((i) => i.hasHeader);
@@ -139,12 +144,17 @@ export function parseX12(input: string | Uint8Array, options?: ReadOptions): Par
   const reader = new X12Reader({ ...options, keepSegments: true });
   const bytes = toBytes(input);
   const transactions = reader.push(bytes);
-  transactions.push(...reader.end());
+  appendAll(transactions, reader.end());
   for (const tx of transactions) {
     tx.valid = tx.summary.valid;
     tx.rejectedBy = tx.summary.rejectedBy;
   }
   return { report: reader.report(), transactions, segments: reader.segments };
+}
+
+/** target.push(...items) without the argument-count limit. */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 export type ReadEvent = { kind: 'transaction'; transaction: TransactionResult } | { kind: 'end'; report: ParseReport };
