@@ -76,6 +76,23 @@ describe('rxledger ingest', () => {
     expect((await cli(['verify', '--data', data])).code).toBe(0);
   });
 
+  it('keeps a binary file whole as one NOT_TEXT item instead of reading it line by line', async () => {
+    const bin = join(tmp, 'photo.jpg');
+    // A JPEG-like header, NUL bytes, and newlines that would otherwise split it into "lines".
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), Buffer.from('JFIF\n{"ndc":\n\n'), Buffer.alloc(3000, 7), Buffer.from([0, 0, 10, 10])]);
+    writeFileSync(bin, bytes);
+    const r = await cli(['ingest', '--data', data, bin, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([{ file: bin, accepted: 0, duplicates: 0, rejected: 1, quarantined: 1 }]);
+    expect(r.stderr).toMatch(/NOT_TEXT: .*photo\.jpg is binary/);
+    const db = new Database(join(data, 'rxledger.db'), { readonly: true });
+    const kept = db.prepare('SELECT raw, reasons FROM quarantine').all() as { raw: Buffer; reasons: string }[];
+    db.close();
+    expect(kept).toHaveLength(1);
+    expect(Buffer.compare(kept[0]!.raw, bytes)).toBe(0);
+    expect(JSON.parse(kept[0]!.reasons)).toEqual(['NOT_TEXT']);
+  });
+
   it('ingesting the same file twice commits nothing the second time', async () => {
     const f = file('twice.ndjson', [rec(), rec({ lot_number: 'B1' })]);
     await cli(['ingest', '--data', data, f]);

@@ -1,9 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { cliActor } from '../../main/catalog/store';
 import { createGate } from '../../main/ingest/gate';
 import { handlerPolicy, IngestSettingError, INGEST_SETTINGS, requireCatalog, setIngestSetting } from '../../main/ingest/settings';
 import { ingestNdjsonFile, type FileResult } from '../../main/ingest/ndjson-file';
-import { fileLooksLikeX12, ingestX12File } from '../../main/ingest/x12-file';
+import { fileLooksBinary, ingestBinaryFile } from '../../main/ingest/binary-file';
+import { fileLooksLikeX12, ingestX12File, QUARANTINE_FILES_DIR } from '../../main/ingest/x12-file';
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 
@@ -60,9 +62,12 @@ export const ingestCommand: Command = async (argv, io) => {
     const isKnownNdc = gate.catalog ? (n: string) => gate.catalog!.isKnownNdc(n) : undefined;
     const results: FileResult[] = [];
     for (const file of positionals) {
+      const keepDir = join(ws.dataDir, QUARANTINE_FILES_DIR);
       const r = fileLooksLikeX12(file)
-        ? await ingestX12File(file, { gate, facilityId: ws.facilityId, ...(isKnownNdc ? { isKnownNdc } : {}) })
-        : await ingestNdjsonFile(file, { gate, ...(isKnownNdc ? { isKnownNdc } : {}) });
+        ? await ingestX12File(file, { gate, facilityId: ws.facilityId, keepDir, ...(isKnownNdc ? { isKnownNdc } : {}) })
+        : fileLooksBinary(file)
+          ? await ingestBinaryFile(file, { gate, keepDir })
+          : await ingestNdjsonFile(file, { gate, ...(isKnownNdc ? { isKnownNdc } : {}) });
       results.push(r);
       for (const p of r.problems) io.stderr.write(`${file}:${p.line}: ${p.reasons.join(',')}: ${p.message} (quarantine #${p.quarantine_id})\n`);
       if (!values.json) {

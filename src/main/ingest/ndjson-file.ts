@@ -15,7 +15,7 @@ export interface FileProblem {
 
 export interface FileResult {
   file: string;
-  format: 'ndjson' | 'x12';
+  format: 'ndjson' | 'x12' | 'binary';
   accepted: number;
   duplicates: number;
   /** Items quarantined (the CLI prints it as both "rejected" and "quarantined"). */

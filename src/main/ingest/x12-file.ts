@@ -1,5 +1,6 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { keepRaw, readSlice } from './kept-files';
 import { basename } from 'node:path';
 import {
   errorLabel,
@@ -20,8 +21,7 @@ import type { Candidate, GateInput, GateOutcome, IngestGate } from './gate';
 import type { FileResult } from './ndjson-file';
 import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from './retry';
 
-/** Files above this are quarantined by reference (path, offset, length, sha256), not copied. */
-const MAX_INLINE_RAW = 16 << 20;
+export { QUARANTINE_FILES_DIR } from './kept-files';
 
 /** What the X12 path needs to know about where a transaction set came from. */
 export interface SetOrigin {
@@ -38,6 +38,10 @@ export interface X12Deps {
   isKnownNdc?: (ndc11: string) => boolean;
   retry?: RetryPolicy;
   onOutcome?: (ref: string, outcome: GateOutcome) => void;
+  /** Where raw input too large for a quarantine row is kept (the workstation's quarantine-files folder). */
+  keepDir?: string;
+  /** The largest transaction set read (default DEFAULT_MAX_SET_BYTES). */
+  maxSetBytes?: number;
 }
 
 /** True when the bytes start (after an optional UTF-8 BOM and white space) with ISA or ST and a delimiter. */
@@ -54,22 +58,6 @@ export function fileLooksLikeX12(file: string): boolean {
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
     return looksLikeX12(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function readSlice(file: string, start: number, end: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(end - start);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, start + off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off);
   } finally {
     closeSync(fd);
   }
@@ -216,8 +204,8 @@ function setErrors(report: ParseReport, held: HeldSet): EdiError[] {
   const out = [...held.summary.errors];
   for (const ic of report.interchanges) {
     if (held.origin.interchangeControl !== null && ic.control !== held.origin.interchangeControl) continue;
-    if (held.summary.rejectedBy === 'interchange') out.push(...ic.errors);
-    for (const g of ic.groups) if (g.control === held.origin.groupControl && held.summary.rejectedBy === 'group') out.push(...g.errors);
+    if (held.summary.rejectedBy === 'interchange') for (const e of ic.errors) out.push(e);
+    for (const g of ic.groups) if (g.control === held.origin.groupControl && held.summary.rejectedBy === 'group') for (const e of g.errors) out.push(e);
   }
   return out;
 }
@@ -247,52 +235,42 @@ function reportLine(rec: EdiRecord, k: number): Record<string, unknown> {
 }
 
 /**
- * `rxledger ingest` for X12 852/846/856: the file is streamed through the EDI reader; each
- * valid transaction set's stock movements go through the ingestion gate (a line with no
- * NDC/GTIN, or one the gate refuses, is quarantined with the set's raw text and its reason —
- * one quarantine item per refused event, so the count printed is the number of items);
- * a rejected set is quarantined whole with its X12 error codes. Report lines (on hand,
- * inventory advice, on order, planning) are not stock movements: they are counted as
- * `ignored` and kept, per set, in the audit trail (`ingest.edi.report`: the set's raw text
- * and each line's quantities), where the audit report shows them.
+ * `rxledger ingest` for X12 852/846/856, in two streamed passes so that memory does not grow
+ * with the file: the first reads every envelope to the end (a later GE or IEA can still reject
+ * a group or interchange, so no set's verdict is final before then) and keeps only the
+ * per-set summaries; the second reads the file again and maps and commits each set as it
+ * closes, with the first pass's verdict. Each valid set's stock movements go through the
+ * ingestion gate (a line with no NDC/GTIN, or one the gate refuses, is quarantined with the
+ * set's raw text and its reason — one quarantine item per refused event, so the count printed
+ * is the number of items); a rejected set is quarantined whole with its X12 error codes. A
+ * set or file too large to copy into the quarantine row (over 16 MB) is kept as a file in
+ * `deps.keepDir`, named by its sha256. Report lines (on hand, inventory advice, on order,
+ * planning) are not stock movements: they are counted as `ignored` and kept, per set, in the
+ * audit trail (`ingest.edi.report`: the set's raw text and each line's quantities), where the
+ * audit report shows them.
  */
 export async function ingestX12File(file: string, deps: X12Deps): Promise<FileResult> {
   const result: FileResult = { file, format: 'x12', accepted: 0, duplicates: 0, rejected: 0, ignored: 0, problems: [] };
   const gate = deps.gate;
   const source = `edi:${basename(file)}`;
-  const held: HeldSet[] = [];
+  const size = statSync(file).size;
+
+  // Pass 1: final verdicts and the file's sha256.
   let report: ParseReport | null = null;
+  const order: TransactionSummary[] = [];
   const fileHash = createHash('sha256');
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-  const tee = (async function* () {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+  const hashed = (async function* () {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
       fileHash.update(chunk);
       yield chunk;
     }
   })();
-  for await (const ev of readX12(tee)) {
-    if (ev.kind === 'end') {
-      report = ev.report;
-      break;
-    }
-    const tx = ev.transaction;
-    let records: EdiRecord[] = [];
-    try {
-      records = mapTransaction(tx, null);
-    } catch {
-      records = [];
-    }
-    held.push({
-      origin: { sender: '', interchangeControl: tx.interchangeControl, groupControl: tx.groupControl, control: tx.control, type: tx.type },
-      summary: tx.summary,
-      records,
-      lots: records.map((r) => (r.kind === 'product_activity' ? lotNear(tx.segments, r.source.segmentIndex) : null)),
-      byteStart: tx.byteStart,
-      byteEnd: tx.byteEnd,
-    });
+  for await (const ev of readX12(hashed, deps.maxSetBytes ? { maxSetBytes: deps.maxSetBytes } : {})) {
+    if (ev.kind === 'end') report = ev.report;
+    else order.push(ev.transaction.summary);
   }
   const fileSha = fileHash.digest('hex');
-  const size = statSync(file).size;
+
   const put = async (inputs: Array<{ ref: string; line: number; input: GateInput }>) => {
     if (!inputs.length) return;
     const outs = await withRetry(
@@ -312,22 +290,22 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
     });
   };
 
-  if (!report || !report.readable || (held.length === 0 && !report.valid)) {
+  if (!report || !report.readable || (order.length === 0 && !report.valid)) {
     // Not X12 we can read, or nothing but envelope errors: keep the whole file.
     const errors = report?.errors ?? [];
     const version = report?.ackType === '999' ? 'x12-5010' : 'x12-4010';
-    const inline = size <= MAX_INLINE_RAW;
+    const kept = await keepRaw(file, 0, size, fileSha, deps.keepDir);
     await put([
       {
         ref: basename(file),
         line: 1,
         input: {
           source,
-          raw: inline ? readSlice(file, 0, size) : Buffer.alloc(0),
+          raw: kept.raw ?? Buffer.alloc(0),
           rawSha256: fileSha,
           context: { file, bytes: size },
           candidate: { ok: false, reasons: [report?.readable === false || !report ? 'NOT_X12' : 'EDI_REJECTED', ...new Set(errors.map((e) => errorLabel(e, version)))], issues: errors.length ? errors.slice(0, 50).map((e) => e.message) : ['the file holds no X12 transaction set'] },
-          ...(inline ? {} : { quarantineCopy: { raw: null, rawRef: `${file}#offset=0&length=${size}` } }),
+          ...(kept.raw ? {} : { quarantineCopy: { raw: null, rawRef: kept.ref } }),
         },
       },
     ]);
@@ -337,29 +315,54 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
   for (const ic of report.interchanges) senders.set(ic.control, ic.senderId.trim() || ic.groups[0]?.senderCode || 'unknown');
   const version = report.ackType === '999' ? 'x12-5010' : 'x12-4010';
 
+  // Pass 2: the same reader over the same bytes closes the same sets in the same order.
   let batch: Array<{ ref: string; line: number; input: GateInput }> = [];
   const reports: Array<{ target: string; details: Record<string, unknown> }> = [];
-  for (const h of held) {
+  let k = 0;
+  for await (const ev of readX12(createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, deps.maxSetBytes ? { maxSetBytes: deps.maxSetBytes } : {})) {
+    if (ev.kind === 'end') break;
+    const tx = ev.transaction;
+    const summary = order[k++];
+    if (!summary || summary.byteStart !== tx.byteStart || summary.control !== tx.control) {
+      throw new Error(`${file} changed while it was being read (transaction set ${k} differs between the two passes); nothing more was taken from it — ingest it again`);
+    }
+    let records: EdiRecord[] = [];
+    try {
+      records = summary.valid ? mapTransaction(tx, null) : [];
+    } catch {
+      records = [];
+    }
+    const h: HeldSet = {
+      origin: { sender: '', interchangeControl: tx.interchangeControl, groupControl: tx.groupControl, control: tx.control, type: tx.type },
+      summary,
+      records,
+      lots: records.map((r) => (r.kind === 'product_activity' ? lotNear(tx.segments, r.source.segmentIndex) : null)),
+      byteStart: tx.byteStart,
+      byteEnd: tx.byteEnd,
+    };
     h.origin.sender = (h.origin.interchangeControl && senders.get(h.origin.interchangeControl)) || 'bare';
-    const raw = readSlice(file, h.byteStart, h.byteEnd);
-    const payloadSha256 = sha256Hex(raw);
     const ref = `${h.origin.type}:${h.origin.control}`;
     const context = { file, ...h.origin, byte_start: h.byteStart, byte_end: h.byteEnd };
     const segmentIndex = h.summary.firstSegmentIndex + 1;
     if (!h.summary.valid) {
       const errors = setErrors(report, h);
+      const kept = await keepRaw(file, h.byteStart, h.byteEnd, null, deps.keepDir);
       batch.push({
         ref,
         line: segmentIndex,
         input: {
           source,
-          raw,
-          rawSha256: payloadSha256,
+          raw: kept.raw ?? Buffer.alloc(0),
+          rawSha256: kept.sha256,
           context,
           candidate: { ok: false, reasons: ['EDI_REJECTED', ...new Set(errors.map((e) => errorLabel(e, version)))], issues: errors.map((e) => e.message) },
+          ...(kept.raw ? {} : { quarantineCopy: { raw: null, rawRef: kept.ref } }),
         },
       });
     } else {
+      // A valid set is at most maxSetBytes (rejected otherwise), so its text fits in memory.
+      const raw = readSlice(file, h.byteStart, h.byteEnd);
+      const payloadSha256 = sha256Hex(raw);
       const ignored: Array<Record<string, unknown>> = [];
       for (const [k, rec] of h.records.entries()) {
         const correlationId = randomUUID();
@@ -415,16 +418,21 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
       await put(batch);
       batch = [];
     }
+    if (reports.length >= 200) await flushReports(reports.splice(0));
   }
   await put(batch);
-  if (reports.length) {
-    result.report_audit_ids = await withRetry(
-      () => gate.db.transaction(() => reports.map((r) => gate.audit.record({ actor: `edi:${String(r.details.sender)}`, action: 'ingest.edi.report', target: r.target, details: r.details }).id)).immediate(),
+  await flushReports(reports);
+  return result;
+
+  async function flushReports(list: Array<{ target: string; details: Record<string, unknown> }>): Promise<void> {
+    if (!list.length) return;
+    const ids = await withRetry(
+      () => gate.db.transaction(() => list.map((r) => gate.audit.record({ actor: `edi:${String(r.details.sender)}`, action: 'ingest.edi.report', target: r.target, details: r.details }).id)).immediate(),
       isTransientSqliteError,
       deps.retry ?? DEFAULT_RETRY,
     );
+    (result.report_audit_ids ??= []).push(...ids);
   }
-  return result;
 }
 
 /**

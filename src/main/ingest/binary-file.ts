@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { IngestGate } from './gate';
+import { keepRaw } from './kept-files';
+import type { FileResult } from './ndjson-file';
+import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from './retry';
+
+const HEAD_BYTES = 64 << 10;
+
+/**
+ * True when the file's first 64 KB hold a NUL byte or are not UTF-8: neither X12 nor NDJSON.
+ * Read line by line such a file would become thousands of meaningless quarantine items.
+ */
+export function fileLooksBinary(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const head = buf.subarray(0, n);
+    if (head.includes(0)) return true;
+    // A multi-byte character may be cut at the end of the head: leave up to 3 bytes out.
+    for (let cut = 0; cut <= Math.min(3, head.length); cut++) {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, head.length - cut));
+        return false;
+      } catch {
+        /* try a shorter head */
+      }
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Quarantines a binary file whole, as one item (NOT_TEXT), kept as a file when large. Nothing is committed. */
+export async function ingestBinaryFile(file: string, deps: { gate: IngestGate; keepDir?: string; retry?: RetryPolicy }): Promise<FileResult> {
+  const size = statSync(file).size;
+  const kept = await keepRaw(file, 0, size, null, deps.keepDir);
+  const issue = `${basename(file)} is binary (a NUL byte or bytes that are not UTF-8 in its first 64 KB): it is neither an X12 file nor NDJSON; kept whole, ${size} bytes`;
+  const out = await withRetry(
+    () =>
+      deps.gate.db
+        .transaction(() =>
+          deps.gate.processInTransaction({
+            source: `file:${basename(file)}`,
+            raw: kept.raw ?? Buffer.alloc(0),
+            rawSha256: kept.sha256,
+            correlationId: randomUUID(),
+            context: { file, bytes: size },
+            candidate: { ok: false, reasons: ['NOT_TEXT'], issues: [issue] },
+            ...(kept.raw ? {} : { quarantineCopy: { raw: null, rawRef: kept.ref } }),
+          }),
+        )
+        .immediate(),
+    isTransientSqliteError,
+    deps.retry ?? DEFAULT_RETRY,
+  );
+  const quarantineId = out.status === 'quarantined' ? out.quarantineId : 0;
+  return { file, format: 'binary', accepted: 0, duplicates: 0, rejected: 1, problems: [{ line: 1, reasons: ['NOT_TEXT'], message: issue, quarantine_id: quarantineId }] };
+}
