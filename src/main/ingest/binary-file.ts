@@ -9,15 +9,21 @@ import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } fr
 const HEAD_BYTES = 64 << 10;
 
 /**
- * True when the file's first 64 KB hold a NUL byte or are not UTF-8: neither X12 nor NDJSON.
- * Read line by line such a file would become thousands of meaningless quarantine items.
+ * True when the file's first non-empty line (at most its first 64 KB) holds a NUL byte or is not UTF-8:
+ * neither X12 nor NDJSON, both of which start with a line of text. Read line by line such a
+ * file would become thousands of meaningless quarantine items. Only the first line decides:
+ * a text file damaged further on is still read line by line, its bad lines quarantined.
  */
 export function fileLooksBinary(file: string): boolean {
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const head = buf.subarray(0, n);
+    // The first non-empty line: blank lines before it decide nothing.
+    let from = 0;
+    while (from < n && (buf[from] === 10 || buf[from] === 13)) from++;
+    const nl = buf.subarray(from, n).indexOf(10);
+    const head = buf.subarray(from, nl >= 0 ? from + nl : n);
     if (head.includes(0)) return true;
     // A multi-byte character may be cut at the end of the head: leave up to 3 bytes out.
     for (let cut = 0; cut <= Math.min(3, head.length); cut++) {
@@ -38,7 +44,7 @@ export function fileLooksBinary(file: string): boolean {
 export async function ingestBinaryFile(file: string, deps: { gate: IngestGate; keepDir?: string; retry?: RetryPolicy }): Promise<FileResult> {
   const size = statSync(file).size;
   const kept = await keepRaw(file, 0, size, null, deps.keepDir);
-  const issue = `${basename(file)} is binary (a NUL byte or bytes that are not UTF-8 in its first 64 KB): it is neither an X12 file nor NDJSON; kept whole, ${size} bytes`;
+  const issue = `${basename(file)} is binary (a NUL byte or bytes that are not UTF-8 in its first line): it is neither an X12 file nor NDJSON; kept whole, ${size} bytes`;
   const out = await withRetry(
     () =>
       deps.gate.db
