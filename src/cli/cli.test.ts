@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, ftruncateSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -118,6 +118,13 @@ describe('rxledger ingest', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ accepted: 1, rejected: 1 });
     expect(r.stderr).toMatch(/:2: LINE_TOO_LONG/);
+    // The line is kept whole, as a copy in the data folder named by its sha256: the source
+    // file may be moved or deleted.
+    const [item] = JSON.parse((await cli(['quarantine', 'list', '--data', data, '--json'])).stdout) as Array<{ sha256: string; reasons: string[] }>;
+    expect(item!.reasons).toEqual(['LINE_TOO_LONG']);
+    const lineLength = 2 * 1024 ** 3 - (rec() + '\n').length;
+    expect(statSync(join(data, 'quarantine-files', `${item!.sha256}.raw`)).size).toBe(lineLength);
+    rmSync(big);
   }, 120_000);
 
   it('names a missing file and a folder', async () => {

@@ -67,7 +67,7 @@ export const ingestCommand: Command = async (argv, io) => {
         ? await ingestX12File(file, { gate, facilityId: ws.facilityId, keepDir, ...(isKnownNdc ? { isKnownNdc } : {}) })
         : fileLooksBinary(file)
           ? await ingestBinaryFile(file, { gate, keepDir })
-          : await ingestNdjsonFile(file, { gate, ...(isKnownNdc ? { isKnownNdc } : {}) });
+          : await ingestNdjsonFile(file, { gate, keepDir, ...(isKnownNdc ? { isKnownNdc } : {}) });
       results.push(r);
       for (const p of r.problems) io.stderr.write(`${file}:${p.line}: ${p.reasons.join(',')}: ${p.message} (quarantine #${p.quarantine_id})\n`);
       if (!values.json) {

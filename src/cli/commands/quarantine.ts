@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QUARANTINE_FILES_DIR } from '../../main/ingest/kept-files';
 import { can } from '../../shared/domain/roles';
 import { hexDump, QuarantineDecisionError, rejectQuarantined, replayQuarantined } from '../../main/quarantine/decide';
 import type { Workstation } from '../../main/workstation';
@@ -84,7 +86,7 @@ export const quarantineCommand: Command = async (argv, io) => {
               `sha256 ${item.sha256}\ncorrelation ${item.correlation_id}\nreasons ${item.reasons.join(', ')}\n` +
               item.issues.map((s) => `  - ${s}\n`).join('') +
               (Object.keys(item.context).length ? `context ${JSON.stringify(item.context)}\n` : '') +
-              (item.raw_ref ? `raw kept by reference: ${item.raw_ref}\n` : ''),
+              (item.raw_ref ? (item.raw_ref.startsWith('kept:') ? `raw kept as a file: ${join(ws.dataDir, QUARANTINE_FILES_DIR, item.raw_ref.slice(5))}\n` : `raw kept by reference: ${item.raw_ref}\n`) : ''),
           );
           for (const d of decisions) io.stdout.write(`${d.decision} by ${d.decided_by} at ${d.decided_at}: ${d.reason}${d.entry_ref ? ` ${d.entry_ref}` : ''}\n`);
           if (raw) io.stdout.write(`--- raw (${raw.length} bytes) ---\n${values.hex ? hexDump(raw) : raw.toString('utf8')}\n`);

@@ -27,14 +27,21 @@ export function readSlice(file: string, start: number, end: number): Buffer {
 }
 
 /**
- * The bytes a quarantine item keeps. Up to MAX_INLINE_RAW they go into the row; above it they
- * are copied, streamed, into `keepDir` as `<sha256>.x12` (the same bytes twice are kept once)
+ * The bytes a quarantine item (or an audit row) keeps. Up to `inlineLimit` (MAX_INLINE_RAW) they go into the row; above it they
+ * are copied, streamed, into `keepDir` as `<sha256>.raw` (the same bytes twice are kept once)
  * and the item names that file — the sender's file may be moved or deleted, the kept copy is
  * not. Without a keepDir (tests of the reader alone) the item names the slice of the source file.
  */
-export async function keepRaw(file: string, start: number, end: number, knownSha: string | null, keepDir: string | undefined): Promise<{ raw: Buffer | null; sha256: string; ref: string }> {
+export async function keepRaw(
+  file: string,
+  start: number,
+  end: number,
+  knownSha: string | null,
+  keepDir: string | undefined,
+  inlineLimit = MAX_INLINE_RAW,
+): Promise<{ raw: Buffer | null; sha256: string; ref: string }> {
   const length = end - start;
-  if (length <= MAX_INLINE_RAW) {
+  if (length <= inlineLimit) {
     const raw = readSlice(file, start, end);
     return { raw, sha256: knownSha ?? sha256Hex(raw), ref: '' };
   }
@@ -48,7 +55,7 @@ export async function keepRaw(file: string, start: number, end: number, knownSha
   range.on('data', (chunk) => hash.update(chunk));
   await pipeline(range, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
   const sha256 = hash.digest('hex');
-  const name = `${sha256}.x12`;
+  const name = `${sha256}.raw`;
   if (existsSync(join(keepDir, name))) unlinkSync(tmp);
   else renameSync(tmp, join(keepDir, name));
   return { raw: null, sha256, ref: `kept:${name}` };

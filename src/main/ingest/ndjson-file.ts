@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { sha256Hex } from '../ledger/hash';
 import { normalizeDrugRecord } from './drug-record';
 import type { GateOutcome, IngestGate } from './gate';
+import { keepRaw } from './kept-files';
 import { readLines } from './line-reader';
 import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from './retry';
 
@@ -32,6 +33,8 @@ export interface FileResult {
 
 export interface NdjsonDeps {
   gate: IngestGate;
+  /** Where a line too large for a quarantine row (over 16 MB) is kept (the workstation's quarantine-files folder). */
+  keepDir?: string;
   isKnownNdc?: (ndc11: string) => boolean;
   batchSize?: number;
   maxLineBytes?: number;
@@ -129,14 +132,16 @@ export async function ingestNdjsonFile(file: string, deps: NdjsonDeps): Promise<
       await flush();
       const limit = deps.maxLineBytes ?? 1 << 20;
       const issues = [`line is ${line.length} bytes; the limit is ${limit}`];
+      // Up to 16 MB the line goes into the quarantine row; above, it is copied into keepDir.
+      const kept = await keepRaw(file, line.offset, line.offset + line.length, line.sha256!, deps.keepDir);
       const input = {
         source,
-        raw: Buffer.alloc(0),
-        rawSha256: line.sha256!,
+        raw: kept.raw ?? Buffer.alloc(0),
+        rawSha256: kept.sha256,
         correlationId: randomUUID(),
         context: { file, line: line.number, offset: line.offset, length: line.length },
         candidate: { ok: false as const, reasons: ['LINE_TOO_LONG'], issues },
-        quarantineCopy: { raw: null, rawRef: `${file}#offset=${line.offset}&length=${line.length}` },
+        ...(kept.raw ? {} : { quarantineCopy: { raw: null, rawRef: kept.ref } }),
       };
       const out = await withRetry(() => db.transaction(() => gate.processInTransaction(input)).immediate(), isTransientSqliteError, deps.retry ?? DEFAULT_RETRY);
       count(line.number, out);

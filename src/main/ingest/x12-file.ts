@@ -396,7 +396,7 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
         });
       }
       if (ignored.length) {
-        const inline = raw.length <= MAX_AUDIT_RAW;
+        const kept = await keepRaw(file, h.byteStart, h.byteEnd, payloadSha256, deps.keepDir, MAX_AUDIT_RAW);
         reports.push({
           target: `${basename(file)} ${ref}`,
           details: {
@@ -406,8 +406,8 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
             sha256: payloadSha256,
             byte_start: h.byteStart,
             byte_end: h.byteEnd,
-            raw: inline ? raw.toString('utf8') : null,
-            raw_ref: inline ? null : `${file}#offset=${h.byteStart}&length=${h.byteEnd - h.byteStart}`,
+            raw: kept.raw ? raw.toString('utf8') : null,
+            raw_ref: kept.raw ? null : kept.ref,
             not_recorded: 'report lines (on hand, inventory advice, on order, planning) are not stock movements: kept here, not in the ledger',
             lines: ignored,
           },

@@ -96,7 +96,7 @@ describe.skipIf(!enoughDisk)('500 MB X12 files', () => {
       const size = statSync(oneSet).size;
       const expectedSha = await sha256OfFile(oneSet, header, size - trailer);
       expect(list[0]!.sha256).toBe(expectedSha);
-      const kept = join(data, QUARANTINE_FILES_DIR, `${expectedSha}.x12`);
+      const kept = join(data, QUARANTINE_FILES_DIR, `${expectedSha}.raw`);
       expect(existsSync(kept)).toBe(true);
       expect(statSync(kept).size).toBe(size - trailer - header);
       expect(await sha256OfFile(kept)).toBe(expectedSha);
@@ -124,7 +124,7 @@ describe.skipIf(!enoughDisk)('500 MB X12 files', () => {
       const list = JSON.parse((await rxledger(['quarantine', 'list', '--data', data, '--json'])).stdout) as Array<{ sha256: string; reasons: string[] }>;
       const sha = await sha256OfFile(garbage);
       expect(list).toEqual([expect.objectContaining({ sha256: sha, reasons: ['NOT_TEXT'] })]);
-      expect(statSync(join(data, QUARANTINE_FILES_DIR, `${sha}.x12`)).size).toBe(SIZE);
+      expect(statSync(join(data, QUARANTINE_FILES_DIR, `${sha}.raw`)).size).toBe(SIZE);
     } finally {
       rmSync(join(data, '..'), { recursive: true, force: true });
     }

@@ -94,7 +94,10 @@ export function replayQuarantined(
       if (opts.fixedText !== undefined && opts.fixedText !== null) text = opts.fixedText;
       else {
         const raw = ws.quarantine.raw(id);
-        if (!raw) throw new QuarantineDecisionError('BAD_INPUT', `item #${id} is kept by reference (${item.raw_ref}); paste the fixed text to replay it`);
+        if (!raw) {
+          const where = item.raw_ref?.startsWith('kept:') ? `as the file quarantine-files/${item.raw_ref.slice(5)} in the data folder` : `by reference (${item.raw_ref})`;
+          throw new QuarantineDecisionError('BAD_INPUT', `item #${id} is too large to replay as it is: it is kept ${where}; paste the fixed text to replay it`);
+        }
         text = raw.toString('utf8');
       }
       const bytes = Buffer.from(text, 'utf8');
