@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { CatalogStore } from '../main/catalog/store';
 import type { Role } from '../shared/domain/roles';
+import { setIngestSetting } from '../main/ingest/settings';
 import type { Workstation } from '../main/workstation';
 import { repoRoot } from './corpora';
 
@@ -38,7 +39,12 @@ export interface SeedOptions {
   catalog?: boolean;
   /** Create the TEST_HANDLERS users (default true); false, or a list of user ids to create. */
   handlers?: boolean | readonly string[];
+  /** List the fixtures' EDI senders in ingest.edi_senders (default true). */
+  ediSenders?: boolean;
 }
+
+/** The ISA06 senders of the EDI fixtures (src/shared/edi/fixtures, the tests' own files). */
+export const TEST_EDI_SENDERS = ['WHOLESALER', 'ACMEDRUG'] as const;
 
 /** Imports the test catalog and creates the fixtures' handler users in an initialized workstation. */
 export function seedWorkstation(ws: Workstation, opts: SeedOptions = {}): void {
@@ -49,6 +55,7 @@ export function seedWorkstation(ws: Workstation, opts: SeedOptions = {}): void {
   for (const h of handlersOf(opts)) {
     if (!ws.users.get(h.userId)) ws.users.create({ userId: h.userId, name: h.name, role: h.role, password: h.password, actor: 'test-seed' });
   }
+  if (opts.ediSenders !== false) setIngestSetting(ws, 'ingest.edi_senders', TEST_EDI_SENDERS.join(','), 'test-seed');
 }
 
 function handlersOf(opts: SeedOptions) {
@@ -74,5 +81,9 @@ export async function seedDataDir(
   for (const h of handlersOf(opts)) {
     const r = await run(['user', 'add', '--data', dataDir, '--user', h.userId, '--name', h.name, '--role', h.role, '--password-stdin'], `${h.password}\n`);
     if (r.code !== 0) throw new Error(`rxledger user add ${h.userId} failed (${r.code}): ${r.stderr}`);
+  }
+  if (opts.ediSenders !== false) {
+    const r = await run(['ingest', '--data', dataDir, '--set', `ingest.edi_senders=${TEST_EDI_SENDERS.join(',')}`]);
+    if (r.code !== 0) throw new Error(`rxledger ingest --set ingest.edi_senders failed (${r.code}): ${r.stderr}`);
   }
 }

@@ -46,7 +46,7 @@ export const ingestCommand: Command = async (argv, io) => {
       if (values.json) printJson(io, { settings: current, effective });
       else {
         for (const [k, v] of Object.entries(current)) io.stdout.write(`${k}: ${v ?? '(not set)'}\n`);
-        io.stdout.write(`handlers: ${effective.handler_policy === 'open' ? 'any id (open — not for production)' : 'active users and ingest.handler_ids only'}\n`);
+        io.stdout.write(`handlers: ${effective.handler_policy === 'open' ? 'any id (open — not for production)' : 'active users and ingest.handler_ids only; EDI files from the senders of ingest.edi_senders only'}\n`);
         io.stdout.write(`catalog: ${effective.require_catalog ? 'every NDC must be in the catalog' : 'not checked while the catalog is empty (not for production)'}\n`);
       }
       return 0;

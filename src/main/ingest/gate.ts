@@ -357,7 +357,15 @@ export class IngestGate {
    * name no person: their actor is "edi:<sender id>".
    */
   private handlerProblem(handler: string, kind: EventSourceKind): string | null {
-    if (kind === 'edi' && handler.startsWith('edi:')) return null;
+    if (kind === 'edi' && handler.startsWith('edi:')) {
+      // An EDI file names no person: its sender must be a trading partner listed here.
+      const sender = handler.slice(4);
+      if (parseList(this.deps.setting('ingest.edi_senders')).includes(sender)) return null;
+      if (handlerPolicy(this.deps.setting) === 'open') return null;
+      return sender === 'bare'
+        ? 'a bare ST..SE file names no sender; list "bare" in the setting ingest.edi_senders to take such files (rxledger ingest --data DIR --set ingest.edi_senders=...)'
+        : `EDI sender ${sender} is not listed in the setting ingest.edi_senders; list your trading partners' ids there (rxledger ingest --data DIR --set ingest.edi_senders=${sender},...)`;
+    }
     const user = this.deps.user(handler);
     if (user) return user.disabled ? `${handler} is a disabled user` : null;
     const listed = parseList(this.deps.setting('ingest.handler_ids'));

@@ -14,6 +14,8 @@ export const INGEST_SETTINGS = {
   'ingest.require_catalog': { values: ['true', 'false'], strict: 'true' },
   /** Handler ids of other systems (ERP, wholesaler), JSON array or comma list. */
   'ingest.handler_ids': { values: null, strict: '' },
+  /** EDI senders (ISA06, or GS02 where the ISA names none) whose files are taken, JSON array or comma list; `bare` for ST..SE files without an envelope. */
+  'ingest.edi_senders': { values: null, strict: '' },
   /** Facilities besides the workstation's own, JSON array or comma list. */
   'ingest.facilities': { values: null, strict: '' },
 } as const;

@@ -84,7 +84,7 @@ describe('rxledger ingest --settings / --set', () => {
   it('shows the strict defaults, audits a relaxing change with a warning, and refuses unknown keys and values', async () => {
     const shown = JSON.parse((await cli(['ingest', '--data', data, '--settings', '--json'])).stdout);
     expect(shown).toEqual({
-      settings: { 'ingest.handler_policy': null, 'ingest.require_catalog': null, 'ingest.handler_ids': null, 'ingest.facilities': null },
+      settings: { 'ingest.handler_policy': null, 'ingest.require_catalog': null, 'ingest.handler_ids': null, 'ingest.edi_senders': null, 'ingest.facilities': null },
       effective: { handler_policy: 'registered', require_catalog: true },
     });
     const set = await cli(['ingest', '--data', data, '--set', 'ingest.require_catalog=false']);

@@ -17,6 +17,8 @@ let ws: Workstation;
 beforeEach(() => {
   t = tempWorkstation();
   ws = t.ws;
+  // The fixtures' trading partners, as a pharmacy lists its wholesalers.
+  ws.setSetting('ingest.edi_senders', 'ACMEDRUG,WHOLESALER');
 });
 afterEach(() => t.cleanup());
 
@@ -26,6 +28,18 @@ const ingest = (file: string, withCatalog = true) => {
 };
 
 describe('X12 through the ingestion gate', () => {
+  it('takes files only from the senders listed in ingest.edi_senders', async () => {
+    const f = join(FIX, '5010-856-pharmacy-asn.edi');
+    ws.setSetting('ingest.edi_senders', 'WHOLESALER');
+    const refused = await ingest(f);
+    expect(refused).toMatchObject({ accepted: 0, rejected: 2 });
+    expect(refused.problems[0]!.reasons).toContain('UNAUTHORIZED_HANDLER');
+    expect(refused.problems[0]!.message).toMatch(/EDI sender ACMEDRUG is not listed in the setting ingest\.edi_senders/);
+    // Listed now: the quarantined receipts can be replayed, or the file sent again.
+    ws.setSetting('ingest.edi_senders', '["WHOLESALER", "ACMEDRUG"]');
+    expect(await ingest(f)).toMatchObject({ accepted: 2, rejected: 0 });
+  });
+
   it('is recognized by content: ISA or ST after an optional BOM and white space', () => {
     expect(looksLikeX12(Buffer.from('\uFEFF\r\n  ISA*00*'))).toBe(true);
     expect(looksLikeX12(Buffer.from('ST*852*0001~'))).toBe(true);

@@ -112,7 +112,7 @@ export const REASON_CODES = {
   SCHEDULE_MISMATCH: 'the declared schedule differs from the catalog',
   SCHEDULE_CHANGE: 'the NDC was recorded under another schedule before',
   UNKNOWN_SCHEDULE: 'no catalog entry and no earlier entry gives the schedule',
-  UNAUTHORIZED_HANDLER: 'the handler is not an active user or an id listed in ingest.handler_ids',
+  UNAUTHORIZED_HANDLER: 'the handler is not an active user or an id listed in ingest.handler_ids (for EDI: the sender is not listed in ingest.edi_senders)',
   EXPIRED_LOT: 'the lot had expired at the event time',
   BAD_LOT: 'lot or serial breaks the lot/serial rules',
   DUPLICATE_SERIAL: 'a DSCSA serial already in stock or on record (a suspect product): never stocked',
