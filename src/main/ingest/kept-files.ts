@@ -1,5 +1,5 @@
 import { randomUUID, createHash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { sha256Hex } from '../ledger/hash';
@@ -27,8 +27,8 @@ export function readSlice(file: string, start: number, end: number): Buffer {
 }
 
 /**
- * The bytes a quarantine item (or an audit row) keeps. Up to `inlineLimit` (MAX_INLINE_RAW) they go into the row; above it they
- * are copied, streamed, into `keepDir` as `<sha256>.raw` (the same bytes twice are kept once)
+ * The bytes a quarantine item (or an audit row) keeps. Up to `inlineLimit` (MAX_INLINE_RAW)
+ * they go into the row; above it they are copied, streamed and fsynced, into `keepDir` as `<sha256>.raw` (the same bytes twice are kept once)
  * and the item names that file — the sender's file may be moved or deleted, the kept copy is
  * not. Without a keepDir (tests of the reader alone) the item names the slice of the source file.
  */
@@ -51,14 +51,37 @@ export async function keepRaw(
   mkdirSync(keepDir, { recursive: true });
   const tmp = join(keepDir, `.incoming-${randomUUID()}`);
   const hash = createHash('sha256');
-  const range = createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 20 });
-  range.on('data', (chunk) => hash.update(chunk));
-  await pipeline(range, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+  try {
+    const range = createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 20 });
+    range.on('data', (chunk) => hash.update(chunk));
+    await pipeline(range, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+    // On disk before the quarantine row that names it is committed (that commit is fsynced too).
+    fsyncPath(tmp, 'r');
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
   const sha256 = hash.digest('hex');
   const name = `${sha256}.raw`;
   if (existsSync(join(keepDir, name))) unlinkSync(tmp);
-  else renameSync(tmp, join(keepDir, name));
+  else {
+    renameSync(tmp, join(keepDir, name));
+    try {
+      fsyncPath(keepDir, 'r'); // the rename itself; Windows cannot open a folder to sync it
+    } catch {
+      /* best effort */
+    }
+  }
   return { raw: null, sha256, ref: `kept:${name}` };
+}
+
+function fsyncPath(path: string, flags: string): void {
+  const fd = openSync(path, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function hashSlice(file: string, start: number, end: number): Promise<string> {
