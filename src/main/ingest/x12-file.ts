@@ -396,7 +396,8 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
         });
       }
       if (ignored.length) {
-        const kept = await keepRaw(file, h.byteStart, h.byteEnd, payloadSha256, deps.keepDir, MAX_AUDIT_RAW);
+        // The set's text is already read: only a set too large for the audit row is copied.
+        const kept = raw.length <= MAX_AUDIT_RAW ? null : await keepRaw(file, h.byteStart, h.byteEnd, payloadSha256, deps.keepDir, MAX_AUDIT_RAW);
         reports.push({
           target: `${basename(file)} ${ref}`,
           details: {
@@ -406,8 +407,8 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
             sha256: payloadSha256,
             byte_start: h.byteStart,
             byte_end: h.byteEnd,
-            raw: kept.raw ? raw.toString('utf8') : null,
-            raw_ref: kept.raw ? null : kept.ref,
+            raw: kept ? null : raw.toString('utf8'),
+            raw_ref: kept ? kept.ref : null,
             not_recorded: 'report lines (on hand, inventory advice, on order, planning) are not stock movements: kept here, not in the ledger',
             lines: ignored,
           },
