@@ -15,6 +15,7 @@ import { WalCheckpointer } from './db/wal-checkpointer';
 import { Ledger, systemClock, type Clock } from './ledger/append';
 import { verifyLedger, type VerifyReport } from './ledger/verify';
 import { QuarantineStore } from './quarantine/store';
+import { ensureStockInDosageUnits } from './ledger/stock';
 
 export const APP_VERSION = '0.1.0';
 const CONFIG_FILE = 'workstation.json';
@@ -68,6 +69,7 @@ export class Workstation {
     this.checkpointer = new WalCheckpointer(join(dataDir, DB_FILE));
     this.ledger = new Ledger(db, config.device_id, deviceKey.privateKey, clock, this.checkpointer);
     this.quarantine = new QuarantineStore(db);
+    ensureStockInDosageUnits(db, this.audit);
   }
 
   get facilityId(): string {

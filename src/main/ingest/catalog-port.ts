@@ -1,4 +1,6 @@
 import type { Schedule } from '../../shared/domain/schedule';
+import type { PackageUnits } from '../../shared/units';
+import { PackageUnitsLookup } from '../catalog/package-units';
 import { CatalogStore } from '../catalog/store';
 import type { Db } from '../db/open';
 
@@ -13,6 +15,8 @@ export interface CatalogPort {
   isKnownNdc(ndc11: string): boolean;
   /** The package's DEA schedule (null: not controlled); undefined when the NDC is not in it. */
   scheduleOf(ndc11: string): Schedule | null | undefined;
+  /** The dosage unit and units per package (catalog, or entered by a person); null when unknown. */
+  unitsOf?(ndc11: string): PackageUnits | null;
 }
 
 /**
@@ -24,6 +28,7 @@ export function catalogFromDb(db: Db): CatalogPort | null {
   const table = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'catalog_packages'").get();
   if (!table) return null;
   const store = new CatalogStore(db);
+  const units = new PackageUnitsLookup(db);
   let rowsCache: { at: number; value: boolean } | null = null;
   return {
     hasRows() {
@@ -33,6 +38,7 @@ export function catalogFromDb(db: Db): CatalogPort | null {
     },
     isKnownNdc: store.isKnownNdc,
     scheduleOf: (ndc11) => store.scheduleOf(ndc11),
+    unitsOf: (ndc11) => units.of(ndc11),
   };
 }
 

@@ -3,6 +3,7 @@ import { parseNdc } from '../../shared/identifiers';
 import type { CanonicalEventInput } from '../../shared/ingest/event';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import { describeIssues, DrugRecord } from '../../shared/schemas/drug-record';
+import { toDosageUnits, type PackageUnits } from '../../shared/units';
 import { sha256Hex } from '../ledger/hash';
 import type { Candidate } from './gate';
 
@@ -10,6 +11,8 @@ export interface NormalizeContext {
   correlationId: string;
   payloadSha256: string;
   isKnownNdc?: (ndc11: string) => boolean;
+  /** The catalog's package units, to turn `containers` into dosage units. */
+  unitsOf?: ((ndc11: string) => PackageUnits | null) | undefined;
   /** "file.ndjson:12", kept on the event's source. */
   ref?: string | null;
 }
@@ -45,6 +48,9 @@ export function normalizeDrugRecord(raw: string, ctx: NormalizeContext): Candida
   if (!ndc.ndc11) return { ok: false, reasons: ['BAD_NDC'], issues: [`ndc: ${r.ndc} has no 11-digit form; the ledger keys products by the 11-digit NDC`] };
   const schedule = parseSchedule(r.schedule);
   if (schedule === undefined) return { ok: false, reasons: ['SCHEMA'], issues: [`schedule: ${r.schedule} is not a DEA schedule`] };
+  // Containers become dosage units through the catalog; a declared unit is checked by the gate.
+  const units = toDosageUnits({ ndc: ndc.ndc11, quantity: r.quantity ?? null, containers: r.containers ?? null }, ctx.unitsOf?.(ndc.ndc11) ?? null);
+  if (!units.ok) return { ok: false, reasons: [units.reason], issues: [units.issue] };
   const eventTime = new Date(r.timestamp_utc);
   // The fingerprint is of the record's meaning (unchanged since the first release, so files
   // ingested before the gate existed stay duplicates when sent again).
@@ -58,12 +64,14 @@ export function normalizeDrugRecord(raw: string, ctx: NormalizeContext): Candida
     serial: r.serial_number ?? null,
     expiry: r.expiry ?? null,
     schedule,
-    quantity: r.quantity,
+    quantity: units.quantity,
+    ...(r.unit ? { unit: r.unit } : {}),
     event_time: eventTime.toISOString(),
     handler_id: r.handler_id,
     // An explicit key names the event; without one, identical content is the same event.
     idempotency_key: r.idempotency_key ? `key:${r.idempotency_key}` : `content:${fingerprint}`,
     fingerprint,
+    ...(units.containers !== null ? { data: { containers: units.containers, units_per_container: units.units_per_container } } : {}),
     source: { kind: 'ndjson', payload_sha256: ctx.payloadSha256, correlation_id: ctx.correlationId, ref: ctx.ref ?? null },
   };
   return { ok: true, event, fingerprint };

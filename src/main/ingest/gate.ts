@@ -5,6 +5,7 @@ import { parseNdc } from '../../shared/identifiers';
 import { CanonicalEvent, type CanonicalEventInput, type EventSourceKind } from '../../shared/ingest/event';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import { describeIssues } from '../../shared/schemas/drug-record';
+import { sameUnit, type PackageUnits } from '../../shared/units';
 import type { LedgerEntry } from '../../shared/schemas/ledger-entry';
 import { IngestMetrics, metricsFor } from '../alerts/metrics';
 import { AuditTrail } from '../audit/trail';
@@ -226,6 +227,11 @@ export class IngestGate {
       refuse('SCHEDULE_CHANGE', `schedule: ${ndc11} was recorded as ${known.schedule ?? 'not controlled'}; ${schedule ?? 'not controlled'} needs the catalog to say so`);
     }
 
+    // Dosage units: a declared unit, and units per container behind a container count, must be
+    // the catalog's for the NDC; every entry carries the unit it is counted in.
+    const units = catalog?.unitsOf?.(ndc11) ?? null;
+    this.unitProblems(e, ndc11, units, refuse);
+
     // An authorized handler.
     const handlerProblem = this.handlerProblem(e.handler_id, e.source.kind);
     if (handlerProblem) refuse('UNAUTHORIZED_HANDLER', `handler_id: ${handlerProblem}`);
@@ -281,6 +287,9 @@ export class IngestGate {
     if (reasons.length) return { ok: false, reasons, issues };
     const data = { ...e.data } as NonNullable<NewEntry['data']>;
     if (e.replay_of !== null) data.replay_of = e.replay_of;
+    const unit = units?.unit ?? (typeof data.unit === 'string' ? data.unit : (e.unit ?? null));
+    if (unit !== null) data.unit = unit;
+    if (units && data.units_per_container === undefined) data.units_per_container = units.units_per_container;
     const entry: NewEntry = {
       type: e.type,
       facility_id: e.facility_id,
@@ -298,6 +307,39 @@ export class IngestGate {
       data,
     };
     return { ok: true, entry, fingerprint, route, serials };
+  }
+
+  /**
+   * The quantity's unit against the catalog's package: a declared unit must be the dosage unit
+   * ("30 mL" of a tablet NDC is refused); a container count (`data.containers`, a number) must be
+   * containers × the catalog's units per container; a count's container breakdown must use the
+   * catalog's container size. Unknown sizes are left to the source, which cannot send
+   * containers without one (src/shared/units/convert.ts).
+   */
+  private unitProblems(
+    e: { quantity: number; unit?: string | null | undefined; data: Record<string, unknown> },
+    ndc11: string,
+    units: PackageUnits | null,
+    refuse: (code: string, issue: string) => void,
+  ): void {
+    if (e.unit && units && !sameUnit(e.unit, units.unit)) {
+      refuse('UNIT_MISMATCH', `unit: ${ndc11} is counted in ${units.unit} (catalog: ${units.units_per_container} ${units.unit} per ${units.container?.toLowerCase() ?? 'package'}); the record says ${Math.abs(e.quantity)} ${e.unit}`);
+    }
+    const d = e.data;
+    const per = typeof d.units_per_container === 'number' ? d.units_per_container : null;
+    if (typeof d.containers === 'number') {
+      if (per === null) refuse('UNKNOWN_PACKAGE_SIZE', `containers: ${d.containers} container(s) of ${ndc11} without units per container; the quantity must be in dosage units`);
+      else if (units && per !== units.units_per_container) {
+        refuse('UNIT_MISMATCH', `units_per_container: ${per} was used, the catalog gives ${units.units_per_container} ${units.unit} per package of ${ndc11}`);
+      } else if (d.containers * per !== Math.abs(e.quantity)) {
+        refuse('BAD_QUANTITY', `quantity: ${Math.abs(e.quantity)} is not ${d.containers} container(s) × ${per}`);
+      }
+    } else if (d.containers && typeof d.containers === 'object' && !Array.isArray(d.containers)) {
+      const c = d.containers as Record<string, unknown>;
+      if (units && typeof c.units_per_container === 'number' && c.units_per_container !== units.units_per_container) {
+        refuse('UNIT_MISMATCH', `containers: counted as ${c.units_per_container} per container, the catalog gives ${units.units_per_container} ${units.unit} per package of ${ndc11}`);
+      }
+    }
   }
 
   /**

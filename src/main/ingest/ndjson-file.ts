@@ -74,6 +74,7 @@ export async function ingestNdjsonFile(file: string, deps: NdjsonDeps): Promise<
     deps.onOutcome?.(line, out);
   };
 
+  const unitsOf = (n: string) => deps.gate.catalog?.unitsOf?.(n) ?? null;
   const inputFor = ({ line, bytes }: Pending) => {
     const correlationId = randomUUID();
     const payloadSha256 = sha256Hex(bytes);
@@ -88,6 +89,7 @@ export async function ingestNdjsonFile(file: string, deps: NdjsonDeps): Promise<
         payloadSha256,
         ref: `${basename(file)}:${line}`,
         ...(deps.isKnownNdc ? { isKnownNdc: deps.isKnownNdc } : {}),
+        unitsOf: unitsOf,
       }),
     };
   };

@@ -14,6 +14,8 @@ import {
   type TransactionSummary,
 } from '../../shared/edi';
 import { GTIN_QUALIFIERS, NDC_QUALIFIERS } from '../../shared/edi/code-lists';
+import { x12QuantityBasis } from '../../shared/edi/unit-basis';
+import { toDosageUnits, type PackageUnits } from '../../shared/units';
 import { ndcFromGtin, parseNdc } from '../../shared/identifiers';
 import type { CanonicalEventInput, EventType } from '../../shared/ingest/event';
 import { sha256Hex } from '../ledger/hash';
@@ -98,11 +100,19 @@ const STOCK_KIND: Record<string, EventType | null> = {
 export function recordToCandidate(
   rec: EdiRecord,
   origin: SetOrigin,
-  ctx: { facilityId: string; payloadSha256: string; correlationId: string; isKnownNdc?: (ndc11: string) => boolean; lot?: string | null },
+  ctx: {
+    facilityId: string;
+    payloadSha256: string;
+    correlationId: string;
+    isKnownNdc?: (ndc11: string) => boolean;
+    /** The catalog's package units, to turn packages into dosage units. */
+    unitsOf?: ((ndc11: string) => PackageUnits | null) | undefined;
+    lot?: string | null;
+  },
 ): Candidate | null {
   let type: EventType | null = null;
   let sign = 1;
-  const data: Record<string, string | string[] | null> = { edi_type: origin.type, edi_control: origin.control };
+  const data: Record<string, string | string[] | number | null> = { edi_type: origin.type, edi_control: origin.control };
   let eventDate: string | null = null;
   let eventTime = '00:00:00';
   let lot: string | null = null;
@@ -142,11 +152,21 @@ export function recordToCandidate(
   if (rec.quantityInteger === null) {
     return { ok: false, reasons: ['BAD_QUANTITY'], issues: [`quantity ${rec.quantity ?? '(none)'} is not a whole number of units`] };
   }
-  if (rec.unit && rec.unit !== 'EA' && rec.unit !== 'UN') {
-    return { ok: false, reasons: ['BAD_QUANTITY'], issues: [`unit ${rec.unit}: only eaches (EA, UN) can be recorded; convert packages to units first`] };
+  const basis = x12QuantityBasis(rec.unit, origin.type);
+  if (basis.basis === 'refused') return { ok: false, reasons: ['BAD_QUANTITY'], issues: [`line ${rec.line ?? '?'}: ${basis.why}`] };
+  const amount = Math.abs(rec.quantityInteger);
+  const units = toDosageUnits(
+    basis.basis === 'containers' ? { ndc: product.ndc, containers: amount * basis.perCode } : { ndc: product.ndc, quantity: amount, unit: basis.unit },
+    ctx.unitsOf?.(product.ndc) ?? null,
+  );
+  if (!units.ok) return { ok: false, reasons: [units.reason], issues: [`line ${rec.line ?? '?'}: ${units.issue}`] };
+  if (basis.basis === 'containers') {
+    data.containers = units.containers;
+    data.units_per_container = units.units_per_container;
+    data.x12_unit = rec.unit ?? 'EA';
   }
   if (!eventDate) return { ok: false, reasons: ['SCHEMA'], issues: ['no date in the transaction set (BSN03/DTM*011 or XQ02/XQ03)'] };
-  const quantity = type === 'ADJUSTMENT' ? sign * rec.quantityInteger : Math.abs(rec.quantityInteger);
+  const quantity = type === 'ADJUSTMENT' ? sign * Math.sign(rec.quantityInteger) * units.quantity : units.quantity;
   const position = rec.source.position + (rec.kind !== 'ship_notice_item' && rec.location ? `:${rec.location.id}` : '') + (rec.kind === 'product_activity' && rec.activity ? `:${rec.activity.code}` : '');
   const event: CanonicalEventInput = {
     type,
@@ -156,10 +176,11 @@ export function recordToCandidate(
     serial: null,
     expiry,
     quantity,
+    ...(basis.basis === 'units' && basis.unit ? { unit: basis.unit } : {}),
     event_time: `${eventDate}T${eventTime}Z`,
     handler_id: `edi:${origin.sender}`,
     idempotency_key: `edi:${origin.sender}:${origin.interchangeControl ?? '-'}:${origin.groupControl ?? '-'}:${origin.type}:${origin.control}:${position}`,
-    data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined)) as Record<string, string | string[]>,
+    data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined)) as Record<string, string | string[] | number>,
     source: {
       kind: 'edi',
       correlation_id: ctx.correlationId,
@@ -372,6 +393,7 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
           correlationId,
           lot: h.lots[k] ?? null,
           ...(deps.isKnownNdc ? { isKnownNdc: deps.isKnownNdc } : {}),
+          unitsOf: (n) => deps.gate.catalog?.unitsOf?.(n) ?? null,
         });
         if (candidate === null) {
           result.ignored!++;
@@ -443,7 +465,7 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
 export function candidatesFromSetText(
   text: string,
   origin: SetOrigin,
-  ctx: { facilityId: string; isKnownNdc?: (ndc11: string) => boolean },
+  ctx: { facilityId: string; isKnownNdc?: (ndc11: string) => boolean; unitsOf?: ((ndc11: string) => PackageUnits | null) | undefined },
 ): { ok: true; candidates: Candidate[]; ignored: number } | { ok: false; reasons: string[]; issues: string[] } {
   const parsed = parseX12(text);
   if (!parsed.report.readable) return { ok: false, reasons: ['NOT_X12'], issues: ['the text is not readable X12'] };
@@ -458,7 +480,7 @@ export function candidatesFromSetText(
   for (const tx of parsed.transactions) {
     for (const rec of mapTransaction(tx, parsed.report.delimiters?.component ?? null)) {
       const lot = rec.kind === 'product_activity' ? lotNear(tx.segments, rec.source.segmentIndex) : null;
-      const c = recordToCandidate(rec, { ...origin, type: tx.type, control: tx.control }, { facilityId: ctx.facilityId, payloadSha256: sha, correlationId: randomUUID(), lot, ...(ctx.isKnownNdc ? { isKnownNdc: ctx.isKnownNdc } : {}) });
+      const c = recordToCandidate(rec, { ...origin, type: tx.type, control: tx.control }, { facilityId: ctx.facilityId, payloadSha256: sha, correlationId: randomUUID(), lot, ...(ctx.isKnownNdc ? { isKnownNdc: ctx.isKnownNdc } : {}), unitsOf: ctx.unitsOf });
       if (c === null) ignored++;
       else candidates.push(c);
     }

@@ -54,6 +54,11 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     const { alreadyCommitted } = svc.commit(input.sessionId, session!.user.user_id);
     return { session: svc.view(input.sessionId), alreadyCommitted };
   },
+  'receiving.setLineUnits': (input, { ws, session }) => {
+    const svc = receivingServiceOf(ws);
+    svc.setLineUnits(input.sessionId, input.lineId, input.unitsPerContainer, input.unit, session!.user.user_id);
+    return svc.view(input.sessionId);
+  },
   'receiving.cancel': (input, { ws, session }) => {
     const svc = receivingServiceOf(ws);
     svc.cancel(input.sessionId, session!.user.user_id, input.reason);

@@ -40,7 +40,7 @@ function candidatesFor(ws: Workstation, gate: IngestGate, item: QuarantineItem, 
   const [kind, rest] = [item.source.split(':')[0], item.source.split(':').slice(1).join(':')];
   switch (kind) {
     case 'ndjson':
-      return { candidates: [normalizeDrugRecord(text, { correlationId, payloadSha256, ref: `replay of #${item.id}`, ...(isKnownNdc ? { isKnownNdc } : {}) })], ignored: 0 };
+      return { candidates: [normalizeDrugRecord(text, { correlationId, payloadSha256, ref: `replay of #${item.id}`, ...(isKnownNdc ? { isKnownNdc } : {}), unitsOf: (n) => gate.catalog?.unitsOf?.(n) ?? null })], ignored: 0 };
     case 'edi': {
       const c = item.context as Partial<SetOrigin>;
       const origin: SetOrigin = {
@@ -50,7 +50,7 @@ function candidatesFor(ws: Workstation, gate: IngestGate, item: QuarantineItem, 
         control: c.control ?? '',
         type: c.type ?? '',
       };
-      const r = candidatesFromSetText(text, origin, { facilityId: ws.facilityId, ...(isKnownNdc ? { isKnownNdc } : {}) });
+      const r = candidatesFromSetText(text, origin, { facilityId: ws.facilityId, ...(isKnownNdc ? { isKnownNdc } : {}), unitsOf: (n) => gate.catalog?.unitsOf?.(n) ?? null });
       if (!r.ok) return { candidates: [{ ok: false, reasons: r.reasons, issues: r.issues }], ignored: 0 };
       return { candidates: r.candidates, ignored: r.ignored };
     }

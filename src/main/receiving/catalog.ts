@@ -1,44 +1,34 @@
 import type { Schedule } from '../../shared/domain/schedule';
 import type { Db } from '../db/open';
-import { catalogFromDb } from '../ingest/catalog-port';
+import { PackageUnitsLookup } from '../catalog/package-units';
+import { CatalogStore } from '../catalog/store';
 
 /** What receiving needs from the drug catalog. Injected so receiving works (and is tested) without it. */
 export interface ReceivingCatalog {
   /** false: no catalog loaded; products are then known only through the expected shipment. */
   hasRows(): boolean;
   isKnownNdc(ndc11: string): boolean;
-  lookup(ndc11: string): { name: string | null; schedule: Schedule | null | undefined; unitsPerContainer: number | null } | null;
+  /**
+   * Name, schedule and the package's dosage units: `unitsPerContainer` and `unit` from the
+   * catalog's package description (or a size a person entered), null when neither says.
+   */
+  lookup(ndc11: string): { name: string | null; schedule: Schedule | null | undefined; unitsPerContainer: number | null; unit?: string | null } | null;
 }
 
 export const NO_CATALOG: ReceivingCatalog = { hasRows: () => false, isKnownNdc: () => false, lookup: () => null };
 
-/**
- * WIRING POINT (catalog): src/main/catalog has not landed yet. Until it does, this reads the
- * `catalog_packages` table through the ingestion gate's port when the table exists (the same
- * view of the catalog the gate checks at commit), plus name and package size when those
- * columns exist. Replace with the catalog store's `lookup`/`isKnownNdc` once it exports them.
- */
+/** The workstation's catalog store and package units, as receiving sees them. */
 export function catalogFromTables(db: Db): ReceivingCatalog {
-  const port = catalogFromDb(db);
-  if (!port) return NO_CATALOG;
-  const cols = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('catalog_packages')").all().map((c) => c.name));
-  const sizeCol = ['package_size', 'size'].find((c) => cols.has(c));
-  const nameCol = ['name', 'display_name', 'description'].find((c) => cols.has(c));
-  const extra = db.prepare<[string], Record<string, unknown>>(
-    `SELECT ${sizeCol ? `${sizeCol} AS size` : 'NULL AS size'}, ${nameCol ? `${nameCol} AS name` : 'NULL AS name'} FROM catalog_packages WHERE ndc11 = ?`,
-  );
+  const store = new CatalogStore(db);
+  const units = new PackageUnitsLookup(db);
   return {
-    hasRows: () => port.hasRows(),
-    isKnownNdc: (n) => port.isKnownNdc(n),
+    hasRows: () => store.hasRows(),
+    isKnownNdc: (n) => store.isKnownNdc(n),
     lookup(ndc11) {
-      if (!port.isKnownNdc(ndc11)) return null;
-      const row = extra.get(ndc11);
-      const size = Number(row?.size);
-      return {
-        name: typeof row?.name === 'string' ? row.name : null,
-        schedule: port.scheduleOf(ndc11),
-        unitsPerContainer: Number.isSafeInteger(size) && size > 0 ? size : null,
-      };
+      const e = store.lookup(ndc11);
+      if (!e) return null;
+      const pu = units.of(e.ndc11);
+      return { name: e.name, schedule: store.scheduleOf(e.ndc11), unitsPerContainer: pu?.units_per_container ?? null, unit: pu?.unit ?? null };
     },
   };
 }

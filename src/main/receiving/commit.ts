@@ -57,6 +57,18 @@ export function commitSession(svc: ReceivingService, s: SessionRow, actor: strin
     groups.set(key, g);
   }
 
+  // Every quantity goes to the ledger in dosage units: a line whose package size is unknown waits
+  // for a person to enter it (never taken as 1).
+  const unsized = [...new Set([...groups.values()].map((g) => g.line))].filter((l) => l.units_per_container === null);
+  if (unsized.length) {
+    throw new RxError(
+      'BAD_INPUT',
+      `Not committed — ${unsized
+        .map((l) => `line ${l.line_no} (${l.ndc ?? l.gtin ?? 'no NDC'}${l.name ? ` ${l.name}` : ''}): the catalog gives no package size; enter the units per container on the line`)
+        .join(' · ')}`,
+    );
+  }
+
   const supplier = { name: s.supplier_name, address: s.supplier_address, dea_number: s.supplier_dea };
   const planned: Planned[] = [];
   for (const g of groups.values()) {
@@ -74,7 +86,7 @@ export function commitSession(svc: ReceivingService, s: SessionRow, actor: strin
       const containers = chunk.reduce((n, u) => n + u.containers, 0);
       const serials = chunk.map((u) => u.serial).filter((x): x is string => !!x);
       const gtin = chunk.find((u) => u.gtin)?.gtin ?? line.gtin;
-      const perContainer = line.units_per_container;
+      const perContainer = line.units_per_container!;
       const data: Record<string, unknown> = {
         receiving_session: s.id,
         line_no: line.line_no,
@@ -83,7 +95,9 @@ export function commitSession(svc: ReceivingService, s: SessionRow, actor: strin
         date_received: dateReceived,
         containers,
         units_per_container: perContainer,
-        quantity_basis: perContainer ? 'units' : 'containers',
+        unit: line.unit,
+        units_source: line.units_source,
+        quantity_basis: 'units',
         gtin,
         expected: { containers: line.expected, lot: line.lot, expiry: line.expiry },
         received_on_line: got,
@@ -100,7 +114,7 @@ export function commitSession(svc: ReceivingService, s: SessionRow, actor: strin
         serial: null,
         expiry: g.expiry,
         ...(line.schedule_known ? { schedule: line.schedule } : {}),
-        quantity: containers * (perContainer ?? 1),
+        quantity: containers * perContainer,
         event_time: eventTime,
         handler_id: actor,
         idempotency_key: `receiving:${s.id}:line:${line.id}:${g.lot}:${g.expiry ?? ''}:${p + 1}`,
@@ -182,7 +196,9 @@ export function commitSession(svc: ReceivingService, s: SessionRow, actor: strin
           expiry: p.expiry,
           schedule: out.route.schedule,
           containers: p.containers,
+          unitsPerContainer: p.line.units_per_container!,
           quantity: p.event.quantity,
+          unit: p.line.unit,
           serials: p.serials.length,
         });
       }

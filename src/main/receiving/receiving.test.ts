@@ -32,11 +32,13 @@ const catalog: ReceivingCatalog = {
   isKnownNdc: (n) => n === OXY || n === LISIN || n === '00001-0123-45' || n === '59011-0440-10',
   lookup: (n) =>
     n === OXY
-      ? { name: 'Oxycodone HCl 5 mg tablet', schedule: 'CII', unitsPerContainer: 100 }
+      ? { name: 'Oxycodone HCl 5 mg tablet', schedule: 'CII', unitsPerContainer: 30, unit: 'TABLET' }
       : n === LISIN
-        ? { name: 'Lisinopril 10 mg tablet', schedule: null, unitsPerContainer: 90 }
-        : n === '00001-0123-45' || n === '59011-0440-10'
-          ? { name: null, schedule: null, unitsPerContainer: null }
+        ? { name: 'Lisinopril 10 mg tablet', schedule: null, unitsPerContainer: 90, unit: 'TABLET' }
+        : n === '00001-0123-45'
+          ? { name: null, schedule: null, unitsPerContainer: 500, unit: 'TABLET' }
+          : n === '59011-0440-10'
+            ? { name: null, schedule: null, unitsPerContainer: 100, unit: 'TABLET, FILM COATED, EXTENDED RELEASE' }
           : null,
 };
 
@@ -154,12 +156,14 @@ describe('receiving against a typed purchase order', () => {
     const entries = listLedger(ws.db, { limit: 100 }).filter((e) => e.type === 'RECEIPT');
     expect(entries).toHaveLength(2);
     const oxy = entries.find((e) => e.ndc === OXY)!;
-    expect(oxy).toMatchObject({ lot: 'A123', expiry: '2028-12-31', schedule: 'CII', quantity: 300, delta: 300 });
+    // 3 bottles of 30 tablets (the catalog's package size): 90 tablets.
+    expect(oxy).toMatchObject({ lot: 'A123', expiry: '2028-12-31', schedule: 'CII', quantity: 90, delta: 90 });
     expect(oxy.data).toMatchObject({
       supplier: { name: 'Cardinal Health 110', address: '7000 Cardinal Pl, Dublin, OH 43017', dea_number: 'RC0183272' },
       date_received: '2026-11-20',
       containers: 3,
-      units_per_container: 100,
+      units_per_container: 30,
+      unit: 'TABLET',
       order_form: { kind: 'CSOS', number: 'CSOS-000123' },
       cii_containers_received: 3,
       serials: ['S1', 'S2', 'S3'],
@@ -168,14 +172,14 @@ describe('receiving against a typed purchase order', () => {
     const lis = entries.find((e) => e.ndc === LISIN)!;
     expect(lis.data).toMatchObject({ containers: 1, discrepancies: ['short'] });
     expect(lis.data.order_form).toBeUndefined();
-    expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A123')).toBe(300);
+    expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A123')).toBe(90);
     expect(svc.view(id)).toMatchObject({ status: 'committed', active: false });
     expect(svc.view(id).commit!.shortLines).toEqual([{ lineNo: 2, ndc: LISIN, expected: 2, received: 1 }]);
 
     // Twice: nothing more.
     expect(svc.commit(id, 'tech01')).toEqual({ alreadyCommitted: true });
     expect(listLedger(ws.db, { limit: 100 }).filter((e) => e.type === 'RECEIPT')).toHaveLength(2);
-    expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A123')).toBe(300);
+    expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A123')).toBe(90);
     expect(ws.verify().ok).toBe(true);
 
     // The serials are on record: the same unit in a later delivery is a suspect.

@@ -9,6 +9,8 @@ import { scanText, type ScanEvent } from '../../shared/scan/types';
 import type { ScanRouter, UnroutedScan } from '../scanners';
 import type { Workstation } from '../workstation';
 import { catalogFromTables, type ReceivingCatalog } from './catalog';
+import { PackageSizeError, PackageUnitsLookup } from '../catalog/package-units';
+import { reprojectLegacyNdcs } from '../ledger/stock';
 import { commitSession } from './commit';
 import { gateOf } from '../ingest/gate';
 
@@ -62,6 +64,9 @@ export interface LineRow {
   schedule_known: number;
   expected: number;
   units_per_container: number | null;
+  unit: string | null;
+  /** "catalog", "entered by USER", or null while unknown. */
+  units_source: string | null;
   lot: string | null;
   expiry: string | null;
   serials: string;
@@ -196,6 +201,23 @@ export class ReceivingService {
     const id = randomUUID();
     const now = this.ws.clock.now().toISOString();
     const db = this.ws.db;
+    const warnings = [...(shipment.warnings ?? [])];
+    const sizeProblems: string[] = [];
+    const prepared = shipment.lines.map((l) => {
+      let ndc = l.ndc;
+      if (!ndc && l.ndc10Candidates.length) {
+        const known = l.ndc10Candidates.filter((c) => this.catalog.isKnownNdc(c));
+        if (known.length === 1) ndc = known[0]!;
+      }
+      const cat = ndc ? this.catalog.lookup(ndc) : null;
+      const size = lineUnits(l.unitsPerContainer ?? null, cat, shipment.kind === 'manual', actor);
+      const where = `line ${l.lineNo} (${ndc ?? l.gtin ?? 'no NDC'})`;
+      if ('problem' in size) sizeProblems.push(`${where}: ${size.problem}`);
+      else if (size.warning) warnings.push(`${where}: ${size.warning}`);
+      return { l, ndc, cat, size };
+    });
+    if (sizeProblems.length) throw new RxError('BAD_INPUT', `Not started — ${sizeProblems.join(' · ')}`);
+    const stored = warnings.length === (shipment.warnings ?? []).length ? shipment : { ...shipment, warnings };
     db.transaction(() => {
       const sha = createHash('sha256').update(raw).digest('hex');
       const shipmentId = Number(
@@ -203,7 +225,7 @@ export class ReceivingService {
           .prepare(
             'INSERT INTO receiving_shipments (kind, file_name, document_id, sha256, raw, parsed, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
           )
-          .run(shipment.kind, shipment.fileName, shipment.documentId, sha, raw, JSON.stringify(shipment), now, actor).lastInsertRowid,
+          .run(shipment.kind, shipment.fileName, shipment.documentId, sha, raw, JSON.stringify(stored), now, actor).lastInsertRowid,
       );
       db.prepare(
         `INSERT INTO receiving_sessions (id, shipment_id, status, supplier_name, supplier_address, supplier_dea, po_number, order_form_kind, order_form_number, ship_date, created_at, created_by)
@@ -222,16 +244,11 @@ export class ReceivingService {
         actor,
       );
       const insertLine = db.prepare(
-        `INSERT INTO receiving_lines (session_id, line_no, origin, ndc, gtin, name, schedule, schedule_known, expected, units_per_container, lot, expiry, serials)
-         VALUES (?, ?, 'expected', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO receiving_lines (session_id, line_no, origin, ndc, gtin, name, schedule, schedule_known, expected, units_per_container, unit, units_source, lot, expiry, serials)
+         VALUES (?, ?, 'expected', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const l of shipment.lines) {
-        let ndc = l.ndc;
-        if (!ndc && l.ndc10Candidates.length) {
-          const known = l.ndc10Candidates.filter((c) => this.catalog.isKnownNdc(c));
-          if (known.length === 1) ndc = known[0]!;
-        }
-        const cat = ndc ? this.catalog.lookup(ndc) : null;
+      for (const { l, ndc, cat, size } of prepared) {
+        if ('problem' in size) continue;
         const schedule = l.schedule !== undefined ? l.schedule : cat?.schedule;
         insertLine.run(
           id,
@@ -242,7 +259,9 @@ export class ReceivingService {
           schedule ?? null,
           schedule === undefined ? 0 : 1,
           l.quantity,
-          l.unitsPerContainer ?? cat?.unitsPerContainer ?? null,
+          size.unitsPerContainer,
+          size.unit,
+          size.source,
           l.lot,
           l.expiry,
           JSON.stringify(l.serials),
@@ -293,6 +312,37 @@ export class ReceivingService {
         id,
       );
     this.ws.audit.record({ actor, action: 'RECEIVING_HEADER_CHANGED', target: id, details: JSON.parse(JSON.stringify(patch)) as Record<string, unknown> });
+  }
+
+  /**
+   * A person enters the units per container of a line whose package the catalog gives no size
+   * for (read off the package). Kept for the NDC too (package_sizes, audited), so the next
+   * delivery and counts know it. Refused where the catalog states the size.
+   */
+  setLineUnits(id: string, lineId: number, unitsPerContainer: number, unit: string, actor: string): void {
+    const s = this.mustSession(id);
+    if (s.status !== 'open') throw new RxError('CONFLICT', 'The session is closed; its lines can no longer change.');
+    const line = this.lines(id).find((l) => l.id === lineId);
+    if (!line) throw new RxError('NOT_FOUND', `No line ${lineId} in this session.`);
+    if (!line.ndc) throw new RxError('BAD_INPUT', `Line ${line.line_no} has no NDC: its size cannot be entered.`);
+    const cat = this.catalog.lookup(line.ndc);
+    if (cat?.unitsPerContainer) {
+      throw new RxError('BAD_INPUT', `The catalog gives ${line.ndc} as ${cat.unitsPerContainer} ${cat.unit ?? 'units'} per container; that figure is used and cannot be changed here.`);
+    }
+    const lookup = new PackageUnitsLookup(this.ws.db, () => this.ws.clock.now());
+    try {
+      this.ws.db.transaction(() => {
+        lookup.enter({ ndc11: line.ndc!, unitsPerContainer, unit, actor, note: `receiving session ${id} line ${line.line_no}` }, this.ws.audit);
+        this.ws.db
+          .prepare('UPDATE receiving_lines SET units_per_container = ?, unit = ?, units_source = ? WHERE id = ?')
+          .run(unitsPerContainer, unit.trim(), `entered by ${actor}`, lineId);
+      })();
+    } catch (err) {
+      if (err instanceof PackageSizeError) throw new RxError('BAD_INPUT', err.message);
+      throw err;
+    }
+    reprojectLegacyNdcs(this.ws.db, [line.ndc]);
+    this.notify();
   }
 
   cancel(id: string, actor: string, reason: string): void {
@@ -366,6 +416,9 @@ export class ReceivingService {
         expected: l.expected,
         received,
         unitsPerContainer: l.units_per_container,
+        unit: l.unit,
+        unitsSource: l.units_source,
+        receivedUnits: l.units_per_container === null ? null : received * l.units_per_container,
         lot: l.lot,
         expiry: l.expiry,
         lots: [...lots.values()],
@@ -708,10 +761,21 @@ export class ReceivingService {
     const cat = unit.ndc ? this.catalog.lookup(unit.ndc) : null;
     const info = this.ws.db
       .prepare(
-        `INSERT INTO receiving_lines (session_id, line_no, origin, ndc, gtin, name, schedule, schedule_known, expected, units_per_container, lot, expiry, serials)
-         VALUES (?, ?, 'unexpected', ?, ?, ?, ?, ?, 0, ?, NULL, NULL, '[]')`,
+        `INSERT INTO receiving_lines (session_id, line_no, origin, ndc, gtin, name, schedule, schedule_known, expected, units_per_container, unit, units_source, lot, expiry, serials)
+         VALUES (?, ?, 'unexpected', ?, ?, ?, ?, ?, 0, ?, ?, ?, NULL, NULL, '[]')`,
       )
-      .run(sessionId, lineNo, unit.ndc, unit.gtin, cat?.name ?? null, cat?.schedule ?? null, cat && cat.schedule !== undefined ? 1 : 0, cat?.unitsPerContainer ?? null);
+      .run(
+        sessionId,
+        lineNo,
+        unit.ndc,
+        unit.gtin,
+        cat?.name ?? null,
+        cat?.schedule ?? null,
+        cat && cat.schedule !== undefined ? 1 : 0,
+        cat?.unitsPerContainer ?? null,
+        cat?.unitsPerContainer ? (cat.unit ?? null) : null,
+        cat?.unitsPerContainer ? 'catalog' : null,
+      );
     const row = this.ws.db.prepare<[number], LineRow>('SELECT * FROM receiving_lines WHERE id = ?').get(Number(info.lastInsertRowid))!;
     const line: WorkLine = { id: row.id, ndc: row.ndc, gtin: row.gtin, expected: 0, lot: null, expiry: null, serials: new Set(), received: 0, row };
     lines.push(line);
@@ -811,5 +875,34 @@ function toFeedEvent(r: Record<string, unknown>): ScanFeedEvent {
     lineId: (r.line_id as number | null) ?? null,
     quarantineId: (r.quarantine_id as number | null) ?? null,
     units: (r.units as number) ?? 0,
+  };
+}
+
+/**
+ * A line's units per container: the catalog's where it states one. A typed purchase order's
+ * figure is a person's entry, used where the catalog has none and refused where it disagrees;
+ * a shipment document's figure differing from the catalog is a warning (the catalog is used),
+ * and where the catalog has none the line waits for a person to enter it.
+ */
+function lineUnits(
+  stated: number | null,
+  cat: { unitsPerContainer: number | null; unit?: string | null } | null,
+  typedByPerson: boolean,
+  actor: string,
+): { unitsPerContainer: number | null; unit: string | null; source: string | null; warning?: string } | { problem: string } {
+  if (cat?.unitsPerContainer) {
+    if (stated !== null && stated !== cat.unitsPerContainer) {
+      const msg = `the catalog gives ${cat.unitsPerContainer} ${cat.unit ?? 'units'} per container, the ${typedByPerson ? 'order' : 'shipment'} says ${stated}`;
+      if (typedByPerson) return { problem: `${msg}: correct the units per container (or leave it empty to use the catalog's)` };
+      return { unitsPerContainer: cat.unitsPerContainer, unit: cat.unit ?? null, source: 'catalog', warning: `${msg}; the catalog's figure is used` };
+    }
+    return { unitsPerContainer: cat.unitsPerContainer, unit: cat.unit ?? null, source: 'catalog' };
+  }
+  if (stated !== null && typedByPerson) return { unitsPerContainer: stated, unit: null, source: `entered by ${actor}` };
+  return {
+    unitsPerContainer: null,
+    unit: null,
+    source: null,
+    ...(stated !== null ? { warning: `the shipment says ${stated} units per container and the catalog gives no size: confirm it on the line before committing` } : {}),
   };
 }

@@ -49,6 +49,11 @@ export const CanonicalEventFields = z
      * signed for ADJUSTMENT; the counted quantity (0 or more) for COUNT.
      */
     quantity: SafeInt,
+    /**
+     * The unit the source says `quantity` is in ("TABLET", "tablets", "mL"); the gate refuses
+     * it when it is not the catalog's dosage unit for the NDC (UNIT_MISMATCH). Absent: dosage units.
+     */
+    unit: z.string().trim().min(1).max(40).nullable().optional(),
     event_time: z.iso.datetime({ offset: true, message: 'an ISO 8601 time with Z or an offset' }),
     /** Who handled the product: a user id of this workstation or a configured handler id. */
     handler_id: z.string().trim().min(1).max(64),
@@ -130,6 +135,8 @@ export const REASON_CODES = {
   NO_QUANTITY: 'an EDI line with no quantity',
   NO_UNIT: 'an EDI quantity without a unit',
   SDQ_TOTAL_MISMATCH: 'SDQ location quantities do not add up',
+  UNIT_MISMATCH: "the unit (or units per container) differs from the catalog's package for the NDC",
+  UNKNOWN_PACKAGE_SIZE: 'containers were sent but the catalog gives no package size to turn them into dosage units',
   TRANSIENT_FAILURE: 'the database stayed busy after every retry',
 } as const;
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -18,7 +18,14 @@ export const ReceivingLineView = z.object({
   scheduleKnown: z.boolean(),
   expected: z.number().int(),
   received: z.number().int(),
+  /** Dosage units in one container (the NDC's package), from the catalog or entered by a person; null: unknown, the line cannot be committed. */
   unitsPerContainer: z.number().int().nullable(),
+  /** The dosage unit ("TABLET", "mL"); null when not known. */
+  unit: z.string().nullable(),
+  /** Where unitsPerContainer came from: "catalog", "entered by USER", or null. */
+  unitsSource: z.string().nullable(),
+  /** Dosage units received: received containers × unitsPerContainer; null while the size is unknown. */
+  receivedUnits: z.number().int().nullable(),
   lot: z.string().nullable(),
   expiry: z.string().nullable(),
   lots: z.array(z.object({ lot: z.string(), expiry: z.string().nullable(), containers: z.number().int() })),
@@ -42,7 +49,10 @@ export const CommitSummary = z.object({
       expiry: z.string().nullable(),
       schedule: Schedule.nullable(),
       containers: z.number().int(),
+      unitsPerContainer: z.number().int().optional(),
+      /** Dosage units recorded (containers × units per container). */
       quantity: z.number().int(),
+      unit: z.string().nullable().optional(),
       serials: z.number().int(),
     }),
   ),
@@ -151,6 +161,22 @@ export const receivingChannels = {
     permission: 'ledger.append',
     input: SessionId,
     output: z.object({ session: ReceivingSessionView, alreadyCommitted: z.boolean() }),
+  },
+  /**
+   * The units per container of a line whose package the catalog gives no size for, read off the
+   * package by a person (kept for the NDC, audited). Refused where the catalog states a size.
+   */
+  'receiving.setLineUnits': {
+    permission: 'ledger.append',
+    input: z
+      .object({
+        sessionId: z.string().min(1).max(64),
+        lineId: z.number().int(),
+        unitsPerContainer: z.number({ message: 'units per container is a number' }).int('units per container is a whole number').min(1, 'at least 1 unit per container').max(1_000_000),
+        unit: z.string().trim().min(1, 'give the dosage unit (TABLET, CAPSULE, mL…)').max(40),
+      })
+      .strict(),
+    output: ReceivingSessionView,
   },
   'receiving.cancel': {
     permission: 'ledger.append',

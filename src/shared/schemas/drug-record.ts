@@ -13,7 +13,12 @@ export const DrugRecord = z
     schedule: z.string().trim().regex(/^(C?II|C?III|C?IV|C?V|OTC)$/, 'II, III, IV, V or OTC'),
     lot_number: z.string().trim().min(1, 'a lot number').max(20, 'at most 20 characters (GS1 AI 10)'),
     serial_number: z.string().trim().min(1).max(20).nullable().optional(),
-    quantity: z.number().int('a whole number of units'),
+    /** Dosage units (tablets, mL, patches…) of the NDC's package. Optional when `containers` is given. */
+    quantity: z.number().int('a whole number of units').optional(),
+    /** The unit of `quantity` as the sender names it ("TABLET", "tablets", "mL"); checked against the catalog. */
+    unit: z.string().trim().min(1).max(40).optional(),
+    /** Whole packages of the NDC (the trade item the NDC names); turned into units through the catalog. */
+    containers: z.number().optional(),
     facility_id: z.string().regex(/^[A-Z0-9]{6}$/, 'six capital letters or digits'),
     handler_id: z.string().min(4, 'at least 4 characters'),
     transaction_type: z.enum(DRUG_TRANSACTION_TYPES, { message: 'RECEIPT, DISPENSE, ADJUSTMENT or RETURN' }),
@@ -23,6 +28,19 @@ export const DrugRecord = z
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.containers !== undefined) {
+      if (!Number.isInteger(r.containers) || r.containers < 1) {
+        ctx.addIssue({ code: 'custom', path: ['containers'], message: `a container count is a whole number of packages, 1 or more (got ${r.containers}); send opened packages as a quantity in units` });
+      }
+      if (r.transaction_type === 'ADJUSTMENT') {
+        ctx.addIssue({ code: 'custom', path: ['containers'], message: 'an adjustment takes a signed quantity in units, not containers' });
+      }
+      return;
+    }
+    if (r.quantity === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'give the quantity in dosage units (or whole packages as containers)' });
+      return;
+    }
     if (r.transaction_type === 'ADJUSTMENT') {
       if (r.quantity === 0) ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'an adjustment of 0 units changes nothing' });
     } else if (r.quantity <= 0) {

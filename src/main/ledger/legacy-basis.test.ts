@@ -1,0 +1,78 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../testing/corpora';
+import { cli } from '../../testing/run-cli';
+import { openDatabase } from '../db/open';
+
+const FIXTURE = join(repoRoot, 'test', 'fixtures', 'v0.1-container-receipts');
+const ALPRAZOLAM = '59762-3721-01';
+const OXYCODONE = '65162-0047-10';
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+/** A copy of the version 0.1 folder, as a pharmacy upgrading would have it. */
+function legacyFolder(): string {
+  const d = mkdtempSync(join(tmpdir(), 'rxl-legacy-'));
+  dirs.push(d);
+  const ws = join(d, 'ws');
+  cpSync(FIXTURE, ws, { recursive: true });
+  return ws;
+}
+
+const entries = (dir: string) => {
+  const db = openDatabase(join(dir, 'rxledger.db'), { readonly: true });
+  try {
+    return db.prepare<[], { seq: number; hash: string; body: string }>('SELECT seq, hash, body FROM ledger_entries ORDER BY seq').all();
+  } finally {
+    db.close();
+  }
+};
+
+describe('a folder made by version 0.1, whose receipts were recorded in containers', () => {
+  it('reads in dosage units after the upgrade: a bottle of 100 alprazolam is 100 tablets, not 1', async () => {
+    const dir = legacyFolder();
+    const before = entries(dir);
+    expect(before.map((e) => JSON.parse(e.body).data.quantity_basis as unknown)).toEqual(['containers', 'containers', undefined]);
+
+    // Before anything opens it for writing, verify sees a projection in containers.
+    const stale = await cli(['verify', '--data', dir, '--json']);
+    expect(stale.code).toBe(3);
+    const report = JSON.parse(stale.stdout) as { stock_mismatches: { ndc: string; projected: number; fromLedger: number }[] };
+    expect(report.stock_mismatches).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ndc: ALPRAZOLAM, projected: 0, fromLedger: 99 }), expect.objectContaining({ ndc: OXYCODONE, projected: 1, fromLedger: 100 })]),
+    );
+
+    const rebuilt = await cli(['verify', '--data', dir, '--rebuild-stock']);
+    expect(rebuilt.stderr).not.toMatch(/stock projection wrong/);
+    expect(rebuilt.code).toBe(0);
+
+    const stock = JSON.parse((await cli(['stock', '--data', dir, '--json'])).stdout) as { ndc: string; lot: string; on_hand: number; unit?: string }[];
+    expect(stock.find((s) => s.ndc === ALPRAZOLAM)).toMatchObject({ lot: 'ALP1', on_hand: 99 });
+    expect(stock.find((s) => s.ndc === OXYCODONE)).toMatchObject({ lot: 'OXY9', on_hand: 100 });
+
+    // The ledger kept every byte.
+    expect(entries(dir)).toEqual(before);
+    expect(readFileSync(join(dir, 'workstation.json'), 'utf8')).toBe(readFileSync(join(FIXTURE, 'workstation.json'), 'utf8'));
+  });
+
+  it('is re-projected in units the first time the new version opens it, and says so in the audit trail', async () => {
+    const dir = legacyFolder();
+    const stock = JSON.parse((await cli(['stock', '--data', dir, '--ndc', ALPRAZOLAM, '--json'])).stdout) as { on_hand: number }[];
+    expect(stock[0]).toMatchObject({ on_hand: 99 });
+    const ok = await cli(['verify', '--data', dir]);
+    expect(ok.code).toBe(0);
+    const db = openDatabase(join(dir, 'rxledger.db'), { readonly: true });
+    try {
+      const row = db.prepare<[], { actor: string; details: string }>("SELECT actor, details FROM audit_log WHERE action = 'stock.reprojected'").get()!;
+      expect(JSON.parse(row.details)).toMatchObject({ entries: [{ seq: 1, ndc: ALPRAZOLAM, containers: 1, units_per_container: 100 }, { seq: 2, ndc: OXYCODONE, containers: 1, units_per_container: 100 }] });
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -1,0 +1,3 @@
+export * from './package-units';
+export * from './unit-names';
+export * from './convert';
