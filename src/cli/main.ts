@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   enroll: { summary: 'enroll this workstation with the central server (one-time code)', load: async () => (await import('./commands/sync')).enrollCommand },
   sync: { summary: 'push the outbox to the central server, then pull; prints what moved', load: async () => (await import('./commands/sync')).syncCommand },
   count: { summary: 'count one NDC/lot now: COUNT entry, variance at the count time, hold when over tolerance', load: async () => (await import('./commands/count')).countCommand },
+  'initial-inventory': {
+    summary: 'the initial inventory (1304.11(b)): opening balance of an NDC and lot, counted and signed by a pharmacist',
+    load: async () => (await import('./commands/initial-inventory')).initialInventoryCommand,
+  },
   holds: { summary: 'compliance holds (--hold ID: count, movements since, history with signatures)', load: async () => (await import('./commands/holds')).holdsCommand },
   'sign-adjustment': { summary: 'a pharmacist resolves a hold with a signed adjustment (21 CFR Part 11)', load: async () => (await import('./commands/sign-adjustment')).signAdjustmentCommand },
   adjust: { summary: 'signed manual adjustment: breakage, expired to destruction, return to wholesaler', load: async () => (await import('./commands/adjust')).adjustCommand },

@@ -4,11 +4,16 @@ import type { Workstation } from '../../main/workstation';
 import { parseNdc } from '../../shared/identifiers';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { readPassword } from '../password-input';
+import { can } from '../../shared/domain/roles';
+import { PackageSizeError, PackageUnitsLookup } from '../../main/catalog/package-units';
+import { reprojectLegacyNdcs } from '../../main/ledger/stock';
 
 const USAGE = `usage: rxledger catalog import  --data DIR [--json] FILE...
        rxledger catalog show    --data DIR [--json] NDC
        rxledger catalog search  --data DIR [--json] [--limit N] TEXT...
        rxledger catalog imports --data DIR [--json]
+       rxledger catalog size    --data DIR --ndc NDC --units N --unit UNIT [--container C] --user U --password-stdin
 
 import   FDA NDC Directory product.txt and package.txt (tab-separated, as published; a
          package.txt needs its product.txt in the same call or imported before), openFDA
@@ -18,6 +23,9 @@ show     one package by NDC (any layout with hyphens, 11 digits, or a hyphenless
          when exactly one of its layouts is in the catalog). Exit 1 when it is not in the catalog.
 search   packages whose name, ingredients, labeler or NDC contain every word. Exit 1 when none.
 imports  the import records: file, sha256, counts, when, by whom.
+size     the units one package holds, read off the package by a person, for an NDC whose catalog
+         description gives no size (e.g. --units 100 --unit TABLET --container BOTTLE). Refused
+         where the catalog states a size. Audited; a pharmacist, manager or administrator only.
 `;
 
 const FORMAT_NAMES = { 'fda-product': 'FDA product.txt', 'fda-package': 'FDA package.txt', 'openfda-json': 'openFDA JSON', 'openfda-csv': 'openFDA CSV' } as const;
@@ -53,6 +61,8 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   }
   return withWorkstation(values.data, io, (ws) => {
     const results = store(ws).importFiles(positionals, { actor: cliActor() });
+    // Version 0.1 receipts recorded in containers read in units once their package size is known.
+    reprojectLegacyNdcs(ws.db);
     for (const r of results) {
       if (r.error) {
         io.stderr.write(`${r.file}: refused: ${r.error}. Nothing of it was imported.\n`);
@@ -75,7 +85,14 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   });
 }
 
-function describe(e: CatalogEntry): string {
+/** How the ledger counts the package: "100 TABLET per BOTTLE", or why it cannot. */
+function countedIn(ws: Workstation, e: CatalogEntry): string {
+  const pu = new PackageUnitsLookup(ws.db).of(e.ndc11);
+  if (!pu) return 'package size unknown: receipts in containers are refused until it is entered (rxledger catalog size)';
+  return `in ${pu.unit}: ${pu.units_per_container} per ${pu.container ?? 'package'}${pu.source === 'entered' ? ` (${pu.note})` : ''}${pu.note && pu.source === 'catalog' ? ` (${pu.note})` : ''}`;
+}
+
+function describe(ws: Workstation, e: CatalogEntry): string {
   const schedule =
     e.schedule_status === 'controlled' ? e.schedule : e.schedule_status === 'not-controlled' ? 'not controlled' : `UNKNOWN (the source says "${e.schedule_raw ?? ''}")`;
   const rows: [string, string | null][] = [
@@ -86,6 +103,7 @@ function describe(e: CatalogEntry): string {
     ['Route', e.routes.join(', ') || null],
     ['Package', e.description],
     ['Size', e.package_size === null ? 'not stated' : `${e.package_size} ${e.package_unit ?? ''}`.trim()],
+    ['Counted', countedIn(ws, e)],
     ['Marketed', e.marketing_start || e.marketing_end ? `${e.marketing_start ?? '?'} to ${e.marketing_end ?? 'now'}` : 'no dates given'],
     ['Sample', e.sample === null ? null : e.sample ? 'yes' : 'no'],
     ['Labeler', e.labeler],
@@ -110,7 +128,7 @@ async function showCmd(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`rxledger catalog show: ${parsed.ok ? `NDC ${parsed.ndc11 ?? parsed.ndc12} is not in the drug catalog. Check the number on the package, or import the catalog.` : parsed.error}\n`);
       return 1;
     }
-    if (!values.json) io.stdout.write(describe(entry));
+    if (!values.json) io.stdout.write(describe(ws, entry));
     return 0;
   });
 }
@@ -153,8 +171,43 @@ async function importsCmd(argv: string[], io: CliIO): Promise<number> {
   });
 }
 
+async function sizeCmd(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    ndc: { type: 'string' },
+    units: { type: 'string' },
+    unit: { type: 'string' },
+    container: { type: 'string' },
+    user: { type: 'string' },
+    'password-stdin': { type: 'boolean', default: false },
+  });
+  if (!values.ndc || !values.units || !values.unit) throw new CliError(`--ndc, --units and --unit are required\n${USAGE}`);
+  if (!/^\d+$/.test(values.units)) throw new CliError(`--units is a whole number of dosage units per package (got "${values.units}")`);
+  if (!values.user) throw new CliError('--user U is required: an entered package size names the person who read it off the package');
+  if (!values['password-stdin'] && !io.stdin.isTTY) throw new CliError('give the password on standard input with --password-stdin');
+  const password = await readPassword(io, `Password for ${values.user}: `);
+  return withWorkstation(values.data, io, (ws) => {
+    const auth = ws.users.authenticate(values.user!, password);
+    if (!auth.ok) throw new CliError(`${auth.code}: ${auth.message} Nothing was entered.`, 4);
+    if (!can(auth.user.role, 'sign') && !can(auth.user.role, 'facility.manage')) throw new CliError(`FORBIDDEN: a ${auth.user.role} may not enter package sizes`, 4);
+    const entry = store(ws).lookup(values.ndc!);
+    if (!entry) throw new CliError(`${values.ndc} is not in the catalog: import the catalog that lists it first`);
+    const lookup = new PackageUnitsLookup(ws.db, () => ws.clock.now());
+    try {
+      const row = lookup.enter({ ndc11: entry.ndc11, unitsPerContainer: Number(values.units), unit: values.unit!, container: values.container ?? null, actor: auth.user.user_id }, ws.audit);
+      const reprojected = reprojectLegacyNdcs(ws.db, [entry.ndc11]);
+      if (values.json) printJson(io, { ...row, reprojected });
+      else io.stdout.write(`${entry.ndc11} ${entry.name}: ${row.units_per_container} ${row.unit} per ${row.container ?? 'package'}, entered by ${row.entered_by}.\n`);
+    } catch (err) {
+      if (err instanceof PackageSizeError) throw new CliError(err.message);
+      throw err;
+    }
+    return 0;
+  });
+}
+
 const SUBCOMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   import: importCmd,
+  size: sizeCmd,
   show: showCmd,
   search: searchCmd,
   imports: importsCmd,

@@ -42,12 +42,12 @@ describe('rxledger count / holds / sign-adjustment', () => {
   it('counts, places a hold over tolerance, and a pharmacist signs it away', async () => {
     const within = await count(['--ndc', '0409-1234-01', '--lot', 'B7', '--counted', '249', '--json']);
     expect(within.code).toBe(0);
-    expect(JSON.parse(within.stdout)).toEqual({ count_id: expect.stringMatching(/^C-/), expected: 250, counted: 249, variance: -1, hold_id: null });
+    expect(JSON.parse(within.stdout)).toEqual({ count_id: expect.stringMatching(/^C-/), expected: 250, counted: 249, variance: -1, unit: 'TABLET', hold_id: null });
 
     const r = await count(['--ndc', '0002-1200-30', '--lot', 'A123', '--counted', '97', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['count_id', 'counted', 'expected', 'hold_id', 'variance']);
+    expect(Object.keys(out).sort()).toEqual(['count_id', 'counted', 'expected', 'hold_id', 'unit', 'variance']);
     expect(out).toMatchObject({ expected: 100, counted: 97, variance: -3, hold_id: expect.stringMatching(/^H-/) });
     expect(await holds()).toEqual([expect.objectContaining({ hold_id: out.hold_id, status: 'active', ndc: OXY, lot: 'A123' })]);
 

@@ -14,6 +14,8 @@ import {
 import type { Schedule } from '../../shared/domain/schedule';
 import type { EntryBody, EntryRef, LedgerEntry, LedgerEntryView } from '../../shared/schemas/ledger-entry';
 import type { Db } from '../db/open';
+import { PackageUnitsLookup } from '../catalog/package-units';
+import { legacyContainerEntries } from '../ledger/legacy-basis';
 import { toView } from '../ledger/query';
 import { findActiveHold } from '../holds';
 import { gateOf } from '../ingest/gate';
@@ -117,11 +119,15 @@ const newId = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex').to
  * count is placed where it happened and does not turn into a variance. lot null: every lot.
  */
 export function expectedAt(db: Db, facilityId: string, ndc: string, lot: string | null, at: string): number {
-  return db
+  const recorded = db
     .prepare<[{ f: string; ndc: string; lot: string | null; at: string }], { n: number }>(
       'SELECT COALESCE(SUM(delta), 0) AS n FROM ledger_entries WHERE facility_id = @f AND ndc = @ndc AND (@lot IS NULL OR lot = @lot) AND event_time <= @at',
     )
     .get({ f: facilityId, ndc, lot, at })!.n;
+  // Version 0.1 receipts recorded in containers count in dosage units here too.
+  const units = new PackageUnitsLookup(db);
+  const legacy = legacyContainerEntries(db, (n) => units.of(n), { facilityId, ndc, lot: lot ?? undefined, to: at });
+  return recorded + legacy.reduce((s, e) => s + (e.extra ?? 0), 0);
 }
 
 /** Stock movements after `since` (the count time), oldest first: what the review shows beside a variance. */

@@ -43,11 +43,12 @@ export function catalogFromDb(db: Db): CatalogPort | null {
 }
 
 /** A catalog held in memory, for tests and for callers that already loaded one. */
-export function memoryCatalog(entries: Record<string, Schedule | null>): CatalogPort {
+export function memoryCatalog(entries: Record<string, Schedule | null>, units: Record<string, PackageUnits> = {}): CatalogPort {
   const map = new Map(Object.entries(entries));
   return {
     hasRows: () => map.size > 0,
     isKnownNdc: (n) => map.has(n),
     scheduleOf: (n) => (map.has(n) ? map.get(n)! : undefined),
+    unitsOf: (n) => units[n] ?? null,
   };
 }

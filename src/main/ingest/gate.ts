@@ -98,7 +98,7 @@ type Verdict =
   | { ok: true; entry: NewEntry; fingerprint: string; route: Route; serials: SerialClaim[] }
   | { ok: false; reasons: string[]; issues: string[] };
 
-const SIGN = { RECEIPT: 1, DISPENSE: -1, RETURN: 1, ADJUSTMENT: 1, COUNT: 0 } as const;
+const SIGN = { RECEIPT: 1, DISPENSE: -1, RETURN: 1, ADJUSTMENT: 1, COUNT: 0, INITIAL_INVENTORY: 1 } as const;
 
 /**
  * The one ingestion gate (DESIGN.md "The way data flows"): every NDJSON line, X12 line item,

@@ -10,7 +10,8 @@ import { createGate } from './gate';
 import { looksLikeX12, ingestX12File } from './x12-file';
 
 const FIX = join(repoRoot, 'src', 'shared', 'edi', 'fixtures');
-const catalog = memoryCatalog({ '59011-0440-10': 'CII', '00002-1200-30': 'CII' });
+const bottle = (n: number) => ({ units_per_container: n, unit: 'TABLET', container: 'BOTTLE', source: 'catalog' as const, note: null });
+const catalog = memoryCatalog({ '59011-0440-10': 'CII', '00002-1200-30': 'CII' }, { '59011-0440-10': bottle(100), '00002-1200-30': bottle(30) });
 
 let t: ReturnType<typeof tempWorkstation>;
 let ws: Workstation;
@@ -53,9 +54,10 @@ describe('X12 through the ingestion gate', () => {
     expect(r).toMatchObject({ accepted: 2, duplicates: 0, rejected: 0 });
     const entries = ws.db.prepare("SELECT body FROM ledger_entries WHERE type = 'RECEIPT' ORDER BY seq").all() as { body: string }[];
     const bodies = entries.map((e) => JSON.parse(e.body));
-    expect(bodies[0]).toMatchObject({ ndc: '59011-0440-10', lot: 'LOTA123', expiry: '2026-03-31', quantity: 2, schedule: 'CII', actor: 'edi:ACMEDRUG', source: { kind: 'edi' } });
-    expect(bodies[0].data).toMatchObject({ asn: 'ASN778899', purchase_order: 'PO445566', serials: ['SN0001', 'SN0002'] });
-    expect(bodies[1]).toMatchObject({ ndc: '00002-1200-30', lot: 'LOTB77', quantity: 10 });
+    // SN1*1*2*EA: two packages (bottles of 100) of the NDC the LIN names — 200 tablets.
+    expect(bodies[0]).toMatchObject({ ndc: '59011-0440-10', lot: 'LOTA123', expiry: '2026-03-31', quantity: 200, schedule: 'CII', actor: 'edi:ACMEDRUG', source: { kind: 'edi' } });
+    expect(bodies[0].data).toMatchObject({ asn: 'ASN778899', purchase_order: 'PO445566', serials: ['SN0001', 'SN0002'], containers: 2, units_per_container: 100, unit: 'TABLET' });
+    expect(bodies[1]).toMatchObject({ ndc: '00002-1200-30', lot: 'LOTB77', quantity: 300 });
     expect(await ingest(f)).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 });
   });
 

@@ -5,6 +5,7 @@ import { ingestHandlers } from './ingest-handlers';
 import { countsHandlers } from './counts-handlers';
 import { reportsHandlers } from './reports-handlers';
 import { settingsHandlers } from './settings-handlers';
+import { inventoryHandlers } from './inventory-handlers';
 
 /** Every channel's handler. A feature adds its table here with one spread. */
 export const allHandlers: HandlerTable = {
@@ -14,4 +15,5 @@ export const allHandlers: HandlerTable = {
   ...countsHandlers,
   ...settingsHandlers,
   ...reportsHandlers,
+  ...inventoryHandlers,
 };

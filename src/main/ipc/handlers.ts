@@ -13,6 +13,10 @@ import { listLedger } from '../ledger/query';
 import { listStock } from '../ledger/stock-query';
 import { runVerifyInWorker } from '../ledger/verify-worker-client';
 import { syncStatus } from '../sync/status';
+import { localDate } from '../../shared/reports/period';
+import { PackageUnitsLookup } from '../catalog/package-units';
+import { unitsOfEntry, type UnitsOf } from '../ledger/legacy-basis';
+import { signingTimeZone } from '../signatures';
 
 const view = (ws: Workstation, s: Session): SessionView => ({
   userId: s.user.user_id,
@@ -49,6 +53,17 @@ function stockSearchTerm(ws: Workstation, search: string | undefined): string | 
   return r.ok && r.ndc11 ? r.ndc11 : search;
 }
 
+
+/** A ledger entry as the screen shows it: quantity and delta in dosage units with their unit. */
+function inDosageUnits(e: LedgerEntryView, unitsOf: UnitsOf): LedgerEntryView & { unit: string | null; units_per_container: number | null; units_note: string | null } {
+  const u = unitsOfEntry(e, unitsOf);
+  const note = u.legacy
+    ? u.unresolved
+      ? `recorded as ${e.quantity} container(s) by version 0.1; the package size is unknown`
+      : `recorded as ${e.quantity} container(s) by version 0.1; shown in units`
+    : null;
+  return { ...e, quantity: u.quantity, delta: u.delta, unit: u.unit, units_per_container: u.units_per_container, units_note: note };
+}
 
 export const coreHandlers: { [C in keyof typeof coreChannels]: Handler<C> } = {
   'app.info': (_i, { ws, host }) => ({
@@ -101,9 +116,10 @@ export const coreHandlers: { [C in keyof typeof coreChannels]: Handler<C> } = {
     now: ws.clock.now().toISOString(),
   }),
   // Blind counts: rows of NDCs the caller is counting blind lose their quantities (src/main/counts/blind-scope.ts).
-  'stock.list': (input, { ws, session }) => hideBlindStock(blindScopeFor(ws, session?.user.user_id), listStock(ws.db, { ...input, search: stockSearchTerm(ws, input.search) })),
+  'stock.list': (input, { ws, session }) => hideBlindStock(blindScopeFor(ws, session?.user.user_id), listStock(ws.db, { ...input, search: stockSearchTerm(ws, input.search), today: localDate(ws.clock.now(), signingTimeZone(ws)) })),
   'ledger.list': (input, { ws, session }) => {
-    const entries: LedgerEntryView[] = listLedger(ws.db, { ...input, ndc: ledgerNdcFilter(ws, input.ndc) });
+    const units = new PackageUnitsLookup(ws.db);
+    const entries = listLedger(ws.db, { ...input, ndc: ledgerNdcFilter(ws, input.ndc) }).map((e) => inDosageUnits(e, (n) => units.of(n)));
     const head = ws.ledger.head();
     return { entries: hideBlindEntries(blindScopeFor(ws, session?.user.user_id), entries), head: { device_id: ws.deviceId, seq: head.seq, hash: head.hash } };
   },

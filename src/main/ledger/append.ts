@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { deltaRule, EntryBody, type EntryRef, type EntryType, type LedgerEntry } from '../../shared/schemas/ledger-entry';
+import { deltaAllowed, deltaRule, EntryBody, type EntryRef, type EntryType, type LedgerEntry } from '../../shared/schemas/ledger-entry';
 import type { Db } from '../db/open';
 import { signHashBytes } from '../keys/device-key';
 import { canonicalBody, checkedBody, onlyBodyKeys } from './body-check';
@@ -294,12 +294,5 @@ function batchEntry(
 }
 
 function checkDelta(type: EntryType, delta: number): void {
-  const rule = deltaRule(type);
-  const ok =
-    rule === 'any' ||
-    (rule === 'positive' && delta > 0) ||
-    (rule === 'negative' && delta < 0) ||
-    (rule === 'zero' && delta === 0) ||
-    (rule === 'nonzero' && delta !== 0);
-  if (!ok) throw new LedgerRuleError('BAD_DELTA', `a ${type} entry needs a ${rule} stock change (got ${delta})`);
+  if (!deltaAllowed(type, delta)) throw new LedgerRuleError('BAD_DELTA', `a ${type} entry needs a ${deltaRule(type)} stock change (got ${delta})`);
 }

@@ -102,7 +102,7 @@ export interface EntryUnits {
 }
 
 /** One entry's quantity and stock change in dosage units, whichever basis it was recorded in. */
-export function unitsOfEntry(body: Pick<EntryBody, 'ndc' | 'quantity' | 'delta' | 'data'>, unitsOf: UnitsOf): EntryUnits {
+export function unitsOfEntry(body: Pick<EntryBody, 'ndc' | 'quantity' | 'delta'> & { data: Record<string, unknown> }, unitsOf: UnitsOf): EntryUnits {
   const d = body.data ?? {};
   const recordedUnit = typeof d.unit === 'string' ? d.unit : null;
   const recordedPer = typeof d.units_per_container === 'number' ? d.units_per_container : null;

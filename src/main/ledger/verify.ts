@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { deltaRule, EntryBody } from '../../shared/schemas/ledger-entry';
+import { deltaAllowed, EntryBody } from '../../shared/schemas/ledger-entry';
 import type { Db } from '../db/open';
 import { publicKeyFromRaw, verifyHashSignature } from '../keys/device-key';
 import { canonicalBody, checkedBody } from './body-check';
@@ -176,8 +176,7 @@ export function checkRow(
   for (const [name, col, val] of columns) {
     if (col !== val) return { seq: row.seq, reason: `column ${name} (${String(col)}) differs from the signed body (${String(val)})` };
   }
-  const rule = deltaRule(b.type);
-  if ((rule === 'positive' && b.delta <= 0) || (rule === 'negative' && b.delta >= 0) || (rule === 'zero' && b.delta !== 0)) {
+  if (!deltaAllowed(b.type, b.delta)) {
     return { seq: row.seq, reason: `a ${b.type} with delta ${b.delta} breaks the entry rules` };
   }
   return null;

@@ -20,6 +20,7 @@ import { CatalogStore, type CatalogEntry } from '../catalog/store';
 import type { Db } from '../db/open';
 import { GENESIS_PREV_HASH } from '../ledger/hash';
 import { signatureManifestationLines } from '../signatures';
+import { entryDocument } from '../ledger/entry-document';
 
 /** Everything a report needs besides the database; plain data, so it crosses into the worker. */
 export interface ReportContext {
@@ -536,7 +537,7 @@ class Reader {
         let sigs: string | null = null;
         if (bodyText !== null) {
           const b = JSON.parse(bodyText) as EntryBody;
-          details = detailsOf(b);
+          details = entryDocument(b);
           if (b.data.signatures) sigs = signatureManifestationLines(b).join(' | ');
         } else {
           details = posTxn ? (patient ? `POS ${posTxn}; patient ${patient}` : `POS ${posTxn}`) : patient ? `patient ${patient}` : '';
@@ -826,55 +827,3 @@ export function categoryOf(action: string): string {
 }
 
 /** The "details" cell of a CII log line: what a reader needs to tie the line to its paper. */
-function detailsOf(b: EntryBody): string {
-  const d = b.data as Record<string, unknown>;
-  const s = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
-  const parts: string[] = [];
-  switch (b.type) {
-    case 'RECEIPT': {
-      const sup = isObject(d.supplier) ? d.supplier : null;
-      if (sup && s(sup.name)) parts.push(`from ${s(sup.name)}${s(sup.dea_number) ? ` (DEA ${s(sup.dea_number)})` : ''}`);
-      const order = isObject(d.order_form) ? d.order_form : null;
-      if (order && s(order.number)) parts.push(`${order.kind === 'CSOS' ? 'CSOS' : 'Form 222'} ${s(order.number)}${s(d.line_no) ? ` line ${s(d.line_no)}` : ''}`);
-      if (s(d.cii_containers_received) ?? s(d.containers)) parts.push(`${s(d.cii_containers_received) ?? s(d.containers)} container(s)`);
-      if (s(d.date_received)) parts.push(`received ${s(d.date_received)}`);
-      if (s(d.po_number)) parts.push(`PO ${s(d.po_number)}`);
-      break;
-    }
-    case 'DISPENSE':
-      if (s(d.pos_transaction_id)) parts.push(`POS ${s(d.pos_transaction_id)}`);
-      if (s(d.patient_token)) parts.push(`patient ${s(d.patient_token)}`);
-      if (s(d.prescription_number) ?? s(d.rx_number)) parts.push(`Rx ${s(d.prescription_number) ?? s(d.rx_number)}`);
-      break;
-    case 'ADJUSTMENT': {
-      const reason = s(d.reason);
-      parts.push(String(s(d.kind) ?? 'adjustment').replace(/_/g, ' '));
-      if (reason) parts.push(`reason: ${REASON_LABELS[reason as ReasonCode] ?? reason}`);
-      if (s(d.hold_id)) parts.push(`hold ${s(d.hold_id)}`);
-      if (s(d.count_id)) parts.push(`count ${s(d.count_id)}`);
-      if (d.form_106 === true) parts.push('Form 106');
-      if (s(d.reference)) parts.push(`ref ${s(d.reference)}`);
-      break;
-    }
-    case 'COUNT':
-      if (s(d.count_id)) parts.push(`count ${s(d.count_id)}`);
-      if (typeof d.expected === 'number') parts.push(`expected ${d.expected}`);
-      if (typeof d.variance === 'number') parts.push(`variance ${d.variance > 0 ? '+' : ''}${d.variance}`);
-      if (s(d.outcome)) parts.push(String(s(d.outcome)).replace(/_/g, ' '));
-      break;
-    case 'HOLD_PLACED':
-      parts.push(`hold ${s(d.hold_id) ?? ''} placed`.trim());
-      if (typeof d.variance === 'number') parts.push(`variance ${d.variance}`);
-      break;
-    case 'HOLD_RELEASED':
-      parts.push(`hold ${s(d.hold_id) ?? ''} released`.trim());
-      break;
-    case 'CORRECTION':
-      if (b.corrects) parts.push(`corrects ${b.corrects.device_id}#${b.corrects.seq}`);
-      break;
-    default:
-      break;
-  }
-  if (b.corrects && b.type !== 'CORRECTION') parts.push(`corrects ${b.corrects.device_id}#${b.corrects.seq}`);
-  return parts.join('; ');
-}

@@ -51,7 +51,7 @@ beforeEach(() => {
   ]);
   // A count finds 90 where 95 were expected (CII: no tolerance): a hold, which a pharmacist
   // resolves as a theft or loss.
-  const count = quickCount(ws, { actor: 'tina', ndc: OXY, lot: 'A123', counted: 90, containers: { full_containers: 0, units_per_container: 100, partial_units: [90] } });
+  const count = quickCount(ws, { actor: 'tina', ndc: OXY, lot: 'A123', counted: 90, containers: { full_containers: 3, units_per_container: 30, partial_units: [] } });
   resolveHold(ws, { holdId: count.hold_id!, signer: { userId: 'pat', password: 'pharmacist-pass-1' }, meaning: 'approval', reason: 'theft_or_loss', source: 'cli' });
 });
 afterEach(() => cleanup());
@@ -99,7 +99,7 @@ describe('DEA reports from the ledger', () => {
     ]);
     expect(get(L[0]!, 'basis')).toBe('exact count');
     expect(get(L[0]!, 'taken_by')).toBe('Tina Technician (tina)');
-    expect([get(L[0]!, 'units_per_container'), get(L[0]!, 'full_containers'), get(L[0]!, 'opened_containers'), get(L[0]!, 'opened_units')]).toEqual(['100', '0', '1', '90']);
+    expect([get(L[0]!, 'units_per_container'), get(L[0]!, 'full_containers'), get(L[0]!, 'opened_containers'), get(L[0]!, 'opened_units')]).toEqual(['30', '3', '0', '0']);
     expect(get(L[1]!, 'basis')).toBe('estimated from the perpetual record (not counted)');
     expect(get(L[1]!, 'status')).toBe('expired — awaiting destruction');
     expect(records.find((r) => r[0] === 'field' && r[1] === 'Taken at')![2]).toBe('close of business');
@@ -110,7 +110,7 @@ describe('DEA reports from the ledger', () => {
     expect(text).toContain('DEA registration number: AB1234563');
     expect(text).toContain('Taken at: close of business');
     // The test catalog gives the package unit (TABLET) after the units per container.
-    expect(text).toMatch(/CII 00002-1200-30 .*A123 .*100 TABLET 0 1 90 90 exact count/);
+    expect(text).toMatch(/CII 00002-1200-30 .*A123 .*30 TABLET 3 0 0 90 exact count/);
     expect(text).toContain(`Computed from ledger head device ${ws.deviceId}, seq ${ws.ledger.head().seq}, hash ${ws.ledger.head().hash}`);
   });
 

@@ -5,6 +5,8 @@ import { PullResponse, type PullResponse as PullResponseT, type WireEntry, type 
 import { publicKeyFromRaw } from '../keys/device-key';
 import { GENESIS_PREV_HASH } from '../ledger/hash';
 import { applyToStock } from '../ledger/stock';
+import { unitsOfEntry } from '../ledger/legacy-basis';
+import { PackageUnitsLookup } from '../catalog/package-units';
 import { checkRow } from '../ledger/verify';
 import { checkStoredSignature } from '../signatures';
 import type { Workstation } from '../workstation';
@@ -70,6 +72,8 @@ export async function pullFromServer(ws: Workstation, client: SyncClient, opts: 
 type Row = Parameters<typeof checkRow>[0];
 
 function storeSiblingEntries(ws: Workstation, entries: WireEntry[]): number {
+  const units = new PackageUnitsLookup(ws.db);
+  const unitsOf = (n: string) => units.of(n);
   const db = ws.db;
   const keyOf = db.prepare<[string], { public_key: string }>('SELECT public_key FROM devices WHERE device_id = ? AND is_local = 0');
   const headOf = db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM ledger_entries WHERE device_id = ? ORDER BY seq DESC LIMIT 1');
@@ -118,7 +122,8 @@ function storeSiblingEntries(ws: Workstation, entries: WireEntry[]): number {
       throw new SyncError('refused', `sibling device ${e.device_id} seq ${problem?.seq ?? e.seq} does not verify: ${problem?.reason ?? 'bad body'}; nothing of this page was stored`);
     }
     insert.run(row);
-    applyToStock(db, b.data);
+    // A sibling still on version 0.1 may send receipts recorded in containers: stock is in units.
+    applyToStock(db, b.data, unitsOfEntry(b.data, unitsOf).delta);
     stored++;
   }
   return stored;

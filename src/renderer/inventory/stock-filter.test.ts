@@ -10,6 +10,10 @@ const row = (ndc: string, lot: string, name: string | null, schedule: StockRow['
   on_hand: 10,
   last_event_time: '2025-01-01T00:00:00Z',
   name,
+  unit: 'TABLET',
+  units_per_container: 100,
+  expiry: null,
+  hold_id: null,
 });
 
 const ROWS = [

@@ -6,7 +6,7 @@ import { Schedule } from '../domain/schedule';
  * is normalized to before the one ingestion gate validates, deduplicates, routes and commits
  * it. docs/ingestion.md is the normative text.
  */
-export const EVENT_TYPES = ['RECEIPT', 'DISPENSE', 'RETURN', 'ADJUSTMENT', 'COUNT'] as const;
+export const EVENT_TYPES = ['RECEIPT', 'DISPENSE', 'RETURN', 'ADJUSTMENT', 'COUNT', 'INITIAL_INVENTORY'] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
 
@@ -78,22 +78,23 @@ export const CanonicalEventFields = z
   .strict();
 
 export const CanonicalEvent = CanonicalEventFields.superRefine((e, ctx) => {
-  if (e.type === 'ADJUSTMENT' ? e.quantity === 0 : e.type === 'COUNT' ? e.quantity < 0 : e.quantity <= 0) {
+  const observation = e.type === 'COUNT' || e.type === 'INITIAL_INVENTORY';
+  if (e.type === 'ADJUSTMENT' ? e.quantity === 0 : observation ? e.quantity < 0 : e.quantity <= 0) {
     ctx.addIssue({
       code: 'custom',
       path: ['quantity'],
       message:
         e.type === 'ADJUSTMENT'
           ? 'an adjustment of 0 units changes nothing'
-          : e.type === 'COUNT'
+          : observation
             ? `a count cannot be negative (got ${e.quantity})`
             : `a ${e.type.toLowerCase()} needs a quantity above 0 (got ${e.quantity})`,
     });
   }
-  if (e.serial !== null && Math.abs(e.quantity) !== 1 && e.type !== 'COUNT') {
+  if (e.serial !== null && Math.abs(e.quantity) !== 1 && !observation) {
     ctx.addIssue({ code: 'custom', path: ['serial'], message: 'a serial number names one unit: the quantity must be 1' });
   }
-  if (e.lot === null && e.type !== 'ADJUSTMENT' && e.type !== 'COUNT') {
+  if (e.lot === null && e.type !== 'ADJUSTMENT' && !observation) {
     ctx.addIssue({ code: 'custom', path: ['lot'], message: `a ${e.type.toLowerCase()} needs the lot number` });
   }
 });

@@ -6,6 +6,7 @@ import { ingestChannels } from './ingest-channels';
 import { receivingChannels } from './receiving-channels';
 import { countsChannels } from './counts-channels';
 import { reportsChannels } from './reports-channels';
+import { inventoryChannels } from './inventory-channels';
 import { settingsChannels } from './settings-channels';
 
 /**
@@ -27,9 +28,18 @@ export const StockRow = z.object({
   ndc: z.string(),
   lot: z.string(),
   schedule: Schedule.nullable(),
+  /** Dosage units (tablets, mL, patches) of the NDC's package; `unit` names them. */
   on_hand: z.number().int(),
   last_event_time: z.string(),
   name: z.string().nullable(),
+  /** The dosage unit ("TABLET", "mL"); null when the catalog does not say. */
+  unit: z.string().nullable(),
+  /** Units in one package of the NDC, for "3 × 100 tablets + 27 tablets"; null when unknown. */
+  units_per_container: z.number().int().nullable(),
+  /** The lot's expiry (YYYY-MM-DD) as received; null when not known. */
+  expiry: z.string().nullable(),
+  /** The active compliance hold covering the lot (or every lot of the NDC), if any. */
+  hold_id: z.string().nullable(),
 });
 export type StockRow = z.infer<typeof StockRow>;
 
@@ -41,7 +51,17 @@ export const StockListRow = StockRow.extend({ on_hand: z.number().int().nullable
 export type StockListRow = z.infer<typeof StockListRow>;
 
 /** An entry of `ledger.list`: quantity, delta and data withheld (null / {}) with `hidden` during the caller's blind count of its NDC. */
-export const LedgerListEntry = LedgerEntryView.extend({ quantity: z.number().int().nullable(), delta: z.number().int().nullable(), hidden: z.string().nullable().optional() });
+export const LedgerListEntry = LedgerEntryView.extend({
+  quantity: z.number().int().nullable(),
+  delta: z.number().int().nullable(),
+  hidden: z.string().nullable().optional(),
+  /** The dosage unit of quantity and delta ("TABLET", "mL"), when known. */
+  unit: z.string().nullable().optional(),
+  /** Units per package of the NDC, for "3 × 100 tablets + 27 tablets". */
+  units_per_container: z.number().int().nullable().optional(),
+  /** A version 0.1 entry recorded in containers: quantity and delta here are its dosage units; this says so. */
+  units_note: z.string().nullable().optional(),
+});
 export type LedgerListEntry = z.infer<typeof LedgerListEntry>;
 
 export const VerifyResult = z.object({
@@ -108,7 +128,19 @@ export const coreChannels = {
   },
   'stock.list': {
     permission: 'stock.read',
-    input: z.object({ search: z.string().max(100).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(20_000).default(500) }).strict(),
+    input: z
+      .object({
+        search: z.string().max(100).optional(),
+        /** Only lots that expire within this many days of today (expired ones included). */
+        expiresWithinDays: z.number().int().min(0).max(3650).optional(),
+        /** Only lots under an active compliance hold. */
+        onHold: z.boolean().optional(),
+        /** Lots with none on hand are left out unless asked for. */
+        includeEmpty: z.boolean().optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(20_000).default(500),
+      })
+      .strict(),
     output: z.object({ rows: z.array(StockListRow), total: z.number().int() }),
   },
   'ledger.list': {
@@ -127,6 +159,7 @@ export const contract = {
   ...countsChannels,
   ...settingsChannels,
   ...reportsChannels,
+  ...inventoryChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -14,6 +14,7 @@ export const ENTRY_TYPES = [
   'HOLD_PLACED',
   'HOLD_RELEASED',
   'CORRECTION',
+  'INITIAL_INVENTORY',
 ] as const;
 export const EntryType = z.enum(ENTRY_TYPES);
 export type EntryType = z.infer<typeof EntryType>;
@@ -97,7 +98,7 @@ export const LedgerEntryView = z.object({
 export type LedgerEntryView = z.infer<typeof LedgerEntryView>;
 
 /** Sign of the stock effect each type may have; checked at append time and by verification. */
-export function deltaRule(type: EntryType): 'positive' | 'negative' | 'zero' | 'nonzero' | 'any' {
+export function deltaRule(type: EntryType): 'positive' | 'negative' | 'zero' | 'nonzero' | 'nonnegative' | 'any' {
   switch (type) {
     case 'RECEIPT':
     case 'RETURN':
@@ -108,7 +109,28 @@ export function deltaRule(type: EntryType): 'positive' | 'negative' | 'zero' | '
       return 'nonzero';
     case 'CORRECTION':
       return 'any';
+    case 'INITIAL_INVENTORY':
+      // The opening balance counted when a registrant starts (1304.11(b)); 0 records "none on hand".
+      return 'nonnegative';
     default:
       return 'zero';
+  }
+}
+
+/** Whether a stock change fits its entry type (checked when appending and when verifying). */
+export function deltaAllowed(type: EntryType, delta: number): boolean {
+  switch (deltaRule(type)) {
+    case 'positive':
+      return delta > 0;
+    case 'negative':
+      return delta < 0;
+    case 'zero':
+      return delta === 0;
+    case 'nonzero':
+      return delta !== 0;
+    case 'nonnegative':
+      return delta >= 0;
+    case 'any':
+      return true;
   }
 }
