@@ -10,6 +10,7 @@ import { currentPolicy, policyHistory, savePolicy } from '../counts/tolerance-st
 import type { Db } from '../db/open';
 import { holdDetail, listHolds } from '../holds';
 import { stockOnHand } from '../ledger/stock';
+import { PackageUnitsLookup } from '../catalog/package-units';
 import { verifyEntrySignatures, type StoredSignature } from '../signatures';
 import type { Workstation } from '../workstation';
 import type { Handler } from './dispatch';
@@ -17,9 +18,13 @@ import type { Handler } from './dispatch';
 /** A blind count shows no quantities until it is submitted. */
 function countView(db: Db, c: CountSession) {
   const reveal = !c.blind || c.status !== 'open';
+  const units = new PackageUnitsLookup(db);
   return {
     ...c,
-    items: c.items.map((i) => ({ ...i, expected_now: reveal ? stockOnHand(db, c.facility_id, i.ndc, i.lot) : null })),
+    items: c.items.map((i) => {
+      const pu = units.of(i.ndc);
+      return { ...i, expected_now: reveal ? stockOnHand(db, c.facility_id, i.ndc, i.lot) : null, unit: pu?.unit ?? null, units_per_container: pu?.units_per_container ?? null };
+    }),
   };
 }
 

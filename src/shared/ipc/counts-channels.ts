@@ -17,6 +17,9 @@ export const CountItemView = z.object({
   location: z.string().nullable(),
   /** On hand now; null in a blind count until it is submitted. */
   expected_now: z.number().int().nullable(),
+  /** The dosage unit counted ("TABLET", "mL") and the units in one sealed package, from the catalog; null when unknown. */
+  unit: z.string().nullable().optional(),
+  units_per_container: z.number().int().nullable().optional(),
 });
 export type CountItemView = z.infer<typeof CountItemView>;
 
