@@ -1,6 +1,6 @@
-import { manifestationText, REASON_LABELS, type ReasonCode } from '../../shared/counts';
+import { manifestationText, type ReasonCode } from '../../shared/counts';
 import type { Schedule } from '../../shared/domain/schedule';
-import { localTimeText, resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
+import { localDayStart, localTimeText, resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
 import {
   REPORT_RULES,
   REPORT_TITLES,
@@ -21,6 +21,9 @@ import type { Db } from '../db/open';
 import { GENESIS_PREV_HASH } from '../ledger/hash';
 import { signatureManifestationLines } from '../signatures';
 import { entryDocument } from '../ledger/entry-document';
+import { PackageUnitsLookup } from '../catalog/package-units';
+import { formatUnits, splitContainers } from '../../shared/units';
+import { inventoryAt, type InventoryLine } from './inventory-at';
 
 /** Everything a report needs besides the database; plain data, so it crosses into the worker. */
 export interface ReportContext {
@@ -61,6 +64,7 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
   const resolved = resolvePeriod({ from: req.from, to: req.to }, ctx.timeZone, now, req.kind === 'biennial' ? 'to' : 'none');
   if (!resolved.ok) throw new ReportInputError(resolved.message);
   const period = resolved.period;
+  const at = req.kind === 'biennial' ? inventoryInstant(db, ctx, period, req.taken ?? 'close', now) : null;
   const began = !db.inTransaction;
   if (began) db.exec('BEGIN');
   try {
@@ -73,7 +77,10 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
     };
     switch (req.kind) {
       case 'biennial':
-        r.biennial(sink, notice, req.taken ?? 'close');
+        r.biennial(sink, notice, req.taken ?? 'close', at!);
+        break;
+      case 'initial':
+        r.initialInventory(sink, notice);
         break;
       case 'cii-log':
         r.ciiLog(sink, notice, req.ndcs ?? null);
@@ -96,6 +103,30 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
   }
 }
 
+/**
+ * The instant an inventory is "taken at" (1304.11(a)): the opening of business is the start of
+ * the local day (before any entry of that day), the close its end (after every entry of it);
+ * a close of today is now. Refused for a day in the future, or an instant before the ledger's
+ * first entry (there was nothing on record to inventory).
+ */
+export function inventoryInstant(db: Db, ctx: ReportContext, period: ResolvedPeriod, taken: 'opening' | 'close', now: Date): string {
+  const today = localTimeText(now.toISOString(), ctx.timeZone).slice(0, 10);
+  if (period.toDate > today) {
+    throw new ReportInputError(`--to ${period.toDate} is in the future (today is ${today} in ${ctx.timeZone}): an inventory is of stock on hand at a time that has come; give today or an earlier date`);
+  }
+  const start = localDayStart(period.toDate, ctx.timeZone).toISOString();
+  const at = taken === 'opening' ? start : period.toUtc < now.toISOString() ? period.toUtc : now.toISOString();
+  const first = db.prepare<[string], { t: string | null }>('SELECT MIN(event_time) AS t FROM ledger_entries WHERE facility_id = ?').get(ctx.facilityId)?.t ?? null;
+  if (first === null) throw new ReportInputError('the ledger holds no entry yet: there is nothing to inventory. Record the initial inventory first (rxledger initial-inventory)');
+  if (at < first) {
+    const firstDay = localTimeText(first, ctx.timeZone);
+    throw new ReportInputError(
+      `the ${taken === 'opening' ? 'opening' : 'close'} of business on ${period.toDate} is before the first entry of this ledger (${firstDay}): nothing was on record then. Give --to ${firstDay.slice(0, 10)} or later${taken === 'opening' ? ' (or --taken close)' : ''}`,
+    );
+  }
+  return at;
+}
+
 interface EntryRow {
   device_id: string;
   seq: number;
@@ -103,16 +134,6 @@ interface EntryRow {
   body: string;
 }
 
-interface CountObs {
-  ndc: string;
-  lot: string | null;
-  counted: number;
-  at: string;
-  actor: string;
-  count_id: string | null;
-  containers: { full_containers: number; units_per_container: number; partial_units: number[] } | null;
-  ref: string;
-}
 
 class Reader {
   lines = 0;
@@ -120,6 +141,7 @@ class Reader {
   private readonly catalog: CatalogStore | null;
   private readonly catalogCache = new Map<string, CatalogEntry | null>();
   private readonly userNames: Map<string, string>;
+  readonly units: PackageUnitsLookup;
 
   constructor(
     private readonly db: Db,
@@ -134,6 +156,7 @@ class Reader {
       catalog = null;
     }
     this.catalog = catalog;
+    this.units = new PackageUnitsLookup(db);
     this.userNames = new Map(db.prepare<[], { user_id: string; name: string }>('SELECT user_id, name FROM users').all().map((u) => [u.user_id, u.name]));
   }
 
@@ -244,14 +267,13 @@ class Reader {
 
   // ---------------------------------------------------------------- biennial inventory (1304.11)
 
-  biennial(sink: ReportSink, notice: (t: string) => void, taken: 'opening' | 'close'): void {
+  biennial(sink: ReportSink, notice: (t: string) => void, taken: 'opening' | 'close', at: string): void {
     const p = this.period;
-    const asOf = p.toUtc;
     const columns: ReportColumn[] = [
       { key: 'schedule', label: 'Sched.', width: 4 },
       { key: 'ndc', label: 'NDC', width: 9 },
-      { key: 'name', label: 'Name', width: 15 },
-      { key: 'strength', label: 'Strength', width: 9 },
+      { key: 'name', label: 'Name', width: 14 },
+      { key: 'strength', label: 'Strength', width: 8 },
       { key: 'dosage_form', label: 'Dosage form', width: 7 },
       { key: 'lot', label: 'Lot', width: 5 },
       { key: 'expiry', label: 'Expiry', width: 7 },
@@ -262,73 +284,47 @@ class Reader {
       { key: 'opened_containers', label: 'Opened cont.', width: 5, align: 'right' },
       { key: 'opened_units', label: 'Units in opened', width: 5, align: 'right' },
       { key: 'total_units', label: 'Total units', width: 5, align: 'right' },
-      { key: 'basis', label: 'Basis', width: 11 },
+      { key: 'book_units', label: 'Book units', width: 5, align: 'right' },
+      { key: 'basis', label: 'Basis', width: 13 },
       { key: 'taken_by', label: 'Counted by', width: 8 },
       { key: 'counted_at', label: 'Counted at', width: 9 },
       { key: 'count_id', label: 'Count', width: 6 },
     ];
+    const window = p.fromUtc && p.fromUtc <= at ? p.fromUtc : null;
     this.header(sink, 'biennial', columns, [
       ['Inventory date', p.toDate],
       ['Taken at', taken === 'opening' ? 'opening of business' : 'close of business'],
-      ['Counts used', `counts taken ${p.fromDate === p.toDate ? `on ${p.toDate}` : `from ${p.fromDate} to ${p.toDate}`}; book figures as of ${this.local(asOf)}`],
+      ['Inventory time', `${this.local(at)} (${taken === 'opening' ? 'start of the day: before any of its entries' : 'end of the day: after all of its entries'})`],
+      [
+        'Figures',
+        `each lot's last count ${window ? `from ${this.local(window)} ` : ''}up to the inventory time, rolled forward by every movement between the count and the inventory time (listed under the line); entries after it are excluded. Book units: the ledger's balance at the inventory time`,
+      ],
     ]);
     this.openCounts(notice, 'the figures of the products it covers');
 
     const f = this.ctx.facilityId;
-    // Balances at the inventory time, per NDC and lot (see lotBalances).
-    const balances = new Map<string, Map<string, number>>();
-    const stocked = this.db.prepare<[string], { ndc: string }>('SELECT DISTINCT ndc FROM stock WHERE facility_id = ?').all(f).map((r) => r.ndc);
-    const any = this.db.prepare<[string, string, string], { x: number }>('SELECT 1 AS x FROM ledger_entries WHERE ndc = ? AND event_time <= ? AND facility_id = ? LIMIT 1');
     const scheduled = this.scheduleMap();
-    let b = 0;
-    for (const ndc of stocked) {
-      this.progress({ phase: 'balances', done: b++, total: stocked.length });
-      if (!scheduled.has(ndc) || !any.get(ndc, asOf, f)) continue;
-      balances.set(ndc, this.lotBalances(ndc, asOf, true));
-    }
-    this.progress({ phase: 'balances', done: stocked.length, total: stocked.length });
+    const any = this.db.prepare<[string, string, string], { x: number }>('SELECT 1 AS x FROM ledger_entries WHERE ndc = ? AND event_time <= ? AND facility_id = ? LIMIT 1');
+    const candidates = [...scheduled.keys()].filter((ndc) => any.get(ndc, at, f));
+    this.progress({ phase: 'balances', done: 0, total: candidates.length });
+    const inventory = inventoryAt(this.db, f, candidates, at, window, (n) => this.units.of(n));
+    this.progress({ phase: 'balances', done: candidates.length, total: candidates.length });
     const expiries = new Map<string, string>();
     for (const r of this.db
       .prepare<[string, string], { ndc: string; lot: string; expiry: string | null }>(
-        "SELECT ndc, COALESCE(lot, '') AS lot, MAX(json_extract(body, '$.expiry')) AS expiry FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ? AND event_time <= ? GROUP BY ndc, COALESCE(lot, '')",
+        "SELECT ndc, COALESCE(lot, '') AS lot, MAX(json_extract(body, '$.expiry')) AS expiry FROM ledger_entries WHERE type IN ('RECEIPT', 'INITIAL_INVENTORY') AND facility_id = ? AND event_time <= ? GROUP BY ndc, COALESCE(lot, '')",
       )
-      .iterate(f, asOf)) {
+      .iterate(f, at)) {
       if (r.expiry) expiries.set(`${r.ndc}|${r.lot}`, r.expiry);
     }
-    // The latest count per NDC and lot (lot null: every lot) within the counting window.
-    const lotCounts = new Map<string, CountObs>();
-    const ndcCounts = new Map<string, CountObs>();
-    for (const r of this.db
-      .prepare<[string, string, string], EntryRow>(
-        "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'COUNT' AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, recorded_at",
-      )
-      .iterate(f, p.fromUtc ?? '', asOf)) {
-      const b = JSON.parse(r.body) as EntryBody;
-      if (!b.ndc) continue;
-      const c = b.data.containers as CountObs['containers'] | undefined;
-      const obs: CountObs = {
-        ndc: b.ndc,
-        lot: b.lot,
-        counted: b.quantity,
-        at: b.event_time,
-        actor: b.actor,
-        count_id: typeof b.data.count_id === 'string' ? b.data.count_id : null,
-        containers: c && typeof c === 'object' && typeof c.full_containers === 'number' ? c : null,
-        ref: `${r.device_id}#${r.seq}`,
-      };
-      if (b.lot === null) ndcCounts.set(b.ndc, obs);
-      else lotCounts.set(`${b.ndc}|${b.lot}`, obs);
-    }
-    const lotCountsByNdc = new Map<string, CountObs[]>();
-    for (const c of lotCounts.values()) lotCountsByNdc.set(c.ndc, [...(lotCountsByNdc.get(c.ndc) ?? []), c]);
-    const held = this.activeHoldsAt(asOf);
-    const schedules = this.scheduleMap();
-    const ndcs = [...new Set([...balances.keys(), ...ndcCounts.keys(), ...lotCountsByNdc.keys()])]
-      .filter((n) => schedules.has(n))
-      .map((ndc) => ({ ndc, schedule: schedules.get(ndc)!, product: this.product(ndc) }))
+    const held = this.activeHoldsAt(at);
+    const byNdc = new Map<string, InventoryLine[]>();
+    for (const l of inventory) byNdc.set(l.ndc, [...(byNdc.get(l.ndc) ?? []), l]);
+    const ndcs = [...byNdc.keys()]
+      .map((ndc) => ({ ndc, schedule: scheduled.get(ndc)!, product: this.product(ndc) }))
       .sort((a, b) => SCHEDULE_ORDER[a.schedule]! - SCHEDULE_ORDER[b.schedule]! || (a.product?.name ?? '~').localeCompare(b.product?.name ?? '~') || a.ndc.localeCompare(b.ndc));
 
-    if (ndcs.length === 0) notice(`No controlled substance was on record at this facility by ${this.local(asOf)}: the inventory is zero for every schedule.`);
+    if (ndcs.length === 0) notice(`No controlled substance was on record at this facility by ${this.local(at)}: the inventory is zero for every schedule.`);
     // Rows wait until every notice is known, so the notices print above the table.
     const table = new BufferedTable();
     const out = sink;
@@ -337,6 +333,7 @@ class Reader {
     const uncountedCii: string[] = [];
     const uncountedExact: string[] = [];
     let uncountedOther = 0;
+    let rolled = 0;
     let currentSchedule: string | null = null;
     let scheduleTotal = 0;
     const closeSchedule = () => {
@@ -350,37 +347,30 @@ class Reader {
         scheduleTotal = 0;
         sink.group(SCHEDULE_LABEL[schedule]!);
       }
-      const lots = balances.get(ndc) ?? new Map<string, number>();
-      const whole = ndcCounts.get(ndc);
-      const lotObs = lotCountsByNdc.get(ndc) ?? [];
-      type Line = { lot: string; book: number; count: CountObs | null };
-      let lines: Line[];
-      if (whole && lotObs.every((c) => c.at <= whole.at)) {
-        lines = [{ lot: '', book: [...lots.values()].reduce((s, n) => s + n, 0), count: whole }];
-      } else {
-        const keys = new Set([...[...lots].filter(([, n]) => n !== 0).map(([l]) => l), ...lotObs.map((c) => c.lot ?? '')]);
-        lines = [...keys].sort().map((lot) => ({ lot, book: lots.get(lot) ?? 0, count: lotCounts.get(`${ndc}|${lot}`) ?? null }));
-        if (lines.length === 0) lines = [{ lot: '', book: 0, count: null }];
-      }
-      for (const line of lines) {
-        const total = line.count ? line.count.counted : line.book;
-        const perContainer = line.count?.containers?.units_per_container ?? product?.package_size ?? null;
+      const pu = this.units.of(ndc);
+      const unit = pu?.unit ?? product?.package_unit ?? null;
+      for (const line of byNdc.get(ndc)!) {
+        const total = line.figure;
+        const perContainer = pu?.units_per_container ?? line.count?.containers?.units_per_container ?? null;
         let full: number | null = null;
         let opened: number | null = null;
         let openedUnits: number | null = null;
-        if (line.count?.containers) {
+        if (line.count?.containers && line.movements.length === 0) {
           full = line.count.containers.full_containers;
-          opened = line.count.containers.partial_units.length;
+          opened = line.count.containers.partial_units.filter((n) => n > 0).length;
           openedUnits = line.count.containers.partial_units.reduce((s, n) => s + n, 0);
         } else if (perContainer) {
-          full = Math.floor(total / perContainer);
-          openedUnits = total - full * perContainer;
+          const split = splitContainers(Math.max(0, total), perContainer);
+          full = split.full;
+          openedUnits = split.remainder;
           opened = openedUnits > 0 ? 1 : 0;
         }
         const large = (perContainer ?? 0) > 1000;
         let basis: string;
         if (line.count) {
-          basis = schedule === 'CII' ? 'exact count' : large ? 'exact count (containers of more than 1,000 units)' : 'estimated count (opened containers may be estimated)';
+          const how = line.count.type === 'INITIAL_INVENTORY' ? 'initial inventory count' : schedule === 'CII' ? 'exact count' : large ? 'exact count (containers of more than 1,000 units)' : 'estimated count (opened containers may be estimated)';
+          basis = line.movements.length ? `${how} at ${this.local(line.count.at)}, rolled forward by ${line.movements.length} movement(s)` : how;
+          if (line.movements.length) rolled++;
         } else if (total === 0) {
           basis = 'none on hand (perpetual record; not counted)';
         } else if (schedule === 'CII') {
@@ -400,6 +390,7 @@ class Reader {
         if (line.count) {
           const c = counters.get(line.count.actor) ?? { counts: new Set<string>(), first: line.count.at, last: line.count.at };
           if (line.count.count_id) c.counts.add(line.count.count_id);
+          if (line.count.type === 'INITIAL_INVENTORY') c.counts.add('initial inventory');
           if (line.count.at < c.first) c.first = line.count.at;
           if (line.count.at > c.last) c.last = line.count.at;
           counters.set(line.count.actor, c);
@@ -412,20 +403,48 @@ class Reader {
           product?.name ?? '(not in the drug catalog)',
           product?.strength ?? null,
           product?.dosage_form ?? null,
-          line.lot === '' ? (line.count ? 'all lots' : null) : line.lot,
+          line.wholeNdc ? 'all lots' : line.lot === '' ? null : line.lot,
           expiry,
           status || null,
           perContainer,
-          product?.package_unit ?? null,
+          unit,
           full,
           opened,
           openedUnits,
           total,
+          line.book,
           basis,
           line.count ? this.who(line.count.actor) : null,
           line.count ? this.local(line.count.at) : null,
-          line.count?.count_id ?? null,
+          line.count ? (line.count.count_id ?? (line.count.type === 'INITIAL_INVENTORY' ? 'initial' : line.count.ref)) : null,
         ]);
+        for (const m of line.movements) {
+          const doc = entryDocument(m.body);
+          sink.row(
+            [
+              schedule,
+              ndc,
+              `after the count: ${m.type.toLowerCase().replace(/_/g, ' ')}`,
+              null,
+              null,
+              m.body.lot,
+              null,
+              null,
+              null,
+              unit,
+              null,
+              null,
+              null,
+              m.delta,
+              null,
+              `${m.delta > 0 ? 'in' : 'out'} ${formatUnits(Math.abs(m.delta), unit)}${doc ? ` — ${doc}` : ''}`,
+              this.who(m.actor),
+              this.local(m.event_time),
+              `${m.device_id}#${m.seq}`,
+            ],
+            'movement',
+          );
+        }
       }
       this.progress({ phase: 'products', done: ++done, total: ndcs.length });
     }
@@ -441,6 +460,7 @@ class Reader {
       notice(`${uncountedExact.length} CIII–V line(s) in containers of more than 1,000 units were not counted (${uncountedExact.slice(0, 10).join(', ')}): 1304.11(e)(1)(ii) requires an exact count of them.`);
     }
     if (uncountedOther) notice(`${uncountedOther} CIII–V line(s) were not counted: their figure is the perpetual record's balance, given as the estimate.`);
+    if (rolled) notice(`${rolled} line(s) were counted before the inventory time: their figure is the count plus the movements recorded between the count and ${this.local(at)}, listed under each line.`);
     table.replay(sink);
     if (counters.size === 0) {
       sink.signature('Inventory taken by: no count was recorded in the period — the figures are the perpetual record only.');
@@ -448,6 +468,91 @@ class Reader {
     for (const [actor, c] of counters) {
       sink.signature(`Inventory taken by ${this.who(actor)} — counts ${[...c.counts].join(', ') || '(quick counts)'} between ${this.local(c.first)} and ${this.local(c.last)} — signature: ______________________________`);
     }
+  }
+
+  // ---------------------------------------------------------------- initial inventory (1304.11(b))
+
+  initialInventory(sink: ReportSink, notice: (t: string) => void): void {
+    const columns: ReportColumn[] = [
+      { key: 'schedule', label: 'Sched.', width: 4 },
+      { key: 'ndc', label: 'NDC', width: 9 },
+      { key: 'name', label: 'Name', width: 14 },
+      { key: 'strength', label: 'Strength', width: 8 },
+      { key: 'dosage_form', label: 'Dosage form', width: 7 },
+      { key: 'lot', label: 'Lot', width: 5 },
+      { key: 'expiry', label: 'Expiry', width: 7 },
+      { key: 'units_per_container', label: 'Units/ cont.', width: 4, align: 'right' },
+      { key: 'unit', label: 'Unit', width: 5 },
+      { key: 'full_containers', label: 'Full cont.', width: 4, align: 'right' },
+      { key: 'opened_containers', label: 'Opened cont.', width: 5, align: 'right' },
+      { key: 'opened_units', label: 'Units in opened', width: 5, align: 'right' },
+      { key: 'total_units', label: 'Total units', width: 5, align: 'right' },
+      { key: 'basis', label: 'Basis', width: 9 },
+      { key: 'inventory_date', label: 'Inventory date', width: 7 },
+      { key: 'taken', label: 'Taken at', width: 6 },
+      { key: 'taken_by', label: 'Counted and signed by', width: 10 },
+      { key: 'entry', label: 'Entry', width: 8, pdfShort: 'entry' },
+    ];
+    this.header(sink, 'initial', columns, [['Scope', 'the opening balance of every controlled substance on hand when the registrant began recording, counted and signed by a pharmacist']]);
+    const rows = this.db
+      .prepare<[string], EntryRow>("SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'INITIAL_INVENTORY' AND facility_id = ? ORDER BY event_time, device_id, seq")
+      .all(this.ctx.facilityId)
+      .map((r) => ({ r, b: JSON.parse(r.body) as EntryBody }));
+    const scheduled = this.scheduleMap();
+    const withSchedule = rows.map((x) => ({ ...x, schedule: x.b.schedule ?? (x.b.ndc ? (scheduled.get(x.b.ndc) ?? null) : null) }));
+    const controlled = withSchedule.filter((x) => x.schedule);
+    if (rows.length === 0) notice('No initial inventory has been recorded at this facility (rxledger initial-inventory, or Inventory › Initial inventory).');
+    controlled.sort((a, b) => SCHEDULE_ORDER[a.schedule!]! - SCHEDULE_ORDER[b.schedule!]! || (a.b.ndc ?? '').localeCompare(b.b.ndc ?? ''));
+    const signatures = new Set<string>();
+    let current: string | null = null;
+    for (const { r, b, schedule } of controlled) {
+      if (schedule !== current) {
+        current = schedule;
+        sink.group(SCHEDULE_LABEL[schedule!]!);
+      }
+      const product = this.product(b.ndc!);
+      const pu = this.units.of(b.ndc!);
+      const c = b.data.containers as { full_containers: number; units_per_container: number; partial_units: number[] } | null | undefined;
+      let full: number | null = null;
+      let opened: number | null = null;
+      let openedUnits: number | null = null;
+      if (c && typeof c === 'object') {
+        full = c.full_containers;
+        opened = c.partial_units.filter((n) => n > 0).length;
+        openedUnits = c.partial_units.reduce((x, y) => x + y, 0);
+      } else if (pu) {
+        const split = splitContainers(b.quantity, pu.units_per_container);
+        full = split.full;
+        openedUnits = split.remainder;
+        opened = openedUnits > 0 ? 1 : 0;
+      }
+      const large = (pu?.units_per_container ?? 0) > 1000;
+      this.lines++;
+      sink.row([
+        schedule,
+        b.ndc,
+        product?.name ?? '(not in the drug catalog)',
+        product?.strength ?? null,
+        product?.dosage_form ?? null,
+        b.lot,
+        b.expiry,
+        pu?.units_per_container ?? null,
+        pu?.unit ?? null,
+        full,
+        opened,
+        openedUnits,
+        b.quantity,
+        schedule === 'CII' || large ? 'exact count' : 'estimated count (opened containers may be estimated)',
+        typeof b.data.inventory_date === 'string' ? b.data.inventory_date : this.local(b.event_time).slice(0, 10),
+        b.data.taken === 'opening' ? 'opening of business' : b.data.taken === 'close' ? 'close of business' : null,
+        this.who(b.actor),
+        `${r.device_id}#${r.seq}`,
+      ]);
+      for (const line of signatureManifestationLines({ data: b.data })) signatures.add(line);
+    }
+    const none = withSchedule.filter((x) => x.b.ndc === null);
+    if (none.length && controlled.length === 0) notice('The initial inventory records that no controlled substance was on hand (21 CFR 1304.11(b)).');
+    for (const s of signatures) sink.signature(s);
   }
 
   private activeHoldsAt(asOf: string): Set<string> {

@@ -150,12 +150,12 @@ export class PdfSink implements ReportSink {
     }
     this.startTable();
     const doc = this.doc;
-    doc.font(kind === 'line' ? 'Helvetica' : 'Helvetica-Bold').fontSize(FONT_SIZE);
+    doc.font(kind === 'line' ? 'Helvetica' : kind === 'movement' ? 'Helvetica-Oblique' : 'Helvetica-Bold').fontSize(FONT_SIZE);
     const texts = this.columns.map((c, i) => pdfSafe(shortForPdf(cellText(cells[i]), c.pdfShort)));
     const h = Math.max(8, ...texts.map((t, i) => (t ? doc.heightOfString(t, { width: this.widths[i]! - 3 }) : 0))) + 2;
     this.ensure(h);
     const y = doc.y;
-    if (kind !== 'line') doc.rect(MARGIN, y, this.width, h).fill('#f4f4f4').fillColor('black');
+    if (kind !== 'line' && kind !== 'movement') doc.rect(MARGIN, y, this.width, h).fill('#f4f4f4').fillColor('black');
     let x = MARGIN;
     texts.forEach((t, i) => {
       if (t) doc.text(t, x + 1.5, y + 1, { width: this.widths[i]! - 3, align: this.columns[i]!.align ?? 'left' });

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { deaNumberProblem } from '../receiving/types';
 import { csvRecord, type CsvCell } from './csv';
 
-export const REPORT_KINDS = ['biennial', 'cii-log', 'receipts', 'form106', 'audit'] as const;
+export const REPORT_KINDS = ['biennial', 'initial', 'cii-log', 'receipts', 'form106', 'audit'] as const;
 export const ReportKind = z.enum(REPORT_KINDS);
 export type ReportKind = z.infer<typeof ReportKind>;
 
 export const REPORT_TITLES: Record<ReportKind, string> = {
-  biennial: 'Controlled substance inventory (biennial / initial)',
+  biennial: 'Controlled substance inventory (biennial)',
+  initial: 'Controlled substance initial inventory',
   'cii-log': 'Schedule II perpetual inventory — transaction log',
   receipts: 'Controlled substance receiving record',
   form106: 'DEA Form 106 draft — theft or loss of controlled substances',
@@ -15,7 +16,8 @@ export const REPORT_TITLES: Record<ReportKind, string> = {
 };
 
 export const REPORT_RULES: Record<ReportKind, string> = {
-  biennial: '21 CFR 1304.11',
+  biennial: '21 CFR 1304.11(a), (c), (e)',
+  initial: '21 CFR 1304.11(b), (e)',
   'cii-log': '21 CFR 1304.04, 1304.22(c)',
   receipts: '21 CFR 1304.22(c), 1305.13(e), 1305.22(g)',
   form106: '21 CFR 1301.76(b) — DEA Form 106',
@@ -95,7 +97,8 @@ export interface ReportHeader {
   columns: ReportColumn[];
 }
 
-export type RowKind = 'line' | 'opening' | 'closing' | 'total';
+/** `movement`: under an inventory line, an entry between the count and the inventory time that rolls the count forward. */
+export type RowKind = 'line' | 'movement' | 'opening' | 'closing' | 'total';
 
 export interface ReportFooter {
   heads: LedgerHead[];
