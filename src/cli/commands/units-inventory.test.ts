@@ -29,7 +29,7 @@ beforeEach(async () => {
   ] as const) {
     expect((await cli(['user', 'add', '--data', data, '--user', u, '--name', `${u} Tester`, '--role', role, '--password-stdin'], `${pw}\n`)).code).toBe(0);
   }
-  await cli(['tolerance', 'set', '--data', data, '--user', 'pat', '--password-stdin', '--two-person-cii', 'false'], 'pharmacist-pass-1\n');
+  await cli(['tolerance', 'set', '--data', data, '--user', 'pat', '--password-stdin', '--two-person-cii', 'off'], 'pharmacist-pass-1\n');
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
