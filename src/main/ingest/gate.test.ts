@@ -112,7 +112,9 @@ describe('the ingestion gate', () => {
   it('applies lot, expiry, serial, time and facility rules', async () => {
     expect(await submit(event({ expiry: '2026-10-01' }))).toMatchObject({ status: 'quarantined', reasons: ['EXPIRED_LOT'] });
     expect(await submit(event({ event_time: '2099-01-01T00:00:00Z', expiry: null }))).toMatchObject({ status: 'quarantined', reasons: ['FUTURE_EVENT'] });
-    expect(await submit(event({ serial: 'SN1', quantity: 5 }))).toMatchObject({ status: 'quarantined', reasons: expect.arrayContaining(['BAD_LOT']) });
+    const part = await submit(event({ serial: 'SN1', quantity: 5 }));
+    expect(part).toMatchObject({ status: 'quarantined', reasons: expect.arrayContaining(['BAD_LOT']) });
+    expect(part.status === 'quarantined' && part.issues.join()).toMatch(/SN1 names one package of 30 TABLET: the quantity must be 30/);
     expect(await submit(event({ lot: 'LOT 1' }))).toMatchObject({ status: 'quarantined', reasons: expect.arrayContaining(['BAD_LOT']) });
     expect(await submit(event({ facility_id: 'EAST02' }))).toMatchObject({ status: 'quarantined', reasons: ['WRONG_FACILITY'] });
     ws.setSetting('ingest.facilities', 'EAST02');
@@ -220,7 +222,8 @@ describe('the strict defaults of a real workstation', () => {
 });
 
 describe('DSCSA serials at the gate', () => {
-  const serialized = (over: Partial<CanonicalEventInput> = {}) => event({ quantity: 1, serial: 'SN1', ...over });
+  // A serial names one package: 00002-1200-30 is a bottle of 30 tablets in the test catalog.
+  const serialized = (over: Partial<CanonicalEventInput> = {}) => event({ quantity: 30, serial: 'SN1', ...over });
 
   it('quarantines a second receipt of a serial (DUPLICATE_SERIAL), whatever the source, and records the first with its entry', async () => {
     const first = await submit(serialized({ source: { kind: 'ndjson', correlation_id: 'c1', payload_sha256: sha256Hex('a'), ref: null } }));

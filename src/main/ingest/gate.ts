@@ -317,11 +317,22 @@ export class IngestGate {
    * containers without one (src/shared/units/convert.ts).
    */
   private unitProblems(
-    e: { quantity: number; unit?: string | null | undefined; data: Record<string, unknown> },
+    e: { type: string; quantity: number; serial: string | null; unit?: string | null | undefined; data: Record<string, unknown> },
     ndc11: string,
     units: PackageUnits | null,
     refuse: (code: string, issue: string) => void,
   ): void {
+    if (e.serial !== null && e.type !== 'COUNT' && e.type !== 'INITIAL_INVENTORY') {
+      // A DSCSA serial is printed on one package: the quantity is that whole package in dosage units.
+      if (!units) {
+        refuse('UNKNOWN_PACKAGE_SIZE', `serial: ${e.serial} names one package of ${ndc11}, whose size the catalog does not give; enter it (rxledger catalog size) before moving serialized packages`);
+      } else if (Math.abs(e.quantity) !== units.units_per_container) {
+        refuse(
+          'BAD_LOT',
+          `serial: ${e.serial} names one package of ${units.units_per_container} ${units.unit}: the quantity must be ${units.units_per_container} (the whole package), not ${Math.abs(e.quantity)}`,
+        );
+      }
+    }
     if (e.unit && units && !sameUnit(e.unit, units.unit)) {
       refuse('UNIT_MISMATCH', `unit: ${ndc11} is counted in ${units.unit} (catalog: ${units.units_per_container} ${units.unit} per ${units.container?.toLowerCase() ?? 'package'}); the record says ${Math.abs(e.quantity)} ${e.unit}`);
     }

@@ -18,6 +18,7 @@ export function posFingerprint(kind: PosKind, req: PosRequest, token: string | n
       // Only when given, so fingerprints of requests without a serial stay as they were.
       ...(req.serial ? { serial: req.serial } : {}),
       quantity: req.quantity,
+      ...(req.unit ? { unit: req.unit } : {}),
       handler_id: req.handler_id,
       occurred_at: new Date(req.occurred_at).toISOString(),
       patient_token: token,
@@ -39,6 +40,7 @@ export function posEvent(
     lot: req.lot,
     serial: req.serial ?? null,
     quantity: req.quantity,
+    ...(req.unit ? { unit: req.unit } : {}),
     event_time: new Date(req.occurred_at).toISOString(),
     handler_id: req.handler_id,
     idempotency_key: `pos:${req.transaction_id}`,

@@ -16,7 +16,7 @@ let hold: { hold_id: string; message?: string } | null;
 /** How many hold look-ups still fail as if the database were busy (a transient failure). */
 let busyLeft: number;
 
-const CATALOG = memoryCatalog({ '00002-1200-30': 'CII' });
+const CATALOG = memoryCatalog({ '00002-1200-30': 'CII' }, { '00002-1200-30': { units_per_container: 30, unit: 'TABLET', container: 'BOTTLE', source: 'catalog', note: null } });
 const PATIENT = { id: 'P-778812', name: 'Margaret Holloway', dob: '1948-03-02', address: '12 Quince Lane' };
 
 const body = (over: Record<string, unknown> = {}) => ({
@@ -267,12 +267,13 @@ describe('POS API', () => {
   });
 
   it('takes a scanned serial: a unit returned twice is a suspect product (DUPLICATE_SERIAL), never stocked again', async () => {
-    const first = await post('/pos/v1/return', body({ transaction_id: 'rx-s-1', quantity: 1, serial: 'SN-RET-1' }));
+    // A serial is printed on one package: a bottle of 30 tablets (the test catalog) comes back whole.
+    const first = await post('/pos/v1/return', body({ transaction_id: 'rx-s-1', quantity: 30, serial: 'SN-RET-1' }));
     expect(first.status).toBe(200);
-    expect(first.json.entry).toMatchObject({ type: 'RETURN', delta: 1 });
+    expect(first.json.entry).toMatchObject({ type: 'RETURN', delta: 30 });
     const signed = ws.db.prepare('SELECT body FROM ledger_entries WHERE seq = ?').get(first.json.entry!.seq) as { body: string };
     expect(JSON.parse(signed.body).serial).toBe('SN-RET-1');
-    const again = await post('/pos/v1/return', body({ transaction_id: 'rx-s-2', quantity: 1, serial: 'SN-RET-1' }));
+    const again = await post('/pos/v1/return', body({ transaction_id: 'rx-s-2', quantity: 30, serial: 'SN-RET-1' }));
     expect(again.status).toBe(409);
     expect(again.json.reason).toBe('DUPLICATE_SERIAL');
     const many = await post('/pos/v1/return', body({ transaction_id: 'rx-s-3', quantity: 2, serial: 'SN-RET-2' }));

@@ -26,9 +26,12 @@ export const PosRequest = z
     transaction_id: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, '1 to 100 letters, digits or . _ : -'),
     ndc: z.string().trim().min(1).max(20),
     lot: z.string().trim().min(1, 'the lot number').max(20, 'at most 20 characters (GS1 AI 10)'),
-    /** The unit's DSCSA serial (GS1 AI 21) where the pharmacy system scanned it: one unit, quantity 1. */
+    /** The package's DSCSA serial (GS1 AI 21) where the pharmacy system scanned it: one whole package, so the quantity is its size in dosage units. */
     serial: z.string().trim().min(1).max(20, 'at most 20 characters (GS1 AI 21)').optional(),
+    /** Dosage units (tablets, mL, patches) of the NDC's package. */
     quantity: z.number().int('a whole number of units').positive('above 0').refine(Number.isSafeInteger, 'a safe integer'),
+    /** Optional: the unit of `quantity` as the pharmacy system names it ("TAB", "tablets", "mL"); refused when it is not the catalog's. */
+    unit: z.string().trim().min(1).max(40).optional(),
     handler_id: z.string().trim().min(1).max(64),
     occurred_at: z.iso.datetime({ offset: true, message: 'an ISO 8601 time with Z or an offset' }),
     patient: PosPatient.nullable(),

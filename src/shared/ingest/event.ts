@@ -91,9 +91,8 @@ export const CanonicalEvent = CanonicalEventFields.superRefine((e, ctx) => {
             : `a ${e.type.toLowerCase()} needs a quantity above 0 (got ${e.quantity})`,
     });
   }
-  if (e.serial !== null && Math.abs(e.quantity) !== 1 && !observation) {
-    ctx.addIssue({ code: 'custom', path: ['serial'], message: 'a serial number names one unit: the quantity must be 1' });
-  }
+  // A serial names one package: its quantity (the package's dosage units) is checked by the gate
+  // against the catalog's package size.
   if (e.lot === null && e.type !== 'ADJUSTMENT' && !observation) {
     ctx.addIssue({ code: 'custom', path: ['lot'], message: `a ${e.type.toLowerCase()} needs the lot number` });
   }
