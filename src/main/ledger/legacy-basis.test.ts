@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';
 import { openDatabase } from '../db/open';
+import { parseCsv } from '../../shared/reports/csv';
 
 const FIXTURE = join(repoRoot, 'test', 'fixtures', 'v0.1-container-receipts');
 const ALPRAZOLAM = '59762-3721-01';
@@ -55,6 +56,19 @@ describe('a folder made by version 0.1, whose receipts were recorded in containe
     const stock = JSON.parse((await cli(['stock', '--data', dir, '--json'])).stdout) as { ndc: string; lot: string; on_hand: number; unit?: string }[];
     expect(stock.find((s) => s.ndc === ALPRAZOLAM)).toMatchObject({ lot: 'ALP1', on_hand: 99 });
     expect(stock.find((s) => s.ndc === OXYCODONE)).toMatchObject({ lot: 'OXY9', on_hand: 100 });
+
+    // The DEA records read it in units too.
+    expect((await cli(['facility', 'set', '--data', dir, '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield, IL', '--dea-number', 'AB1234563'])).code).toBe(0);
+    const out = join(dir, '..', 'receipts.csv');
+    expect((await cli(['report', 'receipts', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', out], '')).code).toBe(0);
+    const records = parseCsv(readFileSync(out, 'utf8'));
+    const col = (k: string) => records[0]!.indexOf(k);
+    const alp = records.find((r) => r[0] === 'line' && r[col('ndc')] === ALPRAZOLAM)!;
+    expect([alp[col('containers')], alp[col('units_per_container')], alp[col('units')], alp[col('unit')]]).toEqual(['1', '100', '100', 'TABLET']);
+    const log = join(dir, '..', 'cii.csv');
+    expect((await cli(['report', 'cii-log', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', log], '')).code).toBe(0);
+    const cii = parseCsv(readFileSync(log, 'utf8'));
+    expect(cii.find((r) => r[0] === 'closing')![cii[0]!.indexOf('balance')]).toBe('100');
 
     // The ledger kept every byte.
     expect(entries(dir)).toEqual(before);

@@ -24,6 +24,7 @@ import { entryDocument } from '../ledger/entry-document';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import { formatUnits, splitContainers } from '../../shared/units';
 import { inventoryAt, type InventoryLine } from './inventory-at';
+import { legacyContainerEntries, unitsOfEntry } from '../ledger/legacy-basis';
 
 /** Everything a report needs besides the database; plain data, so it crosses into the worker. */
 export interface ReportContext {
@@ -242,14 +243,19 @@ class Reader {
     const out = new Map<string, number>();
     const sum = (cmp: string) =>
       this.db.prepare<[string, string, string], { lot: string | null; n: number }>(`SELECT lot, SUM(delta) AS n FROM ledger_entries WHERE ndc = ? AND event_time ${cmp} ? AND facility_id = ? GROUP BY lot`).all(ndc, at, f);
+    // Version 0.1 receipts recorded in containers count in dosage units (the projection already does).
+    const legacy = legacyContainerEntries(this.db, (n) => this.units.of(n), { facilityId: f, ndc });
+    const before = (e: { event_time: string }) => (inclusive ? e.event_time <= at : e.event_time < at);
     if (nBefore <= nAfter) {
       for (const r of sum(cmpBefore)) out.set(r.lot ?? '', (out.get(r.lot ?? '') ?? 0) + r.n);
+      for (const e of legacy) if (before(e) && e.extra) out.set(e.lot, (out.get(e.lot) ?? 0) + e.extra);
       return out;
     }
     for (const r of this.db.prepare<[string, string], { lot: string; on_hand: number }>('SELECT lot, on_hand FROM stock WHERE facility_id = ? AND ndc = ?').all(f, ndc)) {
       out.set(r.lot, (out.get(r.lot) ?? 0) + r.on_hand);
     }
     for (const r of sum(cmpAfter)) out.set(r.lot ?? '', (out.get(r.lot ?? '') ?? 0) - r.n);
+    for (const e of legacy) if (!before(e) && e.extra) out.set(e.lot, (out.get(e.lot) ?? 0) - e.extra);
     return out;
   }
 
@@ -581,6 +587,7 @@ class Reader {
       { key: 'issued', label: 'Out', width: 4, align: 'right' },
       { key: 'counted', label: 'Counted', width: 5, align: 'right' },
       { key: 'balance', label: 'Balance', width: 5, align: 'right' },
+      { key: 'unit', label: 'Unit', width: 5 },
       { key: 'handler', label: 'Handler', width: 9 },
       { key: 'details', label: 'Details', width: 20 },
       { key: 'signatures', label: 'Signatures', width: 20 },
@@ -591,7 +598,7 @@ class Reader {
     this.header(sink, 'cii-log', columns, [
       ['Period', this.periodText()],
       ['Products', only ? only.join(', ') : 'every Schedule II NDC on record'],
-      ['Balance', 'running balance in units, in event-time order; a COUNT is an observation and does not change it'],
+      ['Balance', 'running balance in dosage units (the Unit column), in event-time order; a COUNT is an observation and does not change it'],
     ]);
     this.openCounts(notice, 'the counts and balances of the products it covers');
     const f = this.ctx.facilityId;
@@ -630,19 +637,28 @@ class Reader {
     for (const ndc of ndcs) {
       const product = this.product(ndc);
       sink.group(`NDC ${ndc} — ${product ? `${product.name}${product.package_size ? ` — ${product.package_size} ${product.package_unit ?? 'units'} per container` : ''}` : '(not in the drug catalog)'}`);
+      const unit = this.units.of(ndc)?.unit ?? product?.package_unit ?? null;
       let balance = p.fromUtc ? [...this.lotBalances(ndc, p.fromUtc, false).values()].reduce((x, y) => x + y, 0) : 0;
-      sink.row([p.fromUtc ? this.local(p.fromUtc) : null, 'OPENING', null, null, null, null, balance, null, p.fromUtc ? 'balance before the period' : 'from the first entry'], 'opening');
+      sink.row([p.fromUtc ? this.local(p.fromUtc) : null, 'OPENING', null, null, null, null, balance, unit, null, p.fromUtc ? 'balance before the period' : 'from the first entry'], 'opening');
       let inP = 0;
       let outP = 0;
-      for (const [device, seq, hash, delta, type, recordedAt, eventTime, lot, actor, quantity, bodyText, posTxn, patient] of rowsStmt.iterate(f, ndc, from, p.toUtc)) {
+      for (const [device, seq, hash, recordedDelta, type, recordedAt, eventTime, lot, actor, recordedQuantity, bodyText, posTxn, patient] of rowsStmt.iterate(f, ndc, from, p.toUtc)) {
+        let delta = recordedDelta;
+        let quantity = recordedQuantity;
+        let b: EntryBody | null = null;
+        if (bodyText !== null) {
+          b = JSON.parse(bodyText) as EntryBody;
+          const u = unitsOfEntry(b, (n) => this.units.of(n));
+          if (u.legacy) ({ delta, quantity } = u);
+        }
         balance += delta;
         if (delta > 0) inP += delta;
         else outP -= delta;
         let details: string;
         let sigs: string | null = null;
-        if (bodyText !== null) {
-          const b = JSON.parse(bodyText) as EntryBody;
+        if (b !== null) {
           details = entryDocument(b);
+          if (b.data.quantity_basis === 'containers') details = `${details}${details ? '; ' : ''}recorded by version 0.1 as ${recordedQuantity} container(s), shown in units`;
           if (b.data.signatures) sigs = signatureManifestationLines(b).join(' | ');
         } else {
           details = posTxn ? (patient ? `POS ${posTxn}; patient ${patient}` : `POS ${posTxn}`) : patient ? `patient ${patient}` : '';
@@ -656,6 +672,7 @@ class Reader {
           delta < 0 ? -delta : null,
           type === 'COUNT' ? quantity : null,
           balance,
+          unit,
           this.who(actor),
           details,
           sigs,
@@ -665,7 +682,7 @@ class Reader {
         ]);
         if (++done % step === 0) this.progress({ phase: 'entries', done, total });
       }
-      sink.row([this.local(p.toUtc), 'CLOSING', null, inP, outP, null, balance, null, 'balance at the end of the period'], 'closing');
+      sink.row([this.local(p.toUtc), 'CLOSING', null, inP, outP, null, balance, unit, null, 'balance at the end of the period'], 'closing');
     }
     this.progress({ phase: 'entries', done: total, total });
   }
@@ -686,6 +703,7 @@ class Reader {
       { key: 'containers', label: 'Cont.', width: 4, align: 'right' },
       { key: 'units_per_container', label: 'Units/ cont.', width: 4, align: 'right' },
       { key: 'units', label: 'Units', width: 4, align: 'right' },
+      { key: 'unit', label: 'Unit', width: 5 },
       { key: 'supplier_name', label: 'Supplier', width: 9 },
       { key: 'supplier_address', label: 'Supplier address', width: 12 },
       { key: 'supplier_dea_number', label: 'Supplier DEA no.', width: 7 },
@@ -735,8 +753,10 @@ class Reader {
         lastGroup = groupTitle;
       }
       const product = this.product(b.ndc);
-      const perContainer = int(d.units_per_container) ?? product?.package_size ?? null;
-      const containers = int(d.cii_containers_received) ?? int(d.containers) ?? (perContainer ? Math.ceil(b.quantity / perContainer) : null);
+      const u = unitsOfEntry(b, (n) => this.units.of(n));
+      const perContainer = u.units_per_container ?? int(d.units_per_container);
+      // Version 0.1 recorded the containers themselves as the quantity of these receipts.
+      const containers = int(d.cii_containers_received) ?? int(d.containers) ?? (u.legacy ? b.quantity : perContainer && b.quantity % perContainer === 0 ? b.quantity / perContainer : null);
       this.lines++;
       sink.row([
         dateReceived,
@@ -749,7 +769,8 @@ class Reader {
         b.expiry,
         containers,
         perContainer,
-        b.quantity,
+        u.quantity,
+        u.unit,
         supplierName,
         supplierAddress,
         supplierDea,
