@@ -1,5 +1,6 @@
 import type { StockListRow as StockRow } from '../../shared/ipc/contract';
 import { parseNdc } from '../../shared/identifiers/ndc';
+import { parseWholeNumber } from '../format/units';
 
 /** A row with its searchable text prepared once, so each keystroke over 10,000 rows stays cheap. */
 export interface IndexedStockRow {
@@ -39,4 +40,23 @@ export function filterStock(index: readonly IndexedStockRow[], query: string): S
   const out: StockRow[] = [];
   for (const r of index) if (terms.every((t) => t(r))) out.push(r.row);
   return out;
+}
+
+export interface StockFilters {
+  onHold: boolean;
+  expiring: boolean;
+  /** As typed; applied only when it is a whole number of days. */
+  days: string;
+}
+
+/** The stock.list input of the filters, or the problem with the number of days. */
+export function filterInput(f: StockFilters): { ok: true; input: { onHold?: boolean; expiresWithinDays?: number } } | { ok: false; problem: string } {
+  const input: { onHold?: boolean; expiresWithinDays?: number } = {};
+  if (f.onHold) input.onHold = true;
+  if (f.expiring) {
+    const d = parseWholeNumber(f.days, 'days', 3650);
+    if (!d.ok) return { ok: false, problem: d.problem.replace('is not plausible', 'is too far ahead (at most 3,650 days)') };
+    input.expiresWithinDays = d.value;
+  }
+  return { ok: true, input };
 }
