@@ -1,17 +1,19 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { describeTolerance, ndc11Of, type CountScope } from '../../shared/counts';
 import { SCHEDULES, type Schedule } from '../../shared/domain/schedule';
 import { decodeScan } from '../../shared/identifiers';
 import { RxError, type ChannelOutput } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
-import { formatLocalDateTime, formatSignedDelta } from '../format/time';
+import { formatLocalDateTime } from '../format/time';
+import { describePackage, formatSignedUnits, formatUnits, parseUnitList, parseWholeNumber, unitNoun } from '../format/units';
 import { KeyboardWedge } from '../scan/wedge';
 import { asRxError } from '../state/session-store';
 import { useAppInfo, useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { ScheduleBadge } from '../ui/ScheduleBadge';
 import { countDrafts } from './draft-db';
-import { emptyDraft, keyOf, lineForScan, linesToSubmit, progress, setContainers, setCounted, type CountDraft } from './draft';
+import { emptyDraft, keyOf, lineForScan, linesToSubmit, progress, setContainers, setCounted, type CountDraft, type DraftLine } from './draft';
+import type { CountItemView } from '../../shared/ipc/counts-channels';
 
 type Review = ChannelOutput<'counts.review'>;
 type ScopeKind = CountScope['kind'];
@@ -82,6 +84,11 @@ export function CountsScreen() {
   async function submit() {
     if (!draft) return;
     const out = linesToSubmit(draft);
+    if (!out.ok && out.invalid?.length) {
+      const first = out.invalid[0]!;
+      document.querySelector<HTMLInputElement>(`[data-testid="count-line"][data-key="${CSS.escape(first.key)}"] [data-testid="count-units"]`)?.focus();
+      return setError(new RxError('BAD_INPUT', `Not submitted: ${out.invalid.map((x) => `${x.name}: ${x.problem}`).join('; ')}. Correct the marked field${out.invalid.length === 1 ? '' : 's'}.`));
+    }
     if (!out.ok) return setError(new RxError('BAD_INPUT', `Not counted yet: ${out.missing.join(', ')}. Enter 0 for what is not on the shelf.`));
     setBusy(true);
     try {
@@ -351,8 +358,10 @@ function CountSheet(props: {
             <th>Location</th>
             <th>Schedule</th>
             {draft.blind ? null : <th className="num">Expected now</th>}
-            <th className="num">Counted (units)</th>
-            <th />
+            <th>Counted</th>
+            <th>
+              <span className="sr-only">Count by containers</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -360,57 +369,86 @@ function CountSheet(props: {
             const key = keyOf(item);
             const line = draft.lines[key]!;
             return (
-              <tr key={key} data-testid="count-line" data-key={key} data-ndc={item.ndc} data-lot={item.lot ?? ''} aria-current={draft.focus === key ? 'true' : undefined}>
-                <td className="mono">{item.ndc}</td>
-                <td>{item.name ?? <span className="muted">Not in catalog</span>}</td>
-                <td className="mono">{item.lot ?? <span className="muted">all lots</span>}</td>
-                <td>{item.expiry ?? ''}</td>
-                <td>{item.location ?? ''}</td>
-                <td>
-                  <ScheduleBadge schedule={item.schedule} />
-                </td>
-                {draft.blind ? null : <td className="num">{item.expected_now ?? ''}</td>}
-                <td className="num">
-                  <input
-                    ref={(el) => {
-                      if (el) inputs.current.set(key, el);
-                      else inputs.current.delete(key);
-                    }}
-                    inputMode="numeric"
-                    data-testid="count-units"
-                    aria-label={`Units counted of ${item.ndc} ${item.lot ?? ''}`}
-                    value={line.text}
-                    onChange={(e) => {
-                      const r = setCounted(draftRef.current, key, e.target.value, line.method, new Date().toISOString());
-                      onError(r.ok ? null : new RxError('BAD_INPUT', `${item.ndc}${item.lot ? ` lot ${item.lot}` : ''}: ${r.error}`));
-                      void update(r.draft);
-                    }}
-                  />
-                  {line.full !== null ? (
-                    <div className="muted" data-testid="count-containers-summary">
-                      {line.full} × {line.size}
-                      {line.partials.length ? ` + ${line.partials.join(' + ')} opened` : ''}
-                    </div>
-                  ) : null}
-                </td>
-                <td>
-                  <button type="button" className="btn" data-testid="count-containers-toggle" onClick={() => setOpenContainers(openContainers === key ? null : key)}>
-                    Containers
-                  </button>
-                  {openContainers === key ? (
-                    <ContainersForm
-                      onDone={(c) => {
-                        const r = setContainers(draftRef.current, key, c, new Date().toISOString());
-                        onError(r.ok ? null : new RxError('BAD_INPUT', r.error));
-                        if (r.ok) {
+              <Fragment key={key}>
+                <tr data-testid="count-line" data-key={key} data-ndc={item.ndc} data-lot={item.lot ?? ''} aria-current={draft.focus === key ? 'true' : undefined}>
+                  <td className="mono">{item.ndc}</td>
+                  <td>{item.name ?? <span className="muted">Not in catalog</span>}</td>
+                  <td className="mono">{item.lot ?? <span className="muted">all lots</span>}</td>
+                  <td>{item.expiry ?? ''}</td>
+                  <td>{item.location ?? ''}</td>
+                  <td>
+                    <ScheduleBadge schedule={item.schedule} />
+                  </td>
+                  {draft.blind ? null : (
+                    <td className="num">{item.expected_now === null ? '' : formatUnits(item.expected_now, item.unit)}</td>
+                  )}
+                  <td className="count-cell">
+                    <div className="count-entry">
+                      <input
+                        ref={(el) => {
+                          if (el) inputs.current.set(key, el);
+                          else inputs.current.delete(key);
+                        }}
+                        inputMode="numeric"
+                        data-testid="count-units"
+                        aria-label={`${unitNoun(item.unit, 2)} counted of ${item.ndc} ${item.lot ?? ''}`}
+                        aria-invalid={line.problem ? true : undefined}
+                        aria-describedby={line.problem ? `count-problem-${key}` : undefined}
+                        value={line.text}
+                        onChange={(e) => {
+                          const r = setCounted(draftRef.current, key, e.target.value, line.method, new Date().toISOString());
+                          onError(null);
                           void update(r.draft);
-                          setOpenContainers(null);
-                        }
-                      }}
-                    />
-                  ) : null}
-                </td>
-              </tr>
+                        }}
+                      />
+                      <span className="count-unit" data-testid="count-unit">
+                        {unitNoun(item.unit, 2)}
+                      </span>
+                    </div>
+                    {line.problem ? (
+                      <div className="field-problem" id={`count-problem-${key}`} role="alert" data-testid="count-units-problem">
+                        {line.problem.charAt(0).toUpperCase() + line.problem.slice(1)}.
+                      </div>
+                    ) : null}
+                    {line.full !== null && line.size !== null ? (
+                      <div className="muted" data-testid="count-containers-summary">
+                        {containersSummary(line, item)}
+                      </div>
+                    ) : null}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn"
+                      data-testid="count-containers-toggle"
+                      aria-expanded={openContainers === key}
+                      onClick={() => setOpenContainers(openContainers === key ? null : key)}
+                    >
+                      Containers…
+                    </button>
+                  </td>
+                </tr>
+                {openContainers === key ? (
+                  <tr className="count-containers-row">
+                    <td colSpan={draft.blind ? 8 : 9}>
+                      <ContainersForm
+                        item={item}
+                        line={line}
+                        onCancel={() => setOpenContainers(null)}
+                        onDone={(c) => {
+                          const r = setContainers(draftRef.current, key, c, new Date().toISOString());
+                          onError(r.ok ? null : new RxError('BAD_INPUT', r.error));
+                          if (r.ok) {
+                            void update(r.draft);
+                            setOpenContainers(null);
+                            inputs.current.get(key)?.focus();
+                          }
+                        }}
+                      />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             );
           })}
         </tbody>
@@ -427,36 +465,114 @@ function CountSheet(props: {
   );
 }
 
-function ContainersForm({ onDone }: { onDone: (c: { full: number; size: number; partials: number[] }) => void }) {
-  const [full, setFull] = useState('0');
-  const [size, setSize] = useState('100');
-  const [partials, setPartials] = useState('');
-  const num = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : -1);
+/** "1 × 30 tablets + 20 tablets opened": what the counter entered, in the line's unit. */
+function containersSummary(line: DraftLine, item: CountItemView): string {
+  const u = item.unit ?? null;
+  const opened = line.partials.length ? ` + ${line.partials.map((p) => formatUnits(p, u)).join(' + ')} opened` : '';
+  return `${line.full} × ${formatUnits(line.size ?? 0, u)}${opened} = ${formatUnits(line.counted ?? 0, u)}`;
+}
+
+/**
+ * Sealed containers and the units left in each opened one. The container size comes from the
+ * catalog (units_per_container) and cannot be changed here when the catalog gives it; where it
+ * does not, the counter reads it off the label. Numbers only, each refused at its own field.
+ */
+function ContainersForm({ item, line, onDone, onCancel }: { item: CountItemView; line: DraftLine; onDone: (c: { full: number; size: number; partials: number[] }) => void; onCancel: () => void }) {
+  const catalogSize = item.units_per_container ?? null;
+  const [full, setFull] = useState(line.full !== null ? String(line.full) : '');
+  const [size, setSize] = useState(catalogSize !== null ? String(catalogSize) : line.size !== null ? String(line.size) : '');
+  const [partials, setPartials] = useState(line.partials.join(', '));
+  const [problems, setProblems] = useState<{ full?: string; size?: string; partials?: string }>({});
+  const plural = unitNoun(item.unit, 2);
+  const id = (f: string) => `containers-${f}-problem-${keyOf(item)}`;
+
+  function apply() {
+    const f = full.trim() === '' ? ({ ok: true, value: 0 } as const) : parseWholeNumber(full, 'sealed containers', 100_000);
+    const z = catalogSize !== null ? ({ ok: true, value: catalogSize } as const) : parseWholeNumber(size, `${plural} per container`, 1_000_000);
+    const p = parseUnitList(partials);
+    const next: typeof problems = {};
+    if (!f.ok) next.full = f.problem;
+    if (!z.ok) next.size = z.problem;
+    else if (z.value < 1) next.size = 'A container holds at least 1 unit.';
+    if (!p.ok) next.partials = p.problem;
+    if (f.ok && p.ok && full.trim() === '' && p.values.length === 0) next.full = 'Enter the sealed containers (0 if none) or the units in an opened one.';
+    setProblems(next);
+    if (Object.keys(next).length || !f.ok || !z.ok || !p.ok) return;
+    onDone({ full: f.value, size: z.value, partials: p.values });
+  }
+
+  const invalid = (f: keyof typeof problems) => ({ 'aria-invalid': problems[f] ? true : undefined, 'aria-describedby': problems[f] ? id(f) : undefined });
+  const problem = (f: keyof typeof problems) =>
+    problems[f] ? (
+      <div className="field-problem" id={id(f)} role="alert" data-testid={`count-${f}-problem`}>
+        {problems[f]}
+      </div>
+    ) : null;
+
   return (
-    <div className="count-containers" data-testid="count-containers">
-      <label>
-        Sealed <input data-testid="count-full" inputMode="numeric" size={4} value={full} onChange={(e) => setFull(e.target.value)} />
-      </label>{' '}
-      <label>
-        × size <input data-testid="count-size" inputMode="numeric" size={5} value={size} onChange={(e) => setSize(e.target.value)} />
-      </label>{' '}
-      <label>
-        + opened (units, comma-separated) <input data-testid="count-partials" size={10} value={partials} onChange={(e) => setPartials(e.target.value)} />
-      </label>{' '}
-      <button
-        type="button"
-        className="btn"
-        data-testid="count-containers-apply"
-        onClick={() => onDone({ full: num(full), size: num(size), partials: partials.split(/[\s,+]+/).filter(Boolean).map(num) })}
-      >
-        Use
-      </button>
+    <div
+      className="count-containers"
+      data-testid="count-containers"
+      role="group"
+      aria-label={`Count ${item.ndc} ${item.lot ?? ''} by containers`}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          apply();
+        } else if (e.key === 'Escape') {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      <label className="field">
+        <span className="field-label">Sealed containers</span>
+        <input data-testid="count-full" inputMode="numeric" autoFocus value={full} onChange={(e) => setFull(e.target.value)} {...invalid('full')} />
+        {problem('full')}
+      </label>
+      <span className="count-times" aria-hidden="true">
+        ×
+      </span>
+      <label className="field">
+        <span className="field-label">{catalogSize !== null ? 'Size (from the catalog)' : `${plural.charAt(0).toUpperCase() + plural.slice(1)} per container (from the label)`}</span>
+        <input
+          data-testid="count-size"
+          inputMode="numeric"
+          value={size}
+          readOnly={catalogSize !== null}
+          aria-readonly={catalogSize !== null}
+          title={catalogSize !== null ? describePackage(catalogSize, item.unit) : undefined}
+          onChange={(e) => setSize(e.target.value)}
+          {...invalid('size')}
+        />
+        <span className="muted small">{catalogSize !== null ? describePackage(catalogSize, item.unit) : `The catalog gives no size: read it off the label.`}</span>
+        {problem('size')}
+      </label>
+      <span className="count-times" aria-hidden="true">
+        +
+      </span>
+      <label className="field">
+        <span className="field-label">{plural.charAt(0).toUpperCase() + plural.slice(1)} in each opened container</span>
+        <input data-testid="count-partials" inputMode="numeric" placeholder="e.g. 27, 13" value={partials} onChange={(e) => setPartials(e.target.value)} {...invalid('partials')} />
+        {problem('partials')}
+      </label>
+      <div className="form-actions">
+        <button type="button" className="btn btn-primary" data-testid="count-containers-apply" onClick={apply}>
+          Use this count
+        </button>
+        <button type="button" className="btn" data-testid="count-containers-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
     </div>
   );
 }
 
 function CountReview({ review, onDone }: { review: Review; onDone: () => void }) {
   const policy = review.policy;
+  const units = new Map(review.count.items.map((i) => [keyOf(i), i.unit ?? null]));
+  const byNdc = new Map(review.count.items.map((i) => [i.ndc, i.unit ?? null]));
+  const unitOf = (l: { ndc: string; lot: string | null }) => units.get(keyOf(l)) ?? byNdc.get(l.ndc) ?? null;
   return (
     <div className="count-review" data-testid="count-review">
       <h2>
@@ -466,60 +582,67 @@ function CountReview({ review, onDone }: { review: Review; onDone: () => void })
         Tolerance policy v{policy?.version ?? '?'}
         {policy ? ` — CII ${describeTolerance(policy.schedules.CII)}; CIII–V ${describeTolerance(policy.schedules.CIII)}` : ''}. Expected = the ledger at each line&apos;s count time.
       </p>
-      <table className="ledger-table">
-        <thead>
-          <tr>
-            <th>NDC</th>
-            <th>Lot</th>
-            <th>Counted at</th>
-            <th className="num">Expected</th>
-            <th className="num">Counted</th>
-            <th className="num">Variance</th>
-            <th>Tolerance</th>
-            <th>Outcome</th>
-            <th>Movements since</th>
-          </tr>
-        </thead>
-        <tbody>
-          {review.lines.map((l) => (
-            <tr key={`${l.ndc}|${l.lot ?? ''}`} data-testid="review-line" data-outcome={l.outcome}>
-              <td className="mono">{l.ndc}</td>
-              <td className="mono">{l.lot ?? 'all lots'}</td>
-              <td>{formatLocalDateTime(l.count_time)}</td>
-              <td className="num" data-testid="review-expected">
-                {l.expected}
-              </td>
-              <td className="num">{l.counted}</td>
-              <td className={`num${l.variance < 0 ? ' negative' : ''}`} data-testid="review-variance">
-                {formatSignedDelta(l.variance)}
-              </td>
-              <td>
-                ±{l.allowed} ({l.tolerance_basis}, v{l.tolerance_version})
-              </td>
-              <td data-testid="review-outcome">
-                {OUTCOME_LABEL[l.outcome] ?? l.outcome}
-                {l.hold_id ? (
-                  <>
-                    {' '}
-                    <span className="mono" data-testid="review-hold">
-                      {l.hold_id}
-                    </span>
-                  </>
-                ) : null}
-              </td>
-              <td>
-                {l.movements_since.length === 0
-                  ? 'none'
-                  : l.movements_since.map((m) => (
-                      <div key={m.hash}>
-                        {formatLocalDateTime(m.event_time)} {m.type} {formatSignedDelta(m.delta)}
-                      </div>
-                    ))}
-              </td>
+      <div className="table-scroll">
+        <table className="ledger-table">
+          <thead>
+            <tr>
+              <th>NDC</th>
+              <th>Lot</th>
+              <th>Counted at</th>
+              <th className="num">Expected</th>
+              <th className="num">Counted</th>
+              <th className="num">Variance</th>
+              <th>Tolerance</th>
+              <th>Outcome</th>
+              <th>Movements since</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {review.lines.map((l) => {
+              const u = unitOf(l);
+              return (
+                <tr key={`${l.ndc}|${l.lot ?? ''}`} data-testid="review-line" data-outcome={l.outcome} data-variance={l.variance}>
+                  <td className="mono">{l.ndc}</td>
+                  <td className="mono">{l.lot ?? 'all lots'}</td>
+                  <td>{formatLocalDateTime(l.count_time)}</td>
+                  <td className="num" data-testid="review-expected" data-value={l.expected}>
+                    {formatUnits(l.expected, u)}
+                  </td>
+                  <td className="num" data-testid="review-counted" data-value={l.counted}>
+                    {formatUnits(l.counted, u)}
+                  </td>
+                  <td className={`num${l.variance < 0 ? ' negative' : ''}`} data-testid="review-variance" data-value={l.variance}>
+                    {formatSignedUnits(l.variance, u)}
+                  </td>
+                  <td>
+                    ±{formatUnits(l.allowed, u)} ({l.tolerance_basis}, v{l.tolerance_version})
+                  </td>
+                  <td data-testid="review-outcome">
+                    {OUTCOME_LABEL[l.outcome] ?? l.outcome}
+                    {l.hold_id ? (
+                      <>
+                        {' '}
+                        <span className="mono" data-testid="review-hold">
+                          {l.hold_id}
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>
+                    {l.movements_since.length === 0
+                      ? 'none'
+                      : l.movements_since.map((m) => (
+                          <div key={m.hash}>
+                            {formatLocalDateTime(m.event_time)} {m.type} {formatSignedUnits(m.delta, u)}
+                          </div>
+                        ))}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <div className="form-actions">
         <button type="button" className="btn" data-testid="review-done" onClick={onDone}>
           New count

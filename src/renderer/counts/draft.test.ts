@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { CountView } from '../../shared/ipc/counts-channels';
 import { CountDrafts } from './draft-db';
-import { emptyDraft, keyOf, lineForScan, linesToSubmit, progress, setContainers, setCounted } from './draft';
+import { countTextProblem, emptyDraft, keyOf, lineForScan, linesToSubmit, progress, setContainers, setCounted } from './draft';
 
 const count: CountView = {
   count_id: 'C-1',
@@ -39,6 +39,32 @@ describe('count draft', () => {
     expect(d.lines[b2]!.counted).toBe(40);
     const out = linesToSubmit(d);
     expect(out.ok && out.lines[1]).toMatchObject({ counted: 40, containers: { full_containers: 1, units_per_container: 30, partial_units: [7, 3] }, countedAt: T });
+  });
+
+  it('keeps what is not a count at its field and never submits a stale figure in its place', () => {
+    let d = emptyDraft(count, 'tina', T);
+    const a1 = keyOf({ ndc: '00002-1200-30', lot: 'A1' });
+    const b2 = keyOf({ ndc: '00002-1200-30', lot: 'B2' });
+    d = setCounted(d, a1, '97', 'keypad', T).draft;
+    const abc = setCounted(d, a1, '97a', 'keypad', T);
+    expect(abc).toMatchObject({ ok: false, error: expect.stringMatching(/numbers only/) });
+    d = abc.draft;
+    expect(d.lines[a1]).toMatchObject({ text: '97a', counted: null, problem: expect.stringMatching(/numbers only/) });
+    d = setCounted(d, b2, '-5', 'keypad', T).draft;
+    expect(d.lines[b2]!.problem).toMatch(/cannot be negative/);
+    expect(linesToSubmit(d)).toEqual({
+      ok: false,
+      missing: [],
+      invalid: [
+        { key: a1, name: '00002-1200-30 lot A1', problem: expect.stringMatching(/numbers only/) },
+        { key: b2, name: '00002-1200-30 lot B2', problem: expect.stringMatching(/cannot be negative/) },
+      ],
+    });
+    expect(countTextProblem('12')).toBeNull();
+    expect(countTextProblem('')).toBeNull();
+    expect(countTextProblem('1.5')).toMatch(/whole units/);
+    d = setContainers(d, b2, { full: 1, size: 30, partials: [] }, T).draft;
+    expect(d.lines[b2]!.problem).toBeNull();
   });
 
   it('finds the line a scan is for', () => {

@@ -19,6 +19,8 @@ export interface DraftLine {
   partials: number[];
   countedAt: string | null;
   method: 'scan' | 'keypad';
+  /** Why what was typed is not a count ("abc", "-5"); shown at the field. Absent in drafts saved before it existed. */
+  problem?: string | null;
 }
 
 export interface CountDraft {
@@ -39,20 +41,34 @@ export const keyOf = (i: { ndc: string; lot: string | null }) => lineKey(i.ndc, 
 
 export function emptyDraft(c: CountView, userId: string, now: string): CountDraft {
   const lines: Record<string, DraftLine> = {};
-  for (const i of c.items) lines[keyOf(i)] = { ndc: i.ndc, lot: i.lot, text: '', counted: null, full: null, size: null, partials: [], countedAt: null, method: 'keypad' };
+  for (const i of c.items) lines[keyOf(i)] = { ndc: i.ndc, lot: i.lot, text: '', counted: null, full: null, size: null, partials: [], countedAt: null, method: 'keypad', problem: null };
   return { countId: c.count_id, userId, facilityId: c.facility_id, scopeLabel: c.scope_label, blind: c.blind, createdAt: c.created_at, items: c.items, lines, focus: null, updatedAt: now };
 }
 
 export type Edit = { ok: true; draft: CountDraft } | { ok: false; draft: CountDraft; error: string };
 
-/** The units field: whole, non-negative units; '' clears the line. */
+/** What is wrong with a typed count, in words for the field; null when it is whole units (or empty). */
+export function countTextProblem(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  if (/^-\s*\d/.test(trimmed)) return `a count cannot be negative (got ${trimmed})`;
+  if (/^\d+[.,]\d+$/.test(trimmed)) return `a count is whole units (got ${trimmed})`;
+  if (!/^\d+$/.test(trimmed)) return `numbers only: "${trimmed}" is not a number of units`;
+  return countedProblem(Number(trimmed));
+}
+
+/**
+ * The units field: whole, non-negative units; '' clears the line. What is not a count ("abc",
+ * "-5") is kept as typed with its problem, and the line counts as not counted: a stale earlier
+ * figure is never submitted in its place.
+ */
 export function setCounted(d: CountDraft, key: string, text: string, method: 'scan' | 'keypad', now: string): Edit {
   const line = d.lines[key];
   if (!line) return { ok: false, draft: d, error: 'not a line of this count' };
   const trimmed = text.trim();
-  const value = trimmed === '' ? null : Number(trimmed);
-  const problem = value === null ? null : /^-?\d+(\.\d+)?$/.test(trimmed) ? countedProblem(value) : 'a count is a number of units';
-  const next: DraftLine = { ...line, text, counted: problem ? line.counted : value, full: null, size: null, partials: [], countedAt: value === null ? null : now, method };
+  const problem = countTextProblem(text);
+  const value = trimmed === '' || problem ? null : Number(trimmed);
+  const next: DraftLine = { ...line, text, counted: value, full: null, size: null, partials: [], countedAt: value === null ? null : now, method, problem };
   const draft = { ...d, lines: { ...d.lines, [key]: next }, focus: key, updatedAt: now };
   return problem ? { ok: false, draft, error: problem } : { ok: true, draft };
 }
@@ -65,7 +81,7 @@ export function setContainers(d: CountDraft, key: string, c: { full: number; siz
     return { ok: false, draft: d, error: 'containers, their size and the opened ones are whole numbers (size at least 1)' };
   }
   const counted = unitsOf({ full_containers: c.full, units_per_container: c.size, partial_units: c.partials });
-  const next: DraftLine = { ...line, text: String(counted), counted, full: c.full, size: c.size, partials: c.partials, countedAt: now, method: line.method };
+  const next: DraftLine = { ...line, text: String(counted), counted, full: c.full, size: c.size, partials: c.partials, countedAt: now, method: line.method, problem: null };
   return { ok: true, draft: { ...d, lines: { ...d.lines, [key]: next }, focus: key, updatedAt: now } };
 }
 
@@ -88,12 +104,18 @@ export function progress(d: CountDraft): { counted: number; total: number } {
   return { counted: all.filter((l) => l.counted !== null).length, total: all.length };
 }
 
-/** What counts.submit takes, or the lines still missing. */
+const lineName = (l: DraftLine) => `${l.ndc}${l.lot ? ` lot ${l.lot}` : ''}`;
+
+/** What counts.submit takes; or the lines whose field holds something that is not a count; or the lines still missing. */
 export function linesToSubmit(d: CountDraft):
   | { ok: true; lines: { ndc: string; lot: string | null; counted: number; countedAt: string | null; method: 'scan' | 'keypad'; containers: { full_containers: number; units_per_container: number; partial_units: number[] } | null }[] }
-  | { ok: false; missing: string[] } {
-  const missing = Object.values(d.lines).filter((l) => l.counted === null);
-  if (missing.length) return { ok: false, missing: missing.map((l) => `${l.ndc}${l.lot ? ` lot ${l.lot}` : ''}`) };
+  | { ok: false; missing: string[]; invalid?: { key: string; name: string; problem: string }[] } {
+  const invalid = Object.entries(d.lines)
+    .map(([key, l]) => ({ key, name: lineName(l), problem: l.problem ?? countTextProblem(l.text) }))
+    .filter((x): x is { key: string; name: string; problem: string } => x.problem !== null);
+  const missing = Object.values(d.lines).filter((l) => l.counted === null && !(l.problem ?? countTextProblem(l.text)));
+  if (invalid.length) return { ok: false, missing: missing.map(lineName), invalid };
+  if (missing.length) return { ok: false, missing: missing.map(lineName) };
   return {
     ok: true,
     lines: Object.values(d.lines).map((l) => ({
