@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { ReceivingLineView, ReceivingSessionView } from '../../shared/ipc/receiving-channels';
 import { VERDICTS, type Verdict } from '../../shared/receiving/match';
 import { invoke } from '../api/client';
+import { describePackage, formatUnits, parseWholeNumber } from '../format/units';
 import { KeyboardWedge } from '../scan/wedge';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { ScheduleBadge } from '../ui/ScheduleBadge';
@@ -49,7 +50,7 @@ export function ReceivingScreen() {
   // would be read as history and not flashed.
   const ready = useStore(s, (x) => x.ready && x.listening);
   const session = useStore(s, (x) => x.session);
-  const error = useStore(s, (x) => x.error);
+  const error = useStore(s, (x) => (x.errorAt === null ? x.error : null));
   const [usbNote, setUsbNote] = useState<string | null>(null);
 
   useEffect(() => {
@@ -154,6 +155,7 @@ function StartView({ store: s }: { store: ReceivingStore }) {
 function ManualPoForm({ store: s }: { store: ReceivingStore }) {
   const po = useStore(s, (x) => x.po);
   const busy = useStore(s, (x) => x.busy);
+  const startError = useStore(s, (x) => (x.errorAt === 'start' ? x.error : null));
   const set = (patch: Partial<PoDraft>) => s.getState().setPo({ ...po, ...patch });
   const setLine = (i: number, patch: Partial<PoDraft['lines'][number]>) => set({ lines: po.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
   const field = (label: string, key: 'supplierName' | 'supplierAddress' | 'supplierDea' | 'poNumber' | 'orderNumber', testId: string) => (
@@ -194,7 +196,7 @@ function ManualPoForm({ store: s }: { store: ReceivingStore }) {
             <th>Lot (if known)</th>
             <th>Expiry</th>
             <th>Schedule</th>
-            <th>Units / container</th>
+            <th>Units per container</th>
             <th />
           </tr>
         </thead>
@@ -224,7 +226,14 @@ function ManualPoForm({ store: s }: { store: ReceivingStore }) {
                 </select>
               </td>
               <td>
-                <input aria-label={`Line ${i + 1} units per container`} data-testid="po-line-upc" inputMode="numeric" value={l.unitsPerContainer} onChange={(e) => setLine(i, { unitsPerContainer: e.target.value })} />
+                <input
+                  aria-label={`Line ${i + 1} units per container (empty: the catalog's)`}
+                  data-testid="po-line-upc"
+                  inputMode="numeric"
+                  placeholder="from catalog"
+                  value={l.unitsPerContainer}
+                  onChange={(e) => setLine(i, { unitsPerContainer: e.target.value })}
+                />
               </td>
               <td>
                 <button type="button" className="btn" aria-label={`Remove line ${i + 1}`} onClick={() => set({ lines: po.lines.filter((_, j) => j !== i) })} disabled={po.lines.length === 1}>
@@ -243,6 +252,11 @@ function ManualPoForm({ store: s }: { store: ReceivingStore }) {
           Start receiving
         </button>
       </div>
+      {startError ? (
+        <p className="rx-inline-error" role="alert" data-testid="po-start-error">
+          {startError.message}
+        </p>
+      ) : null}
     </form>
   );
 }
@@ -257,6 +271,8 @@ function SessionView({ store: s, session }: { store: ReceivingStore; session: Re
   const [orderKind, setOrderKind] = useState<'' | '222' | 'CSOS'>(session.orderForm?.kind ?? '');
   const [orderNumber, setOrderNumber] = useState(session.orderForm?.number ?? '');
   const hasCII = session.lines.some((l) => l.schedule === 'CII');
+  const commitError = useStore(s, (x) => (x.errorAt === 'commit' ? x.error : null));
+  const unsized = session.lines.filter((l) => l.received > 0 && l.unitsPerContainer === null);
 
   return (
     <div className="rx-session" data-testid="receiving-session" data-session-id={session.id} data-status={session.status}>
@@ -299,6 +315,8 @@ function SessionView({ store: s, session }: { store: ReceivingStore; session: Re
         </ul>
       ) : null}
 
+      {session.status === 'committed' && session.commit ? <CommitSummaryTable session={session} /> : null}
+
       <div className="table-scroll">
         <table className="ledger-table rx-lines">
           <thead>
@@ -308,47 +326,73 @@ function SessionView({ store: s, session }: { store: ReceivingStore; session: Re
               <th>Lot · expiry</th>
               <th className="num">Expected</th>
               <th className="num">Received</th>
+              <th>Package</th>
               <th>Status</th>
             </tr>
           </thead>
           <tbody>
             {session.lines.map((l) => (
-              <tr key={l.id} data-testid="receiving-line" data-ndc={l.ndc ?? ''} data-state={l.state} className={`rx-line rx-line-${l.state}`}>
-                <td>{l.lineNo}</td>
-                <td>
-                  <div>{l.name ?? l.ndc ?? l.gtin ?? 'unknown product'}</div>
-                  <div className="muted mono">
-                    {l.ndc ?? '—'} <ScheduleBadge schedule={l.schedule} />
-                  </div>
-                </td>
-                <td className="mono">
-                  {l.lot ?? 'any'}
-                  {l.expiry ? ` · ${l.expiry}` : ''}
-                  {l.lots
-                    .filter((x) => x.lot !== l.lot)
-                    .map((x) => (
-                      <div key={x.lot + (x.expiry ?? '')} className="rx-other-lot">
-                        got {x.lot} × {x.containers}
-                      </div>
-                    ))}
-                </td>
-                <td className="num">{l.expected}</td>
-                <td className="num rx-received" data-testid="line-received" data-value={l.received}>
-                  {l.received}
-                </td>
-                <td>
-                  <span className={`rx-state rx-state-${l.state}`} data-testid="line-state">
-                    {STATE_LABEL[l.state]}
-                  </span>
-                  {l.flags.map((f) => (
-                    <span key={f} className="rx-pill rx-pill-warn" data-testid="line-flag" data-flag={f}>
-                      {FLAG_LABEL[f] ?? f}
+              <Fragment key={l.id}>
+                <tr data-testid="receiving-line" data-ndc={l.ndc ?? ''} data-state={l.state} data-line-id={l.id} className={`rx-line rx-line-${l.state}`}>
+                  <td>{l.lineNo}</td>
+                  <td>
+                    <div>{l.name ?? l.ndc ?? l.gtin ?? 'unknown product'}</div>
+                    <div className="muted mono">
+                      {l.ndc ?? '—'} <ScheduleBadge schedule={l.schedule} />
+                    </div>
+                  </td>
+                  <td className="mono">
+                    {l.lot ?? 'any'}
+                    {l.expiry ? ` · ${l.expiry}` : ''}
+                    {l.lots
+                      .filter((x) => x.lot !== l.lot)
+                      .map((x) => (
+                        <div key={x.lot + (x.expiry ?? '')} className="rx-other-lot">
+                          got {x.lot} × {x.containers}
+                        </div>
+                      ))}
+                  </td>
+                  <td className="num">{containersText(l.expected)}</td>
+                  <td className="num rx-received" data-testid="line-received" data-value={l.received}>
+                    {containersText(l.received)}
+                    <span className="qty-note" data-testid="line-received-units" data-value={l.receivedUnits ?? ''}>
+                      {l.receivedUnits !== null ? `= ${formatUnits(l.receivedUnits, l.unit)}` : l.received ? 'units not known yet' : ''}
                     </span>
-                  ))}
-                  {l.suspect ? <span className="rx-pill rx-pill-bad">{l.suspect} suspect</span> : null}
-                  {l.rejected ? <span className="rx-pill rx-pill-bad">{l.rejected} set aside</span> : null}
-                </td>
-              </tr>
+                  </td>
+                  <td data-testid="line-package" data-units-per-container={l.unitsPerContainer ?? ''}>
+                    {l.unitsPerContainer !== null ? (
+                      <>
+                        <div>{describePackage(l.unitsPerContainer, l.unit)}</div>
+                        <div className="qty-note">{l.unitsSource === 'catalog' ? 'from the catalog' : (l.unitsSource ?? '')}</div>
+                      </>
+                    ) : (
+                      <span className="rx-pill rx-pill-bad" data-testid="line-size-unknown">
+                        size unknown
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <span className={`rx-state rx-state-${l.state}`} data-testid="line-state">
+                      {STATE_LABEL[l.state]}
+                    </span>
+                    {l.flags.map((f) => (
+                      <span key={f} className="rx-pill rx-pill-warn" data-testid="line-flag" data-flag={f}>
+                        {FLAG_LABEL[f] ?? f}
+                      </span>
+                    ))}
+                    {l.suspect ? <span className="rx-pill rx-pill-bad">{l.suspect} suspect</span> : null}
+                    {l.rejected ? <span className="rx-pill rx-pill-bad">{l.rejected} set aside</span> : null}
+                  </td>
+                </tr>
+                {open && l.unitsPerContainer === null && l.ndc ? (
+                  <tr className="rx-units-row">
+                    <td />
+                    <td colSpan={6}>
+                      <LineUnitsPrompt store={s} line={l} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             ))}
           </tbody>
         </table>
@@ -400,7 +444,7 @@ function SessionView({ store: s, session }: { store: ReceivingStore; session: Re
                 Take scans here
               </button>
             ) : null}
-            <button type="button" className="btn btn-primary" data-testid="receiving-commit" disabled={busy || session.totals.received === 0} onClick={() => void s.getState().commit()}>
+            <button type="button" className="btn btn-primary" data-testid="receiving-commit" disabled={busy || session.totals.received === 0} onClick={() => void s.getState().commit()} aria-describedby="receiving-commit-note">
               Commit to stock
             </button>
             <button
@@ -420,6 +464,17 @@ function SessionView({ store: s, session }: { store: ReceivingStore; session: Re
         <button type="button" className="btn" data-testid="receiving-leave" disabled={busy} onClick={() => void s.getState().leave()}>
           {open ? 'Pause (back to list)' : 'Done'}
         </button>
+      </div>
+      <div id="receiving-commit-note" aria-live="polite">
+        {commitError ? (
+          <p className="rx-inline-error" role="alert" data-testid="receiving-commit-error">
+            {commitError.message}
+          </p>
+        ) : open && unsized.length ? (
+          <p className="rx-inline-warn" data-testid="receiving-commit-hint">
+            Line{unsized.length === 1 ? '' : 's'} {unsized.map((l) => l.lineNo).join(', ')}: the catalog gives no package size. Enter the units per container on the line before committing.
+          </p>
+        ) : null}
       </div>
 
       <h2 className="rx-feed-title">Scans</h2>
@@ -459,3 +514,148 @@ function FlashPanel({ flash, active }: { flash: ReturnType<ReceivingStore['getSt
     </>
   );
 }
+
+const containersText = (n: number) => `${n.toLocaleString('en-US')} container${n === 1 ? '' : 's'}`;
+
+/** Dosage units the FDA uses most; any other can be typed. */
+const COMMON_UNITS = ['TABLET', 'CAPSULE', 'mL', 'PATCH', 'FILM', 'SUPPOSITORY', 'LOZENGE', 'VIAL', 'AMPULE', 'SYRINGE', 'CARTRIDGE', 'g', 'KIT'];
+
+/**
+ * A line whose package the catalog gives no size for: nothing of it can be committed until a
+ * person reads the units per container off the package (receiving.setLineUnits, audited and kept
+ * for the NDC). Refused at the field when it is not a whole number.
+ */
+function LineUnitsPrompt({ store: s, line }: { store: ReceivingStore; line: ReceivingLineView }) {
+  const busy = useStore(s, (x) => x.busy);
+  const serverError = useStore(s, (x) => (x.errorAt === line.id ? x.error : null));
+  const [per, setPer] = useState('');
+  const [unit, setUnit] = useState(line.unit ?? '');
+  const [problem, setProblem] = useState<{ per?: string; unit?: string }>({});
+  const base = `rx-units-${line.id}`;
+
+  function save(e: FormEvent) {
+    e.preventDefault();
+    const n = parseWholeNumber(per, 'units per container', 1_000_000);
+    const next: typeof problem = {};
+    if (!n.ok) next.per = n.problem;
+    else if (n.value < 1) next.per = 'A container holds at least 1 unit.';
+    if (!unit.trim()) next.unit = 'Give the dosage unit (TABLET, CAPSULE, mL…).';
+    setProblem(next);
+    if (!n.ok || Object.keys(next).length) return;
+    void s.getState().setLineUnits(line.id, n.value, unit.trim());
+  }
+
+  return (
+    <form className="rx-units-prompt" data-testid="line-units-prompt" onSubmit={save} aria-labelledby={`${base}-title`}>
+      <p id={`${base}-title`} className="rx-units-title">
+        <strong>Line {line.lineNo}: the catalog gives no package size for {line.ndc}.</strong> Read the units in one container off the label; nothing of this line can be committed until then.
+      </p>
+      <div className="rx-units-fields">
+        <label className="field">
+          <span className="field-label">Units per container</span>
+          <input
+            data-testid="line-units-per"
+            inputMode="numeric"
+            value={per}
+            onChange={(e) => {
+              setPer(e.target.value);
+              setProblem({ ...problem, per: undefined });
+            }}
+            aria-invalid={problem.per ? true : undefined}
+            aria-describedby={problem.per ? `${base}-per` : undefined}
+          />
+          {problem.per ? (
+            <span className="field-problem" id={`${base}-per`} role="alert" data-testid="line-units-per-problem">
+              {problem.per}
+            </span>
+          ) : null}
+        </label>
+        <label className="field">
+          <span className="field-label">Dosage unit</span>
+          <input
+            data-testid="line-units-unit"
+            list={`${base}-units`}
+            autoComplete="off"
+            spellCheck={false}
+            value={unit}
+            onChange={(e) => {
+              setUnit(e.target.value);
+              setProblem({ ...problem, unit: undefined });
+            }}
+            aria-invalid={problem.unit ? true : undefined}
+            aria-describedby={problem.unit ? `${base}-unit` : undefined}
+          />
+          <datalist id={`${base}-units`}>
+            {COMMON_UNITS.map((u) => (
+              <option key={u} value={u} />
+            ))}
+          </datalist>
+          {problem.unit ? (
+            <span className="field-problem" id={`${base}-unit`} role="alert" data-testid="line-units-unit-problem">
+              {problem.unit}
+            </span>
+          ) : null}
+        </label>
+        <button type="submit" className="btn btn-primary" data-testid="line-units-save" disabled={busy}>
+          Save units per container
+        </button>
+        {(() => {
+          const n = parseWholeNumber(per, 'units');
+          return n.ok && n.value > 0 && line.received > 0 ? (
+            <span className="muted" data-testid="line-units-preview">
+              {line.received} container{line.received === 1 ? '' : 's'} × {formatUnits(n.value, unit || null)} = {formatUnits(line.received * n.value, unit || null)}
+            </span>
+          ) : null;
+        })()}
+      </div>
+      {serverError ? (
+        <p className="rx-inline-error" role="alert" data-testid="line-units-error">
+          {serverError.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function CommitSummaryTable({ session }: { session: ReceivingSessionView }) {
+  const c = session.commit!;
+  return (
+    <div className="rx-commit-summary">
+      <h2 className="rx-summary-title">Recorded in the ledger, in dosage units</h2>
+      <div className="table-scroll">
+        <table className="ledger-table" data-testid="receiving-commit-summary">
+          <thead>
+            <tr>
+              <th>Line</th>
+              <th>NDC</th>
+              <th>Lot · expiry</th>
+              <th className="num">Containers</th>
+              <th className="num">Per container</th>
+              <th className="num">Recorded</th>
+              <th className="num">Entry</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.entries.map((e) => (
+              <tr key={e.seq} data-testid="commit-entry" data-ndc={e.ndc} data-lot={e.lot} data-quantity={e.quantity}>
+                <td>{e.lineNo}</td>
+                <td className="mono">{e.ndc}</td>
+                <td className="mono">
+                  {e.lot || '—'}
+                  {e.expiry ? ` · ${e.expiry}` : ''}
+                </td>
+                <td className="num">{e.containers}</td>
+                <td className="num">{e.unitsPerContainer ? formatUnits(e.unitsPerContainer, e.unit ?? null) : '—'}</td>
+                <td className="num" data-testid="commit-entry-units">
+                  <strong>{formatUnits(e.quantity, e.unit ?? null)}</strong>
+                </td>
+                <td className="num mono">#{e.seq}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+

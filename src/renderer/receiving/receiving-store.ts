@@ -77,6 +77,12 @@ export interface ReceivingState {
   flash: Flash | null;
   po: PoDraft;
   error: RxError | null;
+  /**
+   * Where the last error belongs, so it is shown where the person is looking: beside the Start
+   * button, the Commit button, or the line whose units per container were being entered (its id).
+   * null: the banner at the top.
+   */
+  errorAt: 'start' | 'commit' | number | null;
   busy: boolean;
   init(): Promise<void>;
   /** Starts the scan feed (long poll); returns the stop function. */
@@ -88,6 +94,8 @@ export interface ReceivingState {
   leave(): Promise<void>;
   updateHeader(patch: Omit<ChannelInput<'receiving.updateHeader'>, 'sessionId'>): Promise<void>;
   commit(): Promise<void>;
+  /** The units per container of a line the catalog gives no size for, read off the package. */
+  setLineUnits(lineId: number, unitsPerContainer: number, unit: string): Promise<void>;
   cancel(reason: string): Promise<void>;
   dismissError(): void;
 }
@@ -111,12 +119,12 @@ export function createReceivingStore(deps: ReceivingDeps) {
       void deps.drafts.put(KEYS.snapshot, { session, feed, cursor } satisfies Snapshot).catch(() => {});
     };
 
-    const guard = async (fn: () => Promise<void>) => {
-      set({ busy: true, error: null });
+    const guard = async (fn: () => Promise<void>, where: ReceivingState['errorAt'] = null) => {
+      set({ busy: true, error: null, errorAt: null });
       try {
         await fn();
       } catch (err) {
-        set({ error: asRx(err) });
+        set({ error: asRx(err), errorAt: where });
       } finally {
         set({ busy: false });
       }
@@ -155,6 +163,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
       flash: null,
       po: emptyPo(),
       error: null,
+      errorAt: null,
       busy: false,
 
       async init() {
@@ -175,7 +184,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
           else if (current) set({ session: await deps.invoke('receiving.get', { sessionId: current.id }) });
           saveSnapshot();
         } catch (err) {
-          set({ error: asRx(err) });
+          set({ error: asRx(err), errorAt: null });
         }
       },
 
@@ -233,7 +242,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
           await deps.drafts.delete(KEYS.po);
           saveSnapshot();
           await refreshList();
-        }),
+        }, 'start'),
 
       resume: (id) =>
         guard(async () => {
@@ -265,7 +274,15 @@ export function createReceivingStore(deps: ReceivingDeps) {
           if (!s) return;
           await sendCommit(s.id);
           await refreshList();
-        }),
+        }, 'commit'),
+
+      setLineUnits: (lineId, unitsPerContainer, unit) =>
+        guard(async () => {
+          const s = get().session;
+          if (!s) return;
+          set({ session: await deps.invoke('receiving.setLineUnits', { sessionId: s.id, lineId, unitsPerContainer, unit }) });
+          saveSnapshot();
+        }, lineId),
 
       cancel: (reason) =>
         guard(async () => {
@@ -277,7 +294,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
         }),
 
       dismissError() {
-        set({ error: null });
+        set({ error: null, errorAt: null });
       },
     };
   });
