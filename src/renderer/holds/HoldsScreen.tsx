@@ -2,7 +2,9 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ADJUSTMENT_KIND_LABELS, ADJUSTMENT_KINDS, DEFAULT_REASON_FOR_KIND, MEANING_LABELS, MEANINGS, ndc11Of, REASON_CODES, REASON_LABELS, type AdjustmentKind, type Meaning, type ReasonCode } from '../../shared/counts';
 import { RxError, type ChannelOutput } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
-import { formatLocalDateTime, formatSignedDelta } from '../format/time';
+import { formatLocalDateTime } from '../format/time';
+import { formatSignedUnits, formatUnits } from '../format/units';
+import { usePackageInfo } from '../inventory/use-package-info';
 import { asRxError } from '../state/session-store';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { ScheduleBadge } from '../ui/ScheduleBadge';
@@ -19,6 +21,9 @@ export function HoldsScreen() {
   const [signing, setSigning] = useState<SigningStatus | null>(null);
   const [error, setError] = useState<RxError | null>(null);
   const [signed, setSigned] = useState<Signed | null>(null);
+  // HoldSummary carries no unit: the unit of each NDC comes from its stock rows.
+  const packages = usePackageInfo((holds ?? []).map((h) => h.ndc));
+  const unitOf = (ndc: string) => packages.get(ndc)?.unit ?? null;
 
   const load = useCallback(async () => {
     try {
@@ -77,47 +82,55 @@ export function HoldsScreen() {
         </p>
       ) : null}
       {holds && holds.length > 0 ? (
-        <table className="ledger-table">
-          <thead>
-            <tr>
-              <th>Hold</th>
-              <th>Status</th>
-              <th>NDC</th>
-              <th>Lot</th>
-              <th>Schedule</th>
-              <th className="num">Expected</th>
-              <th className="num">Counted</th>
-              <th className="num">Variance</th>
-              <th>Placed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {holds.map((h) => (
-              <tr key={h.hold_id} data-testid="hold-row" data-hold-id={h.hold_id} data-status={h.status} aria-selected={selected === h.hold_id} onClick={() => void open(h.hold_id)} style={{ cursor: 'pointer' }}>
-                <td className="mono">
-                  <button type="button" className="btn" data-testid="hold-open" onClick={() => void open(h.hold_id)}>
-                    {h.hold_id}
-                  </button>
-                </td>
-                <td data-testid="hold-status">{h.status === 'active' ? 'Active: dispensing refused' : `Released by ${h.released_by}`}</td>
-                <td className="mono">{h.ndc}</td>
-                <td className="mono">{h.lot ?? 'all lots'}</td>
-                <td>
-                  <ScheduleBadge schedule={h.schedule} />
-                </td>
-                <td className="num">{h.expected}</td>
-                <td className="num">{h.counted}</td>
-                <td className="num negative">{h.variance === null ? '' : formatSignedDelta(h.variance)}</td>
-                <td>{formatLocalDateTime(h.placed_at)}</td>
+        <div className="table-x">
+          <table className="ledger-table">
+            <thead>
+              <tr>
+                <th>Hold</th>
+                <th>Status</th>
+                <th>NDC</th>
+                <th>Lot</th>
+                <th>Schedule</th>
+                <th className="num">Expected</th>
+                <th className="num">Counted</th>
+                <th className="num">Variance</th>
+                <th>Placed</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {holds.map((h) => (
+                <tr key={h.hold_id} data-testid="hold-row" data-hold-id={h.hold_id} data-status={h.status} aria-selected={selected === h.hold_id} onClick={() => void open(h.hold_id)} style={{ cursor: 'pointer' }}>
+                  <td className="mono">
+                    <button type="button" className="btn" data-testid="hold-open" onClick={() => void open(h.hold_id)}>
+                      {h.hold_id}
+                    </button>
+                  </td>
+                  <td data-testid="hold-status">{h.status === 'active' ? 'Active: dispensing refused' : `Released by ${h.released_by}`}</td>
+                  <td className="mono">{h.ndc}</td>
+                  <td className="mono">{h.lot ?? 'all lots'}</td>
+                  <td>
+                    <ScheduleBadge schedule={h.schedule} />
+                  </td>
+                  <td className="num" data-testid="hold-expected" data-value={h.expected ?? ''}>
+                    {h.expected === null ? '' : formatUnits(h.expected, unitOf(h.ndc))}
+                  </td>
+                  <td className="num" data-testid="hold-counted" data-value={h.counted ?? ''}>
+                    {h.counted === null ? '' : formatUnits(h.counted, unitOf(h.ndc))}
+                  </td>
+                  <td className="num negative" data-testid="hold-variance" data-value={h.variance ?? ''}>
+                    {h.variance === null ? '' : formatSignedUnits(h.variance, unitOf(h.ndc))}
+                  </td>
+                  <td>{formatLocalDateTime(h.placed_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
-      {detail ? <HoldDetail detail={detail} /> : null}
+      {detail ? <HoldDetail detail={detail} unit={unitOf(detail.hold.ndc)} /> : null}
       {detail && detail.hold.status === 'active' && signing ? (
         signing.canSign ? (
-          <SignForm key={detail.hold.hold_id} signing={signing} hold={detail.hold} onSigned={after} onError={setError} />
+          <SignForm key={detail.hold.hold_id} signing={signing} hold={detail.hold} unit={unitOf(detail.hold.ndc)} onSigned={after} onError={setError} />
         ) : (
           <p className="banner banner-info" data-testid="sign-not-allowed">
             Only a pharmacist can sign the adjustment that releases this hold.
@@ -129,7 +142,7 @@ export function HoldsScreen() {
   );
 }
 
-function HoldDetail({ detail }: { detail: Detail }) {
+function HoldDetail({ detail, unit }: { detail: Detail; unit: string | null }) {
   const h = detail.hold;
   return (
     <div className="hold-detail" data-testid="hold-detail">
@@ -137,8 +150,9 @@ function HoldDetail({ detail }: { detail: Detail }) {
         Hold <span className="mono">{h.hold_id}</span> on {h.ndc} {h.lot ? `lot ${h.lot}` : '(all lots)'}
       </h2>
       <p className="panel-meta">
-        Count {h.count_id} at {h.count_time ? formatLocalDateTime(h.count_time) : '?'} by {h.placed_by}: counted {h.counted}, expected {h.expected}, variance{' '}
-        {h.variance === null ? '' : formatSignedDelta(h.variance)} (tolerance ±{h.allowed}, policy v{h.tolerance_version}).
+        Count {h.count_id} at {h.count_time ? formatLocalDateTime(h.count_time) : '?'} by {h.placed_by}: counted {h.counted === null ? '?' : formatUnits(h.counted, unit)}, expected{' '}
+        {h.expected === null ? '?' : formatUnits(h.expected, unit)}, variance {h.variance === null ? '' : formatSignedUnits(h.variance, unit)} (tolerance ±
+        {h.allowed === null ? '?' : formatUnits(h.allowed, unit)}, policy v{h.tolerance_version}).
       </p>
       <h3>Movements since the count</h3>
       {detail.movementsSince.length === 0 ? (
@@ -149,7 +163,7 @@ function HoldDetail({ detail }: { detail: Detail }) {
         <ul data-testid="hold-movements">
           {detail.movementsSince.map((m) => (
             <li key={m.hash}>
-              {formatLocalDateTime(m.event_time)} {m.type} {formatSignedDelta(m.delta)} by {m.actor}
+              {formatLocalDateTime(m.event_time)} {m.type} {formatSignedUnits(m.delta, unit)} by {m.actor}
             </li>
           ))}
         </ul>
@@ -159,7 +173,7 @@ function HoldDetail({ detail }: { detail: Detail }) {
         {detail.history.map((e) => (
           <li key={e.hash} data-testid="hold-history-entry" data-type={e.type}>
             {formatLocalDateTime(e.recorded_at)} — {e.type}
-            {e.delta !== 0 ? ` ${formatSignedDelta(e.delta)}` : ''} by {e.actor} (#{e.seq})
+            {e.delta !== 0 ? ` ${formatSignedUnits(e.delta, unit)}` : e.type === 'COUNT' ? ` (counted ${formatUnits(e.quantity, unit)})` : ''} by {e.actor} (#{e.seq})
             {e.signatures.map((s) => (
               <div key={s.signer_id} className="muted" data-testid="manifestation" data-verified={s.verified}>
                 {s.manifestation}
@@ -218,7 +232,7 @@ function MeaningReason({ meaning, setMeaning, reason, setReason, prefix }: { mea
   );
 }
 
-function SignForm({ signing, hold, onSigned, onError }: { signing: SigningStatus; hold: Detail['hold']; onSigned: (r: Signed) => void; onError: (e: RxError | null) => void }) {
+function SignForm({ signing, hold, unit, onSigned, onError }: { signing: SigningStatus; hold: Detail['hold']; unit: string | null; onSigned: (r: Signed) => void; onError: (e: RxError | null) => void }) {
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
   const [meaning, setMeaning] = useState<Meaning>('approval');
@@ -256,7 +270,7 @@ function SignForm({ signing, hold, onSigned, onError }: { signing: SigningStatus
     <form className="sign-form" data-testid="sign-form" onSubmit={submit}>
       <h3>Sign the adjustment and release the hold</h3>
       <p className="muted">
-        The book will be adjusted by {hold.variance === null ? '?' : formatSignedDelta(hold.variance)} to the count. Your signature (21 CFR Part 11) is linked to this record and shows your printed name, the
+        The book will be adjusted by {hold.variance === null ? '?' : formatSignedUnits(hold.variance, unit)} to the count. Your signature (21 CFR Part 11) is linked to this record and shows your printed name, the
         date and time and its meaning.
       </p>
       <Credentials signing={signing} userId={userId} setUserId={setUserId} password={password} setPassword={setPassword} prefix="sign" />
@@ -337,7 +351,7 @@ function ManualAdjustment({ signing, onSigned, onError }: { signing: SigningStat
           <input data-testid="adjust-lot" value={lot} onChange={(e) => setLot(e.target.value)} />
         </label>
         <label className="field">
-          <span className="field-label">Units taken out</span>
+          <span className="field-label">Units taken out (tablets, mL, patches… of the NDC&apos;s package)</span>
           <input data-testid="adjust-quantity" inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
         </label>
         <label className="field">

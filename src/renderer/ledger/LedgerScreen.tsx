@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { can } from '../../shared/domain/roles';
 import { RxError, type ChannelOutput, type LedgerListEntry, type VerifyResult } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
-import { formatLocalDateTime, formatSignedDelta } from '../format/time';
+import { formatLocalDateTime } from '../format/time';
+import { containersNote, formatSignedUnits, formatUnits } from '../format/units';
 import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
@@ -150,8 +151,19 @@ export function LedgerScreen() {
                     {e.hidden ?? 'hidden'}
                   </td>
                 ) : (
-                  <td className={`num mono delta ${e.delta > 0 ? 'delta-in' : e.delta < 0 ? 'delta-out' : 'delta-zero'}`} data-testid="ledger-delta" data-value={e.delta}>
-                    {e.type === 'COUNT' ? `= ${e.quantity.toLocaleString('en-US')}` : formatSignedDelta(e.delta)}
+                  <td
+                    className={`num delta ${e.delta > 0 ? 'delta-in' : e.delta < 0 ? 'delta-out' : 'delta-zero'}`}
+                    data-testid="ledger-delta"
+                    data-value={e.delta}
+                    data-unit={e.unit ?? ''}
+                    title={containersNote(Math.abs(e.type === 'COUNT' ? e.quantity : e.delta), e.units_per_container, e.unit) ?? undefined}
+                  >
+                    {e.type === 'COUNT' ? `= ${formatUnits(e.quantity, e.unit)}` : e.delta === 0 && e.type.startsWith('HOLD_') ? '—' : formatSignedUnits(e.delta, e.unit)}
+                    {e.units_note ? (
+                      <span className="qty-note" data-testid="ledger-units-note">
+                        {e.units_note}
+                      </span>
+                    ) : null}
                   </td>
                 )}
                 <td data-testid="ledger-actor">{e.actor}</td>
