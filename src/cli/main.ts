@@ -1,5 +1,6 @@
 import { translateSqliteError } from '../main/db/open';
 import { CliError, type CliIO, type Command } from './io';
+import { exitCodeOf, RxError } from '../shared/errors/error-codes';
 
 /** Commands load on demand so `rxledger barcode` does not open SQLite or load USB. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -56,6 +57,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (err instanceof CliError) {
       io.stderr.write(`rxledger ${name}: ${err.message}\n`);
       return err.exitCode;
+    }
+    if (err instanceof RxError) {
+      // The same table as every other transport (src/shared/errors/error-codes.ts).
+      io.stderr.write(`rxledger ${name}: ${err.code}: ${err.message}\n`);
+      return exitCodeOf(err.code);
     }
     const e = translateSqliteError(err, 'the workstation database') as Error & { code?: string };
     io.stderr.write(`rxledger ${name}: ${e?.message ?? String(err)}\n`);

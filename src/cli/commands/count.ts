@@ -1,5 +1,5 @@
 import { can } from '../../shared/domain/roles';
-import { RxError } from '../../shared/ipc/contract';
+import { exitCodeOf, RxError } from '../../shared/errors/error-codes';
 import { ContainerBreakdown, ndc11Of, unitsOf } from '../../shared/counts';
 import { formatContainers, formatUnits } from '../../shared/units';
 import { PackageUnitsLookup } from '../../main/catalog/package-units';
@@ -12,8 +12,7 @@ import { parseCommandArgs, withWorkstation } from '../workstation-args';
 /** Exit codes of the count/holds/signature commands: 2 bad input, 4 not allowed or not authenticated, 5 refused by the state (hold, conflict, stock). */
 export function cliErrorOf(err: unknown): never {
   if (err instanceof RxError) {
-    const code = err.code === 'BAD_INPUT' || err.code === 'NOT_FOUND' ? 2 : ['FORBIDDEN', 'BAD_CREDENTIALS', 'LOCKED', 'DISABLED'].includes(err.code) ? 4 : 5;
-    throw new CliError(`${err.code}: ${err.message}`, code);
+    throw new CliError(`${err.code}: ${err.message}`, exitCodeOf(err.code));
   }
   throw err;
 }

@@ -11,7 +11,7 @@ export const posTokenCommand: Command = async (argv, io) => {
   const { values } = parseCommandArgs(argv, { rotate: { type: 'boolean', default: false } });
   return withWorkstation(values.data, io, (ws) => {
     const token = posToken(ws.secrets, { rotate: values.rotate ?? false });
-    if (values.rotate) ws.audit.record({ actor: 'cli', action: 'pos.token_rotated', target: 'pos-token', details: {} });
+    if (values.rotate) ws.audit.record({ actor: 'cli', action: 'POS_TOKEN_ROTATED', target: 'pos-token', details: {} });
     if (values.json) printJson(io, { token });
     else io.stdout.write(token + '\n');
     return 0;

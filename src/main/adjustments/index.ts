@@ -1,4 +1,4 @@
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import { DEFAULT_REASON_FOR_KIND, marksForm106, type AdjustmentKind, type Meaning, type ReasonCode, type SignatureManifestation } from '../../shared/counts';
 import type { Schedule } from '../../shared/domain/schedule';
 import type { EntryBody, EntryRef, LedgerEntry } from '../../shared/schemas/ledger-entry';

@@ -1,10 +1,12 @@
 import { canonicalJson } from '../../shared/ledger/canonical';
+import { LEGACY_ACTIONS, type AuditAction } from '../../shared/audit/actions';
 import type { Db } from '../db/open';
 import { GENESIS_PREV_HASH, sha256Hex } from '../ledger/hash';
 
 export interface AuditEvent {
   actor: string;
-  action: string;
+  /** One of the closed set in src/shared/audit/actions.ts. */
+  action: AuditAction;
   target?: string | null;
   details?: Record<string, unknown>;
 }
@@ -46,13 +48,15 @@ export class AuditTrail {
     return this.db.inTransaction ? write() : this.db.transaction(write).immediate();
   }
 
-  list(filter: { action?: string; since?: string; limit?: number } = {}): AuditRow[] {
+  /** Rows newest first; `action` also finds the rows earlier versions wrote under its old name. */
+  list(filter: { action?: AuditAction; since?: string; limit?: number } = {}): AuditRow[] {
+    const names = filter.action ? [filter.action, ...Object.entries(LEGACY_ACTIONS).filter(([, a]) => a === filter.action).map(([old]) => old)] : null;
     const rows = this.db
-      .prepare<[{ action: string | null; since: string | null; limit: number }], Omit<AuditRow, 'details'> & { details: string }>(
+      .prepare<[{ actions: string | null; since: string | null; limit: number }], Omit<AuditRow, 'details'> & { details: string }>(
         `SELECT id, at, actor, action, target, details, hash FROM audit_log
-          WHERE (@action IS NULL OR action = @action) AND (@since IS NULL OR at >= @since) ORDER BY id DESC LIMIT @limit`,
+          WHERE (@actions IS NULL OR action IN (SELECT value FROM json_each(@actions))) AND (@since IS NULL OR at >= @since) ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ action: filter.action ?? null, since: filter.since ?? null, limit: filter.limit ?? 500 });
+      .all({ actions: names ? JSON.stringify(names) : null, since: filter.since ?? null, limit: filter.limit ?? 500 });
     return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
   }
 

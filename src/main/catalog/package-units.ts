@@ -102,7 +102,7 @@ export class PackageUnitsLookup {
              entered_by = excluded.entered_by, entered_at = excluded.entered_at, note = excluded.note`,
         )
         .run(row);
-      audit.record({ actor: input.actor, action: 'catalog.package_size', target: input.ndc11, details: { ...row, before } });
+      audit.record({ actor: input.actor, action: 'PACKAGE_SIZE_ENTERED', target: input.ndc11, details: { ...row, before } });
     })();
     this.cache.clear();
     return row;

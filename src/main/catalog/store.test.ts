@@ -95,8 +95,8 @@ describe.skipIf(!corporaPresent)('importing the corpus', () => {
     expect(snapshot()).toEqual(before);
     // Both imports are on record, with the file's hash, and audited.
     expect(store.imports().map((i) => i.sha256).sort()).toEqual([...first, ...second].map((r) => r.sha256).sort());
-    expect(ws.audit.list({ action: 'catalog.import' })).toHaveLength(6);
-    expect(ws.audit.list({ action: 'catalog.import' })[0]).toMatchObject({ actor: 'test:tech01', target: 'package_trimmed.txt' }) // package files go last;
+    expect(ws.audit.list({ action: 'CATALOG_IMPORTED' })).toHaveLength(6);
+    expect(ws.audit.list({ action: 'CATALOG_IMPORTED' })[0]).toMatchObject({ actor: 'test:tech01', target: 'package_trimmed.txt' }) // package files go last;
   });
 
   it('a changed product.txt updates the names of packages imported earlier, and stock lists show it', () => {
@@ -118,7 +118,7 @@ describe.skipIf(!corporaPresent)('importing the corpus', () => {
     const [r] = store.importFiles([bad], who);
     expect(r).toMatchObject({ error: expect.stringMatching(/binary data/), import_id: null });
     expect(store.imports()).toEqual([]);
-    expect(ws.audit.list({ action: 'catalog.import.refused' })).toHaveLength(1);
+    expect(ws.audit.list({ action: 'CATALOG_IMPORT_REFUSED' })).toHaveLength(1);
   });
 });
 

@@ -323,7 +323,7 @@ export class CatalogStore {
     if (!parsed.ok) {
       result.error = parsed.error;
       result.problems = [{ where: 'file', ndc: null, field: null, message: parsed.error, imported: false }];
-      this.audit?.record({ actor: opts.actor, action: 'catalog.import.refused', target: basename(file), details: { sha256, bytes: bytes.length, error: parsed.error } });
+      this.audit?.record({ actor: opts.actor, action: 'CATALOG_IMPORT_REFUSED', target: basename(file), details: { sha256, bytes: bytes.length, error: parsed.error } });
       return result;
     }
     const problems = [...parsed.problems];
@@ -381,7 +381,7 @@ export class CatalogStore {
           .run(result.products, result.packages, result.skipped, result.added, result.updated, result.unchanged, JSON.stringify(problems), id);
         this.audit?.record({
           actor: opts.actor,
-          action: 'catalog.import',
+          action: 'CATALOG_IMPORTED',
           target: basename(file),
           details: {
             import_id: id,

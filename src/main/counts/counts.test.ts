@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TOLERANCE_RULES } from '../../shared/counts';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { countActiveHolds, findActiveHold, holdDetail, listHolds } from '../holds';
 import type { Workstation } from '../workstation';

@@ -1,5 +1,5 @@
 import { decodeScan } from '../../shared/identifiers';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { ScanEvent } from '../../shared/scan/types';
 import { receivingServiceOf } from '../receiving/scan-intake';
 import type { ScanRouter } from '../scanners';

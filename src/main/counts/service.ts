@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import {
   ContainerBreakdown,
   CountScope,

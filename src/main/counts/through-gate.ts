@@ -1,5 +1,5 @@
 import type { CanonicalEventInput } from '../../shared/ingest/event';
-import { RxError, type ErrorCode } from '../../shared/ipc/contract';
+import { RxError, type ErrorCode } from '../../shared/errors/error-codes';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import type { LedgerEntry } from '../../shared/schemas/ledger-entry';
 import { gateOf, type IngestGate } from '../ingest/gate';

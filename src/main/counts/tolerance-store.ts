@@ -1,4 +1,4 @@
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import { DEFAULT_TOLERANCE_RULES, ToleranceRules, type TolerancePolicy } from '../../shared/counts';
 import type { Db } from '../db/open';
 import type { Workstation } from '../workstation';

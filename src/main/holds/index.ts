@@ -1,4 +1,4 @@
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { EntryBody, EntryRef, LedgerEntryView } from '../../shared/schemas/ledger-entry';
 import type { Db } from '../db/open';
 import { toView } from '../ledger/query';

@@ -198,16 +198,16 @@ describe('the strict defaults of a real workstation', () => {
   });
 
   it('the relaxing settings are audited when changed, refused when misspelt, and only their exact values relax', async () => {
-    const before = ws.audit.list({ action: 'ingest.setting' }).length;
+    const before = ws.audit.list({ action: 'INGEST_SETTING_CHANGED' }).length;
     expect(setIngestSetting(ws, 'ingest.handler_policy', 'open', 'admin')).toMatchObject({ from: null, to: 'open', relaxed: true });
     expect((await submit(event({ handler_id: 'ghost' }))).status).toBe('committed');
     expect(setIngestSetting(ws, 'ingest.require_catalog', 'false', 'admin')).toMatchObject({ relaxed: true });
     expect(() => setIngestSetting(ws, 'ingest.handler_policy', 'anyone', 'admin')).toThrow(/registered or open/);
     expect(() => setIngestSetting(ws, 'ingest.strictness', 'off', 'admin')).toThrow(/not an ingestion setting/);
     expect(setIngestSetting(ws, 'ingest.handler_policy', null, 'admin')).toMatchObject({ from: 'open', to: null, relaxed: false });
-    const rows = ws.audit.list({ action: 'ingest.setting' }).filter((r) => r.actor !== 'test-seed');
+    const rows = ws.audit.list({ action: 'INGEST_SETTING_CHANGED' }).filter((r) => r.actor !== 'test-seed');
     expect(rows.length).toBe(3);
-    expect(ws.audit.list({ action: 'ingest.setting' }).length - before).toBe(3);
+    expect(ws.audit.list({ action: 'INGEST_SETTING_CHANGED' }).length - before).toBe(3);
     expect(rows.map((r) => [r.actor, r.target, r.details.to, r.details.relaxed])).toEqual([
       ['admin', 'ingest.handler_policy', null, false],
       ['admin', 'ingest.require_catalog', 'false', true],

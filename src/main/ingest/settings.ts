@@ -67,7 +67,7 @@ export function setIngestSetting(
       const relaxed = isRelaxing(k, to);
       ws.audit.record({
         actor,
-        action: 'ingest.setting',
+        action: 'INGEST_SETTING_CHANGED',
         target: k,
         details: {
           from,

@@ -143,7 +143,7 @@ describe('X12: nothing silently dropped, counts that match the quarantine', () =
     const r846 = await ingest(join(FIX, '4010-846-inventory-advice.edi'));
     expect(r846).toMatchObject({ accepted: 0, rejected: 0 });
     expect(r846.ignored).toBeGreaterThan(0);
-    const rows = ws.audit.list({ action: 'ingest.edi.report' });
+    const rows = ws.audit.list({ action: 'EDI_REPORT_LINES_KEPT' });
     expect(rows.map((row) => row.id).sort()).toEqual([...(r852.report_audit_ids ?? []), ...(r846.report_audit_ids ?? [])].sort());
     const advice = rows.find((row) => row.details.type === '846')!;
     expect(advice).toMatchObject({ actor: 'edi:WHOLESALER', target: '4010-846-inventory-advice.edi 846:0001' });

@@ -450,7 +450,7 @@ export async function ingestX12File(file: string, deps: X12Deps): Promise<FileRe
   async function flushReports(list: Array<{ target: string; details: Record<string, unknown> }>): Promise<void> {
     if (!list.length) return;
     const ids = await withRetry(
-      () => gate.db.transaction(() => list.map((r) => gate.audit.record({ actor: `edi:${String(r.details.sender)}`, action: 'ingest.edi.report', target: r.target, details: r.details }).id)).immediate(),
+      () => gate.db.transaction(() => list.map((r) => gate.audit.record({ actor: `edi:${String(r.details.sender)}`, action: 'EDI_REPORT_LINES_KEPT', target: r.target, details: r.details }).id)).immediate(),
       isTransientSqliteError,
       deps.retry ?? DEFAULT_RETRY,
     );

@@ -1,6 +1,6 @@
 import { ContainerBreakdown, unitsOf as containerUnits } from '../../shared/counts';
 import { localDate } from '../../shared/reports/period';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { EntryRef, LedgerEntry } from '../../shared/schemas/ledger-entry';
 import type { SignatureManifestation } from '../../shared/counts';
 import type { Session } from '../auth/sessions';

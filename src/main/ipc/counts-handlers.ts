@@ -1,5 +1,5 @@
 import { can } from '../../shared/domain/roles';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { countsChannels } from '../../shared/ipc/counts-channels';
 import { manifestationText, type ReasonCode } from '../../shared/counts';
 import type { Session } from '../auth/sessions';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { can } from '../../shared/domain/roles';
-import { contract, PUBLIC_CHANNELS, type ChannelSpec, RxError, type Channel, type ChannelOutput, type Reply } from '../../shared/ipc/contract';
+import { contract, PUBLIC_CHANNELS, type ChannelSpec, type Channel, type ChannelOutput, type Reply } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { Session } from '../auth/sessions';
 import { DatabaseLockedError } from '../db/open';
 import type { Workstation } from '../workstation';

@@ -1,5 +1,6 @@
 import { parseNdc } from '../../shared/identifiers';
-import { RxError, type SessionView } from '../../shared/ipc/contract';
+import { type SessionView } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { LedgerEntryView } from '../../shared/schemas/ledger-entry';
 import type { Session } from '../auth/sessions';
 import { UserError } from '../auth/users';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { ingestChannels } from '../../shared/ipc/ingest-channels';
 import { computeAlerts, writeThresholds } from '../alerts/alerts';
 import { ingestEvent } from '../ingest/gate';
@@ -79,7 +79,7 @@ export const ingestHandlers: { [C in keyof typeof ingestChannels]: Handler<C> } 
   'alerts.get': (_i, { ws }) => computeAlerts(ws),
   'alerts.setThresholds': (input, { ws, session }) => {
     writeThresholds(ws, input);
-    ws.audit.record({ actor: session!.user.user_id, action: 'alerts.thresholds', target: 'alerts', details: { ...input } });
+    ws.audit.record({ actor: session!.user.user_id, action: 'ALERT_THRESHOLDS_CHANGED', target: 'alerts', details: { ...input } });
     return computeAlerts(ws);
   },
   'ingest.submit': async (input, { ws, session }) => {

@@ -1,4 +1,4 @@
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { inventoryChannels } from '../../shared/ipc/inventory-channels';
 import { ndc11Of } from '../../shared/counts';
 import { blindScopeFor, isHidden } from '../counts/blind-scope';

@@ -1,4 +1,4 @@
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { receivingChannels } from '../../shared/ipc/receiving-channels';
 import { parseAsn856 } from '../../shared/receiving/asn';
 import { parseEpcis } from '../../shared/receiving/epcis';

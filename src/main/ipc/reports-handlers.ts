@@ -1,4 +1,4 @@
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { reportsChannels } from '../../shared/ipc/reports-channels';
 import { registrantProblem } from '../../shared/reports/types';
 import type { Session } from '../auth/sessions';

@@ -83,7 +83,7 @@ describe('a folder made by version 0.1, whose receipts were recorded in containe
     expect(ok.code).toBe(0);
     const db = openDatabase(join(dir, 'rxledger.db'), { readonly: true });
     try {
-      const row = db.prepare<[], { actor: string; details: string }>("SELECT actor, details FROM audit_log WHERE action = 'stock.reprojected'").get()!;
+      const row = db.prepare<[], { actor: string; details: string }>("SELECT actor, details FROM audit_log WHERE action = 'STOCK_REPROJECTED'").get()!;
       expect(JSON.parse(row.details)).toMatchObject({ entries: [{ seq: 1, ndc: ALPRAZOLAM, containers: 1, units_per_container: 100 }, { seq: 2, ndc: OXYCODONE, containers: 1, units_per_container: 100 }] });
     } finally {
       db.close();

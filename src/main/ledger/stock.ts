@@ -126,7 +126,7 @@ export function ensureStockInDosageUnits(db: Db, audit: { record(e: { actor: str
       rebuildStock(db);
       audit.record({
         actor: 'system',
-        action: 'stock.reprojected',
+        action: 'STOCK_REPROJECTED',
         target: 'stock',
         details: {
           why: 'version 0.1 receipts recorded in containers are read in dosage units through the catalog',

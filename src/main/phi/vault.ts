@@ -99,7 +99,7 @@ export class PhiVault {
     decipher.setAAD(Buffer.from(`${row.token}|${row.purpose}|${row.ref ?? ''}`));
     decipher.setAuthTag(row.tag);
     const payload = Buffer.concat([decipher.update(row.ciphertext), decipher.final()]);
-    this.audit.record({ actor, action: 'phi.read', target: `phi:${id}`, details: { token: row.token, purpose: row.purpose, ref: row.ref, why, sha256: sha256Hex(payload) } });
+    this.audit.record({ actor, action: 'PHI_READ', target: `phi:${id}`, details: { token: row.token, purpose: row.purpose, ref: row.ref, why, sha256: sha256Hex(payload) } });
     return { record: { id: row.id, token: row.token, purpose: row.purpose, ref: row.ref, created_at: row.created_at }, payload };
   }
 

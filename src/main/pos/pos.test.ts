@@ -106,7 +106,7 @@ describe('POS API', () => {
     const [rec] = vault.find({ ref: 'pos:rx-1001' });
     const read = vault.read(rec!.id, 'pharm1', 'test');
     expect(JSON.parse(read!.payload.toString())).toMatchObject({ name: 'Margaret Holloway' });
-    expect(ws.audit.list({ action: 'phi.read' })[0]).toMatchObject({ actor: 'pharm1', target: `phi:${rec!.id}` });
+    expect(ws.audit.list({ action: 'PHI_READ' })[0]).toMatchObject({ actor: 'pharm1', target: `phi:${rec!.id}` });
   });
 
   it('gives the same answer to the same transaction again and commits once', async () => {
@@ -171,7 +171,7 @@ describe('POS API', () => {
     const [decision] = ws.quarantine.decisions(qid);
     expect(decision).toMatchObject({ decision: 'replayed', decided_by: 'pos:tech01', entry_ref: JSON.stringify([`${ws.deviceId}#${seq}`]) });
     expect(decision!.reason).toMatch(/resent transaction tx1 .*HOLD_ACTIVE/);
-    expect(ws.audit.list({ action: 'quarantine.replay' })[0]).toMatchObject({ actor: 'pos:tech01', target: `quarantine:${qid}` });
+    expect(ws.audit.list({ action: 'QUARANTINE_REPLAYED' })[0]).toMatchObject({ actor: 'pos:tech01', target: `quarantine:${qid}` });
     expect(ws.quarantine.openCount()).toBe(0);
 
     // From now on the same request gets the accepted answer; nothing is committed twice.

@@ -128,7 +128,7 @@ export function replayQuarantined(
       });
       ws.audit.record({
         actor: opts.actor,
-        action: 'quarantine.replay',
+        action: 'QUARANTINE_REPLAYED',
         target: `quarantine:${id}`,
         details: {
           source: item.source,
@@ -172,7 +172,7 @@ export function recordResolvedByResend(
   });
   ws.audit.record({
     actor: opts.actor,
-    action: 'quarantine.replay',
+    action: 'QUARANTINE_REPLAYED',
     target: `quarantine:${id}`,
     details: {
       source: item.source,
@@ -204,7 +204,7 @@ export function rejectQuarantined(ws: Workstation, id: number, opts: { actor: st
         reason,
         entry_ref: null,
       });
-      ws.audit.record({ actor: opts.actor, action: 'quarantine.reject', target: `quarantine:${id}`, details: { source: item.source, sha256: item.sha256, reasons: item.reasons, reason } });
+      ws.audit.record({ actor: opts.actor, action: 'QUARANTINE_REJECTED', target: `quarantine:${id}`, details: { source: item.source, sha256: item.sha256, reasons: item.reasons, reason } });
       return { quarantine_id: id, decision_id: decisionId };
     })
     .immediate();

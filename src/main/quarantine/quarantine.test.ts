@@ -81,11 +81,11 @@ describe('quarantine from the command line', () => {
       expect(entry.data).toEqual({ replay_of: 1 });
       expect(entry.quantity).toBe(10);
       const actions = ws.audit.list().map((a) => a.action);
-      expect(actions.filter((a) => a === 'quarantine.replay')).toHaveLength(1);
-      expect(actions.filter((a) => a === 'quarantine.reject')).toHaveLength(2);
+      expect(actions.filter((a) => a === 'QUARANTINE_REPLAYED')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'QUARANTINE_REJECTED')).toHaveLength(2);
       // Every decision names the person who made it; none is an operating-system account.
       expect([1, 2, 3].map((id) => ws.quarantine.decisions(id)[0]!.decided_by)).toEqual(['phil', 'phil', 'admin']);
-      expect(ws.audit.list().filter((a) => a.action.startsWith('quarantine.')).map((a) => a.actor).sort()).toEqual(['admin', 'phil', 'phil']);
+      expect(ws.audit.list().filter((a) => a.action.startsWith('QUARANTINE_')).map((a) => a.actor).sort()).toEqual(['admin', 'phil', 'phil']);
       // Never deleted.
       expect(() => ws.db.prepare('DELETE FROM quarantine WHERE id = 2').run()).toThrow(/never deleted/);
     } finally {
@@ -247,8 +247,8 @@ describe('quarantine and PHI over IPC', () => {
     expect(got.result.raw.hex).toMatch(/^00000000 {2}7b 22/);
     const phi = (await pharm('phi.read', { quarantineId: qid, why: 'checking the refused dispense' })) as { ok: true; result: { records: { text: string }[] } };
     expect(phi.result.records[0]!.text).toContain('Ana Diaz');
-    expect(ws.audit.list({ action: 'phi.read' })).toHaveLength(1);
-    expect(ws.audit.list({ action: 'phi.read' })[0]).toMatchObject({ actor: 'phil', details: { why: 'checking the refused dispense' } });
+    expect(ws.audit.list({ action: 'PHI_READ' })).toHaveLength(1);
+    expect(ws.audit.list({ action: 'PHI_READ' })[0]).toMatchObject({ actor: 'phil', details: { why: 'checking the refused dispense' } });
 
     const rej = await pharm('quarantine.reject', { id: qid, reason: 'no stock; patient redirected' });
     expect(rej.ok).toBe(true);

@@ -1,5 +1,5 @@
 import type { CanonicalEventInput } from '../../shared/ingest/event';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { CommitSummary } from '../../shared/ipc/receiving-channels';
 import { deaNumberProblem } from '../../shared/receiving/types';
 import { gateOf } from '../ingest/gate';

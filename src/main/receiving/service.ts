@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Schedule } from '../../shared/domain/schedule';
 import { decodeScan, ndcFromGtin, type ScanResult } from '../../shared/identifiers';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import type { CommitSummary, ReceivingLineView, ReceivingSessionView, ScanFeedEvent } from '../../shared/ipc/receiving-channels';
 import { acceptedMessage, lineState, matchUnit, toneOf, VERDICTS, type Flag, type MatchLine, type Tone, type UnitIn, type Verdict } from '../../shared/receiving/match';
 import { parseUnitKey, ssccKey, unitKey, type ExpectedShipment, type OrderForm, type Supplier } from '../../shared/receiving/types';

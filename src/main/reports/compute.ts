@@ -25,6 +25,7 @@ import { PackageUnitsLookup } from '../catalog/package-units';
 import { formatUnits, splitContainers } from '../../shared/units';
 import { inventoryAt, type InventoryLine } from './inventory-at';
 import { legacyContainerEntries, unitsOfEntry } from '../ledger/legacy-basis';
+import { auditCategoryOf } from '../../shared/audit/actions';
 
 /** Everything a report needs besides the database; plain data, so it crosses into the worker. */
 export interface ReportContext {
@@ -278,7 +279,7 @@ class Reader {
     const columns: ReportColumn[] = [
       { key: 'schedule', label: 'Sched.', width: 4 },
       { key: 'ndc', label: 'NDC', width: 9 },
-      { key: 'name', label: 'Name', width: 14 },
+      { key: 'name', label: 'Name', width: 15 },
       { key: 'strength', label: 'Strength', width: 8 },
       { key: 'dosage_form', label: 'Dosage form', width: 7 },
       { key: 'lot', label: 'Lot', width: 5 },
@@ -291,7 +292,7 @@ class Reader {
       { key: 'opened_units', label: 'Units in opened', width: 5, align: 'right' },
       { key: 'total_units', label: 'Total units', width: 5, align: 'right' },
       { key: 'book_units', label: 'Book units', width: 5, align: 'right' },
-      { key: 'basis', label: 'Basis', width: 13 },
+      { key: 'basis', label: 'Basis', width: 12 },
       { key: 'taken_by', label: 'Counted by', width: 8 },
       { key: 'counted_at', label: 'Counted at', width: 9 },
       { key: 'count_id', label: 'Count', width: 6 },
@@ -882,7 +883,7 @@ class Reader {
         if (s) details = `${manifestationText({ ...s, user_id: s.signer_id, role: s.role as 'signer', meaning: s.meaning as 'approval' }, (s.reason as ReasonCode | null) ?? null)} — ${details}`;
       }
       this.lines++;
-      sink.row([r.id, this.local(r.at), categoryOf(r.action), r.action, this.who(r.actor), r.target, details, r.hash]);
+      sink.row([r.id, this.local(r.at), auditCategoryOf(r.action), r.action, this.who(r.actor), r.target, details, r.hash]);
       if (++done % 1000 === 0) this.progress({ phase: 'audit', done, total });
     }
     if (this.lines === 0) notice(`No audit record between ${p.fromDate ?? 'the first record'} and ${p.toDate}.`);
@@ -938,18 +939,5 @@ function scopeText(scope: string): string {
   }
 }
 
-export function categoryOf(action: string): string {
-  if (/^SIGN_IN|^SIGN_OUT|^LOGOFF|^LOCKOUT|^PASSWORD/.test(action)) return 'sign-in';
-  if (/^SIGNATURE/.test(action)) return 'signature';
-  if (/^REPORT_|EXPORT/.test(action)) return 'export';
-  if (/^quarantine\./i.test(action) || /^QUARANTINE/.test(action)) return 'quarantine';
-  if (/^USER_/.test(action)) return 'users';
-  if (/^COUNT_|^HOLD_/.test(action)) return 'counts';
-  if (/^RECEIVING_/.test(action)) return 'receiving';
-  if (/^LEDGER_/.test(action)) return 'ledger';
-  if (/POLICY|FACILITY|SETTING/.test(action)) return 'settings';
-  if (/^SYNC/.test(action)) return 'sync';
-  return 'other';
-}
 
 /** The "details" cell of a CII log line: what a reader needs to tie the line to its paper. */

@@ -1,6 +1,6 @@
 import { sign, verify } from 'node:crypto';
 import { can } from '../../shared/domain/roles';
-import { RxError } from '../../shared/ipc/contract';
+import { RxError } from '../../shared/errors/error-codes';
 import { localTimeWithOffset, manifestationText, SignatureManifestation, type Meaning, type ReasonCode } from '../../shared/counts';
 import type { EntryData, LedgerEntry, LedgerEntryView } from '../../shared/schemas/ledger-entry';
 import type { User } from '../auth/users';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ErrorCodeSchema } from '../errors/error-codes';
+export { RxError } from '../errors/error-codes';
 import { Role, type Permission } from '../domain/roles';
 import { Schedule } from '../domain/schedule';
 import { LedgerEntryView } from '../schemas/ledger-entry';
@@ -180,25 +182,9 @@ export interface ChannelSpec {
 /** Channels callable without a signed-in session. */
 export const PUBLIC_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['app.info', 'auth.session', 'auth.signIn', 'status.get']);
 
-/** Errors cross the boundary as a code and a message a person can act on. */
-export const ErrorCode = z.enum([
-  'BAD_INPUT',
-  'NOT_SIGNED_IN',
-  'SESSION_ENDED',
-  'FORBIDDEN',
-  'BAD_CREDENTIALS',
-  'LOCKED',
-  'DISABLED',
-  'WEAK_PASSWORD',
-  'MUST_CHANGE_PASSWORD',
-  'NOT_FOUND',
-  'CONFLICT',
-  'HOLD_ACTIVE',
-  'INSUFFICIENT_STOCK',
-  'UNAVAILABLE',
-  'INTERNAL',
-]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+/** Errors cross the boundary as a code (the one table in src/shared/errors) and a message a person can act on. */
+export const ErrorCode = ErrorCodeSchema;
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const Reply = z.union([
   z.object({ ok: z.literal(true), result: z.unknown() }),
@@ -206,14 +192,6 @@ export const Reply = z.union([
 ]);
 export type Reply = z.infer<typeof Reply>;
 
-export class RxError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** Browser-mode HTTP paths; the per-launch token travels in this header. */
 export const API_PREFIX = '/api/';
