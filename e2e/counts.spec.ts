@@ -132,10 +132,12 @@ test.describe('counts, holds and e-signatures', () => {
       // The network drops in the middle of the count: counting goes on, the draft is kept.
       await context.setOffline(true);
       await a124.getByTestId('count-containers-toggle').click();
-      await a124.getByTestId('count-full').fill('1');
-      await a124.getByTestId('count-size').fill('30');
-      await a124.getByTestId('count-partials').fill('20');
-      await a124.getByTestId('count-containers-apply').click();
+      await page.getByTestId('count-full').fill('1');
+      // The container size is the catalog's (30 TABLET in 1 BOTTLE), not typed.
+      await expect(page.getByTestId('count-size')).toHaveValue('30');
+      await expect(page.getByTestId('count-size')).toHaveAttribute('readonly', '');
+      await page.getByTestId('count-partials').fill('20');
+      await page.getByTestId('count-containers-apply').click();
       await expect(a124.getByTestId('count-units')).toHaveValue('50');
       await expect(page.getByTestId('count-saved')).toContainText('Saved on this computer');
       await context.setOffline(false);
@@ -147,7 +149,7 @@ test.describe('counts, holds and e-signatures', () => {
       await expect(page.getByTestId('count-id')).toHaveText(countId!);
       await expect(a123.getByTestId('count-units')).toHaveValue('97');
       await expect(a124.getByTestId('count-units')).toHaveValue('50');
-      await expect(a124.getByTestId('count-containers-summary')).toContainText('1 × 30 + 20 opened');
+      await expect(page.getByTestId('count-containers-summary')).toHaveText('1 × 30 tablets + 20 tablets opened = 50 tablets');
 
       // Still offline: the central server is not needed to count or to submit.
       await expect(page.getByTestId('status-sync')).toHaveAttribute('data-state', 'offline');
@@ -157,8 +159,8 @@ test.describe('counts, holds and e-signatures', () => {
       // The count's entries wait in the outbox for the server.
       await expect.poll(async () => Number(await page.getByTestId('status-outbox').getAttribute('data-depth')), { timeout: 15_000 }).toBeGreaterThan(outboxBefore);
       const holdLine = page.locator('[data-testid="review-line"][data-outcome="hold"]');
-      await expect(holdLine.getByTestId('review-variance')).toHaveText('−3');
-      await expect(holdLine.getByTestId('review-expected')).toHaveText('100');
+      await expect(holdLine.getByTestId('review-variance')).toHaveText('−3 tablets');
+      await expect(holdLine.getByTestId('review-expected')).toHaveText('100 tablets');
       await expect(page.locator('[data-testid="review-line"][data-outcome="within"]')).toHaveCount(1);
       await expect(page.getByTestId('review-policy')).toContainText('v0');
       const holdId = (await holdLine.getByTestId('review-hold').textContent())!.trim();
@@ -170,7 +172,7 @@ test.describe('counts, holds and e-signatures', () => {
       const row = page.locator(`[data-testid="hold-row"][data-hold-id="${holdId}"]`);
       await expect(row).toHaveAttribute('data-status', 'active');
       await row.getByTestId('hold-open').click();
-      await expect(page.getByTestId('hold-detail')).toContainText('variance −3');
+      await expect(page.getByTestId('hold-detail')).toContainText('variance −3 tablets');
       await expect(page.getByTestId('sign-not-allowed')).toBeVisible();
       await expect(page.getByTestId('sign-form')).toHaveCount(0);
       const refused = await callApi(page, station, 'holds.resolve', { holdId, userId: 'tina', password: TECH_PW, meaning: 'approval', reason: 'miscount' });

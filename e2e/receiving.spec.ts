@@ -57,6 +57,7 @@ test('a receiving session from a typed PO, scans through the test hook, reload, 
     await line1.getByTestId('po-line-qty').fill('3');
     await line1.getByTestId('po-line-lot').fill('A123');
     await line1.getByTestId('po-line-schedule').selectOption('CII');
+    // A units-per-container figure that disagrees with the catalog (30 TABLET in 1 BOTTLE).
     await line1.getByTestId('po-line-upc').fill('100');
     await page.reload();
     await page.getByTestId('nav-receiving').click();
@@ -70,6 +71,13 @@ test('a receiving session from a typed PO, scans through the test hook, reload, 
     await line2.getByTestId('po-line-lot').fill('L77');
     await line2.getByTestId('po-line-schedule').selectOption('none');
     await line2.getByTestId('po-line-upc').fill('90');
+    // Refused, and said beside the Start button: the catalog gives 30 tablets per bottle.
+    await page.getByTestId('po-start').click();
+    await expect(page.getByTestId('po-start-error')).toContainText('the catalog gives 30');
+    await expect(page.getByTestId('po-start-error')).toBeInViewport();
+    await expect(page.getByTestId('receiving-session')).toHaveCount(0);
+    // Left empty, the catalog's figure is used.
+    await page.getByTestId('po-line').nth(0).getByTestId('po-line-upc').fill('');
     await page.getByTestId('po-start').click();
     await expect(page.getByTestId('receiving-session')).toHaveAttribute('data-status', 'open');
     await expect(page.getByTestId('receiving-po')).toHaveText('PO-7781');
@@ -123,9 +131,11 @@ test('a receiving session from a typed PO, scans through the test hook, reload, 
     await page.getByTestId('nav-inventory').click();
     const rows = page.getByTestId('stock-row');
     await expect(rows).toHaveCount(3);
-    await expect(rows.filter({ hasText: '00002-1200-30' }).filter({ hasText: 'A123' }).getByTestId('stock-onhand')).toHaveAttribute('data-value', '200');
-    await expect(rows.filter({ hasText: 'Z9' }).getByTestId('stock-onhand')).toHaveAttribute('data-value', '100');
+    // In tablets: bottles × the catalog's 30 (oxymorphone) and 90 (lisinopril).
+    await expect(rows.filter({ hasText: '00002-1200-30' }).filter({ hasText: 'A123' }).getByTestId('stock-onhand')).toHaveAttribute('data-value', '60');
+    await expect(rows.filter({ hasText: 'Z9' }).getByTestId('stock-onhand')).toHaveAttribute('data-value', '30');
     await expect(rows.filter({ hasText: '68180-0513-01' }).getByTestId('stock-onhand')).toHaveAttribute('data-value', '180');
+    await expect(rows.filter({ hasText: '68180-0513-01' }).getByTestId('stock-containers')).toHaveText('2 × 90 tablets');
 
     const status = await api(page.request, station, 'status.get', {});
     expect(status.result?.quarantineOpen).toBe(1);
