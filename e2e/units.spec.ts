@@ -324,8 +324,16 @@ test('inventory filters (on hold, expires within N days) and the stock card, wit
     await shot(page, 'c4-ledger');
     await page.getByTestId('nav-inventory').click();
 
-    // The held lot's stock card: the receipt, the count and the hold, with running balances.
-    await held.click();
+    // The held lot's stock card, from the keyboard: the receipt, the count and the hold, with running balances.
+    await expect(rows).toHaveCount(4);
+    await page.getByTestId('inventory-search').focus();
+    await page.keyboard.press('Enter');
+    await expect(held).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(stockRow(page, OXYCODONE_11, 'OXY-LATE')).toBeFocused();
+    await page.keyboard.press('ArrowUp');
+    await expect(held).toBeFocused();
+    await page.keyboard.press('Enter');
     const card = page.getByTestId('stock-card');
     await expect(card.getByTestId('stock-card-hold')).toContainText('On hold H-');
     const moves = card.getByTestId('stock-card-movement');

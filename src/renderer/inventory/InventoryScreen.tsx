@@ -164,8 +164,14 @@ function StockList({ mayRecord, onInitial, card, setCard }: { mayRecord: boolean
       if (visible.length === 0) return;
       const n = Math.max(0, Math.min(visible.length - 1, i));
       setActive(n);
-      pendingFocus.current = n;
       virtualizer.scrollToIndex(n, { align: 'auto' });
+      // Rendered already (on screen or in the overscan): focus it now. Otherwise once the
+      // virtual list has rendered it after the scroll.
+      const el = document.getElementById(rowDomId(n));
+      if (el) {
+        el.focus({ preventScroll: true });
+        pendingFocus.current = null;
+      } else pendingFocus.current = n;
     },
     [visible.length, virtualizer],
   );
