@@ -516,7 +516,7 @@ function ContainersForm({ item, line, onDone, onCancel }: { item: CountItemView;
       role="group"
       aria-label={`Count ${item.ndc} ${item.lot ?? ''} by containers`}
       onKeyDown={(e) => {
-        if (e.key === 'Enter') {
+        if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') {
           e.preventDefault();
           apply();
         } else if (e.key === 'Escape') {

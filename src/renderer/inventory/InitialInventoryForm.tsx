@@ -36,6 +36,14 @@ export function InitialInventoryForm({ onBack, onOpenCard }: { onBack: () => voi
   const [busy, setBusy] = useState(false);
   const [generation, setGeneration] = useState(0);
   const formProblemRef = useRef<HTMLDivElement>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
+
+  // A new result is brought into view and focused: the Sign button was at the bottom of the form.
+  useEffect(() => {
+    if (!result) return;
+    resultRef.current?.scrollIntoView({ block: 'start' });
+    resultRef.current?.focus({ preventScroll: true });
+  }, [result]);
 
   useEffect(() => {
     let live = true;
@@ -124,7 +132,7 @@ export function InitialInventoryForm({ onBack, onOpenCard }: { onBack: () => voi
         count units. A lot that already has movements in the ledger is counted on the Counts screen instead. Saved on this computer as you type; the passwords are never kept.
       </p>
       {result ? (
-        <div className="banner banner-ok" role="status" data-testid="initial-result">
+        <div ref={resultRef} tabIndex={-1} className="banner banner-ok" role="status" data-testid="initial-result">
           <div className="banner-text">
             <strong>
               Initial inventory of {result.inventory_date} ({result.taken === 'opening' ? 'opening of business' : 'close of business'}) recorded and signed: {result.entries.length} line
