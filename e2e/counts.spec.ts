@@ -65,6 +65,8 @@ async function callApi(page: Page, station: Station, channel: string, input: unk
 
 test.describe('counts, holds and e-signatures', () => {
   test('blind count offline with a reload → hold → POS refused → technician cannot sign → pharmacist signs → released → POS accepted', async ({ page, context }) => {
+    // Two sign-ins, an offline wait and a reload: about a minute alone, more beside another worker on two cores.
+    test.slow();
     const centralUrl = `http://127.0.0.1:${await closedPort()}`;
     const station = await startStation({
       seed: ({ addUser, ingest, dataDir }) => {
