@@ -15,11 +15,15 @@ import { WalCheckpointer } from './db/wal-checkpointer';
 import { Ledger, systemClock, type Clock } from './ledger/append';
 import { verifyLedger, type VerifyReport } from './ledger/verify';
 import { QuarantineStore } from './quarantine/store';
+import { CONFIG_FILE, DB_FILE } from './db/files';
+import { IngestMetrics } from './alerts/metrics';
+import { createGate, type IngestGate } from './ingest/gate';
+import { PhiVault } from './phi/vault';
+import { ScanIntake } from './receiving/scan-intake';
+import type { ReportJob } from './reports/jobs';
 import { ensureStockInDosageUnits } from './ledger/stock';
 
 export const APP_VERSION = '0.1.0';
-const CONFIG_FILE = 'workstation.json';
-export const DB_FILE = 'rxledger.db';
 
 const WorkstationFile = z.object({
   format: z.literal(1),
@@ -40,9 +44,12 @@ export interface OpenOptions {
 }
 
 /**
- * The composition root: one object that owns the database and builds every service from it.
- * The Electron shell, the browser-mode host, the POS station and the CLI all start here, so
- * the same code runs in each.
+ * The workstation's composition root: one object that owns the database and builds every
+ * service from it, once — the ledger, users and sessions, audit trail, quarantine, the one
+ * ingestion gate every write goes through, the PHI vault, ingestion metrics, the scan intake
+ * (receiving and count scan feeds on one router) and the report jobs. The Electron shell, the
+ * browser-mode host, the POS station and the CLI all start here, so the same code runs in
+ * each; no service lives in a module-level singleton.
  */
 export class Workstation {
   readonly audit: AuditTrail;
@@ -52,6 +59,16 @@ export class Workstation {
   readonly quarantine: QuarantineStore;
   /** Copies the WAL into the database file off the main thread (db/wal-checkpointer.ts). */
   readonly checkpointer: WalCheckpointer;
+  /** Ingestion figures of this process (alerts). */
+  readonly metrics: IngestMetrics;
+  /** The one ingestion gate: every ledger entry of this workstation is written through it. */
+  readonly gate: IngestGate;
+  /** Patient data, encrypted at rest. */
+  readonly phi: PhiVault;
+  /** Scanners, the scan router, receiving and the count scan feed. */
+  readonly scanIntake: ScanIntake;
+  /** Reports being computed for the Reports screen (the last few per workstation). */
+  readonly reportJobs = new Map<string, ReportJob>();
 
   private constructor(
     readonly dataDir: string,
@@ -70,6 +87,10 @@ export class Workstation {
     this.ledger = new Ledger(db, config.device_id, deviceKey.privateKey, clock, this.checkpointer);
     this.quarantine = new QuarantineStore(db);
     ensureStockInDosageUnits(db, this.audit);
+    this.metrics = new IngestMetrics();
+    this.phi = new PhiVault(db, secrets, this.audit, now);
+    this.gate = createGate(this);
+    this.scanIntake = new ScanIntake(this);
   }
 
   get facilityId(): string {

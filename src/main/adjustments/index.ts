@@ -6,8 +6,7 @@ import type { Session } from '../auth/sessions';
 import { currentPolicy } from '../counts/tolerance-store';
 import type { Db } from '../db/open';
 import { canonicalRequest, entryThroughGate } from '../counts/through-gate';
-import { assertNoActiveHold, findActiveHold, getHold } from '../holds';
-import { createGate } from '../ingest/gate';
+import { assertNoActiveHold, getHold } from '../holds';
 import type { AppendResult } from '../ledger/append';
 import { attachSignatures, authenticateSigner, manifestationsFor, signaturesListed, signingTimeZone, type Credentials, type ReadySigner } from '../signatures';
 import type { Workstation } from '../workstation';
@@ -94,7 +93,6 @@ export function resolveHold(ws: Workstation, input: SignatureRequest & { holdId:
       const kind = input.source ?? 'ui';
       // Through the ingestion gate like every stock movement; the hold being resolved is the
       // one hold its check must not refuse the adjustment for (any other still does).
-      const gate = createGate(ws, { activeHold: (d, f, n, l) => findActiveHold(d, f, n, l, hold.hold_id) });
       const adj = entryThroughGate(
         ws,
         {
@@ -121,7 +119,7 @@ export function resolveHold(ws: Workstation, input: SignatureRequest & { holdId:
           },
           source: { kind, correlation_id: hold.hold_id, payload_sha256: request.sha256, ref: `hold:${hold.hold_id}` },
         },
-        { request, source: `${kind}:holds`, what: `The adjustment for hold ${hold.hold_id}`, nothing: 'Nothing was signed.', gate },
+        { request, source: `${kind}:holds`, what: `The adjustment for hold ${hold.hold_id}`, nothing: 'Nothing was signed.', exceptHold: hold.hold_id },
       );
       const common = {
         facility_id: hold.facility_id,
@@ -135,7 +133,7 @@ export function resolveHold(ws: Workstation, input: SignatureRequest & { holdId:
       } as const;
       attachSignatures(db, adj, signers, input.reason);
       const release = committed(
-        ws.ledger.appendInTransaction({
+        ws.gate.recordHoldInTransaction({
           ...common,
           type: 'HOLD_RELEASED',
           lot: hold.lot,

@@ -1,5 +1,4 @@
 import type { Workstation } from '../workstation';
-import { metricsFor } from './metrics';
 
 export interface AlertThresholds {
   /** Share of ingested events that went to quarantine over the window, 0..1. */
@@ -65,7 +64,7 @@ export function computeAlerts(ws: Workstation): AlertsReport {
   const quarantined = (ws.db.prepare('SELECT COUNT(*) AS n FROM quarantine WHERE received_at >= ?').get(since) as { n: number }).n;
   const committed = (ws.db.prepare('SELECT COUNT(*) AS n FROM ledger_entries WHERE device_id = ? AND recorded_at >= ?').get(ws.deviceId, since) as { n: number }).n;
   const depth = ws.quarantine.openCount();
-  const m = metricsFor(ws);
+  const m = ws.metrics;
   const samples = m.window(windowMs).length;
   const p95 = m.percentile(95, windowMs);
   const total = committed + quarantined;

@@ -48,12 +48,3 @@ export class IngestMetrics {
     return lat[Math.min(lat.length - 1, Math.max(0, Math.ceil((p / 100) * lat.length) - 1))]!;
   }
 }
-
-const perOwner = new WeakMap<object, IngestMetrics>();
-
-/** One metrics object per workstation (per process). */
-export function metricsFor(owner: object): IngestMetrics {
-  let m = perOwner.get(owner);
-  if (!m) perOwner.set(owner, (m = new IngestMetrics()));
-  return m;
-}

@@ -1,7 +1,6 @@
 import { decodeScan } from '../../shared/identifiers';
 import { RxError } from '../../shared/errors/error-codes';
 import type { ScanEvent } from '../../shared/scan/types';
-import { receivingServiceOf } from '../receiving/scan-intake';
 import type { ScanRouter } from '../scanners';
 import type { Workstation } from '../workstation';
 import { getCount } from './service';
@@ -157,20 +156,4 @@ export class CountScanFeed {
     }
     return { cursor: Math.max(events.at(-1)?.id ?? 0, from ?? 0, this.nextId - 1), events, active: active() };
   }
-}
-
-const feeds = new WeakMap<Workstation, CountScanFeed>();
-
-/** The workstation's count scan feed, on the router the receiving service (scan intake) runs. */
-export function countScansOf(ws: Workstation): CountScanFeed {
-  let f = feeds.get(ws);
-  if (!f) {
-    f = new CountScanFeed(
-      ws,
-      () => receivingServiceOf(ws).router,
-      () => receivingServiceOf(ws).activeSessionId !== null,
-    );
-    feeds.set(ws, f);
-  }
-  return f;
 }

@@ -18,7 +18,6 @@ import { PackageUnitsLookup } from '../catalog/package-units';
 import { legacyContainerEntries } from '../ledger/legacy-basis';
 import { toView } from '../ledger/query';
 import { findActiveHold } from '../holds';
-import { gateOf } from '../ingest/gate';
 import type { Workstation } from '../workstation';
 import { currentPolicy, policyVersion } from './tolerance-store';
 import { canonicalRequest, entryThroughGate, type CanonicalRequest } from './through-gate';
@@ -408,7 +407,7 @@ function recordLine(
   const db = ws.db;
   const item = session.items.find((i) => i.ndc === line.ndc && i.lot === line.lot);
   // The tolerance of the schedule the gate will route the entry under: the catalog's, else the stock's.
-  const fromCatalog = gateOf(ws).catalog?.scheduleOf(line.ndc);
+  const fromCatalog = ws.gate.catalog?.scheduleOf(line.ndc);
   const schedule = fromCatalog !== undefined ? fromCatalog : (item?.schedule ?? describe(db, session.facility_id, line.ndc, line.lot).schedule);
   const expected = expectedAt(db, session.facility_id, line.ndc, line.lot, countTime);
   const tol = toleranceFor(policy, line.ndc, schedule);
@@ -469,7 +468,7 @@ function recordLine(
     // A hold is not a stock movement (the gate takes none): it is appended beside its COUNT, in
     // the same transaction, naming the same request.
     commit(
-      ws.ledger.appendInTransaction({
+      ws.gate.recordHoldInTransaction({
         facility_id: session.facility_id,
         ndc: count.body.ndc,
         lot: line.lot,
@@ -517,7 +516,7 @@ function recordLine(
   };
 }
 
-function commit(res: ReturnType<Workstation['ledger']['appendInTransaction']>): LedgerEntry {
+function commit(res: ReturnType<Workstation['gate']['recordHoldInTransaction']>): LedgerEntry {
   if (res.status !== 'committed') throw new RxError('CONFLICT', 'this count line was already recorded. Nothing was recorded.');
   return res.entry;
 }

@@ -2,7 +2,7 @@ import type { CanonicalEventInput } from '../../shared/ingest/event';
 import { RxError, type ErrorCode } from '../../shared/errors/error-codes';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import type { LedgerEntry } from '../../shared/schemas/ledger-entry';
-import { gateOf, type IngestGate } from '../ingest/gate';
+import type { IngestGate } from '../ingest/gate';
 import { sha256Hex } from '../ledger/hash';
 import type { Workstation } from '../workstation';
 
@@ -39,13 +39,13 @@ const CODE_OF: Record<string, ErrorCode> = {
 export function entryThroughGate(
   ws: Workstation,
   event: CanonicalEventInput,
-  opts: { request: CanonicalRequest; source: string; what: string; nothing?: string; gate?: IngestGate },
+  opts: { request: CanonicalRequest; source: string; what: string; nothing?: string; gate?: IngestGate; exceptHold?: string | null },
 ): LedgerEntry {
-  const gate = opts.gate ?? gateOf(ws);
+  const gate = opts.gate ?? ws.gate;
   const nothing = opts.nothing ?? 'Nothing was recorded.';
   const out = gate.processInTransaction(
     { source: opts.source, raw: opts.request.raw, rawSha256: opts.request.sha256, candidate: { ok: true, event }, correlationId: event.source.correlation_id },
-    { quarantine: false },
+    { quarantine: false, exceptHold: opts.exceptHold ?? null },
   );
   switch (out.status) {
     case 'committed':

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
-import { DB_FILE } from '../workstation';
+import { DB_FILE } from './files';
 import { openDatabase } from './open';
 import { WalCheckpointer } from './wal-checkpointer';
 

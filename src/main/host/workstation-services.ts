@@ -1,5 +1,4 @@
 import { startPosServer, type RunningPosServer } from '../pos/server';
-import { startReceivingService } from '../receiving/scan-intake';
 import { startSyncWorker, type SyncWorker } from '../sync';
 import type { Workstation } from '../workstation';
 
@@ -52,7 +51,7 @@ export async function startWorkstationServices(ws: Workstation, opts: ServiceOpt
       log(posProblem);
     }
   }
-  const receiving = opts.receiving === false ? null : await startReceivingService(ws);
+  const receiving = opts.receiving === false ? null : await ws.scanIntake.start();
   const sync = opts.sync === false ? null : startSyncWorker(ws);
   return {
     pos,

@@ -7,12 +7,12 @@ import { canonicalJson } from '../../shared/ledger/canonical';
 import { describeIssues } from '../../shared/schemas/drug-record';
 import { sameUnit, type PackageUnits } from '../../shared/units';
 import type { LedgerEntry } from '../../shared/schemas/ledger-entry';
-import { IngestMetrics, metricsFor } from '../alerts/metrics';
+import { IngestMetrics } from '../alerts/metrics';
 import { AuditTrail } from '../audit/trail';
 import type { User } from '../auth/users';
 import type { Db } from '../db/open';
 import { findActiveHold } from '../holds';
-import { LedgerRuleError, type Ledger, type NewEntry } from '../ledger/append';
+import { LedgerRuleError, type AppendResult, type Ledger, type NewEntry } from '../ledger/append';
 import { sha256Hex } from '../ledger/hash';
 import type { QuarantineStore } from '../quarantine/store';
 import type { Workstation } from '../workstation';
@@ -22,17 +22,7 @@ import { handlerPolicy, requireCatalog } from './settings';
 import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from './retry';
 
 /** What the holds module answers (src/main/holds, issue 5): an active hold on the lot, or null. */
-export type ActiveHoldLookup = (db: Db, facilityId: string, ndc11: string, lot: string | null) => { hold_id: string | number; message?: string } | null;
-
-/**
- * WIRING POINT (holds): the holds module's `findActiveHold`. Every source — POS, NDJSON, EDI,
- * UI — refuses a dispense or a negative adjustment of a held lot with HOLD_ACTIVE. Tests and
- * hosts may pass their own `activeHold` to createGate / startPosServer.
- */
-export let defaultActiveHold: ActiveHoldLookup = findActiveHold;
-export function setDefaultActiveHold(fn: ActiveHoldLookup): void {
-  defaultActiveHold = fn;
-}
+export type ActiveHoldLookup = (db: Db, facilityId: string, ndc11: string, lot: string | null, exceptHoldId?: string | null) => { hold_id: string | number; message?: string } | null;
 
 export interface GateDeps {
   db: Db;
@@ -46,6 +36,7 @@ export interface GateDeps {
   catalog?: CatalogPort | null;
   /** Where report lines that are not stock movements (X12 846, on-hand, planning) are kept. */
   audit?: AuditTrail;
+  /** The active hold covering a lot (default: the holds module's, from the ledger). */
   activeHold?: ActiveHoldLookup;
   now?: () => Date;
   metrics?: IngestMetrics;
@@ -92,6 +83,8 @@ export type GateOutcome =
 export interface ProcessOptions {
   /** false: a failure is returned, not quarantined (used when replaying a quarantined item). */
   quarantine?: boolean;
+  /** The hold this very entry resolves: the only hold the hold check must not refuse it for. */
+  exceptHold?: string | null;
 }
 
 type Verdict =
@@ -162,7 +155,7 @@ export class IngestGate {
   }
 
   /** Validates and routes without writing anything. Deterministic given the database state. */
-  evaluate(candidate: Candidate, rawSha256: string, correlationId: string): Verdict {
+  evaluate(candidate: Candidate, rawSha256: string, correlationId: string, exceptHold: string | null = null): Verdict {
     if (!candidate.ok) return { ok: false, reasons: candidate.reasons, issues: candidate.issues };
     const input = candidate.event as Record<string, unknown>;
     const parsed = CanonicalEvent.safeParse(
@@ -261,7 +254,7 @@ export class IngestGate {
     };
     const takes = e.type === 'DISPENSE' || (e.type === 'ADJUSTMENT' && e.quantity < 0);
     if (takes && reasons.length === 0) {
-      const hold = (this.deps.activeHold ?? defaultActiveHold)(this.deps.db, e.facility_id, ndc11, e.lot);
+      const hold = (this.deps.activeHold ?? findActiveHold)(this.deps.db, e.facility_id, ndc11, e.lot, exceptHold);
       if (hold) refuse('HOLD_ACTIVE', hold.message ?? `${ndc11}${e.lot ? ` lot ${e.lot}` : ''} is on hold (${hold.hold_id}); release the hold first`);
     }
 
@@ -427,13 +420,32 @@ export class IngestGate {
     return `${handler} is not an active user of this workstation nor an id listed in the setting ingest.handler_ids; add the user (rxledger user add) or list the id`;
   }
 
+  /**
+   * HOLD_PLACED and HOLD_RELEASED (src/main/holds): they move no stock and come from no outside
+   * source, but they are ledger entries like any other, so they are written here too — in the
+   * caller's transaction (the count or the signed adjustment they belong to), with the same
+   * facility and handler checks and the same idempotent savepoint as every event. A refusal
+   * throws (nothing of the caller's transaction is kept); a repeat returns the existing entry.
+   */
+  recordHoldInTransaction(entry: NewEntry): AppendResult {
+    if (!this.deps.db.inTransaction) throw new Error('recordHoldInTransaction needs an open transaction');
+    if (entry.type !== 'HOLD_PLACED' && entry.type !== 'HOLD_RELEASED') throw new Error(`recordHoldInTransaction takes hold entries, not ${entry.type}`);
+    const facilities = this.deps.facilities();
+    if (!facilities.includes(entry.facility_id)) throw new LedgerRuleError('INVALID_ENTRY', `facility_id: ${entry.facility_id} is not served by this workstation (${facilities.join(', ')})`);
+    if (entry.source.kind === 'sync') throw new Error('entries pulled from a sibling are stored by the sync, not written here');
+    const handler = this.handlerProblem(entry.actor, entry.source.kind);
+    if (handler) throw new LedgerRuleError('INVALID_ENTRY', `actor: ${handler}`);
+    if (typeof entry.data?.hold_id !== 'string') throw new LedgerRuleError('INVALID_ENTRY', 'data.hold_id: a hold entry names its hold');
+    return this.deps.ledger.appendInTransaction(entry, null);
+  }
+
   /** Runs one event through the gate inside the caller's transaction. */
   processInTransaction(input: GateInput, opts: ProcessOptions = {}): GateOutcome {
     const db = this.deps.db;
     if (!db.inTransaction) throw new Error('processInTransaction needs an open transaction');
     const correlationId = input.correlationId ?? randomUUID();
     const rawSha256 = input.rawSha256 ?? sha256Hex(input.raw);
-    const verdict = this.evaluate(input.candidate, rawSha256, correlationId);
+    const verdict = this.evaluate(input.candidate, rawSha256, correlationId, opts.exceptHold ?? null);
     const fail = (reasons: string[], issues: string[]): GateOutcome =>
       opts.quarantine === false
         ? { status: 'refused', reasons, issues, correlationId }
@@ -575,19 +587,10 @@ export function createGate(ws: Workstation, opts: GateOptions = {}): IngestGate 
     audit: ws.audit,
     ...(opts.activeHold ? { activeHold: opts.activeHold } : {}),
     now: () => ws.clock.now(),
-    metrics: metricsFor(ws),
+    metrics: ws.metrics,
     ...(opts.retry ? { retry: opts.retry } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
-}
-
-const gates = new WeakMap<Workstation, IngestGate>();
-
-/** The workstation's shared gate (default catalog and holds). */
-export function gateOf(ws: Workstation): IngestGate {
-  let g = gates.get(ws);
-  if (!g) gates.set(ws, (g = createGate(ws)));
-  return g;
 }
 
 /**
@@ -601,7 +604,7 @@ export async function ingestEvent(
   opts: { source?: string; raw?: Buffer; context?: Record<string, unknown>; gate?: IngestGate } = {},
 ): Promise<GateOutcome> {
   const raw = opts.raw ?? Buffer.from(JSON.stringify(event), 'utf8');
-  return (opts.gate ?? gateOf(ws)).submit({
+  return (opts.gate ?? ws.gate).submit({
     source: opts.source ?? `${event.source.kind}`,
     raw,
     candidate: { ok: true, event },
@@ -613,7 +616,7 @@ export async function ingestEvent(
 /** Same as ingestEvent, inside a transaction the caller holds (to write its own rows with it). */
 export function ingestEventInTransaction(ws: Workstation, event: CanonicalEventInput, opts: { source?: string; raw?: Buffer; context?: Record<string, unknown>; gate?: IngestGate } = {}): GateOutcome {
   const raw = opts.raw ?? Buffer.from(JSON.stringify(event), 'utf8');
-  return (opts.gate ?? gateOf(ws)).processInTransaction({
+  return (opts.gate ?? ws.gate).processInTransaction({
     source: opts.source ?? `${event.source.kind}`,
     raw,
     candidate: { ok: true, event },

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { CountScanFeed } from '../counts/scan-feed';
 import { createCount } from '../counts/service';
-import { receivingServiceOf } from '../receiving/scan-intake';
 import { ScanRouter } from '../scanners';
 import type { Workstation } from '../workstation';
 import { allHandlers } from './all-handlers';
@@ -120,13 +119,13 @@ describe('blind counts over IPC', () => {
 
 describe('scanners reach counts', () => {
   afterEach(async () => {
-    await receivingServiceOf(ws).stop();
+    await ws.scanIntake.receiving.stop();
   });
 
   it('opening a count makes it the scan router\'s workflow; a scan arrives decoded on the count\'s long poll; leaving gives the scanner back', async () => {
     const tech = caller(true);
     await tech('auth.signIn', { userId: 'tina', password: 'technician-pass-1' });
-    const router = receivingServiceOf(ws).router;
+    const router = ws.scanIntake.receiving.router;
     expect(router.activeWorkflow).toBeNull();
     const c = (await tech('counts.create', { scope: { kind: 'all_cii' } })) as unknown as { count_id: string };
     expect(router.activeWorkflow).toBe('counts');

@@ -5,7 +5,6 @@ import { manifestationText, type ReasonCode } from '../../shared/counts';
 import type { Session } from '../auth/sessions';
 import { manualAdjustment, resolveHold, type SignedAdjustment } from '../adjustments';
 import { cancelCount, createCount, getCount, listCounts, pendingRecounts, reviewCount, setLocation, submitCount, type CountSession } from '../counts/service';
-import { countScansOf } from '../counts/scan-feed';
 import { currentPolicy, policyHistory, savePolicy } from '../counts/tolerance-store';
 import type { Db } from '../db/open';
 import { holdDetail, listHolds } from '../holds';
@@ -63,7 +62,7 @@ export const countsHandlers: { [C in keyof typeof countsChannels]: Handler<C> } 
   'counts.create': (input, { ws, session }) => {
     const c = createCount(ws, { scope: input.scope, blind: input.blind, actor: actor(session) });
     // Opening a count makes it the scanners' workflow.
-    countScansOf(ws).open(c.count_id, actor(session));
+    ws.scanIntake.countScans.open(c.count_id, actor(session));
     return countView(ws.db, c);
   },
   'counts.get': (input, { ws }) => {
@@ -81,7 +80,7 @@ export const countsHandlers: { [C in keyof typeof countsChannels]: Handler<C> } 
       actor: actor(session),
       lines: input.lines.map((l) => ({ ndc: l.ndc, lot: l.lot, counted: l.counted, containers: l.containers ?? null, counted_at: l.countedAt ?? null, method: l.method ?? 'keypad' })),
     });
-    countScansOf(ws).release(input.countId);
+    ws.scanIntake.countScans.release(input.countId);
     return { count: countView(ws.db, r.count), results: r.results };
   },
   'counts.review': (input, { ws }) => {
@@ -91,7 +90,7 @@ export const countsHandlers: { [C in keyof typeof countsChannels]: Handler<C> } 
   },
   'counts.cancel': (input, { ws, session }) => {
     cancelCount(ws, input.countId, actor(session));
-    countScansOf(ws).release(input.countId);
+    ws.scanIntake.countScans.release(input.countId);
     return { ok: true as const };
   },
   'counts.setLocation': (input, { ws, session }) => {
@@ -99,13 +98,13 @@ export const countsHandlers: { [C in keyof typeof countsChannels]: Handler<C> } 
     return { ok: true as const };
   },
   'counts.scanTarget': (input, { ws, session }) => {
-    const feed = countScansOf(ws);
+    const feed = ws.scanIntake.countScans;
     if (input.countId === null) return { activeWorkflow: feed.release(input.leaving ?? null) };
     const c = getCount(ws.db, input.countId);
     if (c && c.created_by !== actor(session)) throw new RxError('FORBIDDEN', `Count ${input.countId} was started by ${c.created_by}: only they can scan into it.`);
     return { activeWorkflow: feed.open(input.countId, actor(session)) };
   },
-  'counts.waitForScans': (input, { ws }) => countScansOf(ws).waitForScans(input.countId, input.after, input.timeoutMs),
+  'counts.waitForScans': (input, { ws }) => ws.scanIntake.countScans.waitForScans(input.countId, input.after, input.timeoutMs),
   'holds.list': (input, { ws }) => ({ holds: listHolds(ws.db, { status: input.status }) }),
   'holds.get': (input, { ws }) => {
     const d = holdDetail(ws.db, input.holdId);

@@ -4,7 +4,6 @@ import type { ingestChannels } from '../../shared/ipc/ingest-channels';
 import { computeAlerts, writeThresholds } from '../alerts/alerts';
 import { ingestEvent } from '../ingest/gate';
 import { sha256Hex } from '../ledger/hash';
-import { phiVaultOf } from '../phi/vault';
 import { hexDump, QuarantineDecisionError, rejectQuarantined, replayQuarantined } from '../quarantine/decide';
 import type { Handler } from './dispatch';
 
@@ -59,7 +58,7 @@ export const ingestHandlers: { [C in keyof typeof ingestChannels]: Handler<C> } 
     }
   },
   'phi.read': (input, { ws, session }) => {
-    const vault = phiVaultOf(ws);
+    const vault = ws.phi;
     let ref = input.ref;
     if (input.quarantineId !== undefined) {
       const item = ws.quarantine.get(input.quarantineId);

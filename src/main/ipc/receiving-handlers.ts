@@ -4,19 +4,18 @@ import { parseAsn856 } from '../../shared/receiving/asn';
 import { parseEpcis } from '../../shared/receiving/epcis';
 import { detectShipmentKind, manualPoToShipment } from '../../shared/receiving/manual';
 import type { RouteResult } from '../scanners';
-import { receivingServiceOf } from '../receiving/scan-intake';
 import type { Handler } from './dispatch';
 
 const scanReply = (r: RouteResult) => ({ status: r.status, message: r.status === 'unrouted' ? r.message : null });
 
 export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler<C> } = {
   'receiving.list': (input, { ws }) => {
-    const svc = receivingServiceOf(ws);
+    const svc = ws.scanIntake.receiving;
     return { sessions: svc.list(input.includeClosed), activeId: svc.activeSessionId };
   },
-  'receiving.get': (input, { ws }) => receivingServiceOf(ws).view(input.sessionId),
+  'receiving.get': (input, { ws }) => ws.scanIntake.receiving.view(input.sessionId),
   'receiving.start': (input, { ws, session }) => {
-    const svc = receivingServiceOf(ws);
+    const svc = ws.scanIntake.receiving;
     let parsed;
     let raw: Buffer;
     if (input.from === 'manual') {
@@ -32,9 +31,9 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     const id = svc.startSession(parsed.shipment, raw, session!.user.user_id);
     return svc.view(id);
   },
-  'receiving.activate': (input, { ws }) => ({ activeId: receivingServiceOf(ws).activate(input.sessionId) }),
+  'receiving.activate': (input, { ws }) => ({ activeId: ws.scanIntake.receiving.activate(input.sessionId) }),
   'receiving.updateHeader': (input, { ws, session }) => {
-    const svc = receivingServiceOf(ws);
+    const svc = ws.scanIntake.receiving;
     svc.updateHeader(
       input.sessionId,
       {
@@ -46,28 +45,28 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     );
     return svc.view(input.sessionId);
   },
-  'receiving.waitForScans': (input, { ws }) => receivingServiceOf(ws).waitForScans(input.after, input.timeoutMs),
+  'receiving.waitForScans': (input, { ws }) => ws.scanIntake.receiving.waitForScans(input.after, input.timeoutMs),
   'receiving.wedgeScan': async (input, { ws }) =>
-    scanReply(await receivingServiceOf(ws).router.submit({ raw: input.raw, scannerId: input.scannerId ?? 'keyboard-wedge', symbologyId: input.symbologyId ?? null, source: 'wedge' })),
+    scanReply(await ws.scanIntake.receiving.router.submit({ raw: input.raw, scannerId: input.scannerId ?? 'keyboard-wedge', symbologyId: input.symbologyId ?? null, source: 'wedge' })),
   'receiving.commit': (input, { ws, session }) => {
-    const svc = receivingServiceOf(ws);
+    const svc = ws.scanIntake.receiving;
     const { alreadyCommitted } = svc.commit(input.sessionId, session!.user.user_id);
     return { session: svc.view(input.sessionId), alreadyCommitted };
   },
   'receiving.setLineUnits': (input, { ws, session }) => {
-    const svc = receivingServiceOf(ws);
+    const svc = ws.scanIntake.receiving;
     svc.setLineUnits(input.sessionId, input.lineId, input.unitsPerContainer, input.unit, session!.user.user_id);
     return svc.view(input.sessionId);
   },
   'receiving.cancel': (input, { ws, session }) => {
-    const svc = receivingServiceOf(ws);
+    const svc = ws.scanIntake.receiving;
     svc.cancel(input.sessionId, session!.user.user_id, input.reason);
     return svc.view(input.sessionId);
   },
-  'receiving.setPolicy': (input, { ws, session }) => ({ shortDatedDays: receivingServiceOf(ws).setShortDatedDays(input.shortDatedDays, session!.user.user_id) }),
-  'receiving.scanners': (_i, { ws }) => receivingServiceOf(ws).scannerStatus(),
+  'receiving.setPolicy': (input, { ws, session }) => ({ shortDatedDays: ws.scanIntake.receiving.setShortDatedDays(input.shortDatedDays, session!.user.user_id) }),
+  'receiving.scanners': (_i, { ws }) => ws.scanIntake.receiving.scannerStatus(),
   'test.scan': async (input, { ws, host }) => {
     if (!host.testHooks) throw new RxError('FORBIDDEN', 'test.scan exists only in browser mode started with --test-hooks.');
-    return scanReply(await receivingServiceOf(ws).router.submit({ raw: input.raw, scannerId: input.scannerId ?? 'test-hook', symbologyId: input.symbologyId ?? null, source: 'test' }));
+    return scanReply(await ws.scanIntake.receiving.router.submit({ raw: input.raw, scannerId: input.scannerId ?? 'test-hook', symbologyId: input.symbologyId ?? null, source: 'test' }));
   },
 };

@@ -1,7 +1,6 @@
 import type { settingsChannels } from '../../shared/ipc/settings-channels';
 import { posPortFor } from '../host/workstation-services';
 import { posToken } from '../pos/token';
-import { rescanScanners } from '../receiving/scan-intake';
 import { SyncState } from '../sync/state';
 import type { Handler } from './dispatch';
 
@@ -29,7 +28,7 @@ export const settingsHandlers: { [C in keyof typeof settingsChannels]: Handler<C
     return { port, baseUrl: `http://127.0.0.1:${port}/pos/v1/`, token: posToken(ws.secrets) };
   },
   'settings.rescanScanners': async (_i, { ws }) => {
-    await rescanScanners(ws);
+    await ws.scanIntake.rescan();
     return { ok: true as const };
   },
 };

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ function legacyFolder(): string {
   dirs.push(d);
   const ws = join(d, 'ws');
   cpSync(FIXTURE, ws, { recursive: true });
+  // Git keeps no file modes but 644/755: the key file was 0600 in the folder 0.1 made.
+  chmodSync(join(ws, 'device-signing.key'), 0o600);
   return ws;
 }
 

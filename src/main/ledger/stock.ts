@@ -1,37 +1,21 @@
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { cachedStatement } from '../db/statement-cache';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import { legacyContainerEntries, legacyExtrasByLot, type LegacyEntry } from './legacy-basis';
 
 /** The projection row key uses '' for "lot unknown" because SQLite treats NULLs as distinct in keys. */
 const lotKey = (lot: string | null | undefined) => lot ?? '';
 
-// Statements prepared once per connection: preparing on every append cost more than the insert.
-const statements = new WeakMap<Db, { onHand: ReturnType<typeof prepareOnHand>; apply: Statement<unknown[]> }>();
-const prepareOnHand = (db: Db) =>
-  db.prepare<[string, string, string], { on_hand: number }>('SELECT on_hand FROM stock WHERE facility_id = ? AND ndc = ? AND lot = ?');
-
-function stmts(db: Db) {
-  let s = statements.get(db);
-  if (!s) {
-    s = {
-      onHand: prepareOnHand(db),
-      apply: db.prepare<unknown[]>(
-        `INSERT INTO stock (facility_id, ndc, lot, schedule, on_hand, last_event_time) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (facility_id, ndc, lot) DO UPDATE SET
-           on_hand = on_hand + excluded.on_hand,
-           schedule = COALESCE(excluded.schedule, schedule),
-           last_event_time = MAX(last_event_time, excluded.last_event_time)`,
-      ),
-    };
-    statements.set(db, s);
-  }
-  return s;
-}
+const ON_HAND = 'SELECT on_hand FROM stock WHERE facility_id = ? AND ndc = ? AND lot = ?';
+const APPLY = `INSERT INTO stock (facility_id, ndc, lot, schedule, on_hand, last_event_time) VALUES (?, ?, ?, ?, ?, ?)
+   ON CONFLICT (facility_id, ndc, lot) DO UPDATE SET
+     on_hand = on_hand + excluded.on_hand,
+     schedule = COALESCE(excluded.schedule, schedule),
+     last_event_time = MAX(last_event_time, excluded.last_event_time)`;
 
 export function stockOnHand(db: Db, facilityId: string, ndc: string, lot: string | null | undefined): number {
-  return stmts(db).onHand.get(facilityId, ndc, lotKey(lot))?.on_hand ?? 0;
+  return cachedStatement<[string, string, string], { on_hand: number }>(db, ON_HAND).get(facilityId, ndc, lotKey(lot))?.on_hand ?? 0;
 }
 
 /**
@@ -41,7 +25,7 @@ export function stockOnHand(db: Db, facilityId: string, ndc: string, lot: string
  */
 export function applyToStock(db: Db, body: Pick<EntryBody, 'facility_id' | 'ndc' | 'lot' | 'schedule' | 'delta' | 'event_time'>, delta = body.delta): void {
   if (!body.ndc || delta === 0) return;
-  stmts(db).apply.run(body.facility_id, body.ndc, lotKey(body.lot), body.schedule, delta, body.event_time);
+  cachedStatement<unknown[]>(db, APPLY).run(body.facility_id, body.ndc, lotKey(body.lot), body.schedule, delta, body.event_time);
 }
 
 export interface StockMismatch {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { rawPublicKeyB64 } from '../keys/device-key';
-import { DB_FILE, type Workstation } from '../workstation';
+import { DB_FILE } from '../db/files';
+import type { Workstation } from '../workstation';
 import type { VerifyReport } from './verify';
 
 /**

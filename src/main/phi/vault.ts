@@ -110,12 +110,3 @@ export class PhiVault {
     return [];
   }
 }
-
-const vaults = new WeakMap<object, PhiVault>();
-
-/** The vault of a workstation (one per workstation object). */
-export function phiVaultOf(ws: { db: Db; secrets: SecretStore; audit: AuditTrail; clock: { now(): Date } }): PhiVault {
-  let v = vaults.get(ws);
-  if (!v) vaults.set(ws, (v = new PhiVault(ws.db, ws.secrets, ws.audit, () => ws.clock.now())));
-  return v;
-}

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { memoryCatalog } from '../ingest/catalog-port';
 import { rejectQuarantined } from '../quarantine/decide';
-import { phiVaultOf } from '../phi/vault';
 import type { Workstation } from '../workstation';
 import { startPosServer, type RunningPosServer } from './server';
 
@@ -102,7 +101,7 @@ describe('POS API', () => {
     ws.db.pragma('wal_checkpoint(TRUNCATE)');
     expect(readFileSync(join(t.dir, 'rxledger.db')).includes('Holloway')).toBe(false);
     // The fields are kept encrypted; reading them is audited.
-    const vault = phiVaultOf(ws);
+    const vault = ws.phi;
     const [rec] = vault.find({ ref: 'pos:rx-1001' });
     const read = vault.read(rec!.id, 'pharm1', 'test');
     expect(JSON.parse(read!.payload.toString())).toMatchObject({ name: 'Margaret Holloway' });

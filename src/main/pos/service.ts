@@ -7,7 +7,7 @@ import { createGate, type ActiveHoldLookup, type GateInput, type GateOutcome, ty
 import type { CatalogPort } from '../ingest/catalog-port';
 import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } from '../ingest/retry';
 import { sha256Hex } from '../ledger/hash';
-import { phiVaultOf, type PhiVault } from '../phi/vault';
+import type { PhiVault } from '../phi/vault';
 import { recordResolvedByResend } from '../quarantine/decide';
 import type { Workstation } from '../workstation';
 import { posEvent, posFingerprint } from './event';
@@ -119,14 +119,17 @@ export class PosService {
     opts: PosServiceOptions = {},
   ) {
     this.db = ws.db;
+    // The workstation's one gate, unless a test host asks for its own holds, catalog or retry.
     this.gate =
       opts.gate ??
-      createGate(ws, {
-        ...(opts.activeHold ? { activeHold: opts.activeHold } : {}),
-        ...(opts.catalog !== undefined ? { catalog: opts.catalog } : {}),
-        ...(opts.retry ? { retry: opts.retry } : {}),
-      });
-    this.vault = phiVaultOf(ws);
+      (opts.activeHold || opts.catalog !== undefined || opts.retry
+        ? createGate(ws, {
+            ...(opts.activeHold ? { activeHold: opts.activeHold } : {}),
+            ...(opts.catalog !== undefined ? { catalog: opts.catalog } : {}),
+            ...(opts.retry ? { retry: opts.retry } : {}),
+          })
+        : ws.gate);
+    this.vault = ws.phi;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.worker = new MetadataWorker(ws.db, () => ws.clock.now());
     this.stmts = {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { normalizeDrugRecord } from '../ingest/drug-record';
-import { gateOf, type Candidate, type IngestGate } from '../ingest/gate';
+import type { Candidate, IngestGate } from '../ingest/gate';
 import { candidatesFromSetText, type SetOrigin } from '../ingest/x12-file';
 import { sha256Hex } from '../ledger/hash';
 import { posCandidateFromText } from '../pos/event';
-import { phiVaultOf } from '../phi/vault';
 import type { Workstation } from '../workstation';
 import type { QuarantineItem } from './store';
 
@@ -56,7 +55,7 @@ function candidatesFor(ws: Workstation, gate: IngestGate, item: QuarantineItem, 
     }
     case 'pos':
       return {
-        candidates: [posCandidateFromText(rest === 'return' ? 'return' : 'dispense', text, phiVaultOf(ws), { facilityId: ws.facilityId, correlationId, payloadSha256 })],
+        candidates: [posCandidateFromText(rest === 'return' ? 'return' : 'dispense', text, ws.phi, { facilityId: ws.facilityId, correlationId, payloadSha256 })],
         ignored: 0,
       };
     default: {
@@ -86,7 +85,7 @@ export function replayQuarantined(
   id: number,
   opts: { actor: string; fixedText?: string | null; note?: string; gate?: IngestGate },
 ): ReplayResult {
-  const gate = opts.gate ?? gateOf(ws);
+  const gate = opts.gate ?? ws.gate;
   return ws.db
     .transaction(() => {
       const item = openItem(ws, id);

@@ -2,7 +2,6 @@ import type { CanonicalEventInput } from '../../shared/ingest/event';
 import { RxError } from '../../shared/errors/error-codes';
 import type { CommitSummary } from '../../shared/ipc/receiving-channels';
 import { deaNumberProblem } from '../../shared/receiving/types';
-import { gateOf } from '../ingest/gate';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import type { LineRow, ReceivingService, SessionRow, UnitRow } from './service';
@@ -131,7 +130,7 @@ export function commitSession(svc: ReceivingService, s: SessionRow, actor: strin
   }
 
   // Validate everything first (nothing written): the gate's verdict and the DEA record rules.
-  const gate = gateOf(ws);
+  const gate = ws.gate;
   const problems: string[] = [];
   const schedules = new Map<Planned, string | null>();
   for (const p of planned) {

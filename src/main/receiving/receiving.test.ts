@@ -15,7 +15,6 @@ import { listLedger } from '../ledger/query';
 import { stockOnHand } from '../ledger/stock';
 import type { Workstation } from '../workstation';
 import type { ReceivingCatalog } from './catalog';
-import { receivingServiceOf, startReceivingService } from './scan-intake';
 import type { ReceivingService } from './service';
 
 const GS = '\x1d';
@@ -62,7 +61,7 @@ beforeEach(async () => {
   // NDCs of \`catalog\` above with the same schedules) and needs tech01 as a user.
   t = tempWorkstation({ clock: { now: () => now }, seed: true });
   ws = t.ws;
-  svc = await startReceivingService(ws, { scanners: false, catalog, log: () => {} });
+  svc = await ws.scanIntake.start({ scanners: false, catalog, log: () => {} });
 });
 afterEach(async () => {
   await svc.stop();
@@ -215,11 +214,11 @@ describe('receiving against a typed purchase order', () => {
     const id = startManual();
     await scan(dm(OXY_GTIN, '281231', 'A123', 'S1'));
     await svc.stop();
-    svc = await startReceivingService(ws, { scanners: false, catalog, log: () => {} });
+    svc = await ws.scanIntake.start({ scanners: false, catalog, log: () => {} });
     expect(svc.activeSessionId).toBe(id);
     await scan(dm(OXY_GTIN, '281231', 'A123', 'S2'));
     expect(svc.view(id).lines[0]!.received).toBe(2);
-    expect(receivingServiceOf(ws)).toBe(svc);
+    expect(ws.scanIntake.receiving).toBe(svc);
   });
 });
 
@@ -252,7 +251,7 @@ describe('receiving from an EDI 856 ASN', () => {
     if (!parsed.ok) throw new Error(parsed.error);
     // The ASN is from June 2024: receive it then, before its lots expire.
     const early = tempWorkstation({ clock: { now: () => new Date('2024-06-11T12:00:00Z') } });
-    const s2 = await startReceivingService(early.ws, { scanners: false, catalog, log: () => {} });
+    const s2 = await early.ws.scanIntake.start({ scanners: false, catalog, log: () => {} });
     const lastRow = () => early.ws.db.prepare<[], { verdict: string; tone: string; message: string }>('SELECT * FROM receiving_scans ORDER BY id DESC LIMIT 1').get()!;
     try {
       // The UPC line's NDC (0002-1200-30) is settled by the catalog.
@@ -283,7 +282,7 @@ describe.skipIf(!corporaPresent)('receiving from DSCSA EPCIS (shared corpora)', 
     if (!parsed.ok) throw new Error(parsed.error);
     // The example ships in 2023 with expiry 2025-03-27: receive it on its own dates.
     const early = tempWorkstation({ clock: { now: () => new Date('2023-04-02T12:00:00Z') }, seed: true });
-    const s2 = await startReceivingService(early.ws, { scanners: false, catalog, log: () => {} });
+    const s2 = await early.ws.scanIntake.start({ scanners: false, catalog, log: () => {} });
     try {
       const id = s2.startSession(parsed.shipment, Buffer.from(text), 'tech01');
       expect(s2.view(id)).toMatchObject({ poNumber: 'XYZPO189', packs: 4, supplier: { name: 'GS1 Pharma' } });

@@ -1,3 +1,4 @@
+import { CountScanFeed } from '../counts/scan-feed';
 import { ScanRouter, startScannerService, type ScannerService } from '../scanners';
 import type { ScannerServiceOptions } from '../scanners';
 import type { Workstation } from '../workstation';
@@ -13,14 +14,6 @@ export interface StartReceivingOptions {
   /** The catalog (default: the catalog tables in the workstation database, when present). */
   catalog?: ReceivingCatalog;
   log?: (message: string) => void;
-}
-
-const services = new WeakMap<Workstation, ReceivingService>();
-const scannerServices = new WeakMap<Workstation, ScannerService>();
-
-/** Settings' "Look for scanners again": retries USB access and any scanner in error. */
-export async function rescanScanners(ws: Workstation): Promise<void> {
-  await scannerServices.get(ws)?.rescan();
 }
 
 function isService(x: unknown): x is ScannerService {
@@ -40,72 +33,89 @@ function statusOf(scanners: ScannerService | null, note: string | null): () => S
 }
 
 /**
- * Starts everything receiving needs on a host (browser host, Electron shell, `rxledger serve`):
- * the USB scanner service (or none, when USB is unavailable — it never fails for that), the
- * scan router with the 'receiving' workflow registered, and the receiving service the IPC
- * handlers use. Idempotent per workstation; `await service.stop()` on quit.
+ * A workstation's scan intake, owned by its composition root: the USB scanner service (or
+ * none, when USB is unavailable — it never fails for that), the one scan router, the receiving
+ * service with the 'receiving' workflow, and the count scan feed on the same router. A host
+ * (browser host, Electron shell, `rxledger serve`) starts it; without a start (a test, the
+ * CLI), receiving still works with the keyboard wedge and the test hook.
  *
- *   const receiving = await startReceivingService(ws);
+ *   const receiving = await ws.scanIntake.start();
  *   …
  *   await receiving.stop();
  */
-export async function startReceivingService(ws: Workstation, opts: StartReceivingOptions = {}): Promise<ReceivingService> {
-  const existing = services.get(ws);
-  if (existing) return existing;
-  const log = opts.log ?? ((m: string) => console.warn(m));
-  let scanners: ScannerService | null = null;
-  let owned = false;
-  let note: string | null = null;
-  if (isService(opts.scanners)) scanners = opts.scanners;
-  else if (opts.scanners === false) note = 'USB scanners are off on this host. Scanners in keyboard mode still work on the Receiving screen.';
-  else {
-    try {
-      scanners = await startScannerService({ log, ...(opts.scanners ?? {}) });
-      owned = true;
-    } catch (err) {
-      note = `USB scanners could not be started (${err instanceof Error ? err.message : String(err)}). Scanners in keyboard mode still work on the Receiving screen.`;
-      log(`[receiving] ${note}`);
-    }
-  }
-  // Another start may have finished while USB was starting.
-  const raced = services.get(ws);
-  if (raced) {
-    if (owned) await scanners?.stop();
-    return raced;
-  }
-  const svc = new ReceivingService(ws, {
-    router: scanners?.router ?? new ScanRouter({ log }),
-    scannerStatus: statusOf(scanners, note),
-    ...(opts.catalog ? { catalog: opts.catalog } : {}),
-    onStop: async () => {
-      services.delete(ws);
-      if (owned) await scanners?.stop();
-    },
-    log,
-  });
-  services.set(ws, svc);
-  if (scanners) scannerServices.set(ws, scanners);
-  return svc;
-}
+export class ScanIntake {
+  private service: ReceivingService | null = null;
+  private scanners: ScannerService | null = null;
+  private feed: CountScanFeed | null = null;
 
-/**
- * The workstation's receiving service, for the IPC handlers. When no host started one (a
- * test, an older shell), one is made on the spot without USB: receiving still works with the
- * keyboard wedge and the test hook.
- */
-export function receivingServiceOf(ws: Workstation): ReceivingService {
-  let svc = services.get(ws);
-  if (!svc) {
-    const router = new ScanRouter({ log: (m) => console.warn(m) });
-    const note = 'USB scanners were not started by this host. Scanners in keyboard mode still work on the Receiving screen.';
-    svc = new ReceivingService(ws, {
-      router,
-      scannerStatus: statusOf(null, note),
-      onStop: async () => {
-        services.delete(ws);
-      },
+  constructor(private readonly ws: Workstation) {}
+
+  /** Starts scanners and receiving once; a second call returns the running service. */
+  async start(opts: StartReceivingOptions = {}): Promise<ReceivingService> {
+    if (this.service) return this.service;
+    const log = opts.log ?? ((m: string) => console.warn(m));
+    let scanners: ScannerService | null = null;
+    let owned = false;
+    let note: string | null = null;
+    if (isService(opts.scanners)) scanners = opts.scanners;
+    else if (opts.scanners === false) note = 'USB scanners are off on this host. Scanners in keyboard mode still work on the Receiving screen.';
+    else {
+      try {
+        scanners = await startScannerService({ log, ...(opts.scanners ?? {}) });
+        owned = true;
+      } catch (err) {
+        note = `USB scanners could not be started (${err instanceof Error ? err.message : String(err)}). Scanners in keyboard mode still work on the Receiving screen.`;
+        log(`[receiving] ${note}`);
+      }
+    }
+    // Another start may have finished while USB was starting.
+    if (this.service) {
+      if (owned) await scanners?.stop();
+      return this.service;
+    }
+    this.service = this.make(scanners?.router ?? new ScanRouter({ log }), statusOf(scanners, note), log, opts.catalog, async () => {
+      if (owned) await scanners?.stop();
+      this.scanners = null;
     });
-    services.set(ws, svc);
+    this.scanners = scanners;
+    return this.service;
   }
-  return svc;
+
+  /** The receiving service: the started one, else one made now without USB. */
+  get receiving(): ReceivingService {
+    if (!this.service) {
+      const log = (m: string) => console.warn(m);
+      const note = 'USB scanners were not started by this host. Scanners in keyboard mode still work on the Receiving screen.';
+      this.service = this.make(new ScanRouter({ log }), statusOf(null, note), log, undefined, async () => undefined);
+    }
+    return this.service;
+  }
+
+  /** The count scan feed, on the router receiving runs. */
+  get countScans(): CountScanFeed {
+    this.feed ??= new CountScanFeed(
+      this.ws,
+      () => this.receiving.router,
+      () => this.receiving.activeSessionId !== null,
+    );
+    return this.feed;
+  }
+
+  /** Settings' "Look for scanners again": retries USB access and any scanner in error. */
+  async rescan(): Promise<void> {
+    await this.scanners?.rescan();
+  }
+
+  private make(router: ScanRouter, scannerStatus: () => ScannerStatusView, log: (m: string) => void, catalog: ReceivingCatalog | undefined, stopScanners: () => Promise<void>): ReceivingService {
+    return new ReceivingService(this.ws, {
+      router,
+      scannerStatus,
+      ...(catalog ? { catalog } : {}),
+      onStop: async () => {
+        this.service = null;
+        await stopScanners();
+      },
+      log,
+    });
+  }
 }

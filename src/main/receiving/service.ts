@@ -12,7 +12,6 @@ import { catalogFromTables, type ReceivingCatalog } from './catalog';
 import { PackageSizeError, PackageUnitsLookup } from '../catalog/package-units';
 import { reprojectLegacyNdcs } from '../ledger/stock';
 import { commitSession } from './commit';
-import { gateOf } from '../ingest/gate';
 
 export const DEFAULT_SHORT_DATED_DAYS = 90;
 const SHORT_DATED_SETTING = 'receiving.short_dated_days';
@@ -641,7 +640,7 @@ export class ReceivingService {
 
   private serialSeen(gtin: string, serial: string): string | null {
     // Received into stock from any source (this screen, NDJSON, an 856, a return): the gate's register.
-    if (gateOf(this.ws).serials.isOnRecord(gtin, serial)) return 'ledger';
+    if (this.ws.gate.serials.isOnRecord(gtin, serial)) return 'ledger';
     const open = this.ws.db
       .prepare<[string, string], { session_id: string }>(
         `SELECT u.session_id FROM receiving_units u JOIN receiving_sessions s ON s.id = u.session_id

@@ -4,7 +4,6 @@ import { tempWorkstation } from '../../testing/temp-workstation';
 import { manualAdjustment, resolveHold } from '../adjustments';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import { quickCount } from '../counts/service';
-import { gateOf } from '../ingest/gate';
 import { inventoryAt } from './inventory-at';
 
 /**
@@ -62,7 +61,7 @@ describe('inventory at an instant', () => {
         try {
           const history: Happened[] = [];
           const onHand = (lot: string) => history.filter((h) => h.lot === lot).reduce((s, h) => s + h.book, 0);
-          const gate = gateOf(ws);
+          const gate = ws.gate;
           const pharmacist = { userId: 'rph01', password: 'rph01-password-1' };
           for (const o of ops) {
             now += o.gap * 60_000;

@@ -16,12 +16,9 @@ export interface ReportJob {
 }
 
 const KEEP = 8;
-const registries = new WeakMap<Workstation, Map<string, ReportJob>>();
-
+/** The workstation's report jobs (owned by its composition root). */
 function jobsOf(ws: Workstation): Map<string, ReportJob> {
-  let m = registries.get(ws);
-  if (!m) registries.set(ws, (m = new Map()));
-  return m;
+  return ws.reportJobs;
 }
 
 /**

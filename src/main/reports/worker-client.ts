@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReportRequest } from '../../shared/reports/types';
-import { DB_FILE, type Workstation } from '../workstation';
+import { DB_FILE } from '../db/files';
+import type { Workstation } from '../workstation';
 import { ReportInputError, type Progress, type ReportContext } from './compute';
 import { ReportTooLargeError } from './pdf';
 import { renderReport, type RenderedReport } from './render';
