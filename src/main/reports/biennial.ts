@@ -1,10 +1,11 @@
 import { localDayStart, localTimeText, type ResolvedPeriod } from '../../shared/reports/period';
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import { formatUnits, splitContainers } from '../../shared/units';
+import { formatUnits } from '../../shared/units';
 import type { Db } from '../db/open';
 import { entryDocument } from '../ledger/entry-document';
 import { BufferedTable } from './buffered-table';
 import { inventoryAt, type InventoryLine } from './inventory-at';
+import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
 import { ReportInputError, SCHEDULE_LABEL, SCHEDULE_ORDER, type Reader, type ReportContext } from './reader';
 
 /**
@@ -43,12 +44,7 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
     { key: 'lot', label: 'Lot', width: 5 },
     { key: 'expiry', label: 'Expiry', width: 7 },
     { key: 'status', label: 'Status', width: 7 },
-    { key: 'units_per_container', label: 'Units/ cont.', width: 4, align: 'right' },
-    { key: 'unit', label: 'Unit', width: 5 },
-    { key: 'full_containers', label: 'Full cont.', width: 4, align: 'right' },
-    { key: 'opened_containers', label: 'Opened cont.', width: 5, align: 'right' },
-    { key: 'opened_units', label: 'Units in opened', width: 5, align: 'right' },
-    { key: 'total_units', label: 'Total units', width: 5, align: 'right' },
+    ...CONTAINER_COLUMNS,
     { key: 'book_units', label: 'Book units', width: 5, align: 'right' },
     { key: 'basis', label: 'Basis', width: 12 },
     { key: 'taken_by', label: 'Counted by', width: 8 },
@@ -117,19 +113,8 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
     for (const line of byNdc.get(ndc)!) {
       const total = line.figure;
       const perContainer = pu?.units_per_container ?? line.count?.containers?.units_per_container ?? null;
-      let full: number | null = null;
-      let opened: number | null = null;
-      let openedUnits: number | null = null;
-      if (line.count?.containers && line.movements.length === 0) {
-        full = line.count.containers.full_containers;
-        opened = line.count.containers.partial_units.filter((n) => n > 0).length;
-        openedUnits = line.count.containers.partial_units.reduce((s, n) => s + n, 0);
-      } else if (perContainer) {
-        const split = splitContainers(Math.max(0, total), perContainer);
-        full = split.full;
-        openedUnits = split.remainder;
-        opened = openedUnits > 0 ? 1 : 0;
-      }
+      // The count's own breakdown holds while nothing moved since it.
+      const { full, opened, openedUnits } = containerFigures(line.movements.length === 0 ? line.count?.containers : null, Math.max(0, total), perContainer);
       const large = (perContainer ?? 0) > 1000;
       let basis: string;
       if (line.count) {

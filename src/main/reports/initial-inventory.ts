@@ -1,7 +1,7 @@
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import { splitContainers } from '../../shared/units';
 import { signatureManifestationLines } from '../signatures';
+import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
 import { SCHEDULE_LABEL, SCHEDULE_ORDER, type EntryRow, type Reader } from './reader';
 
 /** The initial inventory (21 CFR 1304.11(b)): the INITIAL_INVENTORY entries, with the pharmacist's signatures. */
@@ -14,12 +14,7 @@ export function initialInventoryReport(reader: Reader, sink: ReportSink, notice:
     { key: 'dosage_form', label: 'Dosage form', width: 7 },
     { key: 'lot', label: 'Lot', width: 5 },
     { key: 'expiry', label: 'Expiry', width: 7 },
-    { key: 'units_per_container', label: 'Units/ cont.', width: 4, align: 'right' },
-    { key: 'unit', label: 'Unit', width: 5 },
-    { key: 'full_containers', label: 'Full cont.', width: 4, align: 'right' },
-    { key: 'opened_containers', label: 'Opened cont.', width: 5, align: 'right' },
-    { key: 'opened_units', label: 'Units in opened', width: 5, align: 'right' },
-    { key: 'total_units', label: 'Total units', width: 5, align: 'right' },
+    ...CONTAINER_COLUMNS,
     { key: 'basis', label: 'Basis', width: 9 },
     { key: 'inventory_date', label: 'Inventory date', width: 7 },
     { key: 'taken', label: 'Taken at', width: 6 },
@@ -46,19 +41,7 @@ export function initialInventoryReport(reader: Reader, sink: ReportSink, notice:
     const product = reader.product(b.ndc!);
     const pu = reader.units.of(b.ndc!);
     const c = b.data.containers as { full_containers: number; units_per_container: number; partial_units: number[] } | null | undefined;
-    let full: number | null = null;
-    let opened: number | null = null;
-    let openedUnits: number | null = null;
-    if (c && typeof c === 'object') {
-      full = c.full_containers;
-      opened = c.partial_units.filter((n) => n > 0).length;
-      openedUnits = c.partial_units.reduce((x, y) => x + y, 0);
-    } else if (pu) {
-      const split = splitContainers(b.quantity, pu.units_per_container);
-      full = split.full;
-      openedUnits = split.remainder;
-      opened = openedUnits > 0 ? 1 : 0;
-    }
+    const { full, opened, openedUnits } = containerFigures(c && typeof c === 'object' ? c : null, b.quantity, pu?.units_per_container);
     const large = (pu?.units_per_container ?? 0) > 1000;
     reader.lines++;
     sink.row([
