@@ -21,5 +21,5 @@ it('a fresh database gets the schema committed beside this test (made by migrati
   } finally {
     db.close();
   }
-  await expect(text + '\n').toMatchFileSnapshot('./schema.test.golden.sql');
+  await expect(text + '\n').toMatchFileSnapshot('./schema.test.golden.txt');
 });
