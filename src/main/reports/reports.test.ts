@@ -7,6 +7,7 @@ import type { ReportRequest } from '../../shared/reports/types';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { resolveHold } from '../adjustments';
 import { createCount, quickCount } from '../counts/service';
+import { recordInitialInventory } from '../inventory/initial';
 import type { Workstation } from '../workstation';
 import { exportReportToFile, produceReport, ReportRefusedError, setRegistrant } from './export';
 import { pdfText } from './pdf-text';
@@ -168,6 +169,42 @@ describe('DEA reports from the ledger', () => {
     const exp = L.find((r) => get(r, 'action') === 'REPORT_EXPORTED')!;
     expect(get(exp, 'details')).toContain(row.details.sha256 as string);
     expect(records.find((r) => r[0] === 'footer' && /audit chain checked/.test(r[1]!))).toBeTruthy();
+  });
+});
+
+describe('the same bytes for the same ledger', () => {
+  /**
+   * Device IDs, hashes and count/hold IDs are random per run: each distinct one is replaced by a
+   * numbered placeholder in order of first appearance, so everything else is compared byte for byte.
+   */
+  const stable = (text: string) => {
+    const seen = new Map<string, string>();
+    return text.replace(/dev-[0-9a-f-]{36}|\b[0-9a-f]{64}\b|\b[A-Z]{1,3}-[0-9A-F]{12}\b/g, (m) => {
+      if (!seen.has(m)) seen.set(m, `<${seen.size + 1}>`);
+      return seen.get(m)!;
+    });
+  };
+
+  it('renders every report kind as the CSV committed beside this test (made by the code before issue 12 split compute.ts)', async () => {
+    // Adds to the fixture: an initial inventory signed by a pharmacist, a receipt recorded by
+    // version 0.1 in containers, and an open count.
+    recordInitialInventory(ws, { lines: [{ ndc: '59011-0440-10', lot: 'IX1', expiry: '2027-06-30', containers: { full_containers: 2, partial_units: [37] } }], taken: 'opening', signer: { userId: 'pat', password: 'pharmacist-pass-1' }, source: 'cli' });
+    ws.ledger.append([receipt({ ndc: '00054-0001-01', lot: 'L01', quantity: 2, delta: 2, actor: 'tina', event_time: '2026-11-04T14:00:00.000Z', data: { quantity_basis: 'containers' } })]);
+    createCount(ws, { scope: { kind: 'all_cii' }, blind: true, actor: 'tina' });
+    const requests: [string, Omit<ReportRequest, 'format'>][] = [
+      ['biennial-close', { kind: 'biennial', from: '2026-11-20', to: '2026-11-20', taken: 'close' }],
+      ['biennial-opening', { kind: 'biennial', from: '2026-11-01', to: '2026-11-20', taken: 'opening' }],
+      ['initial', { kind: 'initial' }],
+      ['cii-log', { kind: 'cii-log', from: '2026-11-03', to: '2026-11-30' }],
+      ['cii-log-ndcs', { kind: 'cii-log', from: '2026-11-01', to: '2026-11-30', ndcs: [OXY, ALP] }],
+      ['receipts', { kind: 'receipts', from: '2026-11-01', to: '2026-11-30' }],
+      ['form106', { kind: 'form106', from: '2026-11-01', to: '2026-11-30' }],
+      ['audit', { kind: 'audit', from: '2026-11-01', to: '2026-11-30' }],
+    ];
+    for (const [name, req] of requests) {
+      const csv = await produceReport(ws, { ...req, format: 'csv' } as ReportRequest, admin);
+      await expect(stable(csv.bytes.toString('utf8')), name).toMatchFileSnapshot(`./reports.test.golden/${name}.csv`);
+    }
   });
 });
 

@@ -1,0 +1,24 @@
+import type { CsvCell } from '../../shared/reports/csv';
+import type { ReportSink, RowKind } from '../../shared/reports/types';
+
+/** Holds table rows until the notices above them are known. */
+export class BufferedTable implements ReportSink {
+  private readonly ops: ((s: ReportSink) => void)[] = [];
+  begin(): void {}
+  end(): void {}
+  notice(text: string): void {
+    this.ops.push((s) => s.notice(text));
+  }
+  group(title: string): void {
+    this.ops.push((s) => s.group(title));
+  }
+  row(cells: CsvCell[], kind?: RowKind): void {
+    this.ops.push((s) => s.row(cells, kind));
+  }
+  signature(text: string): void {
+    this.ops.push((s) => s.signature(text));
+  }
+  replay(into: ReportSink): void {
+    for (const op of this.ops) op(into);
+  }
+}

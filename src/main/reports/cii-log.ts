@@ -1,0 +1,117 @@
+import type { ReportColumn, ReportSink } from '../../shared/reports/types';
+import type { EntryBody } from '../../shared/schemas/ledger-entry';
+import { entryDocument } from '../ledger/entry-document';
+import { unitsOfEntry } from '../ledger/legacy-basis';
+import { signatureManifestationLines } from '../signatures';
+import type { Reader } from './reader';
+
+/** The Schedule II perpetual log: per CII NDC, opening balance, every entry of the period with its running balance, closing line. */
+export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: string) => void, only: string[] | null): void {
+  const p = reader.period;
+  const columns: ReportColumn[] = [
+    { key: 'event_time', label: 'When (event time)', width: 10 },
+    { key: 'type', label: 'Type', width: 7 },
+    { key: 'lot', label: 'Lot', width: 5 },
+    { key: 'received', label: 'In', width: 4, align: 'right' },
+    { key: 'issued', label: 'Out', width: 4, align: 'right' },
+    { key: 'counted', label: 'Counted', width: 5, align: 'right' },
+    { key: 'balance', label: 'Balance', width: 5, align: 'right' },
+    { key: 'unit', label: 'Unit', width: 5 },
+    { key: 'handler', label: 'Handler', width: 9 },
+    { key: 'details', label: 'Details', width: 20 },
+    { key: 'signatures', label: 'Signatures', width: 20 },
+    { key: 'recorded_at', label: 'Recorded', width: 10 },
+    { key: 'entry', label: 'Entry (device#seq)', width: 8, pdfShort: 'entry' },
+    { key: 'hash', label: 'Entry hash', width: 7, pdfShort: 'hash' },
+  ];
+  reader.header(sink, 'cii-log', columns, [
+    ['Period', reader.periodText()],
+    ['Products', only ? only.join(', ') : 'every Schedule II NDC on record'],
+    ['Balance', 'running balance in dosage units (the Unit column), in event-time order; a COUNT is an observation and does not change it'],
+  ]);
+  reader.openCounts(notice, 'the counts and balances of the products it covers');
+  const f = reader.ctx.facilityId;
+  const schedules = reader.scheduleMap();
+  let ndcs = [...schedules].filter(([, s]) => s === 'CII').map(([n]) => n);
+  if (only) ndcs = ndcs.filter((n) => only.includes(n));
+  ndcs.sort((a, b) => (reader.product(a)?.name ?? '~').localeCompare(reader.product(b)?.name ?? '~') || a.localeCompare(b));
+  if (only) for (const n of only) if (!ndcs.includes(n)) notice(`${n} is not a Schedule II product on record at this facility: it is not in this log.`);
+  if (ndcs.length === 0) {
+    notice('This facility has no Schedule II product on record: the log is empty.');
+    return;
+  }
+  const from = p.fromUtc ?? '';
+  const countStmt = reader.db.prepare<[string, string, string, string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM ledger_entries WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?',
+  );
+  const totals = ndcs.map((n) => countStmt.get(f, n, from, p.toUtc)!.n);
+  const total = totals.reduce((s, n) => s + n, 0);
+  if (total === 0) notice(`No Schedule II transaction between ${p.fromDate ?? 'the first entry'} and ${p.toDate}: each product shows its opening and closing balance only.`);
+  // Only what each line prints is taken out of the body, by SQLite; a dispense (most lines)
+  // never has its body parsed in JavaScript.
+  const rowsStmt = reader.db
+    .prepare<[string, string, string, string], [string, number, string, number, string, string, string, string | null, string, number, string | null, string | null, string | null]>(
+      `SELECT device_id, seq, hash, delta, type, recorded_at, event_time, lot, json_extract(body, '$.actor'), json_extract(body, '$.quantity'),
+              CASE WHEN type <> 'DISPENSE' THEN body END,
+              CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.pos_transaction_id') END,
+              CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.patient_token') END
+         FROM ledger_entries
+        WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?
+        ORDER BY event_time, recorded_at, device_id, seq`,
+    )
+    .raw(true);
+  let done = 0;
+  const step = Math.max(1, Math.floor(total / 100));
+  reader.progress({ phase: 'entries', done: 0, total });
+  for (const ndc of ndcs) {
+    const product = reader.product(ndc);
+    sink.group(`NDC ${ndc} — ${product ? `${product.name}${product.package_size ? ` — ${product.package_size} ${product.package_unit ?? 'units'} per container` : ''}` : '(not in the drug catalog)'}`);
+    const unit = reader.units.of(ndc)?.unit ?? product?.package_unit ?? null;
+    let balance = p.fromUtc ? [...reader.lotBalances(ndc, p.fromUtc, false).values()].reduce((x, y) => x + y, 0) : 0;
+    sink.row([p.fromUtc ? reader.local(p.fromUtc) : null, 'OPENING', null, null, null, null, balance, unit, null, p.fromUtc ? 'balance before the period' : 'from the first entry'], 'opening');
+    let inP = 0;
+    let outP = 0;
+    for (const [device, seq, hash, recordedDelta, type, recordedAt, eventTime, lot, actor, recordedQuantity, bodyText, posTxn, patient] of rowsStmt.iterate(f, ndc, from, p.toUtc)) {
+      let delta = recordedDelta;
+      let quantity = recordedQuantity;
+      let b: EntryBody | null = null;
+      if (bodyText !== null) {
+        b = JSON.parse(bodyText) as EntryBody;
+        const u = unitsOfEntry(b, (n) => reader.units.of(n));
+        if (u.legacy) ({ delta, quantity } = u);
+      }
+      balance += delta;
+      if (delta > 0) inP += delta;
+      else outP -= delta;
+      let details: string;
+      let sigs: string | null = null;
+      if (b !== null) {
+        details = entryDocument(b);
+        if (b.data.quantity_basis === 'containers') details = `${details}${details ? '; ' : ''}recorded by version 0.1 as ${recordedQuantity} container(s), shown in units`;
+        if (b.data.signatures) sigs = signatureManifestationLines(b).join(' | ');
+      } else {
+        details = posTxn ? (patient ? `POS ${posTxn}; patient ${patient}` : `POS ${posTxn}`) : patient ? `patient ${patient}` : '';
+      }
+      reader.lines++;
+      sink.row([
+        reader.local(eventTime),
+        type,
+        lot,
+        delta > 0 ? delta : null,
+        delta < 0 ? -delta : null,
+        type === 'COUNT' ? quantity : null,
+        balance,
+        unit,
+        reader.who(actor),
+        details,
+        sigs,
+        reader.local(recordedAt),
+        `${device}#${seq}`,
+        hash,
+      ]);
+      if (++done % step === 0) reader.progress({ phase: 'entries', done, total });
+    }
+    sink.row([reader.local(p.toUtc), 'CLOSING', null, inP, outP, null, balance, unit, null, 'balance at the end of the period'], 'closing');
+  }
+  reader.progress({ phase: 'entries', done: total, total });
+}

@@ -1,0 +1,72 @@
+import type { ReportColumn, ReportSink } from '../../shared/reports/types';
+import type { EntryBody } from '../../shared/schemas/ledger-entry';
+import { signatureManifestationLines } from '../signatures';
+import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
+import { SCHEDULE_LABEL, SCHEDULE_ORDER, type EntryRow, type Reader } from './reader';
+
+/** The initial inventory (21 CFR 1304.11(b)): the INITIAL_INVENTORY entries, with the pharmacist's signatures. */
+export function initialInventoryReport(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
+  const columns: ReportColumn[] = [
+    { key: 'schedule', label: 'Sched.', width: 4 },
+    { key: 'ndc', label: 'NDC', width: 9 },
+    { key: 'name', label: 'Name', width: 14 },
+    { key: 'strength', label: 'Strength', width: 8 },
+    { key: 'dosage_form', label: 'Dosage form', width: 7 },
+    { key: 'lot', label: 'Lot', width: 5 },
+    { key: 'expiry', label: 'Expiry', width: 7 },
+    ...CONTAINER_COLUMNS,
+    { key: 'basis', label: 'Basis', width: 9 },
+    { key: 'inventory_date', label: 'Inventory date', width: 7 },
+    { key: 'taken', label: 'Taken at', width: 6 },
+    { key: 'taken_by', label: 'Counted and signed by', width: 10 },
+    { key: 'entry', label: 'Entry', width: 8, pdfShort: 'entry' },
+  ];
+  reader.header(sink, 'initial', columns, [['Scope', 'the opening balance of every controlled substance on hand when the registrant began recording, counted and signed by a pharmacist']]);
+  const rows = reader.db
+    .prepare<[string], EntryRow>("SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'INITIAL_INVENTORY' AND facility_id = ? ORDER BY event_time, device_id, seq")
+    .all(reader.ctx.facilityId)
+    .map((r) => ({ r, b: JSON.parse(r.body) as EntryBody }));
+  const scheduled = reader.scheduleMap();
+  const withSchedule = rows.map((x) => ({ ...x, schedule: x.b.schedule ?? (x.b.ndc ? (scheduled.get(x.b.ndc) ?? null) : null) }));
+  const controlled = withSchedule.filter((x) => x.schedule);
+  if (rows.length === 0) notice('No initial inventory has been recorded at this facility (rxledger initial-inventory, or Inventory › Initial inventory).');
+  controlled.sort((a, b) => SCHEDULE_ORDER[a.schedule!]! - SCHEDULE_ORDER[b.schedule!]! || (a.b.ndc ?? '').localeCompare(b.b.ndc ?? ''));
+  const signatures = new Set<string>();
+  let current: string | null = null;
+  for (const { r, b, schedule } of controlled) {
+    if (schedule !== current) {
+      current = schedule;
+      sink.group(SCHEDULE_LABEL[schedule!]!);
+    }
+    const product = reader.product(b.ndc!);
+    const pu = reader.units.of(b.ndc!);
+    const c = b.data.containers as { full_containers: number; units_per_container: number; partial_units: number[] } | null | undefined;
+    const { full, opened, openedUnits } = containerFigures(c && typeof c === 'object' ? c : null, b.quantity, pu?.units_per_container);
+    const large = (pu?.units_per_container ?? 0) > 1000;
+    reader.lines++;
+    sink.row([
+      schedule,
+      b.ndc,
+      product?.name ?? '(not in the drug catalog)',
+      product?.strength ?? null,
+      product?.dosage_form ?? null,
+      b.lot,
+      b.expiry,
+      pu?.units_per_container ?? null,
+      pu?.unit ?? null,
+      full,
+      opened,
+      openedUnits,
+      b.quantity,
+      schedule === 'CII' || large ? 'exact count' : 'estimated count (opened containers may be estimated)',
+      typeof b.data.inventory_date === 'string' ? b.data.inventory_date : reader.local(b.event_time).slice(0, 10),
+      b.data.taken === 'opening' ? 'opening of business' : b.data.taken === 'close' ? 'close of business' : null,
+      reader.who(b.actor),
+      `${r.device_id}#${r.seq}`,
+    ]);
+    for (const line of signatureManifestationLines({ data: b.data })) signatures.add(line);
+  }
+  const none = withSchedule.filter((x) => x.b.ndc === null);
+  if (none.length && controlled.length === 0) notice('The initial inventory records that no controlled substance was on hand (21 CFR 1304.11(b)).');
+  for (const s of signatures) sink.signature(s);
+}
