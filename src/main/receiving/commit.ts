@@ -4,7 +4,8 @@ import type { CommitSummary } from '../../shared/ipc/receiving-channels';
 import { deaNumberProblem } from '../../shared/receiving/types';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/ledger/canonical';
-import type { LineRow, ReceivingService, SessionRow, UnitRow } from './service';
+import type { LineRow, ReceivingSessions, SessionRow, UnitRow } from './session-store';
+import type { Workstation } from '../workstation';
 
 /** The ledger keeps at most this many serials in one entry's data (the gate's array limit). */
 const SERIALS_PER_ENTRY = 200;
@@ -30,10 +31,9 @@ interface Planned {
  * supplier name, address and DEA number, date received, containers, and for CII the 222/CSOS
  * order number with the containers received on the line.
  */
-export function commitSession(svc: ReceivingService, s: SessionRow, actor: string): CommitSummary {
-  const ws = svc.ws;
-  const lines = svc.lines(s.id);
-  const accepted = svc.units(s.id).filter((u) => u.status === 'accepted');
+export function commitSession(ws: Workstation, sessions: ReceivingSessions, s: SessionRow, actor: string): CommitSummary {
+  const lines = sessions.lines(s.id);
+  const accepted = sessions.units(s.id).filter((u) => u.status === 'accepted');
   if (!accepted.length) throw new RxError('CONFLICT', 'Nothing was received in this session: scan the units first, or cancel the session.');
   const shipment = ws.db
     .prepare<[number], { kind: string; document_id: string | null; file_name: string | null; sha256: string }>(
