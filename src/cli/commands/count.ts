@@ -3,7 +3,7 @@ import { exitCodeOf, RxError } from '../../shared/errors/error-codes';
 import { ContainerBreakdown, ndc11Of, unitsOf } from '../../shared/counts';
 import { formatContainers, formatUnits } from '../../shared/units';
 import { PackageUnitsLookup } from '../../main/catalog/package-units';
-import { quickCount } from '../../main/counts/service';
+import { quickCount } from '../../main/counts/submit';
 import type { Workstation } from '../../main/workstation';
 import { CliError, printJson, readAllStdin, type CliIO, type Command } from '../io';
 import { readPassword } from '../password-input';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TOLERANCE_RULES } from '../../shared/counts';
 import type { RxError } from '../../shared/ipc/contract';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
-import { quickCount } from '../counts/service';
+import { quickCount } from '../counts/submit';
 import { savePolicy } from '../counts/tolerance-store';
 import { assertNoActiveHold, countActiveHolds, getHold, holdDetail } from '../holds';
 import { stockOnHand } from '../ledger/stock';

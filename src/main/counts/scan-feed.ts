@@ -3,7 +3,7 @@ import { RxError } from '../../shared/errors/error-codes';
 import type { ScanEvent } from '../../shared/scan/types';
 import type { ScanRouter } from '../scanners';
 import type { Workstation } from '../workstation';
-import { getCount } from './service';
+import { getCount } from './count-sessions';
 
 /**
  * Scans for the Counts screen. Every scanner (USB in HID POS mode, the keyboard wedge, the test

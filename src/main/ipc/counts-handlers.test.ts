@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { CountScanFeed } from '../counts/scan-feed';
-import { createCount } from '../counts/service';
+import { createCount } from '../counts/count-sessions';
 import { ScanRouter } from '../scanners';
 import type { Workstation } from '../workstation';
 import { allHandlers } from './all-handlers';

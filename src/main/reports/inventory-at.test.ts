@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tempWorkstation } from '../../testing/temp-workstation';
 import { manualAdjustment, resolveHold } from '../adjustments';
 import { PackageUnitsLookup } from '../catalog/package-units';
-import { quickCount } from '../counts/service';
+import { quickCount } from '../counts/submit';
 import { inventoryAt } from './inventory-at';
 
 /**
