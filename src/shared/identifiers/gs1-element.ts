@@ -1,3 +1,4 @@
+import { checkAssociations } from './gs1-associations';
 import { CHARSET_NAMES, lookupAi, matchesCharset, type AiDefinition } from './gs1-ai-table';
 import { gs1CheckDigit } from './gs1-check-digit';
 import { parseGs1Date } from './gs1-date';
@@ -118,12 +119,16 @@ function swallowWarning(el: Gs1Element, now: Date): string | null {
   return `The ${el.ai === '10' ? 'lot' : 'serial'} "${el.value}" ends in what looks like a (${m[1]}) date; if the package shows a shorter ${el.ai === '10' ? 'lot' : 'serial'}, the barcode lacks a separator. Check it against the label.`;
 }
 
-/** Builds the summary from validated elements; refuses one AI carried twice with different values. */
+/**
+ * Builds the summary from validated elements; refuses one AI carried twice with different values,
+ * and (unless `associations` is false) a combination the GS1 association rules forbid.
+ */
 export function summarise(
   elements: Gs1Element[],
   symbology: Symbology | null,
   source: Gs1Source,
   now: Date,
+  associations = true,
 ): Gs1Message | IdentifierIssue {
   const seen = new Map<string, Gs1Element>();
   const unique: Gs1Element[] = [];
@@ -142,6 +147,10 @@ export function summarise(
       seen.set(el.ai, el);
       unique.push(el);
     }
+  }
+  if (associations) {
+    const broken = checkAssociations(unique);
+    if (broken) return broken;
   }
   const get = (ai: string) => seen.get(ai);
   const exp7003 = get('7003')?.date ?? null;

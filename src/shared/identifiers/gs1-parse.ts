@@ -13,6 +13,12 @@ export interface Gs1ParseOptions {
    * up to send another character instead (often "|" or "~"); list it here, not in the data.
    */
   separators?: readonly string[];
+  /**
+   * Check the GS1 association rules (invalid pairs, mandatory associations) on this code alone.
+   * Default true. Set false only when the elements of several barcodes of one package are
+   * joined and checked together with `checkAssociations`.
+   */
+  associations?: boolean;
 }
 
 export type Gs1Failure = Failure & { symbology: Symbology | null; elements: Gs1Element[] };
@@ -22,8 +28,8 @@ function failure(issue: IdentifierIssue, symbology: Symbology | null, elements: 
   return { ...fail(issue), symbology, elements };
 }
 
-function finish(elements: Gs1Element[], symbology: Symbology | null, source: Gs1Source, now: Date): Gs1Result {
-  const message = summarise(elements, symbology, source, now);
+function finish(elements: Gs1Element[], symbology: Symbology | null, source: Gs1Source, now: Date, associations: boolean | undefined): Gs1Result {
+  const message = summarise(elements, symbology, source, now, associations !== false);
   return isIssue(message) ? failure(message, symbology, elements) : message;
 }
 
@@ -81,7 +87,7 @@ export function parseElementString(data: string, opts: Gs1ParseOptions = {}, sym
   if (elements.length === 0) {
     return failure({ code: 'empty', position: offset, message: 'The code holds no GS1 data (only separators).' }, symbology, elements);
   }
-  return finish(elements, symbology, 'element-string', now);
+  return finish(elements, symbology, 'element-string', now, opts.associations);
 }
 
 const HRI_AI = /\s*\((\d{2,4})\)\s*/y;
@@ -145,7 +151,7 @@ export function parseHri(text: string, opts: Gs1ParseOptions = {}, symbology: Sy
   if (elements.length === 0) {
     return failure({ code: 'empty', position: offset, message: 'No GS1 data was given.' }, symbology, elements);
   }
-  return finish(elements, symbology, 'hri', now);
+  return finish(elements, symbology, 'hri', now, opts.associations);
 }
 
 /**
@@ -162,7 +168,7 @@ export function parseGs1(input: string, opts: Gs1ParseOptions = {}): Gs1Result {
   }
   if (looksLikeDigitalLink(data.trim())) {
     const lead = data.length - data.trimStart().length;
-    const result = parseDigitalLink(data.trim(), symbology, offset + lead, now);
+    const result = parseDigitalLink(data.trim(), symbology, offset + lead, now, opts.associations !== false);
     return isIssue(result) ? failure(result, symbology, []) : result;
   }
   if (/^\s*\(\d/.test(data)) {

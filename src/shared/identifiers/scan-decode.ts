@@ -1,6 +1,6 @@
 import type { Gs1Element } from './gs1-element';
 import { parseGs1, type Gs1ParseOptions, type Gs1Result } from './gs1-parse';
-import { ndcFromGtin, parseGtin } from './gtin';
+import { expandUpcE, ndcFromGtin, parseGtin } from './gtin';
 import type { IdentifierIssue } from './identifier-issue';
 import { parseNdc, type Ndc } from './ndc';
 import { splitSymbologyId, type Symbology } from './symbology';
@@ -127,6 +127,15 @@ function fromGtin(result: ScanResult, digits: string, opts: DecodeOptions): Scan
   return out;
 }
 
+/** UPC-E: 8 digits, number system 0; expanded to its GTIN-12 (docs/identifiers.md). */
+function fromUpcE(result: ScanResult, digits: string, opts: DecodeOptions): ScanResult {
+  const parsed = expandUpcE(digits);
+  if (!parsed.ok) return withIssue({ ...result, symbology: 'UPC-E' }, parsed.issue);
+  const out: ScanResult = { ...result, ok: true, kind: 'gtin', symbology: 'UPC-E', gtin: parsed.gtin14 };
+  addNdcFromGtin(out, opts);
+  return out;
+}
+
 function fromNdc(result: ScanResult, text: string, opts: DecodeOptions): ScanResult {
   const parsed = parseNdc(text, { isKnown: opts.isKnownNdc });
   if (!parsed.ok) return withIssue({ ...result, ndc10Candidates: parsed.issue.candidates ?? [] }, parsed.issue);
@@ -139,6 +148,7 @@ function fromNdc(result: ScanResult, text: string, opts: DecodeOptions): ScanRes
 }
 
 const GTIN_LENGTHS = new Set([8, 12, 13, 14]);
+const ELEMENT_FAILURES: ReadonlySet<string> = new Set(['bad-date', 'missing-association', 'invalid-pair']);
 
 /**
  * One entry point for whatever a scanner or a person hands us: a GS1 element string (with or
@@ -163,18 +173,25 @@ export function decodeScan(raw: string, opts: DecodeOptions = {}): ScanResult {
       result.warnings.push(`Add-on ${data.slice(13)} after the barcode was ignored.`);
       return fromGtin(result, data.slice(0, 13), opts);
     }
+    // Under ]E0 a UPC-E arrives expanded (13 digits) from a scanner set up as GS1 says; one
+    // that sends the 8 digits of the symbol instead is read too.
+    if (symbology.id === ']E0' && data.length === 8) return fromUpcE(result, data, opts);
     return fromGtin(result, data, opts);
   }
 
   if (/^\d+$/.test(data)) {
+    // 8 digits starting with 0: a UPC-E. (A GTIN-8 with GS1-8 prefix 0 is a restricted
+    // circulation number, never a trade item; an EAN-8 scanned with ]E4 is read as EAN-8 above.)
+    if (data.length === 8 && data[0] === '0') return fromUpcE(result, data, opts);
     if (GTIN_LENGTHS.has(data.length)) {
       const asGtin = parseGtin(data);
       if (asGtin.ok) return fromGtin(result, data, opts);
       // Not a valid GTIN; it may still be a short element string such as "17270331".
       const asGs1 = gs1();
       if (asGs1.ok) return fromGs1(result, asGs1, opts);
-      // Eight digits that fail only on the date were meant as a date element, not as an EAN-8.
-      if (data.length === 8 && asGs1.issue.code === 'bad-date') return fromGs1(result, asGs1, opts);
+      // Eight digits that read as a GS1 element but fail on its date or on the association rules
+      // (an expiry alone needs a GTIN) were meant as a date element, not as an EAN-8.
+      if (data.length === 8 && ELEMENT_FAILURES.has(asGs1.issue.code)) return fromGs1(result, asGs1, opts);
       if (data.length === 12) {
         return withIssue(result, {
           ...asGtin.issue,
