@@ -1,10 +1,10 @@
 import { RxError } from '../../shared/ipc/contract';
 import type { receivingChannels } from '../../shared/ipc/receiving-channels';
 import { parseAsn856 } from '../../shared/receiving/asn';
-import { parseEpcis } from '../../shared/receiving/epcis';
 import { detectShipmentKind, manualPoToShipment } from '../../shared/receiving/manual';
 import type { RouteResult } from '../scanners';
 import { receivingServiceOf } from '../receiving/scan-intake';
+import { readEpcisShipment } from '../standards/epcis';
 import type { Handler } from './dispatch';
 
 const scanReply = (r: RouteResult) => ({ status: r.status, message: r.status === 'unrouted' ? r.message : null });
@@ -15,7 +15,7 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     return { sessions: svc.list(input.includeClosed), activeId: svc.activeSessionId };
   },
   'receiving.get': (input, { ws }) => receivingServiceOf(ws).view(input.sessionId),
-  'receiving.start': (input, { ws, session }) => {
+  'receiving.start': async (input, { ws, session }) => {
     const svc = receivingServiceOf(ws);
     let parsed;
     let raw: Buffer;
@@ -25,7 +25,8 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     } else {
       const kind = detectShipmentKind(input.text);
       if (!kind) throw new RxError('BAD_INPUT', `${input.fileName || 'The file'} is neither an EDI 856 (X12) nor an EPCIS document (XML or JSON).`);
-      parsed = kind === 'edi856' ? parseAsn856(input.text, input.fileName) : parseEpcis(input.text, input.fileName);
+      // EPCIS is validated against GS1's JSON Schema or XSD before it is read (src/main/standards/epcis.ts).
+      parsed = kind === 'edi856' ? parseAsn856(input.text, input.fileName) : await readEpcisShipment(input.text, input.fileName);
       raw = Buffer.from(input.text, 'utf8');
     }
     if (!parsed.ok) throw new RxError('BAD_INPUT', `Cannot start receiving from ${input.from === 'manual' ? 'this order' : input.fileName}: ${parsed.error}`);
