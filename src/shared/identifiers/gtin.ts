@@ -127,7 +127,8 @@ export interface NdcFromGtin {
 export function ndcFromGtin(gtin: string, opts: { isKnown?: (ndc11: string) => boolean } = {}): NdcFromGtin | Failure {
   const parsed = parseGtin(gtin);
   if (!parsed.ok) return parsed;
-  const digits = ndc10DigitsFromGtin(parsed.gtin14);
+  const g = parsed.gtin14;
+  const digits = g.charCodeAt(1) === 48 && g.charCodeAt(2) === 51 ? g.slice(3, 13) : null; // "03" after the indicator
   if (digits === null) {
     return fail({
       code: 'not-ndc-gtin',
