@@ -6,32 +6,36 @@ import type { Segment } from './tokenize';
  * header segment once, quantities only after the item they belong to, an 856 hierarchy whose
  * parents exist. Broken structure would otherwise attach a quantity to the wrong product.
  */
-export function checkStructure(type: string, segments: readonly Segment[]): EdiError[] {
+function at(out: EdiError[], seg: Segment, pos: number, code: string, message: string, segmentId = seg.id): void {
+  out.push({ level: 'segment', code, severity: 'error', message, segmentId, segmentIndex: seg.index, byteOffset: seg.byteOffset, positionInTransaction: pos });
+}
+
+const NONE: readonly EdiError[] = Object.freeze([]);
+
+export function checkStructure(type: string, segments: readonly Segment[]): readonly EdiError[] {
   const out: EdiError[] = [];
-  const at = (seg: Segment, pos: number, code: string, message: string, segmentId = seg.id): void => {
-    out.push({ level: 'segment', code, severity: 'error', message, segmentId, segmentIndex: seg.index, byteOffset: seg.byteOffset, positionInTransaction: pos });
-  };
   const first = segments[1] ?? segments[0];
   if (!first) return out;
   const header = type === '852' ? 'XQ' : type === '846' ? 'BIA' : type === '856' ? 'BSN' : null;
-  if (!header) return out;
+  if (!header) return NONE;
   let headerSeen = 0;
   let linSeen = false;
   let lastId = '';
   let hlSeen = false;
-  const hlIds = new Set<string>();
+  let hlIds: Set<string> | null = null;
   let linCount = 0;
   let hlCount = 0;
   // CTT02 hash: digits of every QTY02 (846) or SN102 (856), signs and decimal points dropped.
   let hash = 0n;
   let ctt = null as { seg: Segment; pos: number } | null;
-  segments.forEach((seg, i) => {
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
     const pos = i + 1;
     const id = seg.id;
     if (id === header) {
       headerSeen++;
-      if (headerSeen > 1) at(seg, pos, '5', `${header} appears more than once`);
-      else if (linSeen || hlSeen) at(seg, pos, '7', `${header} after the detail area`);
+      if (headerSeen > 1) at(out, seg, pos, '5', `${header} appears more than once`);
+      else if (linSeen || hlSeen) at(out, seg, pos, '7', `${header} after the detail area`);
     }
     if (type === '852' || type === '846') {
       if (id === 'LIN') {
@@ -39,10 +43,10 @@ export function checkStructure(type: string, segments: readonly Segment[]): EdiE
         linCount++;
       }
       const qty = type === '852' ? 'ZA' : 'QTY';
-      if (id === qty && !linSeen) at(seg, pos, '7', `${qty} before any LIN: the quantity has no product`);
+      if (id === qty && !linSeen) at(out, seg, pos, '7', `${qty} before any LIN: the quantity has no product`);
       if (type === '846' && id === 'QTY') hash += hashDigits(seg.elements[2]);
       if (type === '852' && id === 'SDQ' && lastId !== 'ZA' && lastId !== 'SDQ')
-        at(seg, pos, '7', 'SDQ not directly after a ZA: the locations have no activity');
+        at(out, seg, pos, '7', 'SDQ not directly after a ZA: the locations have no activity');
     }
     if (type === '856') {
       if (id === 'HL') {
@@ -50,23 +54,24 @@ export function checkStructure(type: string, segments: readonly Segment[]): EdiE
         hlCount++;
         const own = (seg.elements[1] ?? '').trim();
         const parent = (seg.elements[2] ?? '').trim();
-        if (own !== '' && hlIds.has(own)) at(seg, pos, '7', `HL id ${own} used twice`);
-        if (parent !== '' && !hlIds.has(parent)) at(seg, pos, '7', `HL ${own} names parent ${parent}, which does not come before it`);
+        hlIds ??= new Set<string>();
+        if (own !== '' && hlIds.has(own)) at(out, seg, pos, '7', `HL id ${own} used twice`);
+        if (parent !== '' && !hlIds.has(parent)) at(out, seg, pos, '7', `HL ${own} names parent ${parent}, which does not come before it`);
         if (own !== '') hlIds.add(own);
       }
-      if ((id === 'LIN' || id === 'SN1' || id === 'MAN' || id === 'PRF') && !hlSeen) at(seg, pos, '7', `${id} before any HL`);
+      if ((id === 'LIN' || id === 'SN1' || id === 'MAN' || id === 'PRF') && !hlSeen) at(out, seg, pos, '7', `${id} before any HL`);
       if (id === 'LIN') linCount++;
       if (id === 'SN1') hash += hashDigits(seg.elements[2]);
     }
     if (id === 'CTT' && ctt === null) ctt = { seg, pos };
     lastId = id;
-  });
+  }
   const last = segments[segments.length - 1]!;
-  if (headerSeen === 0) at(first, 2, '3', `required ${header} segment missing`, header);
-  if (type === '856' && !hlSeen) at(last, segments.length, '3', 'required HL segment missing', 'HL');
-  if ((type === '852' || type === '846') && linCount === 0) at(last, segments.length, '3', 'required LIN segment missing', 'LIN');
+  if (headerSeen === 0) at(out, first, 2, '3', `required ${header} segment missing`, header);
+  if (type === '856' && !hlSeen) at(out, last, segments.length, '3', 'required HL segment missing', 'HL');
+  if ((type === '852' || type === '846') && linCount === 0) at(out, last, segments.length, '3', 'required LIN segment missing', 'LIN');
   if (ctt) checkTotals(type, ctt.seg, ctt.pos, type === '856' ? hlCount : linCount, type === '852' ? null : hash, out);
-  return out;
+  return out.length ? out : NONE;
 }
 
 /**
