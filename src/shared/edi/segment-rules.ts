@@ -15,8 +15,8 @@ interface ElementRule {
   type: ElementType;
   min: number;
   max: number;
-  /** The accepted values (a Set: looked up with strings cut from the input, which a Set hashes once). */
-  codes?: ReadonlySet<string>;
+  /** The accepted values. */
+  codes?: CodeSet;
   /** Composite: only the first component is checked against the rule. */
   composite?: boolean;
 }
@@ -31,8 +31,44 @@ interface SegmentRule {
 
 const LIN_QUALIFIERS: Readonly<Record<string, string>> = { ...PRODUCT_ID_QUALIFIERS, ...OTHER_LIN_QUALIFIERS };
 
+/**
+ * A code list, looked up with values cut from the input (new strings each time): codes of up to
+ * three characters, nearly all of them, are looked up by a number made of their characters,
+ * which needs no hashing of the string.
+ */
+class CodeSet {
+  private readonly short = new Set<number>();
+  private readonly long = new Set<string>();
+
+  constructor(codes: Iterable<string>) {
+    for (const c of codes) {
+      const k = shortKey(c);
+      if (k >= 0) this.short.add(k);
+      else this.long.add(c);
+    }
+  }
+
+  has(v: string): boolean {
+    const k = shortKey(v);
+    return k >= 0 ? this.short.has(k) : this.long.has(v);
+  }
+}
+
+/** 1–3 printable ASCII characters as one number; -1 otherwise. */
+function shortKey(v: string): number {
+  const n = v.length;
+  if (n === 0 || n > 3) return -1;
+  let key = n;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 32 || c > 126) return -1;
+    key = key * 128 + c;
+  }
+  return key;
+}
+
 const el = (ref: string, req: ElementRule['req'], type: ElementType, min: number, max: number, codes?: Readonly<Record<string, unknown>>): ElementRule =>
-  codes ? { ref, req, type, min, max, codes: new Set(Object.keys(codes)) } : { ref, req, type, min, max };
+  codes ? { ref, req, type, min, max, codes: new CodeSet(Object.keys(codes)) } : { ref, req, type, min, max };
 
 const SDQ_PAIR: [ElementRule, ElementRule] = [el('67', 'C', 'AN', 2, 80), el('380', 'C', 'R', 1, 15)];
 const LIN_PAIR: [ElementRule, ElementRule] = [el('235', 'C', 'ID', 2, 2, LIN_QUALIFIERS), el('234', 'C', 'AN', 1, 48)];
@@ -253,6 +289,19 @@ function checkPair(seg: Segment, rule: SegmentRule, a: number, b: number, out: E
 
 /** Segment ids X12 allows: two or three characters, a letter first. */
 export const SEGMENT_ID = /^[A-Z][A-Z0-9]{1,2}$/;
+
+/** SEGMENT_ID.test(id), without a regular expression: it runs for every segment read. */
+export function isSegmentId(id: string): boolean {
+  const n = id.length;
+  if (n < 2 || n > 3) return false;
+  const first = id.charCodeAt(0);
+  if (first < 65 || first > 90) return false;
+  for (let i = 1; i < n; i++) {
+    const c = id.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
 
 /** Segments defined in each transaction set we read (X12 004010 tables, abridged). */
 export const DEFINED_SEGMENTS: Readonly<Record<string, ReadonlySet<string>>> = {

@@ -302,7 +302,8 @@ function segmentFromRange(
       start = k + 1;
     }
   }
-  const elements = scratch.slice(0, n);
+  const elements = new Array<string>(n);
+  for (let i = 0; i < n; i++) elements[i] = scratch[i]!;
   return new TextSegment(id, elements, index, byteOffset, byteLength, terminated, text, from, stop);
 }
 
