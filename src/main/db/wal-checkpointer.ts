@@ -28,12 +28,13 @@ const CTRL_INTS = 4;
 
 /** Plain CommonJS: loads the same way from sources, tests and the bundled app. */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData, parentPort } = require('node:worker_threads');
 const ctrl = new Int32Array(workerData.sab, 0, ${CTRL_INTS});
 let db = null;
 try {
   const Database = require(workerData.driver);
   db = new Database(workerData.file, { fileMustExist: true });
+  parentPort.postMessage('ready');
   let seen = 0;
   for (;;) {
     if (Atomics.load(ctrl, ${STOP}) !== 0) break;
@@ -65,6 +66,7 @@ export interface WalCheckpointerOptions {
 export class WalCheckpointer {
   private worker: Worker | null = null;
   private broken = false;
+  private ready = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
@@ -105,6 +107,32 @@ export class WalCheckpointer {
     return true;
   }
 
+  /**
+   * Starts the worker now and resolves once it has opened its connection (false when it cannot
+   * run, or did not answer within `timeoutMs`). A host calls it before taking requests, so the
+   * first checkpoint does not start a thread (and load SQLite in it) beside a request.
+   */
+  async start(timeoutMs = 10_000): Promise<boolean> {
+    if (!this.available || !this.ensureWorker()) return false;
+    if (this.ready) return true;
+    const w = this.worker!;
+    this.ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      timer.unref();
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        w.off('message', onMessage);
+        w.off('exit', onExit);
+        resolve(ok);
+      };
+      const onMessage = (m: unknown) => m === 'ready' && done(true);
+      const onExit = () => done(false);
+      w.on('message', onMessage);
+      w.once('exit', onExit);
+    });
+    return this.ready;
+  }
+
   private ensureWorker(): boolean {
     if (this.worker) return true;
     if (this.broken) return false;
@@ -112,6 +140,9 @@ export class WalCheckpointer {
       const driver = createRequire(import.meta.url).resolve('better-sqlite3');
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.dbFile, driver, sab: this.ctrl.buffer } });
       w.unref();
+      w.on('message', (m) => {
+        if (m === 'ready') this.ready = true;
+      });
       w.on('error', (err) => {
         console.warn('[rxledger] checkpoint worker stopped, checkpointing in the main thread:', err.message);
         this.broken = true;
