@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { workerReady } from './worker-ready';
 
 /**
  * Copies the WAL back into the database file on a thread of its own, on its own connection.
@@ -116,20 +117,7 @@ export class WalCheckpointer {
     if (!this.available || !this.ensureWorker()) return false;
     if (this.ready) return true;
     const w = this.worker!;
-    this.ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => done(false), timeoutMs);
-      timer.unref();
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        w.off('message', onMessage);
-        w.off('exit', onExit);
-        resolve(ok);
-      };
-      const onMessage = (m: unknown) => m === 'ready' && done(true);
-      const onExit = () => done(false);
-      w.on('message', onMessage);
-      w.once('exit', onExit);
-    });
+    this.ready = await workerReady(w, 'ready', timeoutMs);
     return this.ready;
   }
 

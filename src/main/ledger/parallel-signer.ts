@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { workerReady } from '../db/worker-ready';
 import { signHashBytes } from '../keys/device-key';
 
 /**
@@ -99,20 +100,7 @@ export class ParallelSigner {
     if (!this.ensureWorker()) return false;
     const w = this.worker!;
     if (this.ready) return true;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => done(false), timeoutMs);
-      timer.unref();
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        w.off('message', onMessage);
-        w.off('exit', onExit);
-        resolve(ok);
-      };
-      const onMessage = (m: unknown) => m === 'ready' && done(true);
-      const onExit = () => done(false);
-      w.on('message', onMessage);
-      w.once('exit', onExit);
-    });
+    return workerReady(w, 'ready', timeoutMs);
   }
 
   /** Starts the worker on first use; false when it cannot run here (then everything is signed in this thread). */
