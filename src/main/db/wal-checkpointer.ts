@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { workerReady } from './worker-ready';
 
 /**
  * Copies the WAL back into the database file on a thread of its own, on its own connection.
@@ -28,12 +29,13 @@ const CTRL_INTS = 4;
 
 /** Plain CommonJS: loads the same way from sources, tests and the bundled app. */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData, parentPort } = require('node:worker_threads');
 const ctrl = new Int32Array(workerData.sab, 0, ${CTRL_INTS});
 let db = null;
 try {
   const Database = require(workerData.driver);
   db = new Database(workerData.file, { fileMustExist: true });
+  parentPort.postMessage('ready');
   let seen = 0;
   for (;;) {
     if (Atomics.load(ctrl, ${STOP}) !== 0) break;
@@ -65,6 +67,7 @@ export interface WalCheckpointerOptions {
 export class WalCheckpointer {
   private worker: Worker | null = null;
   private broken = false;
+  private ready = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
@@ -105,6 +108,19 @@ export class WalCheckpointer {
     return true;
   }
 
+  /**
+   * Starts the worker now and resolves once it has opened its connection (false when it cannot
+   * run, or did not answer within `timeoutMs`). A host calls it before taking requests, so the
+   * first checkpoint does not start a thread (and load SQLite in it) beside a request.
+   */
+  async start(timeoutMs = 10_000): Promise<boolean> {
+    if (!this.available || !this.ensureWorker()) return false;
+    if (this.ready) return true;
+    const w = this.worker!;
+    this.ready = await workerReady(w, 'ready', timeoutMs);
+    return this.ready;
+  }
+
   private ensureWorker(): boolean {
     if (this.worker) return true;
     if (this.broken) return false;
@@ -112,6 +128,9 @@ export class WalCheckpointer {
       const driver = createRequire(import.meta.url).resolve('better-sqlite3');
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.dbFile, driver, sab: this.ctrl.buffer } });
       w.unref();
+      w.on('message', (m) => {
+        if (m === 'ready') this.ready = true;
+      });
       w.on('error', (err) => {
         console.warn('[rxledger] checkpoint worker stopped, checkpointing in the main thread:', err.message);
         this.broken = true;

@@ -1,9 +1,9 @@
 import { RxError } from '../../shared/errors/error-codes';
 import type { receivingChannels } from '../../shared/ipc/receiving-channels';
 import { parseAsn856 } from '../../shared/receiving/asn';
-import { parseEpcis } from '../../shared/receiving/epcis';
 import { detectShipmentKind, manualPoToShipment } from '../../shared/receiving/manual';
 import type { RouteResult } from '../scanners';
+import { readEpcisShipment } from '../standards/epcis';
 import type { Handler } from './dispatch';
 
 const scanReply = (r: RouteResult) => ({ status: r.status, message: r.status === 'unrouted' ? r.message : null });
@@ -14,7 +14,7 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     return { sessions: svc.list(input.includeClosed), activeId: svc.activeSessionId };
   },
   'receiving.get': (input, { ws }) => ws.scanIntake.receiving.view(input.sessionId),
-  'receiving.start': (input, { ws, session }) => {
+  'receiving.start': async (input, { ws, session }) => {
     const svc = ws.scanIntake.receiving;
     let parsed;
     let raw: Buffer;
@@ -24,7 +24,8 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     } else {
       const kind = detectShipmentKind(input.text);
       if (!kind) throw new RxError('BAD_INPUT', `${input.fileName || 'The file'} is neither an EDI 856 (X12) nor an EPCIS document (XML or JSON).`);
-      parsed = kind === 'edi856' ? parseAsn856(input.text, input.fileName) : parseEpcis(input.text, input.fileName);
+      // EPCIS is validated against GS1's JSON Schema or XSD before it is read (src/main/standards/epcis.ts).
+      parsed = kind === 'edi856' ? parseAsn856(input.text, input.fileName) : await readEpcisShipment(input.text, input.fileName);
       raw = Buffer.from(input.text, 'utf8');
     }
     if (!parsed.ok) throw new RxError('BAD_INPUT', `Cannot start receiving from ${input.from === 'manual' ? 'this order' : input.fileName}: ${parsed.error}`);

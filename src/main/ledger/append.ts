@@ -206,6 +206,38 @@ export class Ledger {
       }
     }
     const seq = head.seq + 1;
+    const body = this.body(input, seq, key);
+    const text = canonicalBody(body);
+    const hashBytes = entryHashBytes(head.hash, text);
+    applyToStock(this.db, body);
+    if (key && batchKeys) batchKeys.set(key, { seq, fingerprint });
+    return { seq, prevHash: head.hash, hash: hashBytes.toString('hex'), hashBytes, text, body, key, fingerprint };
+  }
+
+  /**
+   * Runs the append path up to the signature on `sample` and writes nothing: the reads (head,
+   * idempotency key, stock), the body check, the canonical text, the hash and the signature.
+   * A host calls it, with `startWorkers`, before it takes requests, so that the first real
+   * appends do not pay for compiling and first-running that code. No entry, stock, sequence
+   * number or outbox row is created; a sample that would be refused throws, as an append would.
+   */
+  warmUp(sample: NewEntry): void {
+    const head = this.head();
+    const key = sample.idempotency_key ?? null;
+    if (key) this.stmts.idemGet.get(key);
+    checkDelta(sample.type, sample.delta);
+    if (sample.ndc) stockOnHand(this.db, sample.facility_id, sample.ndc, sample.lot);
+    const text = canonicalBody(this.body(sample, head.seq + 1, key));
+    signHashBytes(this.privateKey, entryHashBytes(head.hash, text));
+  }
+
+  /** Starts the signing worker and waits until it is ready (false where it cannot run: then batches sign in this thread). */
+  startWorkers(): Promise<boolean> {
+    return this.signer.start();
+  }
+
+  /** The entry body of `input` at `seq`, checked against the schema. */
+  private body(input: NewEntry, seq: number, key: string | null): EntryBody {
     const recordedAt = this.clock.now().toISOString();
     const corrects = input.corrects ?? null;
     const data = input.data ?? {};
@@ -240,11 +272,7 @@ export class Ledger {
       }
       body = parsed.data;
     }
-    const text = canonicalBody(body);
-    const hashBytes = entryHashBytes(head.hash, text);
-    applyToStock(this.db, body);
-    if (key && batchKeys) batchKeys.set(key, { seq, fingerprint });
-    return { seq, prevHash: head.hash, hash: hashBytes.toString('hex'), hashBytes, text, body, key, fingerprint };
+    return body;
   }
 
   /** Writes a prepared, signed entry with its idempotency key and outbox row. */

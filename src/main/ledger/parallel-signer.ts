@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { workerReady } from '../db/worker-ready';
 import { signHashBytes } from '../keys/device-key';
 
 /**
@@ -38,10 +39,11 @@ const PUBLISH_EVERY = 8;
  * claim, so an item of an older batch can never be taken for one of the current batch.
  */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData, parentPort } = require('node:worker_threads');
 const { createPrivateKey, sign } = require('node:crypto');
 const key = createPrivateKey({ key: Buffer.from(workerData.der), format: 'der', type: 'pkcs8' });
 Buffer.from(workerData.der.buffer).fill(0);
+parentPort.postMessage('ready');
 const cap = workerData.capacity;
 const sab = workerData.sab;
 const ctrl = new Int32Array(sab, 0, ${CTRL_INTS});
@@ -69,6 +71,7 @@ for (;;) {
 export class ParallelSigner {
   private worker: Worker | null = null;
   private broken = false;
+  private ready = false;
   private readonly ctrl: Int32Array;
   private readonly done: Int32Array;
   private readonly hashes: Uint8Array;
@@ -89,6 +92,17 @@ export class ParallelSigner {
     this.sigs = new Uint8Array(this.sab, (CTRL_INTS + cap) * 4 + cap * 32, cap * 64);
   }
 
+  /**
+   * Starts the worker now and resolves once it holds the key (false when it cannot run here or
+   * did not answer within `timeoutMs`), so that the first large batch does not start a thread.
+   */
+  async start(timeoutMs = 10_000): Promise<boolean> {
+    if (!this.ensureWorker()) return false;
+    const w = this.worker!;
+    if (this.ready) return true;
+    return workerReady(w, 'ready', timeoutMs);
+  }
+
   /** Starts the worker on first use; false when it cannot run here (then everything is signed in this thread). */
   private ensureWorker(): boolean {
     if (this.worker) return true;
@@ -104,6 +118,9 @@ export class ParallelSigner {
         transferList: [derCopy.buffer],
       });
       w.unref();
+      w.on('message', (m) => {
+        if (m === 'ready') this.ready = true;
+      });
       w.on('error', (err) => {
         console.warn('[rxledger] signing worker stopped, signing in-thread:', err.message);
         this.broken = true;

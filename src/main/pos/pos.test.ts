@@ -80,7 +80,8 @@ beforeEach(async () => {
     }
     return hold;
   };
-  pos = await startPosServer(ws, { activeHold, catalog: CATALOG, retry: { attempts: 2, baseMs: 1, capMs: 2 } });
+  // The start-up warm-up has its own tests (warm-up.test.ts); here it would only add a second per test.
+  pos = await startPosServer(ws, { activeHold, catalog: CATALOG, retry: { attempts: 2, baseMs: 1, capMs: 2 }, warmUp: false });
 });
 afterEach(async () => {
   await pos.close();
@@ -206,7 +207,7 @@ describe('POS API', () => {
 
   it('gives a refusal of the content itself again without evaluating it (AMBIGUOUS_NDC stays, even once the catalog could resolve it)', async () => {
     await pos.close();
-    pos = await startPosServer(ws, { catalog: null });
+    pos = await startPosServer(ws, { catalog: null, warmUp: false });
     const first = await post('/pos/v1/dispense', body({ transaction_id: 'tx4', ndc: '0002120030' }));
     expect(first).toMatchObject({ status: 400, json: { reason: 'AMBIGUOUS_NDC' } });
     await pos.close();

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BodyTooLargeError, bearerToken, checkHostAndOrigin, readBody, tokenMatches } from '../host/loopback-guard';
 import type { Workstation } from '../workstation';
@@ -17,6 +17,8 @@ export interface PosServerOptions extends PosServiceOptions {
   bodyLimit?: number;
   /** Test seam: an existing service. */
   service?: PosService;
+  /** Warm the request path up before listening (PosService.warmUp); default true unless RXLEDGER_POS_WARMUP=0. */
+  warmUp?: boolean;
 }
 
 export interface RunningPosServer {
@@ -95,6 +97,28 @@ export function posHandler(service: PosService, token: string, port: () => numbe
   };
 }
 
+/** `count` GET /pos/v1/health requests to this server, one after another, on one kept-alive connection. */
+async function healthChecks(port: number, token: string, count: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < count; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request(
+          { agent, host: '127.0.0.1', port, path: `${POS_PREFIX}health`, method: 'GET', headers: { authorization: `Bearer ${token}` } },
+          (res) => {
+            res.resume();
+            res.on('end', resolve);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
 /**
  * The real-time POS API on 127.0.0.1 (docs/pos-api.md): bearer token, Host/Origin checks,
  * body limit, and an answer only after the ledger commit.
@@ -116,6 +140,10 @@ export async function startPosServer(ws: Workstation, opts: PosServerOptions = {
         else res.end();
       });
   });
+  // Workers started, statements prepared and the request path compiled before the port opens:
+  // the first dispenses of the day are answered as fast as the later ones (docs/benchmarks.md).
+  // RXLEDGER_POS_WARMUP=0 turns it off, for measuring what it saves (bench/pos.ts).
+  if (opts.warmUp ?? process.env.RXLEDGER_POS_WARMUP !== '0') await service.warmUp();
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   server.keepAliveTimeout = 60_000;
@@ -124,6 +152,9 @@ export async function startPosServer(ws: Workstation, opts: PosServerOptions = {
     server.listen(port, '127.0.0.1', () => ok());
   });
   port = (server.address() as AddressInfo).port;
+  // The HTTP side of a request (parser, Host/Origin and token checks, the JSON answer) is warmed
+  // with health checks to ourselves: they read nothing and write nothing.
+  if (opts.warmUp ?? process.env.RXLEDGER_POS_WARMUP !== '0') await healthChecks(port, token, 40).catch(() => undefined);
   return {
     server,
     port,

@@ -438,6 +438,94 @@ export class PosService {
       .sort((a, b) => a.id - b.id);
   }
 
+  /**
+   * Makes the first requests as cheap as the later ones, before the port opens: starts the WAL
+   * checkpoint and signing workers and waits for them, loads the PHI keys, and runs the request
+   * path `rounds` times on a synthetic request — JSON, the request schema, the patient token,
+   * the fingerprint, the gate's checks (the catalog, user, setting and hold look-ups with their
+   * prepared statements), the stored-answer and earlier-attempt look-ups, and the ledger append
+   * up to the signature — so V8 has compiled it and SQLite has prepared its statements. Nothing
+   * is written: no ledger entry, stock, quarantine item, stored answer or PHI record (the gate's
+   * evaluate and the ledger's warmUp only read). Never throws: a warm-up that fails only leaves
+   * the first requests slower.
+   */
+  async warmUp(rounds = 300): Promise<{ workers: boolean; rounds: number; ms: number }> {
+    const t0 = performance.now();
+    const [checkpointer, signer] = await Promise.all([this.ws.checkpointer.start(), this.ws.ledger.startWorkers()]);
+    let done = 0;
+    try {
+      this.vault.warmUp();
+      const sample = this.warmUpSample();
+      for (; done < rounds; done++) this.warmUpOnce(sample, done);
+    } catch (err) {
+      console.warn('[rxledger] POS warm-up stopped early (the first requests may be slower):', (err as Error).message);
+    }
+    return { workers: checkpointer && signer, rounds: done, ms: performance.now() - t0 };
+  }
+
+  /** An NDC of the catalog and an active user, so the synthetic request takes the accepting path of the checks. */
+  private warmUpSample(): { ndc: string; handler: string } {
+    const pick = (sql: string, fallback: string): string => {
+      try {
+        return (this.db.prepare(sql).pluck().get() as string | undefined) ?? fallback;
+      } catch {
+        return fallback;
+      }
+    };
+    return {
+      ndc: pick("SELECT ndc11 FROM catalog_packages WHERE schedule IS NOT 'UNKNOWN' LIMIT 1", '00002-1200-30'),
+      handler: pick('SELECT user_id FROM users LIMIT 1', 'warm-up'),
+    };
+  }
+
+  private warmUpOnce(sample: { ndc: string; handler: string }, i: number): void {
+    const raw = Buffer.from(
+      JSON.stringify({
+        transaction_id: `warm-up-${i}`,
+        ndc: sample.ndc,
+        lot: 'WARMUP',
+        quantity: 1,
+        handler_id: sample.handler,
+        occurred_at: this.ws.clock.now().toISOString(),
+        patient: { id: `warm-up-${i % 7}`, name: 'Warm Up', dob: '1970-01-01' },
+        metadata: { rx_number: `W${i}` },
+      }),
+    );
+    const rawSha256 = sha256Hex(raw);
+    const parsed = PosRequest.safeParse(JSON.parse(raw.toString('utf8')));
+    if (!parsed.success) throw new Error(describeIssues(parsed.error.issues).join('; '));
+    const req = parsed.data;
+    const token = req.patient ? this.vault.token(req.patient) : null;
+    const fingerprint = posFingerprint('dispense', req, token);
+    JSON.stringify({ ...req, patient: token ? { token } : null });
+    // Reads only: the answer and the earlier attempts of a transaction id no request uses.
+    const prior = this.stmts.answer.get(req.transaction_id);
+    this.earlierItems('pos:dispense', req.transaction_id, fingerprint, rawSha256, prior ?? null);
+    this.stmts.committedKey.get(`pos:${req.transaction_id}`);
+    const event = posEvent('dispense', req, token, { facilityId: this.ws.facilityId, correlationId: randomUUID(), payloadSha256: rawSha256 });
+    const verdict = this.gate.evaluate({ ok: true, event }, rawSha256, event.source.correlation_id);
+    this.ws.ledger.warmUp(
+      verdict.ok
+        ? verdict.entry
+        : {
+            type: 'DISPENSE',
+            facility_id: this.ws.facilityId,
+            ndc: sample.ndc,
+            lot: 'WARMUP',
+            serial: null,
+            expiry: null,
+            schedule: null,
+            quantity: 1,
+            delta: -1,
+            event_time: event.event_time,
+            actor: sample.handler,
+            idempotency_key: event.idempotency_key,
+            source: { kind: 'pos', correlation_id: event.source.correlation_id, payload_sha256: rawSha256 },
+          },
+    );
+    JSON.stringify({ status: 'accepted', transaction_id: req.transaction_id, entry: { seq: 0, hash: fingerprint } });
+  }
+
   async close(): Promise<void> {
     await this.worker.drain();
   }

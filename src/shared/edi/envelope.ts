@@ -1,7 +1,7 @@
 import type { AckCode, EdiError } from './ack-codes';
 import { TRANSACTION_TYPES } from './code-lists';
 import type { Delimiters } from './isa';
-import { DEFINED_SEGMENTS, SEGMENT_ID, checkElements, isValidDate, isValidTime } from './segment-rules';
+import { DEFINED_SEGMENTS, checkElements, isSegmentId, isValidDate, isValidTime } from './segment-rules';
 import { checkStructure } from './structure';
 import type { Segment } from './tokenize';
 
@@ -36,8 +36,8 @@ export interface TransactionResult extends TransactionSummary {
   segments: Segment[];
   /** Larger than the reader's limit for one set (DEFAULT_MAX_SET_BYTES): rejected, segments and raw not kept. */
   oversize: boolean;
-  /** Decoded text of ST..SE inclusive, trailing newline included; byteStart..byteEnd is the exact slice. */
-  raw: string;
+  /** Decoded text of ST..SE inclusive, trailing newline included; byteStart..byteEnd is the exact slice. Joined when first read. */
+  readonly raw: string;
   groupControl: string | null;
   functionalId: string | null;
   /** GS08, e.g. 004010 or 005010X... ('' for a bare file). */
@@ -86,7 +86,109 @@ export interface InterchangeReport {
   segmentIndex: number;
 }
 
-const ENVELOPE_IDS = new Set(['ISA', 'GS', 'GE', 'IEA']);
+
+/**
+ * The errors list of an interchange, group or set with none: shared, frozen, and replaced by
+ * its own array on the first error (pushError). A file may hold hundreds of thousands of
+ * interchanges, each kept in the report; their empty lists cost allocations and GC time.
+ */
+const NO_ERRORS = Object.freeze([]) as unknown as EdiError[];
+
+function pushError(holder: { errors: EdiError[] }, e: EdiError): void {
+  if (holder.errors === NO_ERRORS) holder.errors = [e];
+  else holder.errors.push(e);
+}
+
+/**
+ * A closed set as the reader hands it out. Its text (`raw`) is joined from its segments when
+ * first asked for: the ingestion layer slices the file by byte range instead, and joining every
+ * set's segments up front was a tenth of the reading time on files of many small sets.
+ */
+class ClosedTransaction implements TransactionResult {
+  type: string;
+  control: string;
+  implementationRef: string | null;
+  ackCode: 'A' | 'E' | 'R';
+  errors: EdiError[];
+  segmentCount: number;
+  closed: boolean;
+  valid: boolean;
+  rejectedBy: TransactionSummary['rejectedBy'];
+  firstSegmentIndex: number;
+  byteStart: number;
+  byteEnd: number;
+  groupControl: string | null;
+  functionalId: string | null;
+  version: string;
+  interchangeControl: string | null;
+  private joined: string | null = null;
+
+  constructor(
+    readonly summary: TransactionSummary,
+    readonly segments: Segment[],
+    readonly oversize: boolean,
+    group: GroupReport | null,
+    interchange: InterchangeReport | null,
+  ) {
+    this.type = summary.type;
+    this.control = summary.control;
+    this.implementationRef = summary.implementationRef;
+    this.ackCode = summary.ackCode;
+    this.errors = summary.errors;
+    this.segmentCount = summary.segmentCount;
+    this.closed = summary.closed;
+    this.valid = summary.valid;
+    this.rejectedBy = summary.rejectedBy;
+    this.firstSegmentIndex = summary.firstSegmentIndex;
+    this.byteStart = summary.byteStart;
+    this.byteEnd = summary.byteEnd;
+    this.groupControl = group ? group.control : null;
+    this.functionalId = group ? group.functionalId : null;
+    this.version = group ? group.version : '';
+    this.interchangeControl = interchange ? interchange.control : null;
+  }
+
+  get raw(): string {
+    if (this.joined === null) {
+      let text = '';
+      for (let i = 0; i < this.segments.length; i++) text += this.segments[i]!.raw;
+      this.joined = text;
+    }
+    return this.joined;
+  }
+
+  toJSON(): Omit<TransactionResult, 'summary'> & { summary: TransactionSummary } {
+    const { joined: _joined, ...fields } = this;
+    return { ...fields, raw: this.raw };
+  }
+}
+
+/**
+ * Control numbers seen in one interchange or group, to find one used twice. Most interchanges
+ * hold one group and most groups a few sets: a short array is searched until it grows, and it
+ * is emptied without reallocating (a Set's clear() allocates; this runs once per interchange).
+ */
+class ControlNumbers {
+  private list: string[] = [];
+  private set: Set<string> | null = null;
+
+  has(v: string): boolean {
+    if (this.set) return this.set.has(v);
+    for (let i = 0; i < this.list.length; i++) if (this.list[i] === v) return true;
+    return false;
+  }
+
+  add(v: string): void {
+    if (this.set) this.set.add(v);
+    else if (this.list.length < 16) this.list.push(v);
+    else this.set = new Set([...this.list, v]);
+  }
+
+  clear(): void {
+    if (this.set) this.set = null;
+    this.list.length = 0;
+  }
+}
 
 /** Caps what one transaction's report keeps, so a pathological file cannot blow up memory. */
 const MAX_ERRORS_PER_TRANSACTION = 200;
@@ -115,6 +217,24 @@ function segErr(seg: Segment, level: EdiError['level'], code: string, message: s
 const val = (seg: Segment, i: number): string => (seg.elements[i] ?? '').trim();
 
 /**
+ * Strings the report keeps for every interchange, group and set (qualifiers, sender and receiver,
+ * date, version, set type) repeat from one interchange to the next. Keeping one copy of each
+ * makes the report of a file of 100,000 small interchanges several times smaller, and the
+ * garbage collector, which copies everything that survives, correspondingly faster.
+ */
+class Strings {
+  private readonly known = new Map<string, string>();
+
+  of(s: string): string {
+    const found = this.known.get(s);
+    if (found !== undefined) return found;
+    // Values that never repeat (control numbers) would only grow the map: stop adding at a bound.
+    if (this.known.size < 4096) this.known.set(s, s);
+    return s;
+  }
+}
+
+/**
  * Envelope state machine: feed segments in file order, get each transaction set back when it
  * closes. It keeps one open transaction and small per-transaction summaries, never the file.
  */
@@ -127,9 +247,10 @@ export class EnvelopeValidator {
 
   private interchange: InterchangeReport | null = null;
   private group: GroupReport | null = null;
-  private groupControls = new Set<string>();
-  private txControls = new Set<string>();
-  private isaControls = new Set<string>();
+  private groupControls = new ControlNumbers();
+  private txControls = new ControlNumbers();
+  private isaControls = new Set<number>();
+  private readonly strings = new Strings();
   private tx: OpenTransaction | null = null;
   private sawEnvelope = false;
   private pendingIssues: EdiError[] = [];
@@ -143,7 +264,8 @@ export class EnvelopeValidator {
 
   feed(seg: Segment): TransactionResult | null {
     if (this.tx) {
-      if (ENVELOPE_IDS.has(seg.id) || seg.id === 'ST') {
+      const id = seg.id;
+      if (id === 'ISA' || id === 'GS' || id === 'GE' || id === 'IEA' || id === 'ST') {
         const closed = this.closeTransaction(false);
         this.envelopeSegment(seg);
         return closed;
@@ -180,7 +302,7 @@ export class EnvelopeValidator {
   }
 
   private interchangeError(e: EdiError): void {
-    if (this.interchange) this.interchange.errors.push(e);
+    if (this.interchange) pushError(this.interchange, e);
     else this.fileErrors.push(e);
   }
 
@@ -213,40 +335,43 @@ export class EnvelopeValidator {
     if (this.tx) this.closeTransaction(false);
     if (this.group) this.closeGroup(null, 'next ISA');
     if (this.interchange) this.closeInterchange(null, 'next ISA');
-    const e = (i: number): string => seg.elements[i] ?? '';
+    const el = seg.elements;
+    const k = this.strings;
     const ic: InterchangeReport = {
       hasHeader: true,
-      control: e(13),
-      senderQualifier: e(5),
-      senderId: e(6),
-      receiverQualifier: e(7),
-      receiverId: e(8),
-      date: e(9),
-      time: e(10),
-      version: e(12),
-      ackRequested: e(14),
-      usage: e(15),
+      control: el[13] ?? '',
+      senderQualifier: k.of(el[5] ?? ''),
+      senderId: k.of(el[6] ?? ''),
+      receiverQualifier: k.of(el[7] ?? ''),
+      receiverId: k.of(el[8] ?? ''),
+      date: k.of(el[9] ?? ''),
+      time: k.of(el[10] ?? ''),
+      version: k.of(el[12] ?? ''),
+      ackRequested: k.of(el[14] ?? ''),
+      usage: k.of(el[15] ?? ''),
       declaredGroups: null,
       closed: false,
-      errors: [],
+      errors: NO_ERRORS,
       groups: [],
       ackCode: 'A',
       segmentIndex: seg.index,
     };
-    const bad = (code: string, message: string): void => void ic.errors.push(segErr(seg, 'interchange', code, message));
+    const bad = (code: string, message: string): void => void pushError(ic, segErr(seg, 'interchange', code, message));
     if (seg.elements.length !== 17) bad('022', `ISA has ${seg.elements.length - 1} elements, 16 expected`);
     if (!/^\d{6}$/.test(ic.date) || !isValidDate(ic.date)) bad('014', `ISA09 ${JSON.stringify(ic.date)} is not a date (YYMMDD)`);
     if (!/^\d{4}$/.test(ic.time) || !isValidTime(ic.time)) bad('015', `ISA10 ${JSON.stringify(ic.time)} is not a time (HHMM)`);
     if (!/^\d{5}$/.test(ic.version)) bad('017', `ISA12 ${JSON.stringify(ic.version)} is not a version`);
-    if (!/^\d{9}$/.test(ic.control)) bad('018', `ISA13 ${JSON.stringify(ic.control)} is not a 9-digit control number`);
-    else if (this.isaControls.has(ic.control)) bad('025', `interchange control number ${ic.control} used twice in this file`);
+    // Nine digits: kept as a number (a Set of numbers hashes nothing; one entry per interchange).
+    const isa13 = /^\d{9}$/.test(ic.control) ? Number(ic.control) : -1;
+    if (isa13 < 0) bad('018', `ISA13 ${JSON.stringify(ic.control)} is not a 9-digit control number`);
+    else if (this.isaControls.has(isa13)) bad('025', `interchange control number ${ic.control} used twice in this file`);
     if (ic.ackRequested !== '0' && ic.ackRequested !== '1') bad('019', `ISA14 ${JSON.stringify(ic.ackRequested)} is not 0 or 1`);
     if (!['P', 'T', 'I'].includes(ic.usage)) bad('020', `ISA15 ${JSON.stringify(ic.usage)} is not P, T or I`);
-    this.isaControls.add(ic.control);
-    for (const e of this.pendingIssues.splice(0)) ic.errors.push(e);
+    if (isa13 >= 0) this.isaControls.add(isa13);
+    if (this.pendingIssues.length) for (const e of this.pendingIssues.splice(0)) pushError(ic, e);
     this.interchange = ic;
     this.interchanges.push(ic);
-    this.groupControls = new Set();
+    this.groupControls.clear();
   }
 
   private openGroup(seg: Segment): void {
@@ -276,30 +401,31 @@ export class EnvelopeValidator {
       };
       this.interchange = ic;
       this.interchanges.push(ic);
-      this.groupControls = new Set();
+      this.groupControls.clear();
     }
+    const k = this.strings;
     const g: GroupReport = {
-      functionalId: val(seg, 1),
-      senderCode: val(seg, 2),
-      receiverCode: val(seg, 3),
+      functionalId: k.of(val(seg, 1)),
+      senderCode: k.of(val(seg, 2)),
+      receiverCode: k.of(val(seg, 3)),
       control: val(seg, 6),
-      version: val(seg, 8),
+      version: k.of(val(seg, 8)),
       declaredTransactions: null,
       closed: false,
-      errors: [],
+      errors: NO_ERRORS,
       transactions: [],
       ackCode: 'A',
       accepted: 0,
       segmentIndex: seg.index,
     };
     for (const e of checkElements(seg, this.delimiters.component))
-      this.interchange.errors.push(segErr(seg, 'interchange', '024', `invalid GS: ${e.message}`, { element: e.element }));
+      pushError(this.interchange, segErr(seg, 'interchange', '024', `invalid GS: ${e.message}`, { element: e.element }));
     if (g.control !== '' && this.groupControls.has(g.control)) {
       const code = this.interchange.version >= '00501' ? '19' : '6';
-      g.errors.push(segErr(seg, 'group', code, `group control number ${g.control} used twice in this interchange`));
+      pushError(g, segErr(seg, 'group', code, `group control number ${g.control} used twice in this interchange`));
     }
     this.groupControls.add(g.control);
-    this.txControls = new Set();
+    this.txControls.clear();
     this.interchange.groups.push(g);
     this.group = g;
   }
@@ -320,8 +446,8 @@ export class EnvelopeValidator {
     this.tx = null;
     const st = segments[0]!;
     const errors: EdiError[] = [];
-    const type = val(st, 1);
-    const control = val(st, 2);
+    const type = this.strings.of(val(st, 1));
+    const control = this.strings.of(val(st, 2));
     const txErr = (seg: Segment, code: string, message: string): void =>
       void errors.push(segErr(seg, 'transaction', code, message, { transactionControl: control }));
 
@@ -337,7 +463,7 @@ export class EnvelopeValidator {
       const se01 = val(last, 1);
       const se02 = val(last, 2);
       if (se02 !== control) txErr(last, '3', `SE02 ${JSON.stringify(se02)} does not match ST02 ${JSON.stringify(control)}`);
-      if (String(Number(se01)) !== se01.replace(/^0+(?=\d)/, '') || Number(se01) !== count)
+      if (!/^\d+$/.test(se01) || Number(se01) !== count)
         txErr(last, '4', `SE01 says ${JSON.stringify(se01)} segments, the set has ${count}`);
     }
 
@@ -353,37 +479,20 @@ export class EnvelopeValidator {
           { positionInTransaction: oversize.position, transactionControl: control },
         ),
       );
+    } else {
+      this.checkSegments(type, control, segments, count, defined, errors);
+      if (defined) for (const e of checkStructure(type, segments)) errors.push({ ...e, transactionControl: control });
     }
-    if (!oversize) segments.forEach((seg, i) => {
-      if (errors.length >= MAX_ERRORS_PER_TRANSACTION) return;
-      const pos = i + 1;
-      const where = { positionInTransaction: pos, transactionControl: control };
-      if (!SEGMENT_ID.test(seg.id)) {
-        errors.push(segErr(seg, 'segment', '1', `unrecognized segment id ${JSON.stringify(seg.id.slice(0, 10))}`, where));
-        return;
-      }
-      if (i > 0 && seg.id === 'ST') return;
-      if (i > 0 && i < count - 1 && seg.id === 'SE') {
-        errors.push(segErr(seg, 'segment', '2', 'SE before the end of the transaction set', where));
-        return;
-      }
-      if (defined && !defined.has(seg.id))
-        errors.push({ ...segErr(seg, 'segment', '6', `segment ${seg.id} is not defined in transaction set ${type}`, where), severity: 'warning' });
-      if (seg.id === 'SE' || seg.id === 'ST' || defined) {
-        for (const e of checkElements(seg, this.delimiters.component))
-          errors.push({ ...e, segmentIndex: seg.index, byteOffset: seg.byteOffset, ...where });
-      }
-    });
-    if (defined && !oversize) for (const e of checkStructure(type, segments)) errors.push({ ...e, transactionControl: control });
 
     const rejected = errors.some((e) => e.severity === 'error');
     const ackCode: 'A' | 'E' | 'R' = rejected ? 'R' : errors.length > 0 ? 'E' : 'A';
+    const kept = errors.length ? errors : NO_ERRORS;
     const summary: TransactionSummary = {
       type,
       control,
-      implementationRef: val(st, 3) || null,
+      implementationRef: this.strings.of(val(st, 3)) || null,
       ackCode,
-      errors,
+      errors: kept,
       segmentCount: count,
       closed: sawTrailer,
       valid: !rejected,
@@ -394,17 +503,33 @@ export class EnvelopeValidator {
     };
     if (group) group.transactions.push(summary);
     else this.looseTransactions.push(summary);
-    return {
-      ...summary,
-      segments: oversize ? [] : segments,
-      raw: oversize ? '' : segments.map((s) => s.raw).join(''),
-      oversize: oversize !== null,
-      groupControl: group ? group.control : null,
-      functionalId: group ? group.functionalId : null,
-      version: group ? group.version : '',
-      interchangeControl: interchange ? interchange.control : null,
-      summary,
-    };
+    return new ClosedTransaction(summary, oversize ? [] : segments, oversize !== null, group, interchange);
+  }
+
+  /** Segment ids, SE placement, the set's segment table, element rules. Allocates only for errors. */
+  private checkSegments(type: string, control: string, segments: readonly Segment[], count: number, defined: ReadonlySet<string> | undefined, errors: EdiError[]): void {
+    const component = this.delimiters.component;
+    for (let i = 0; i < segments.length; i++) {
+      if (errors.length >= MAX_ERRORS_PER_TRANSACTION) return;
+      const seg = segments[i]!;
+      const pos = i + 1;
+      if (!isSegmentId(seg.id)) {
+        errors.push(segErr(seg, 'segment', '1', `unrecognized segment id ${JSON.stringify(seg.id.slice(0, 10))}`, { positionInTransaction: pos, transactionControl: control }));
+        continue;
+      }
+      if (i > 0 && seg.id === 'ST') continue;
+      if (i > 0 && i < count - 1 && seg.id === 'SE') {
+        errors.push(segErr(seg, 'segment', '2', 'SE before the end of the transaction set', { positionInTransaction: pos, transactionControl: control }));
+        continue;
+      }
+      if (defined && !defined.has(seg.id))
+        errors.push({ ...segErr(seg, 'segment', '6', `segment ${seg.id} is not defined in transaction set ${type}`, { positionInTransaction: pos, transactionControl: control }), severity: 'warning' });
+      if (seg.id === 'SE' || seg.id === 'ST' || defined) {
+        const found = checkElements(seg, component);
+        for (let k = 0; k < found.length; k++)
+          errors.push({ ...found[k]!, segmentIndex: seg.index, byteOffset: seg.byteOffset, positionInTransaction: pos, transactionControl: control });
+      }
+    }
   }
 
   private closeGroup(ge: Segment | null, reason: string): void {
@@ -413,7 +538,7 @@ export class EnvelopeValidator {
     const received = g.transactions.length;
     if (!ge) {
       const at = this.interchange ? { segmentIndex: g.segmentIndex } : {};
-      g.errors.push({ level: 'group', code: '3', severity: 'error', message: `GE missing (${reason})`, segmentId: 'GE', ...at });
+      pushError(g, { level: 'group', code: '3', severity: 'error', message: `GE missing (${reason})`, segmentId: 'GE', ...at });
     } else {
       g.closed = true;
       for (const e of checkElements(ge, this.delimiters.component))
@@ -421,9 +546,9 @@ export class EnvelopeValidator {
       const ge01 = val(ge, 1);
       const ge02 = val(ge, 2);
       g.declaredTransactions = /^\d+$/.test(ge01) ? Number(ge01) : null;
-      if (ge02 !== g.control) g.errors.push(segErr(ge, 'group', '4', `GE02 ${JSON.stringify(ge02)} does not match GS06 ${JSON.stringify(g.control)}`));
+      if (ge02 !== g.control) pushError(g, segErr(ge, 'group', '4', `GE02 ${JSON.stringify(ge02)} does not match GS06 ${JSON.stringify(g.control)}`));
       if (g.declaredTransactions !== received)
-        g.errors.push(segErr(ge, 'group', '5', `GE01 says ${JSON.stringify(ge01)} transaction sets, the group has ${received}`));
+        pushError(g, segErr(ge, 'group', '5', `GE01 says ${JSON.stringify(ge01)} transaction sets, the group has ${received}`));
     }
     for (const e of g.errors) e.groupControl = g.control;
     const rejectedSets = g.transactions.filter((t) => t.ackCode === 'R').length;
@@ -432,26 +557,29 @@ export class EnvelopeValidator {
     else if (g.transactions.some((t) => t.ackCode === 'E')) g.ackCode = 'E';
     else g.ackCode = 'A';
     g.accepted = g.ackCode === 'R' ? 0 : received - rejectedSets;
+    // An array grown by push keeps spare room (17 slots for 1 item); the report keeps this one.
+    if (received < 16) g.transactions = g.transactions.slice();
   }
 
   private closeInterchange(iea: Segment | null, reason: string): void {
     const ic = this.interchange!;
     this.interchange = null;
     if (!iea) {
-      ic.errors.push({ level: 'interchange', code: '023', severity: 'error', message: `IEA missing (${reason}): the interchange is incomplete`, segmentId: 'IEA' });
+      pushError(ic, { level: 'interchange', code: '023', severity: 'error', message: `IEA missing (${reason}): the interchange is incomplete`, segmentId: 'IEA' });
     } else {
       ic.closed = true;
       for (const e of checkElements(iea, this.delimiters.component))
-        ic.errors.push(segErr(iea, 'interchange', e.element === 1 ? '021' : '018', `invalid IEA: ${e.message}`, { element: e.element }));
+        pushError(ic, segErr(iea, 'interchange', e.element === 1 ? '021' : '018', `invalid IEA: ${e.message}`, { element: e.element }));
       const iea01 = val(iea, 1);
       const iea02 = val(iea, 2);
       ic.declaredGroups = /^\d+$/.test(iea01) ? Number(iea01) : null;
       if (ic.hasHeader && iea02 !== ic.control)
-        ic.errors.push(segErr(iea, 'interchange', '001', `IEA02 ${JSON.stringify(iea02)} does not match ISA13 ${JSON.stringify(ic.control)}`));
+        pushError(ic, segErr(iea, 'interchange', '001', `IEA02 ${JSON.stringify(iea02)} does not match ISA13 ${JSON.stringify(ic.control)}`));
       if (ic.declaredGroups !== ic.groups.length)
-        ic.errors.push(segErr(iea, 'interchange', '021', `IEA01 says ${JSON.stringify(iea01)} groups, the interchange has ${ic.groups.length}`));
+        pushError(ic, segErr(iea, 'interchange', '021', `IEA01 says ${JSON.stringify(iea01)} groups, the interchange has ${ic.groups.length}`));
     }
     ic.ackCode = ic.errors.some((e) => e.severity === 'error') ? 'R' : 'A';
+    if (ic.groups.length < 16) ic.groups = ic.groups.slice();
     for (const g of ic.groups)
       for (const t of g.transactions) {
         t.valid = t.ackCode !== 'R' && g.ackCode !== 'R' && ic.ackCode !== 'R';
@@ -464,7 +592,7 @@ export class EnvelopeValidator {
    * when it is found before the ISA is fed (an ISA that is not fixed width).
    */
   addReadIssue(e: EdiError): void {
-    if (this.interchange) this.interchange.errors.push(e);
+    if (this.interchange) pushError(this.interchange, e);
     else this.pendingIssues.push(e);
   }
 }

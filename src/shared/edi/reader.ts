@@ -109,11 +109,18 @@ export class X12Reader {
     if (v) {
       // Loops, not push(...list): a file of a million sets would overflow the call stack.
       appendAll(errors, v.fileErrors);
-      for (const ic of interchanges) {
-        appendAll(errors, ic.errors);
-        for (const g of ic.groups) {
-          appendAll(errors, g.errors);
-          for (const tx of g.transactions) for (const e of tx.errors) errors.push({ ...e, groupControl: g.control });
+      // Indexed loops: a file may hold hundreds of thousands of interchanges and sets.
+      for (let i = 0; i < interchanges.length; i++) {
+        const ic = interchanges[i]!;
+        if (ic.errors.length) appendAll(errors, ic.errors);
+        for (let j = 0; j < ic.groups.length; j++) {
+          const g = ic.groups[j]!;
+          if (g.errors.length) appendAll(errors, g.errors);
+          const txs = g.transactions;
+          for (let k = 0; k < txs.length; k++) {
+            const txErrors = txs[k]!.errors;
+            for (let m = 0; m < txErrors.length; m++) errors.push({ ...txErrors[m]!, groupControl: g.control });
+          }
         }
       }
       for (const tx of v.looseTransactions) appendAll(errors, tx.errors);

@@ -15,7 +15,8 @@ interface ElementRule {
   type: ElementType;
   min: number;
   max: number;
-  codes?: Readonly<Record<string, unknown>>;
+  /** The accepted values. */
+  codes?: CodeSet;
   /** Composite: only the first component is checked against the rule. */
   composite?: boolean;
 }
@@ -30,13 +31,49 @@ interface SegmentRule {
 
 const LIN_QUALIFIERS: Readonly<Record<string, string>> = { ...PRODUCT_ID_QUALIFIERS, ...OTHER_LIN_QUALIFIERS };
 
-const el = (ref: string, req: ElementRule['req'], type: ElementType, min: number, max: number, codes?: ElementRule['codes']): ElementRule =>
-  codes ? { ref, req, type, min, max, codes } : { ref, req, type, min, max };
+/**
+ * A code list, looked up with values cut from the input (new strings each time): codes of up to
+ * three characters, nearly all of them, are looked up by a number made of their characters,
+ * which needs no hashing of the string.
+ */
+class CodeSet {
+  private readonly short = new Set<number>();
+  private readonly long = new Set<string>();
+
+  constructor(codes: Iterable<string>) {
+    for (const c of codes) {
+      const k = shortKey(c);
+      if (k >= 0) this.short.add(k);
+      else this.long.add(c);
+    }
+  }
+
+  has(v: string): boolean {
+    const k = shortKey(v);
+    return k >= 0 ? this.short.has(k) : this.long.has(v);
+  }
+}
+
+/** 1–3 printable ASCII characters as one number; -1 otherwise. */
+function shortKey(v: string): number {
+  const n = v.length;
+  if (n === 0 || n > 3) return -1;
+  let key = n;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 32 || c > 126) return -1;
+    key = key * 128 + c;
+  }
+  return key;
+}
+
+const el = (ref: string, req: ElementRule['req'], type: ElementType, min: number, max: number, codes?: Readonly<Record<string, unknown>>): ElementRule =>
+  codes ? { ref, req, type, min, max, codes: new CodeSet(Object.keys(codes)) } : { ref, req, type, min, max };
 
 const SDQ_PAIR: [ElementRule, ElementRule] = [el('67', 'C', 'AN', 2, 80), el('380', 'C', 'R', 1, 15)];
 const LIN_PAIR: [ElementRule, ElementRule] = [el('235', 'C', 'ID', 2, 2, LIN_QUALIFIERS), el('234', 'C', 'AN', 1, 48)];
 
-export const SEGMENT_RULES: Readonly<Record<string, SegmentRule>> = {
+const RULES: Readonly<Record<string, SegmentRule>> = {
   ST: { elements: [el('143', 'M', 'ID', 3, 3), el('329', 'M', 'AN', 4, 9), el('1705', 'O', 'AN', 1, 35)] },
   SE: { elements: [el('96', 'M', 'N0', 1, 10), el('329', 'M', 'AN', 4, 9)] },
   GS: {
@@ -112,11 +149,13 @@ export const SEGMENT_RULES: Readonly<Record<string, SegmentRule>> = {
   CTT: { elements: [el('354', 'M', 'N0', 1, 6), el('347', 'O', 'R', 1, 10)] },
 };
 
+/** Looked up once per segment read: a Map, not an object keyed by the segment id. */
+export const SEGMENT_RULES: ReadonlyMap<string, SegmentRule> = new Map(Object.entries(RULES));
+
 
 const DIGITS = /^\d+$/;
-const INTEGER = /^-?\d+$/;
-const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)$/;
-const CONTROL = /[\x00-\x1f\x7f]/;
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function isValidDate(v: string): boolean {
   if (!DIGITS.test(v) || (v.length !== 8 && v.length !== 6)) return false;
@@ -124,8 +163,8 @@ export function isValidDate(v: string): boolean {
   const m = Number(v.slice(-4, -2));
   const d = Number(v.slice(-2));
   if (m < 1 || m > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(year, m, 0)).getUTCDate();
-  return d <= days;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return d <= (m === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[m]!);
 }
 
 export function isValidTime(v: string): boolean {
@@ -136,38 +175,55 @@ export function isValidTime(v: string): boolean {
   return h <= 23 && mi <= 59 && s <= 59;
 }
 
-/** Significant length as X12 counts it: signs and decimal points are not counted for N and R. */
-function significantLength(type: ElementType, v: string): number {
-  if (type === 'N0' || type === 'R') return v.replace(/[-.]/g, '').length;
-  return v.length;
-}
-
+/**
+ * One element against its rule, in one pass over its characters (this runs for every element of
+ * every segment read): control characters, the type's shape (N0 integer, R decimal, DT/TM digits),
+ * the length as X12 counts it (signs and decimal points not counted for N0 and R), the code list.
+ */
 function checkValue(rule: ElementRule, raw: string, component: string | null): { code: string; message: string } | null {
   let v = raw;
-  if (rule.composite && component !== null) v = v.split(component)[0] ?? '';
-  if (CONTROL.test(v)) return { code: '6', message: 'control character in element' };
+  if (rule.composite && component !== null) {
+    const cut = v.indexOf(component);
+    if (cut >= 0) v = v.slice(0, cut);
+  }
+  let digits = 0;
+  let signs = 0;
+  let points = 0;
+  let other = false;
+  let signNotFirst = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 32 || c === 127) return { code: '6', message: 'control character in element' };
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 45) {
+      signs++;
+      if (i !== 0) signNotFirst = true;
+    } else if (c === 46) points++;
+    else other = true;
+  }
+  const numeric = !other && digits > 0 && signs <= 1 && !signNotFirst;
   switch (rule.type) {
     case 'N0':
-      if (!INTEGER.test(v)) return { code: '6', message: `"${v}" is not a whole number` };
+      if (!numeric || points > 0) return { code: '6', message: `"${v}" is not a whole number` };
       break;
     case 'R':
-      if (!DECIMAL.test(v)) return { code: '6', message: `"${v}" is not a decimal number` };
+      if (!numeric || points > 1) return { code: '6', message: `"${v}" is not a decimal number` };
       break;
     case 'DT':
-      if (!DIGITS.test(v)) return { code: '6', message: `"${v}" is not a date (CCYYMMDD)` };
+      if (other || signs > 0 || points > 0 || digits === 0) return { code: '6', message: `"${v}" is not a date (CCYYMMDD)` };
       if (v.length === rule.min && !isValidDate(v)) return { code: '8', message: `"${v}" is not a valid date` };
       break;
     case 'TM':
-      if (!DIGITS.test(v)) return { code: '6', message: `"${v}" is not a time (HHMM)` };
+      if (other || signs > 0 || points > 0 || digits === 0) return { code: '6', message: `"${v}" is not a time (HHMM)` };
       if (v.length >= rule.min && v.length <= rule.max && !isValidTime(v)) return { code: '9', message: `"${v}" is not a valid time` };
       break;
     default:
       break;
   }
-  const len = significantLength(rule.type, v);
+  const len = rule.type === 'N0' || rule.type === 'R' ? v.length - signs - points : v.length;
   if (len < rule.min) return { code: '4', message: `"${v}" is shorter than ${rule.min}` };
   if (len > rule.max) return { code: '5', message: `"${v}" is longer than ${rule.max}` };
-  if (rule.codes && !(v in rule.codes)) return { code: '7', message: `"${v}" is not a code RxLedger accepts for element ${rule.ref}` };
+  if (rule.codes && !rule.codes.has(v)) return { code: '7', message: `"${v}" is not a code RxLedger accepts for element ${rule.ref}` };
   return null;
 }
 
@@ -191,8 +247,8 @@ function elementError(seg: Segment, element: number, r: ElementRule | undefined,
  * when something is wrong.
  */
 export function checkElements(seg: Segment, component: string | null): readonly EdiError[] {
-  const rule = SEGMENT_RULES[seg.id];
-  if (!rule) return NO_ERRORS;
+  const rule = SEGMENT_RULES.get(seg.id);
+  if (rule === undefined) return NO_ERRORS;
   let out: EdiError[] | null = null;
   const els = seg.elements;
   const count = els.length - 1;
@@ -215,7 +271,8 @@ export function checkElements(seg: Segment, component: string | null): readonly 
     const bad = checkValue(r, v, component);
     if (bad) (out ??= []).push(elementError(seg, i, r, bad.code, bad.message, v.slice(0, 99)));
   }
-  if (rule.pairs) for (const [a, b] of rule.pairs) out = checkPair(seg, rule, a, b, out);
+  const pairs = rule.pairs;
+  if (pairs) for (let k = 0; k < pairs.length; k++) out = checkPair(seg, rule, pairs[k]![0], pairs[k]![1], out);
   if (rule.repeat) for (let i = rule.repeat.from; i <= count; i += 2) out = checkPair(seg, rule, i, i + 1, out);
   return out ?? NO_ERRORS;
 }
@@ -232,6 +289,19 @@ function checkPair(seg: Segment, rule: SegmentRule, a: number, b: number, out: E
 
 /** Segment ids X12 allows: two or three characters, a letter first. */
 export const SEGMENT_ID = /^[A-Z][A-Z0-9]{1,2}$/;
+
+/** SEGMENT_ID.test(id), without a regular expression: it runs for every segment read. */
+export function isSegmentId(id: string): boolean {
+  const n = id.length;
+  if (n < 2 || n > 3) return false;
+  const first = id.charCodeAt(0);
+  if (first < 65 || first > 90) return false;
+  for (let i = 1; i < n; i++) {
+    const c = id.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
 
 /** Segments defined in each transaction set we read (X12 004010 tables, abridged). */
 export const DEFINED_SEGMENTS: Readonly<Record<string, ReadonlySet<string>>> = {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corporaPresent, corporaSkipReason, corpusPath } from '../../testing/corpora';
-import { readSegments, tokenize } from './tokenize';
+import { readSegments, tokenize, type Segment } from './tokenize';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
 
@@ -74,13 +74,15 @@ describe('delimiters come from the ISA', () => {
 describe('streaming', () => {
   it('gives the same segments whatever the chunk size', async () => {
     const bytes = fixture('bom-crlf.edi');
-    const whole = tokenize(bytes).segments;
+    // Compared as a reader sees them: every field, the raw text included.
+    const view = (s: Segment) => ({ id: s.id, elements: s.elements, index: s.index, byteOffset: s.byteOffset, byteLength: s.byteLength, raw: s.raw, terminated: s.terminated });
+    const whole = tokenize(bytes).segments.map(view);
     for (const size of [1, 2, 3, 7, 64, 4096]) {
       async function* chunks() {
         for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
       }
       const got = [];
-      for await (const s of readSegments(chunks())) got.push(s);
+      for await (const s of readSegments(chunks())) got.push(view(s));
       expect(got).toEqual(whole);
     }
   });

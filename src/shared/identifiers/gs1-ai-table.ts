@@ -164,8 +164,13 @@ export const AI_TABLE: ReadonlyMap<string, AiDefinition> = new Map(DEFINITIONS.m
  * first length that names a known AI is the only possible reading.
  */
 export function lookupAiPrefix(text: string): AiDefinition | undefined {
-  for (let len = 2; len <= 4; len++) {
-    const found = AI_TABLE.get(text.slice(0, len));
+  return lookupAiAt(text, 0);
+}
+
+/** The AI starting at `at` in `text` (see lookupAiPrefix), without copying the rest. */
+export function lookupAiAt(text: string, at: number): AiDefinition | undefined {
+  for (let len = 2; len <= 4 && at + len <= text.length; len++) {
+    const found = AI_TABLE.get(text.substr(at, len));
     if (found) return found;
   }
   return undefined;
@@ -179,6 +184,22 @@ export function lookupAi(ai: string): AiDefinition | undefined {
 const SET_82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*$/;
 /** GS1 AI encodable character set 39 (Figure 7.11-2). */
 const SET_39 = /^[#\-/0-9A-Z]*$/;
+
+/** Character set 82 as a lookup by char code (Figure 7.11-1), for the per-element check. */
+const IN_82 = new Uint8Array(128);
+for (const ch of '!"%&\'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz') IN_82[ch.charCodeAt(0)] = 1;
+const IN_39 = new Uint8Array(128);
+for (const ch of '#-/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ') IN_39[ch.charCodeAt(0)] = 1;
+
+/** Index of the first character of value[from, to) outside the set, or -1. */
+export function firstOutsideCharset(value: string, from: number, to: number, charset: Gs1Charset): number {
+  const table = charset === 'X' ? IN_82 : charset === 'Y' ? IN_39 : null;
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i);
+    if (table === null ? c < 48 || c > 57 : c > 127 || table[c] === 0) return i;
+  }
+  return -1;
+}
 
 export function matchesCharset(value: string, charset: Gs1Charset): boolean {
   switch (charset) {

@@ -20,7 +20,13 @@ const byId = (id: number) => {
   if (!found) throw new Error(`biip case ${id} missing from the corpus`);
   return found;
 };
-const run = (c: BiipCase) => parseGs1(c.input, { now, separators: c.parser_config?.separator_chars });
+const run = (c: BiipCase, associations = true) => parseGs1(c.input, { now, separators: c.parser_config?.separator_chars, associations });
+/**
+ * biip accepts element strings that break the GS1 association rules (General Specifications
+ * §4.14.2): a best-before date, lot or expiry without any GTIN. We follow the General
+ * Specifications and refuse them, naming the rule; their element values are still compared.
+ */
+const BREAKS_ASSOCIATIONS = new Set([6, 7, 15, 16, 17]);
 
 describe.skipIf(!corporaPresent)(`biip GS1 corpus${corporaPresent ? '' : ` — ${corporaSkipReason}`}`, () => {
   it('has the 18 cases the README describes', () => {
@@ -28,12 +34,19 @@ describe.skipIf(!corporaPresent)(`biip GS1 corpus${corporaPresent ? '' : ` — $
   });
 
   describe.each(cases.map((c) => [c.id, c.note, c] as const))('case %i: %s', (_id, _note, c) => {
-    it('agrees with biip on success or failure', () => {
+    it(BREAKS_ASSOCIATIONS.has(c.id) ? 'is refused for its missing GTIN, where biip accepts it' : 'agrees with biip on success or failure', () => {
+      if (BREAKS_ASSOCIATIONS.has(c.id)) {
+        expect(c.expected.ok).toBe(true);
+        const r = run(c);
+        expect(!r.ok && r.issue.code).toBe('missing-association');
+        expect(!r.ok && r.error).toMatch(/GS1 General Specifications §4\.14\.2, mandatory associations: 1[057] requires 01, 02, 03, (255, )?8006 or 8026\)/);
+        return;
+      }
       expect(run(c).ok).toBe(c.expected.ok);
     });
 
     it('gives the element values biip asserts', () => {
-      const result = run(c);
+      const result = run(c, false);
       if (!result.ok) return;
       for (const [key, want] of Object.entries(c.expected)) {
         if (!/^\d{2,4}$/.test(key)) continue;

@@ -48,7 +48,7 @@ function decode(raw: string, ai: string, position: number): string | IdentifierI
 
 export type DigitalLinkResult = Gs1Message | IdentifierIssue;
 
-export function parseDigitalLink(uri: string, symbology: Symbology | null, offset: number, now: Date): DigitalLinkResult {
+export function parseDigitalLink(uri: string, symbology: Symbology | null, offset: number, now: Date, associations = true): DigitalLinkResult {
   const m = URI.exec(uri);
   if (!m) {
     return { code: 'bad-uri', position: offset, value: uri, message: 'This web address is malformed (spaces or nothing after the host). It is not a GS1 Digital Link.' };
@@ -119,7 +119,7 @@ export function parseDigitalLink(uri: string, symbology: Symbology | null, offse
     if (isIssue(checked)) return checked;
     elements.push(checked);
   }
-  const message = summarise(elements, symbology, 'digital-link', now);
+  const message = summarise(elements, symbology, 'digital-link', now, associations);
   if (isIssue(message)) return message;
   message.warnings.push(...warnings);
   return message;

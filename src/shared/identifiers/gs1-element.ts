@@ -1,4 +1,5 @@
-import { CHARSET_NAMES, lookupAi, matchesCharset, type AiDefinition } from './gs1-ai-table';
+import { checkAssociations } from './gs1-associations';
+import { CHARSET_NAMES, firstOutsideCharset, lookupAi, type AiDefinition } from './gs1-ai-table';
 import { gs1CheckDigit } from './gs1-check-digit';
 import { parseGs1Date } from './gs1-date';
 import type { IdentifierIssue } from './identifier-issue';
@@ -43,52 +44,68 @@ export interface Gs1Message {
   warnings: string[];
 }
 
-const label = (def: AiDefinition) => `(AI ${def.ai})`;
+function label(def: AiDefinition): string {
+  return `(AI ${def.ai})`;
+}
+
+function where(position: number): string {
+  return `at character ${position + 1}`;
+}
 
 /** Checks one element against its definition: length, characters, check digit, date. */
 export function validateElement(def: AiDefinition, value: string, position: number, now: Date): Gs1Element | IdentifierIssue {
-  const base = { ai: def.ai, position, value };
-  const where = `at character ${position + 1}`;
+  // The failure texts are built only on failure: this runs for every element of every scan.
   if (value.length < def.minLength) {
     return {
-      ...base,
+      ai: def.ai,
+      position,
+      value,
       code: def.fixedLength ? 'truncated' : 'too-short',
       message: def.fixedLength
-        ? `The ${def.label} ${label(def)} ${where} is cut short: ${value.length} of ${def.minLength} characters. The code is damaged or incomplete; scan again.`
-        : `The ${def.label} ${label(def)} ${where} is empty or too short (needs at least ${def.minLength} characters).`,
+        ? `The ${def.label} ${label(def)} ${where(position)} is cut short: ${value.length} of ${def.minLength} characters. The code is damaged or incomplete; scan again.`
+        : `The ${def.label} ${label(def)} ${where(position)} is empty or too short (needs at least ${def.minLength} characters).`,
     };
   }
   if (value.length > def.maxLength) {
     return {
-      ...base,
+      ai: def.ai,
+      position,
+      value,
       code: 'too-long',
-      message: `The ${def.label} ${label(def)} ${where} is ${value.length} characters long; GS1 allows at most ${def.maxLength}. The code is damaged or a separator (GS) after it is missing.`,
+      message: `The ${def.label} ${label(def)} ${where(position)} is ${value.length} characters long; GS1 allows at most ${def.maxLength}. The code is damaged or a separator (GS) after it is missing.`,
     };
   }
+  const components = def.components;
   let offset = 0;
-  for (const [i, component] of def.components.entries()) {
-    const isLast = i === def.components.length - 1;
-    const part = isLast ? value.slice(offset) : value.slice(offset, offset + component.max);
-    offset += part.length;
-    if (!matchesCharset(part, component.charset)) {
-      const bad = [...part].find((ch) => !matchesCharset(ch, component.charset)) ?? '';
-      const shown = bad === ' ' ? 'a space' : /[\x00-\x1f\x7f]/.test(bad) ? `control character 0x${bad.charCodeAt(0).toString(16).padStart(2, '0')}` : `"${bad}"`;
+  for (let i = 0; i < components.length; i++) {
+    const component = components[i]!;
+    const end = i === components.length - 1 ? value.length : Math.min(value.length, offset + component.max);
+    const bad = firstOutsideCharset(value, offset, end, component.charset);
+    offset = end;
+    if (bad >= 0) {
+      const ch = value[bad] ?? '';
+      const shown = ch === ' ' ? 'a space' : /[\x00-\x1f\x7f]/.test(ch) ? `control character 0x${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : `"${ch}"`;
       return {
-        ...base,
+        ai: def.ai,
+        position,
+        value,
         code: 'bad-characters',
-        message: `The ${def.label} ${label(def)} ${where} contains ${shown}; it may hold ${CHARSET_NAMES[component.charset]}. The code is damaged or was misread.`,
+        message: `The ${def.label} ${label(def)} ${where(position)} contains ${shown}; it may hold ${CHARSET_NAMES[component.charset]}. The code is damaged or was misread.`,
       };
     }
   }
   if (def.checkDigitOver !== undefined) {
-    const key = value.slice(0, def.checkDigitOver);
-    const expected = gs1CheckDigit(key.slice(0, -1));
-    const got = Number(key.slice(-1));
+    const n = def.checkDigitOver;
+    const expected = gs1CheckDigit(value.length > n - 1 ? value.slice(0, n - 1) : value);
+    const got = value.charCodeAt(n - 1) - 48;
     if (expected !== got) {
+      const key = value.slice(0, n);
       return {
-        ...base,
+        ai: def.ai,
+        position,
+        value,
         code: 'bad-check-digit',
-        message: `The ${def.label} ${label(def)} ${key} ${where} has a wrong check digit (last digit ${got}, expected ${expected}). The code is damaged or was misread; scan again.`,
+        message: `The ${def.label} ${label(def)} ${key} ${where(position)} has a wrong check digit (last digit ${key.slice(-1)}, expected ${expected}). The code is damaged or was misread; scan again.`,
       };
     }
   }
@@ -96,7 +113,7 @@ export function validateElement(def: AiDefinition, value: string, position: numb
   if (def.date) {
     const parsed = parseGs1Date(value, def.date, now);
     if (!parsed.ok) {
-      return { ...base, code: 'bad-date', message: `The ${def.label} ${label(def)} ${value} ${where} is not a real date: ${parsed.reason}.` };
+      return { ai: def.ai, position, value, code: 'bad-date', message: `The ${def.label} ${label(def)} ${value} ${where(position)} is not a real date: ${parsed.reason}.` };
     }
     element.date = parsed.iso;
   }
@@ -118,18 +135,28 @@ function swallowWarning(el: Gs1Element, now: Date): string | null {
   return `The ${el.ai === '10' ? 'lot' : 'serial'} "${el.value}" ends in what looks like a (${m[1]}) date; if the package shows a shorter ${el.ai === '10' ? 'lot' : 'serial'}, the barcode lacks a separator. Check it against the label.`;
 }
 
-/** Builds the summary from validated elements; refuses one AI carried twice with different values. */
+function find(elements: readonly Gs1Element[], ai: string): Gs1Element | undefined {
+  for (let i = 0; i < elements.length; i++) if (elements[i]!.ai === ai) return elements[i];
+  return undefined;
+}
+
+/**
+ * Builds the summary from validated elements; refuses one AI carried twice with different values,
+ * and (unless `associations` is false) a combination the GS1 association rules forbid.
+ */
 export function summarise(
   elements: Gs1Element[],
   symbology: Symbology | null,
   source: Gs1Source,
   now: Date,
+  associations = true,
 ): Gs1Message | IdentifierIssue {
-  const seen = new Map<string, Gs1Element>();
+  // A code holds a handful of elements: a linear scan beats a Map here.
   const unique: Gs1Element[] = [];
   for (const el of elements) {
-    const prior = seen.get(el.ai);
-    if (prior && prior.value !== el.value) {
+    const prior = find(unique, el.ai);
+    if (prior === undefined) unique.push(el);
+    else if (prior.value !== el.value) {
       return {
         code: 'conflicting-ai',
         ai: el.ai,
@@ -138,30 +165,76 @@ export function summarise(
         message: `The code carries the ${lookupAi(el.ai)?.label ?? 'element'} (AI ${el.ai}) twice with different values ("${prior.value}" and "${el.value}"); it cannot be trusted. Set the package aside and check it.`,
       };
     }
-    if (!prior) {
-      seen.set(el.ai, el);
-      unique.push(el);
+  }
+  if (associations) {
+    const broken = checkAssociations(unique);
+    if (broken) return broken;
+  }
+  let hri = '';
+  const warnings: string[] = [];
+  let gtin: string | null = null;
+  let lot: string | null = null;
+  let serial: string | null = null;
+  let expiry: string | null = null;
+  let exp7003: string | null = null;
+  let bestBefore: string | null = null;
+  let productionDate: string | null = null;
+  let sscc: string | null = null;
+  let contentGtin: string | null = null;
+  let count: number | null = null;
+  for (const e of unique) {
+    hri += `(${e.ai})${e.value}`;
+    switch (e.ai) {
+      case '01':
+        gtin = e.value;
+        break;
+      case '10':
+      case '21': {
+        if (e.ai === '10') lot = e.value;
+        else serial = e.value;
+        const w = swallowWarning(e, now);
+        if (w !== null) warnings.push(w);
+        break;
+      }
+      case '17':
+        expiry = e.date ?? null;
+        break;
+      case '7003':
+        exp7003 = e.date ?? null;
+        break;
+      case '15':
+        bestBefore = e.date ?? null;
+        break;
+      case '11':
+        productionDate = e.date ?? null;
+        break;
+      case '00':
+        sscc = e.value;
+        break;
+      case '02':
+        contentGtin = e.value;
+        break;
+      case '37':
+        count = Number(e.value);
+        break;
     }
   }
-  const get = (ai: string) => seen.get(ai);
-  const exp7003 = get('7003')?.date ?? null;
-  const count = get('37');
   return {
     ok: true,
     symbology,
     source,
     elements: unique,
-    gtin: get('01')?.value ?? null,
-    lot: get('10')?.value ?? null,
-    serial: get('21')?.value ?? null,
-    expiry: get('17')?.date ?? exp7003?.slice(0, 10) ?? null,
+    gtin,
+    lot,
+    serial,
+    expiry: expiry ?? (exp7003 === null ? null : exp7003.slice(0, 10)),
     expiryDateTime: exp7003,
-    bestBefore: get('15')?.date ?? null,
-    productionDate: get('11')?.date ?? null,
-    sscc: get('00')?.value ?? null,
-    contentGtin: get('02')?.value ?? null,
-    count: count ? Number(count.value) : null,
-    hri: unique.map((e) => `(${e.ai})${e.value}`).join(''),
-    warnings: unique.map((e) => swallowWarning(e, now)).filter((w): w is string => w !== null),
+    bestBefore,
+    productionDate,
+    sscc,
+    contentGtin,
+    count,
+    hri,
+    warnings,
   };
 }

@@ -1,8 +1,7 @@
-import { lookupAi, lookupAiPrefix, type AiDefinition } from './gs1-ai-table';
-import { looksLikeDigitalLink, parseDigitalLink } from './gs1-digital-link';
+import { lookupAi, lookupAiAt, type AiDefinition } from './gs1-ai-table';
+import { parseDigitalLink } from './gs1-digital-link';
 import { isIssue, summarise, validateElement, type Gs1Element, type Gs1Message, type Gs1Source } from './gs1-element';
-import { GS } from './gs1-separator';
-import { fail, type Failure, type IdentifierIssue } from './identifier-issue';
+import type { Failure, IdentifierIssue } from './identifier-issue';
 import { splitSymbologyId, type Symbology } from './symbology';
 
 export interface Gs1ParseOptions {
@@ -13,17 +12,23 @@ export interface Gs1ParseOptions {
    * up to send another character instead (often "|" or "~"); list it here, not in the data.
    */
   separators?: readonly string[];
+  /**
+   * Check the GS1 association rules (invalid pairs, mandatory associations) on this code alone.
+   * Default true. Set false only when the elements of several barcodes of one package are
+   * joined and checked together with `checkAssociations`.
+   */
+  associations?: boolean;
 }
 
 export type Gs1Failure = Failure & { symbology: Symbology | null; elements: Gs1Element[] };
 export type Gs1Result = Gs1Message | Gs1Failure;
 
 function failure(issue: IdentifierIssue, symbology: Symbology | null, elements: Gs1Element[]): Gs1Failure {
-  return { ...fail(issue), symbology, elements };
+  return { ok: false, error: issue.message, issue, symbology, elements };
 }
 
-function finish(elements: Gs1Element[], symbology: Symbology | null, source: Gs1Source, now: Date): Gs1Result {
-  const message = summarise(elements, symbology, source, now);
+function finish(elements: Gs1Element[], symbology: Symbology | null, source: Gs1Source, now: Date, associations: boolean | undefined): Gs1Result {
+  const message = summarise(elements, symbology, source, now, associations !== false);
   return isIssue(message) ? failure(message, symbology, elements) : message;
 }
 
@@ -54,25 +59,37 @@ function unknownAi(data: string, i: number, position: number): IdentifierIssue {
  * skipped, as is a superfluous one after a fixed-length element.
  */
 export function parseElementString(data: string, opts: Gs1ParseOptions = {}, symbology: Symbology | null = null, offset = 0): Gs1Result {
-  const now = opts.now ?? new Date();
-  const seps = new Set(opts.separators ?? [GS]);
+  return readElementString(data, opts, opts.now ?? new Date(), symbology, offset);
+}
+
+const GS_CODE = 0x1d;
+
+/** Index of the next separator at or after `from` (data.length when none). */
+function nextSeparator(data: string, from: number, seps: ReadonlySet<string> | null): number {
+  let j = from;
+  if (seps === null) {
+    while (j < data.length && data.charCodeAt(j) !== GS_CODE) j++;
+  } else {
+    while (j < data.length && !seps.has(data[j]!)) j++;
+  }
+  return j;
+}
+
+function readElementString(data: string, opts: Gs1ParseOptions, now: Date, symbology: Symbology | null, offset: number): Gs1Result {
+  // The default separator (GS) is compared by char code; a scanner-specific set goes through a Set.
+  const seps = opts.separators === undefined ? null : new Set(opts.separators);
   const elements: Gs1Element[] = [];
   let i = 0;
-  const nextSep = (from: number) => {
-    let j = from;
-    while (j < data.length && !seps.has(data[j] ?? '')) j++;
-    return j;
-  };
   while (i < data.length) {
-    if (seps.has(data[i] ?? '')) {
+    if (seps === null ? data.charCodeAt(i) === GS_CODE : seps.has(data[i]!)) {
       i++;
       continue;
     }
-    const def = lookupAiPrefix(data.slice(i, i + 4));
-    if (!def || !/^\d+$/.test(def.ai)) return failure(unknownAi(data, i, offset + i), symbology, elements);
+    const def = lookupAiAt(data, i);
+    if (!def) return failure(unknownAi(data, i, offset + i), symbology, elements);
     const position = offset + i;
     const start = i + def.ai.length;
-    const end = def.fixedLength ? Math.min(nextSep(start), start + def.maxLength) : nextSep(start);
+    const end = def.fixedLength ? Math.min(nextSeparator(data, start, seps), start + def.maxLength) : nextSeparator(data, start, seps);
     const checked = validateElement(def, data.slice(start, end), position, now);
     if (isIssue(checked)) return failure(checked, symbology, elements);
     elements.push(checked);
@@ -81,7 +98,7 @@ export function parseElementString(data: string, opts: Gs1ParseOptions = {}, sym
   if (elements.length === 0) {
     return failure({ code: 'empty', position: offset, message: 'The code holds no GS1 data (only separators).' }, symbology, elements);
   }
-  return finish(elements, symbology, 'element-string', now);
+  return finish(elements, symbology, 'element-string', now, opts.associations);
 }
 
 const HRI_AI = /\s*\((\d{2,4})\)\s*/y;
@@ -145,7 +162,7 @@ export function parseHri(text: string, opts: Gs1ParseOptions = {}, symbology: Sy
   if (elements.length === 0) {
     return failure({ code: 'empty', position: offset, message: 'No GS1 data was given.' }, symbology, elements);
   }
-  return finish(elements, symbology, 'hri', now);
+  return finish(elements, symbology, 'hri', now, opts.associations);
 }
 
 /**
@@ -155,19 +172,23 @@ export function parseHri(text: string, opts: Gs1ParseOptions = {}, symbology: Sy
 export function parseGs1(input: string, opts: Gs1ParseOptions = {}): Gs1Result {
   const now = opts.now ?? new Date();
   // Scanners end a scan with CR and/or LF; those are never data.
-  const trimmed = input.replace(/[\r\n]+$/, '');
+  const last = input.charCodeAt(input.length - 1);
+  const trimmed = last === 10 || last === 13 ? input.replace(/[\r\n]+$/, '') : input;
   const { symbology, data, offset } = splitSymbologyId(trimmed);
-  if (data.trim() === '') {
+  if (!/\S/.test(data)) {
     return failure({ code: 'empty', position: 0, message: 'The scan was empty.' }, symbology, []);
   }
-  if (looksLikeDigitalLink(data.trim())) {
+  if (LEADING_URI.test(data)) {
     const lead = data.length - data.trimStart().length;
-    const result = parseDigitalLink(data.trim(), symbology, offset + lead, now);
+    const result = parseDigitalLink(data.trim(), symbology, offset + lead, now, opts.associations !== false);
     return isIssue(result) ? failure(result, symbology, []) : result;
   }
-  if (/^\s*\(\d/.test(data)) {
+  if (LEADING_HRI.test(data)) {
     const lead = data.length - data.trimStart().length;
     return parseHri(data.trimStart(), { ...opts, now }, symbology, offset + lead);
   }
-  return parseElementString(data, { ...opts, now }, symbology, offset);
+  return readElementString(data, opts, now, symbology, offset);
 }
+
+const LEADING_URI = /^\s*https?:\/\//i;
+const LEADING_HRI = /^\s*\(\d/;

@@ -37,6 +37,55 @@ export function parseGtin(input: string): GtinResult {
   return { ok: true, gtin14: digits.padStart(14, '0'), kind };
 }
 
+/**
+ * UPC-E (zero-suppressed GTIN-12) to the GTIN-12 it stands for, after GS1 General Specifications
+ * §5.2.2.4.2 (Figure 5.2.2.4.2-1). The 8 digits are the number system 0, six data digits
+ * d1..d6 and the GTIN-12's check digit; d6 says where the zeros were taken out:
+ *
+ * | d6    | GTIN-12                          | allowed only when |
+ * |-------|----------------------------------|-------------------|
+ * | 0,1,2 | 0 d1 d2 d6 0 0 0 0 d3 d4 d5 C    |                   |
+ * | 3     | 0 d1 d2 d3 0 0 0 0 0 d4 d5 C     | d3 is 3–9         |
+ * | 4     | 0 d1 d2 d3 d4 0 0 0 0 0 d5 C     | d4 is 1–9         |
+ * | 5–9   | 0 d1 d2 d3 d4 d5 0 0 0 0 d6 C    | d5 is 1–9         |
+ *
+ * The "allowed only when" column is what makes the suppression unambiguous: any other 6 digits
+ * are the suppressed form of a different GTIN-12 and are refused. GS1 defines UPC-E for GTIN-12
+ * beginning with 0 only; scanners and label software that accept a leading 1 ("UPC-E1") follow
+ * an old U.P.C. practice that is not part of the GS1 system, so it is refused too.
+ */
+export function expandUpcE(input: string): ({ ok: true } & Gtin) | Failure {
+  const digits = input.trim();
+  const bad = (why: string) =>
+    fail({ code: 'bad-upc-e', value: digits, message: `${digits} is not a valid UPC-E: ${why}. Scan the code again, or type the 12-digit UPC-A printed under it.` });
+  if (!/^\d{8}$/.test(digits)) return bad('a UPC-E is 8 digits (number system 0, six digits, check digit)');
+  if (digits[0] !== '0') return bad(`it starts with ${digits[0]}; GS1 defines UPC-E only for number system 0 (General Specifications §5.2.2.4.2)`);
+  const d = digits.slice(1, 7);
+  const last = Number(d[5]);
+  let body: string;
+  if (last <= 2) body = `0${d.slice(0, 2)}${d[5]}0000${d.slice(2, 5)}`;
+  else if (last === 3) {
+    if (Number(d[2]) < 3) return bad(`with last digit 3 the third digit must be 3–9 (got ${d[2]}); this would be the UPC-E of another number`);
+    body = `0${d.slice(0, 3)}00000${d.slice(3, 5)}`;
+  } else if (last === 4) {
+    if (d[3] === '0') return bad('with last digit 4 the fourth digit must not be 0; this would be the UPC-E of another number');
+    body = `0${d.slice(0, 4)}00000${d[4]}`;
+  } else {
+    if (d[4] === '0') return bad(`with last digit ${last} the fifth digit must not be 0; this would be the UPC-E of another number`);
+    body = `0${d.slice(0, 5)}0000${d[5]}`;
+  }
+  const expected = gs1CheckDigit(body);
+  const got = Number(digits[7]);
+  if (expected !== got) {
+    return fail({
+      code: 'bad-check-digit',
+      value: digits,
+      message: `UPC-E ${digits} (GTIN-12 ${body}${got}) has a wrong check digit (last digit ${got}, expected ${expected}): the barcode is damaged or the number was mistyped. Scan again or type it from the label.`,
+    });
+  }
+  return { ok: true, gtin14: `00${body}${expected}`, kind: 'GTIN-12' };
+}
+
 export function isValidGtin(input: string): boolean {
   return parseGtin(input).ok;
 }
@@ -78,7 +127,8 @@ export interface NdcFromGtin {
 export function ndcFromGtin(gtin: string, opts: { isKnown?: (ndc11: string) => boolean } = {}): NdcFromGtin | Failure {
   const parsed = parseGtin(gtin);
   if (!parsed.ok) return parsed;
-  const digits = ndc10DigitsFromGtin(parsed.gtin14);
+  const g = parsed.gtin14;
+  const digits = g.charCodeAt(1) === 48 && g.charCodeAt(2) === 51 ? g.slice(3, 13) : null; // "03" after the indicator
   if (digits === null) {
     return fail({
       code: 'not-ndc-gtin',

@@ -20,6 +20,9 @@ export type IssueCode =
   | 'bad-characters'
   | 'bad-date'
   | 'conflicting-ai'
+  | 'invalid-pair'
+  | 'missing-association'
+  | 'bad-upc-e'
   | 'bad-uri';
 
 export interface IdentifierIssue {

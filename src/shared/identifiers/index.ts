@@ -17,6 +17,7 @@ export {
   type NdcResult,
 } from './ndc';
 export {
+  expandUpcE,
   isValidGtin,
   ndc10DigitsFromGtin,
   ndcFromGtin,
@@ -33,6 +34,7 @@ export {
 export { gs1CheckDigit, hasValidCheckDigit } from './gs1-check-digit';
 export { parseGs1, parseElementString, parseHri, type Gs1Failure, type Gs1ParseOptions, type Gs1Result } from './gs1-parse';
 export { parseDigitalLink, looksLikeDigitalLink } from './gs1-digital-link';
+export { associationRule, checkAssociations } from './gs1-associations';
 export type { Gs1Element, Gs1Message, Gs1Source } from './gs1-element';
 export { AI_TABLE, lookupAi, lookupAiPrefix, matchesCharset, type AiDefinition, type Gs1Charset, type Gs1Component, type Gs1DateFormat } from './gs1-ai-table';
 export { parseGs1Date, resolveGs1Year, type Gs1DateResult } from './gs1-date';

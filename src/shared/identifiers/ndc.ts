@@ -86,13 +86,15 @@ export function ndcFromNdc10Digits(digits: string, layout: Ndc10Layout): Ndc {
  * 4-4-2, 5-3-2, 5-4-1. Duplicates (only possible for a labeler of all zeros) are dropped.
  */
 export function candidatesForNdc10(digits: string): string[] {
-  const clean = digits.replace(/-/g, '');
+  const clean = digits.includes('-') ? digits.replace(/-/g, '') : digits;
   if (!/^\d{10}$/.test(clean)) return [];
-  const out: string[] = [];
-  for (const layout of NDC10_LAYOUTS) {
-    const ndc11 = ndcFromNdc10Digits(clean, layout).ndc11;
-    if (ndc11 !== null && !out.includes(ndc11)) out.push(ndc11);
-  }
+  // Each layout padded to 5-4-2 (what ndcFromNdc10Digits builds, written out: this runs for every GTIN scanned).
+  const a = `0${clean.slice(0, 4)}-${clean.slice(4, 8)}-${clean.slice(8)}`;
+  const b = `${clean.slice(0, 5)}-0${clean.slice(5, 8)}-${clean.slice(8)}`;
+  const c = `${clean.slice(0, 5)}-${clean.slice(5, 9)}-0${clean.slice(9)}`;
+  const out = [a];
+  if (b !== a) out.push(b);
+  if (c !== a && c !== b) out.push(c);
   return out;
 }
 

@@ -106,9 +106,10 @@ describe('decodeScan', () => {
     expect(r.warnings.join(' ')).toMatch(/not a GS1 symbology/);
   });
 
-  it('8 digits: a valid GTIN-8 is a GTIN, an expiry element is an expiry', () => {
+  it('8 digits: a valid GTIN-8 is a GTIN, an expiry element is read as one (and refused alone: it needs a GTIN)', () => {
     expect(decodeScan('96385074')).toMatchObject({ ok: true, kind: 'gtin' });
-    expect(decodeScan('17270331', { now })).toMatchObject({ ok: true, kind: 'gs1', expiry: '2027-03-31' });
+    expect(decodeScan('17270331', { now })).toMatchObject({ ok: false, issue: { code: 'missing-association', ai: '17' } });
+    expect(decodeScan('17270331', { now, associations: false })).toMatchObject({ ok: true, kind: 'gs1', expiry: '2027-03-31' });
   });
 
   it('textual GS stand-ins, once replaced, read like the byte', () => {

@@ -1,8 +1,8 @@
 import type { Gs1Element } from './gs1-element';
 import { parseGs1, type Gs1ParseOptions, type Gs1Result } from './gs1-parse';
-import { ndcFromGtin, parseGtin } from './gtin';
+import { expandUpcE, ndcFromGtin, parseGtin } from './gtin';
 import type { IdentifierIssue } from './identifier-issue';
-import { parseNdc, type Ndc } from './ndc';
+import { candidatesForNdc10, parseNdc, type Ndc } from './ndc';
 import { splitSymbologyId, type Symbology } from './symbology';
 
 export interface DecodeOptions extends Gs1ParseOptions {
@@ -72,8 +72,12 @@ function blank(raw: string, symbology: Symbology | null): ScanResult {
   };
 }
 
+// The helpers below fill in the one result object decodeScan made: no copies on the scan path.
 function withIssue(result: ScanResult, issue: IdentifierIssue): ScanResult {
-  return { ...result, ok: false, error: issue.message, issue };
+  result.ok = false;
+  result.error = issue.message;
+  result.issue = issue;
+  return result;
 }
 
 function setNdc(result: ScanResult, ndc: Ndc): void {
@@ -83,8 +87,15 @@ function setNdc(result: ScanResult, ndc: Ndc): void {
 
 /** Fills `ndc` from the GTIN when it is an NDC-based one and the catalog settles its layout. */
 function addNdcFromGtin(result: ScanResult, opts: DecodeOptions): void {
-  if (!result.gtin) return;
-  const fromGtin = ndcFromGtin(result.gtin, { isKnown: opts.isKnownNdc });
+  const g = result.gtin;
+  if (!g) return;
+  // result.gtin is a checked GTIN-14 here. Without a catalog the answer is only the candidates:
+  // skip the general path, which checks the GTIN again and builds the resolution record.
+  if (!opts.isKnownNdc) {
+    if (g.length === 14 && g.charCodeAt(1) === 48 && g.charCodeAt(2) === 51) result.ndc10Candidates = candidatesForNdc10(g.slice(3, 13));
+    return;
+  }
+  const fromGtin = ndcFromGtin(g, { isKnown: opts.isKnownNdc });
   if (!fromGtin.ok) return;
   if (fromGtin.ndc) {
     setNdc(result, fromGtin.ndc);
@@ -99,21 +110,22 @@ function addNdcFromGtin(result: ScanResult, opts: DecodeOptions): void {
 }
 
 function fromGs1(result: ScanResult, parsed: Gs1Result, opts: DecodeOptions): ScanResult {
-  if (!parsed.ok) return withIssue({ ...result, elements: parsed.elements }, parsed.issue);
-  const out: ScanResult = {
-    ...result,
-    ok: true,
-    kind: parsed.source === 'digital-link' ? 'digital-link' : 'gs1',
-    gtin: parsed.gtin,
-    lot: parsed.lot,
-    expiry: parsed.expiry,
-    expiryDateTime: parsed.expiryDateTime,
-    bestBefore: parsed.bestBefore,
-    serial: parsed.serial,
-    sscc: parsed.sscc,
-    elements: parsed.elements,
-    warnings: [...result.warnings, ...parsed.warnings],
-  };
+  if (!parsed.ok) {
+    result.elements = parsed.elements;
+    return withIssue(result, parsed.issue);
+  }
+  const out = result;
+  out.ok = true;
+  out.kind = parsed.source === 'digital-link' ? 'digital-link' : 'gs1';
+  out.gtin = parsed.gtin;
+  out.lot = parsed.lot;
+  out.expiry = parsed.expiry;
+  out.expiryDateTime = parsed.expiryDateTime;
+  out.bestBefore = parsed.bestBefore;
+  out.serial = parsed.serial;
+  out.sscc = parsed.sscc;
+  out.elements = parsed.elements;
+  for (const w of parsed.warnings) out.warnings.push(w);
   addNdcFromGtin(out, opts);
   return out;
 }
@@ -121,16 +133,36 @@ function fromGs1(result: ScanResult, parsed: Gs1Result, opts: DecodeOptions): Sc
 function fromGtin(result: ScanResult, digits: string, opts: DecodeOptions): ScanResult {
   const parsed = parseGtin(digits);
   if (!parsed.ok) return withIssue(result, parsed.issue);
-  const out: ScanResult = { ...result, ok: true, kind: 'gtin', gtin: parsed.gtin14 };
+  const out = result;
+  out.ok = true;
+  out.kind = 'gtin';
+  out.gtin = parsed.gtin14;
   if (out.symbologyId === ']E0' && digits.length === 13 && digits.startsWith('0')) out.symbology = 'UPC-A';
   addNdcFromGtin(out, opts);
   return out;
 }
 
+/** UPC-E: 8 digits, number system 0; expanded to its GTIN-12 (docs/identifiers.md). */
+function fromUpcE(result: ScanResult, digits: string, opts: DecodeOptions): ScanResult {
+  const parsed = expandUpcE(digits);
+  result.symbology = 'UPC-E';
+  if (!parsed.ok) return withIssue(result, parsed.issue);
+  result.ok = true;
+  result.kind = 'gtin';
+  result.gtin = parsed.gtin14;
+  addNdcFromGtin(result, opts);
+  return result;
+}
+
 function fromNdc(result: ScanResult, text: string, opts: DecodeOptions): ScanResult {
   const parsed = parseNdc(text, { isKnown: opts.isKnownNdc });
-  if (!parsed.ok) return withIssue({ ...result, ndc10Candidates: parsed.issue.candidates ?? [] }, parsed.issue);
-  const out: ScanResult = { ...result, ok: true, kind: 'ndc' };
+  if (!parsed.ok) {
+    result.ndc10Candidates = parsed.issue.candidates ?? [];
+    return withIssue(result, parsed.issue);
+  }
+  const out = result;
+  out.ok = true;
+  out.kind = 'ndc';
   setNdc(out, parsed);
   if (opts.isKnownNdc && parsed.ndc11 && !opts.isKnownNdc(parsed.ndc11)) {
     out.warnings.push(`NDC ${parsed.ndc11} is not in the drug catalog.`);
@@ -139,6 +171,10 @@ function fromNdc(result: ScanResult, text: string, opts: DecodeOptions): ScanRes
 }
 
 const GTIN_LENGTHS = new Set([8, 12, 13, 14]);
+/** Blanks around a scan (tabs and spaces before, CR/LF after): tested first, replaced only when present. */
+const EDGE_BLANKS = /^[ \t]|[ \t\r\n]$/;
+const EDGE_BLANKS_ALL = /^[ \t]+|[ \t\r\n]+$/g;
+const ELEMENT_FAILURES: ReadonlySet<string> = new Set(['bad-date', 'missing-association', 'invalid-pair']);
 
 /**
  * One entry point for whatever a scanner or a person hands us: a GS1 element string (with or
@@ -147,15 +183,14 @@ const GTIN_LENGTHS = new Set([8, 12, 13, 14]);
  * Never throws; `ok: false` comes with a message for the person at the counter.
  */
 export function decodeScan(raw: string, opts: DecodeOptions = {}): ScanResult {
-  const input = raw.replace(/^[ \t]+|[ \t\r\n]+$/g, '');
+  const input = EDGE_BLANKS.test(raw) ? raw.replace(EDGE_BLANKS_ALL, '') : raw;
   const { symbology, data } = splitSymbologyId(input);
   const result = blank(raw, symbology);
-  if (data.trim() === '') {
+  if (!/\S/.test(data)) {
     return withIssue(result, { code: 'empty', message: 'The scan was empty. Scan again, or type the code.' });
   }
-  const gs1 = () => parseGs1(input, opts);
 
-  if (/^https?:\/\//i.test(data) || symbology?.content === 'gs1') return fromGs1(result, gs1(), opts);
+  if (symbology?.content === 'gs1' || /^https?:\/\//i.test(data)) return fromGs1(result, parseGs1(input, opts), opts);
 
   if (symbology?.content === 'gtin') {
     // An add-on (2 or 5 digits, e.g. a price) follows the main code with ]E3; it is not part of the GTIN.
@@ -163,18 +198,25 @@ export function decodeScan(raw: string, opts: DecodeOptions = {}): ScanResult {
       result.warnings.push(`Add-on ${data.slice(13)} after the barcode was ignored.`);
       return fromGtin(result, data.slice(0, 13), opts);
     }
+    // Under ]E0 a UPC-E arrives expanded (13 digits) from a scanner set up as GS1 says; one
+    // that sends the 8 digits of the symbol instead is read too.
+    if (symbology.id === ']E0' && data.length === 8) return fromUpcE(result, data, opts);
     return fromGtin(result, data, opts);
   }
 
   if (/^\d+$/.test(data)) {
+    // 8 digits starting with 0: a UPC-E. (A GTIN-8 with GS1-8 prefix 0 is a restricted
+    // circulation number, never a trade item; an EAN-8 scanned with ]E4 is read as EAN-8 above.)
+    if (data.length === 8 && data[0] === '0') return fromUpcE(result, data, opts);
     if (GTIN_LENGTHS.has(data.length)) {
       const asGtin = parseGtin(data);
       if (asGtin.ok) return fromGtin(result, data, opts);
       // Not a valid GTIN; it may still be a short element string such as "17270331".
-      const asGs1 = gs1();
+      const asGs1 = parseGs1(input, opts);
       if (asGs1.ok) return fromGs1(result, asGs1, opts);
-      // Eight digits that fail only on the date were meant as a date element, not as an EAN-8.
-      if (data.length === 8 && asGs1.issue.code === 'bad-date') return fromGs1(result, asGs1, opts);
+      // Eight digits that read as a GS1 element but fail on its date or on the association rules
+      // (an expiry alone needs a GTIN) were meant as a date element, not as an EAN-8.
+      if (data.length === 8 && ELEMENT_FAILURES.has(asGs1.issue.code)) return fromGs1(result, asGs1, opts);
       if (data.length === 12) {
         return withIssue(result, {
           ...asGtin.issue,
@@ -184,7 +226,7 @@ export function decodeScan(raw: string, opts: DecodeOptions = {}): ScanResult {
       return withIssue(result, asGtin.issue);
     }
     if (data.length === 10 || data.length === 11) return fromNdc(result, data, opts);
-    const parsed = fromGs1(result, gs1(), opts);
+    const parsed = fromGs1(result, parseGs1(input, opts), opts);
     if (parsed.ok && symbology?.content === 'plain') parsed.warnings.push(`The scanner reported ${symbology.name}, not a GS1 symbology; the data was read as GS1 anyway.`);
     return parsed;
   }
@@ -192,7 +234,7 @@ export function decodeScan(raw: string, opts: DecodeOptions = {}): ScanResult {
   if (/^(ndc[\s:#]*)?\d+([\s-]+\d+)+$/i.test(data) || /^ndc[\s:#]*\d+$/i.test(data)) return fromNdc(result, data, opts);
 
   if (/^[\d(\x1d]/.test(data) || (opts.separators ?? []).includes(data[0] ?? '')) {
-    const parsed = fromGs1(result, gs1(), opts);
+    const parsed = fromGs1(result, parseGs1(input, opts), opts);
     if (parsed.ok && symbology?.content === 'plain') parsed.warnings.push(`The scanner reported ${symbology.name}, not a GS1 symbology; the data was read as GS1 anyway.`);
     return parsed;
   }

@@ -40,16 +40,16 @@ export interface SplitSymbology {
   offset: number;
 }
 
+const NO_ID = (input: string): SplitSymbology => ({ symbology: null, data: input, offset: 0 });
+const KNOWN_SYMBOLOGIES = new Map<string, Symbology>(Object.entries(KNOWN).map(([id, k]) => [id, Object.freeze({ id, ...k })]));
+
 export function splitSymbologyId(input: string): SplitSymbology {
-  const m = /^\][A-Za-z][0-9A-Za-z]/.exec(input);
-  if (!m) return { symbology: null, data: input, offset: 0 };
-  const id = m[0];
-  const known = KNOWN[id];
-  const symbology: Symbology = known ? { id, ...known } : { id, name: `unknown symbology ${id}`, content: 'plain' };
+  if (input.charCodeAt(0) !== 0x5d /* ] */ || !/^\][A-Za-z][0-9A-Za-z]/.test(input)) return NO_ID(input);
+  const id = input.slice(0, 3);
+  const symbology: Symbology = KNOWN_SYMBOLOGIES.get(id) ?? { id, name: `unknown symbology ${id}`, content: 'plain' };
   return { symbology, data: input.slice(3), offset: 3 };
 }
 
 export function symbologyFor(id: string): Symbology | null {
-  const known = KNOWN[id];
-  return known ? { id, ...known } : null;
+  return KNOWN_SYMBOLOGIES.get(id) ?? null;
 }
