@@ -94,7 +94,7 @@ export class PhiVault {
   }
 
   /** Encrypts and stores; the caller's transaction makes it atomic with the entry it belongs to. */
-  store(token: string, payload: Buffer, purpose: 'dispense' | 'return' | 'quarantine', ref: string | null): number {
+  store(token: string, payload: Buffer, purpose: 'dispense' | 'return' | 'quarantine' | 'metadata', ref: string | null): number {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.keys().data, iv);
     // The row's token and purpose are bound to the ciphertext: moving it to another token fails.

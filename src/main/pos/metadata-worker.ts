@@ -1,9 +1,10 @@
 import type { Db } from '../db/open';
+import type { PhiVault } from '../phi/vault';
 
 export type Metadata = Record<string, string | number | boolean | null>;
 
 /**
- * Writes the non-controlled metadata a POS sent (rx number, register, ...) after the
+ * Writes the metadata a POS sent (encrypted: see writeNow), for non-controlled products (rx number, register, ...) after the
  * acknowledgment, in small batches off the request path. Metadata of a controlled product is
  * written in the commit itself (writeNow). A crash between the ack and the write loses only
  * this metadata, never a ledger entry.
@@ -16,12 +17,19 @@ export class MetadataWorker {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
+    private readonly vault: PhiVault,
   ) {
     this.insert = db.prepare('INSERT OR IGNORE INTO pos_metadata (transaction_id, written_at, metadata) VALUES (?, ?, ?)');
   }
 
+  /**
+   * Metadata values are free text a pharmacy system fills as it likes ("note": "called Mrs. …"):
+   * they are kept encrypted in the PHI store; the row names the keys and the PHI record.
+   */
   writeNow(txid: string, metadata: Metadata): void {
-    this.insert.run(txid, this.now().toISOString(), JSON.stringify(metadata));
+    const ref = `pos-metadata:${txid}`;
+    const id = this.vault.store('pt_unknown', Buffer.from(JSON.stringify(metadata), 'utf8'), 'metadata', ref);
+    this.insert.run(txid, this.now().toISOString(), JSON.stringify({ keys: Object.keys(metadata), phi_record: id }));
   }
 
   enqueue(txid: string, metadata: Metadata): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PHI_KEY } from '../../shared/ingest/phi-keys';
 
 /**
  * The POS request body (docs/pos-api.md). `patient` carries protected health information: it
@@ -19,7 +20,6 @@ export const PosPatient = z
   .refine((p) => p.token !== undefined || p.id !== undefined || p.name !== undefined, 'a patient needs an id or a name');
 export type PosPatient = z.infer<typeof PosPatient>;
 
-const PHI_KEY = /patient|name|dob|birth|address|phone|ssn|email|mrn/i;
 
 export const PosRequest = z
   .object({

@@ -12,6 +12,7 @@ import { recordResolvedByResend } from '../quarantine/decide';
 import type { Workstation } from '../workstation';
 import { posEvent, posFingerprint } from './event';
 import { MetadataWorker } from './metadata-worker';
+import { redactPhi } from '../../shared/ingest/phi-keys';
 import { FINAL_REASONS, MALFORMED_REASONS, PosRequest, type PosKind } from './request';
 
 export interface PosAnswer {
@@ -131,7 +132,7 @@ export class PosService {
         : ws.gate);
     this.vault = ws.phi;
     this.retry = opts.retry ?? DEFAULT_RETRY;
-    this.worker = new MetadataWorker(ws.db, () => ws.clock.now());
+    this.worker = new MetadataWorker(ws.db, () => ws.clock.now(), this.vault);
     this.stmts = {
       answer: ws.db.prepare<[string], StoredAnswer>('SELECT * FROM pos_requests WHERE transaction_id = ?'),
       putAnswer: ws.db.prepare(
@@ -200,17 +201,19 @@ export class PosService {
     const parsed = PosRequest.safeParse(json);
     const txidOf = (j: unknown) => (j && typeof j === 'object' && typeof (j as Record<string, unknown>).transaction_id === 'string' ? String((j as Record<string, unknown>).transaction_id).slice(0, 100) : null);
     if (!parsed.success) {
-      const redacted = json && typeof json === 'object' && !Array.isArray(json) ? Buffer.from(JSON.stringify({ ...(json as object), patient: '[redacted]' })) : null;
+      // Patient data can sit anywhere in a refused body (metadata.patient_name, a top-level
+      // "Patient"): every PHI-like key and every metadata value is kept only in the PHI store.
+      const redacted = json && typeof json === 'object' && !Array.isArray(json) ? Buffer.from(JSON.stringify(redactPhi(json, ['metadata']))) : null;
       return quarantineMalformed('SCHEMA', describeIssues(parsed.error.issues), txidOf(json), redacted);
     }
     const req = parsed.data;
     if (kind === 'dispense' && req.patient === null) {
-      return quarantineMalformed('SCHEMA', ['patient: a dispense needs the patient'], req.transaction_id, Buffer.from(JSON.stringify({ ...req, patient: null })));
+      return quarantineMalformed('SCHEMA', ['patient: a dispense needs the patient'], req.transaction_id, Buffer.from(JSON.stringify(redactPhi({ ...req, patient: null }, ['metadata']))));
     }
     const patient = req.patient;
     const token = patient ? (patient.token ?? this.vault.token(patient)) : null;
     const patientFields = patient && Object.keys(patient).some((k) => k !== 'token') ? Buffer.from(JSON.stringify(stripUndefined(patient))) : null;
-    const redacted = Buffer.from(JSON.stringify({ ...req, patient: token ? { token } : null }));
+    const redacted = Buffer.from(JSON.stringify(redactPhi({ ...req, patient: token ? { token } : null }, ['metadata'])));
     const fingerprint = posFingerprint(kind, req, token);
     const input: GateInput = {
       source,
