@@ -46,6 +46,10 @@ describe('X12 through the ingestion gate', () => {
     expect(looksLikeX12(Buffer.from('ST*852*0001~'))).toBe(true);
     expect(looksLikeX12(Buffer.from('{"ndc":"0002-1200-30"}'))).toBe(false);
     expect(looksLikeX12(Buffer.from('STATUS report'))).toBe(false);
+    // A damaged interchange header is recognised from the segments after it.
+    expect(looksLikeX12(Buffer.from('IS*00*          *00*~GS*SH*A*B*20240605*1200*1*X*005010~ST*856*0001~'))).toBe(true);
+    expect(looksLikeX12(Buffer.from('GS*SH*4405197800*999999999*20111206*1045*00*X*004060\nST*AAA*0001\n'))).toBe(true);
+    expect(looksLikeX12(Buffer.from('{"ndc":"0002-1200-30","note":"~GS*SH*"}'))).toBe(false);
   });
 
   it('commits an 856 ASN as receipts (lot, expiry, serials, SSCC), and the same file again as duplicates', async () => {
@@ -73,6 +77,19 @@ describe('X12 through the ingestion gate', () => {
     expect(r.rejected).toBe(3);
     expect(r.ignored).toBe(3);
     expect(ws.quarantine.list().filter((i) => i.reasons.includes('BAD_LOT')).length).toBe(2);
+  });
+
+  it('quarantines a file whose interchange header is damaged as one X12 item, not line by line', async () => {
+    const text = readFileSync(join(FIX, '5010-856-pharmacy-asn.edi'), 'utf8').replace(/^ISA\*/, 'IS*');
+    const f = join(t.dir, '..', 'damaged-isa.edi');
+    writeFileSync(f, text);
+    ws.close();
+    const r = await cli(['ingest', '--data', t.dir, f, '--json']);
+    const out = JSON.parse(r.stdout) as { accepted: number; quarantined: number }[];
+    expect(out[0]).toMatchObject({ accepted: 0, quarantined: 1 });
+    const list = JSON.parse((await cli(['quarantine', 'list', '--data', t.dir, '--json'])).stdout) as { source: string; reasons: string[] }[];
+    expect(list).toHaveLength(1);
+    expect(list[0]!.source).toMatch(/^edi:/);
   });
 
   it('quarantines a line with no NDC and no GTIN with that reason and the set text', async () => {

@@ -46,12 +46,24 @@ export interface X12Deps {
   maxSetBytes?: number;
 }
 
-/** True when the bytes start (after an optional UTF-8 BOM and white space) with ISA or ST and a delimiter. */
+/**
+ * True when the bytes are X12: they start (after an optional UTF-8 BOM and white space) with
+ * ISA, GS or ST and a delimiter — or, when the interchange header is damaged ("IS*00*…", a
+ * missing ISA), the segments that follow show it: a GS or ST segment after a segment
+ * terminator, using the same element separator as the first segment. Such a file is then read
+ * (and quarantined) as one X12 interchange, never line by line as NDJSON.
+ */
 export function looksLikeX12(head: Buffer): boolean {
   let s = head.toString('latin1');
   if (s.startsWith('\xEF\xBB\xBF')) s = s.slice(3);
   s = s.replace(/^\s+/, '');
-  return /^(ISA|ST)[^A-Za-z0-9\s]/.test(s);
+  if (/^(ISA|GS|ST)[^A-Za-z0-9\s]/.test(s)) return true;
+  if (s.startsWith('{') || s.startsWith('[')) return false;
+  // A damaged header: the first segment's tag is 2–3 letters or digits, then its element separator.
+  const first = /^[A-Z0-9]{2,3}([^A-Za-z0-9\s])/.exec(s);
+  if (!first) return false;
+  const sep = first[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`[^A-Za-z0-9${sep}]\\s*(GS|ST)${sep}[A-Z0-9]{2,3}${sep}`).test(s);
 }
 
 export function fileLooksLikeX12(file: string): boolean {
