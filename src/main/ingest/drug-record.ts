@@ -71,8 +71,24 @@ export function normalizeDrugRecord(raw: string, ctx: NormalizeContext): Candida
     // An explicit key names the event; without one, identical content is the same event.
     idempotency_key: r.idempotency_key ? `key:${r.idempotency_key}` : `content:${fingerprint}`,
     fingerprint,
-    ...(units.containers !== null ? { data: { containers: units.containers, units_per_container: units.units_per_container } } : {}),
+    data: recordData(r, units, eventTime),
     source: { kind: 'ndjson', payload_sha256: ctx.payloadSha256, correlation_id: ctx.correlationId, ref: ctx.ref ?? null },
   };
   return { ok: true, event, fingerprint };
+}
+
+/** What 21 CFR 1304.22(c) asks the entry to carry, from the record's own fields. */
+function recordData(r: DrugRecord, units: { containers: number | null; units_per_container: number | null }, eventTime: Date): Record<string, string | number | Record<string, string | number>> {
+  const data: Record<string, string | number | Record<string, string | number>> = {};
+  if (units.containers !== null) {
+    data.containers = units.containers;
+    if (units.units_per_container !== null) data.units_per_container = units.units_per_container;
+  }
+  if (r.supplier) {
+    data.supplier = { ...r.supplier };
+    data.date_received = eventTime.toISOString().slice(0, 10);
+  }
+  if (r.order_form) data.order_form = { ...r.order_form };
+  if (r.prescription) data.prescription = { ...r.prescription };
+  return data;
 }

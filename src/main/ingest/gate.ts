@@ -12,6 +12,7 @@ import { AuditTrail } from '../audit/trail';
 import type { User } from '../auth/users';
 import type { Db } from '../db/open';
 import { findActiveHold } from '../holds';
+import { cachedStatement } from '../db/statement-cache';
 import { LedgerRuleError, type AppendResult, type Ledger, type NewEntry } from '../ledger/append';
 import { sha256Hex } from '../ledger/hash';
 import type { QuarantineStore } from '../quarantine/store';
@@ -225,6 +226,12 @@ export class IngestGate {
     const units = catalog?.unitsOf?.(ndc11) ?? null;
     this.unitProblems(e, ndc11, units, refuse);
 
+    // A DEA Form 222 / CSOS number names one order, from one supplier (21 CFR 1305).
+    if (e.type === 'RECEIPT') {
+      const reused = this.orderFormReuse(e.data);
+      if (reused) refuse('ORDER_FORM_REUSED', reused);
+    }
+
     // An authorized handler.
     const handlerProblem = this.handlerProblem(e.handler_id, e.source.kind);
     if (handlerProblem) refuse('UNAUTHORIZED_HANDLER', `handler_id: ${handlerProblem}`);
@@ -300,6 +307,26 @@ export class IngestGate {
       data,
     };
     return { ok: true, entry, fingerprint, route, serials };
+  }
+
+  /**
+   * A receipt's order form (`data.order_form`) already recorded for an order from another
+   * supplier: the number names one order, so a second order under it is refused. Deliveries of
+   * the same order (partial shipments from its supplier) are fine.
+   */
+  private orderFormReuse(data: Record<string, unknown>): string | null {
+    const form = data.order_form as { kind?: unknown; number?: unknown } | undefined;
+    if (!form || typeof form !== 'object' || typeof form.number !== 'string') return null;
+    const supplier = (data.supplier as { dea_number?: unknown } | undefined)?.dea_number;
+    const earlier = cachedStatement<[string, string], { device_id: string; seq: number; dea: string | null }>(
+      this.deps.db,
+      `SELECT device_id, seq, json_extract(body, '$.data.supplier.dea_number') AS dea FROM ledger_entries
+        WHERE type = 'RECEIPT' AND json_extract(body, '$.data.order_form.number') = ? AND json_extract(body, '$.data.order_form.kind') = ? LIMIT 50`,
+    ).all(form.number, String(form.kind));
+    const other = earlier.find((r) => typeof supplier === 'string' && r.dea !== null && r.dea.toUpperCase() !== supplier.toUpperCase());
+    if (!other) return null;
+    const label = form.kind === 'CSOS' ? 'CSOS order' : 'DEA Form 222';
+    return `order_form: ${label} ${form.number} was already used for an order from supplier DEA ${other.dea} (entry ${other.device_id}#${other.seq}); one order form number names one order — check the number on the form`;
   }
 
   /**

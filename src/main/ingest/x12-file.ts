@@ -124,7 +124,7 @@ export function recordToCandidate(
 ): Candidate | null {
   let type: EventType | null = null;
   let sign = 1;
-  const data: Record<string, string | string[] | number | null> = { edi_type: origin.type, edi_control: origin.control };
+  const data: Record<string, string | string[] | number | null | Record<string, string>> = { edi_type: origin.type, edi_control: origin.control };
   let eventDate: string | null = null;
   let eventTime = '00:00:00';
   let lot: string | null = null;
@@ -139,8 +139,14 @@ export function recordToCandidate(
     data.asn = rec.shipment.shipmentId;
     data.purchase_order = rec.purchaseOrder;
     data.sscc = rec.packSscc ?? rec.tareSscc;
-    data.supplier = rec.shipment.supplier?.name ?? null;
-    data.supplier_dea = rec.shipment.supplier?.deaNumber ?? null;
+    // 21 CFR 1304.22(c): the supplier's name, address and DEA number, as the ASN's N1/N3/N4 give them.
+    const sup = rec.shipment.supplier;
+    if (sup) {
+      const a = sup.address;
+      const address = a ? [...a.lines, [a.city, a.state, a.postalCode].filter(Boolean).join(' '), a.country].filter((x) => x && x.trim()).join(', ') : null;
+      data.supplier = { name: sup.name ?? '', address: address ?? '', dea_number: sup.deaNumber ?? '' };
+      data.date_received = eventDate ?? null;
+    }
     if (rec.serials.length) data.serials = rec.serials;
   } else if (rec.kind === 'product_activity') {
     if (!rec.activity) return { ok: false, reasons: ['NO_QUANTITY'], issues: ['the LIN has no ZA activity'] };
@@ -192,7 +198,7 @@ export function recordToCandidate(
     event_time: `${eventDate}T${eventTime}Z`,
     handler_id: `edi:${origin.sender}`,
     idempotency_key: `edi:${origin.sender}:${origin.interchangeControl ?? '-'}:${origin.groupControl ?? '-'}:${origin.type}:${origin.control}:${position}`,
-    data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined)) as Record<string, string | string[] | number>,
+    data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined)) as Record<string, string | string[] | number | Record<string, string>>,
     source: {
       kind: 'edi',
       correlation_id: ctx.correlationId,

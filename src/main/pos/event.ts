@@ -19,6 +19,7 @@ export function posFingerprint(kind: PosKind, req: PosRequest, token: string | n
       ...(req.serial ? { serial: req.serial } : {}),
       quantity: req.quantity,
       ...(req.unit ? { unit: req.unit } : {}),
+      ...(req.prescription ? { prescription: req.prescription } : {}),
       handler_id: req.handler_id,
       occurred_at: new Date(req.occurred_at).toISOString(),
       patient_token: token,
@@ -45,7 +46,7 @@ export function posEvent(
     handler_id: req.handler_id,
     idempotency_key: `pos:${req.transaction_id}`,
     fingerprint: posFingerprint(kind, req, token),
-    data: { pos_transaction_id: req.transaction_id, ...(token ? { patient_token: token } : {}) },
+    data: { pos_transaction_id: req.transaction_id, ...(token ? { patient_token: token } : {}), ...(req.prescription ? { prescription: { ...req.prescription } } : {}) },
     source: { kind: 'pos', correlation_id: ctx.correlationId, payload_sha256: ctx.payloadSha256, ref: req.transaction_id },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PHI_KEY } from '../../shared/ingest/phi-keys';
+import { addDeaIssue, RecordPrescription } from '../../shared/schemas/drug-record';
 
 /**
  * The POS request body (docs/pos-api.md). `patient` carries protected health information: it
@@ -35,6 +36,8 @@ export const PosRequest = z
     handler_id: z.string().trim().min(1).max(64),
     occurred_at: z.iso.datetime({ offset: true, message: 'an ISO 8601 time with Z or an offset' }),
     patient: PosPatient.nullable(),
+    /** The prescription behind a dispense (21 CFR 1304.22(c)): its number, the prescriber's name and DEA number. */
+    prescription: RecordPrescription.optional(),
     /** Non-controlled metadata (rx number, register, ...); never patient fields. */
     metadata: z
       .record(z.string().max(64), z.union([z.string().max(500), z.number().int(), z.boolean(), z.null()]))
@@ -42,7 +45,10 @@ export const PosRequest = z
       .refine((m) => !Object.keys(m).some((k) => PHI_KEY.test(k)), 'patient fields belong in "patient", where they are encrypted')
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.prescription) addDeaIssue(ctx, r.prescription.prescriber_dea, ['prescription', 'prescriber_dea']);
+  });
 export type PosRequest = z.infer<typeof PosRequest>;
 
 export type PosKind = 'dispense' | 'return';

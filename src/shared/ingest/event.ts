@@ -136,6 +136,7 @@ export const REASON_CODES = {
   NO_UNIT: 'an EDI quantity without a unit',
   SDQ_TOTAL_MISMATCH: 'SDQ location quantities do not add up',
   UNIT_MISMATCH: "the unit (or units per container) differs from the catalog's package for the NDC",
+  ORDER_FORM_REUSED: 'the DEA Form 222 / CSOS number was used for an order from another supplier',
   UNKNOWN_PACKAGE_SIZE: 'containers were sent but the catalog gives no package size to turn them into dosage units',
   TRANSIENT_FAILURE: 'the database stayed busy after every retry',
 } as const;

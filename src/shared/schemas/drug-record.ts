@@ -1,4 +1,38 @@
 import { z } from 'zod';
+import { deaNumberProblem } from '../receiving/types';
+
+/** The supplier of a receipt (21 CFR 1304.22(c)): name, address and DEA registration number. */
+export const RecordSupplier = z
+  .object({
+    name: z.string().trim().min(1, 'the supplier name').max(200),
+    address: z.string().trim().min(1, 'the supplier address').max(500),
+    dea_number: z.string().trim().toUpperCase().max(20),
+  })
+  .strict();
+
+/** The DEA order behind a CII receipt or return (21 CFR 1305.13(e), 1305.22(g)): a Form 222 or a CSOS order, and its line. */
+export const RecordOrderForm = z
+  .object({
+    kind: z.enum(['222', 'CSOS'], { message: '"222" (paper DEA Form 222) or "CSOS" (electronic order)' }),
+    number: z.string().trim().min(1, 'the order form number').max(40),
+    line: z.number().int('a whole line number').min(1).max(99).optional(),
+  })
+  .strict();
+
+/** The prescription behind a dispense (21 CFR 1304.22(c), 1306.05): its number and the prescriber. */
+export const RecordPrescription = z
+  .object({
+    number: z.string().trim().min(1, 'the prescription number').max(40),
+    prescriber_name: z.string().trim().min(1, "the prescriber's name").max(200),
+    prescriber_dea: z.string().trim().toUpperCase().max(20),
+  })
+  .strict();
+
+/** A DEA registration number's problem, as a zod issue on `path`. */
+export function addDeaIssue(ctx: z.RefinementCtx, value: string, path: (string | number)[]): void {
+  const p = deaNumberProblem(value);
+  if (p) ctx.addIssue({ code: 'custom', path, message: p });
+}
 
 /**
  * One NDJSON line of `rxledger ingest`: the seed's DrugRecord, plus optional expiry and
@@ -25,9 +59,23 @@ export const DrugRecord = z
     timestamp_utc: z.iso.datetime({ offset: true, message: 'an ISO 8601 time with Z or an offset' }),
     expiry: z.iso.date({ message: 'a date YYYY-MM-DD' }).nullable().optional(),
     idempotency_key: z.string().min(1).max(200).nullable().optional(),
+    /** RECEIPT: who supplied it (name, address, DEA number). */
+    supplier: RecordSupplier.optional(),
+    /** RECEIPT of CII: the DEA Form 222 or CSOS order number, and its line. */
+    order_form: RecordOrderForm.optional(),
+    /** DISPENSE: the prescription number and the prescriber's name and DEA number. */
+    prescription: RecordPrescription.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (r.supplier) addDeaIssue(ctx, r.supplier.dea_number, ['supplier', 'dea_number']);
+    if (r.prescription) addDeaIssue(ctx, r.prescription.prescriber_dea, ['prescription', 'prescriber_dea']);
+    if ((r.supplier || r.order_form) && r.transaction_type !== 'RECEIPT') {
+      ctx.addIssue({ code: 'custom', path: [r.supplier ? 'supplier' : 'order_form'], message: 'a supplier and an order form belong to a RECEIPT' });
+    }
+    if (r.prescription && r.transaction_type !== 'DISPENSE') {
+      ctx.addIssue({ code: 'custom', path: ['prescription'], message: 'a prescription belongs to a DISPENSE' });
+    }
     if (r.containers !== undefined) {
       if (!Number.isInteger(r.containers) || r.containers < 1) {
         ctx.addIssue({ code: 'custom', path: ['containers'], message: `a container count is a whole number of packages, 1 or more (got ${r.containers}); send opened packages as a quantity in units` });
