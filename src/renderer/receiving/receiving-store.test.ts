@@ -4,6 +4,7 @@ import type { Channel, ChannelInput, ChannelOutput } from '../../shared/ipc/cont
 import type { ReceivingSessionView, ScanFeedEvent } from '../../shared/ipc/receiving-channels';
 import type { Tone } from '../../shared/receiving/match';
 import type { Invoke } from '../api/client';
+import { startScanFeed } from '../scan/scan-feed';
 import { DexieDrafts } from './draft-db';
 import { createReceivingStore, emptyPo, KEYS, poFromDraft } from './receiving-store';
 
@@ -105,7 +106,7 @@ describe('receiving draft (Dexie) and scan feed', () => {
     const tones: Tone[] = [];
     const s = createReceivingStore({ invoke: main.invoke, drafts: new DexieDrafts('rx-test-feed'), feedback: (t) => tones.push(t) });
     await s.getState().init();
-    const stop = s.getState().run();
+    const stop = startScanFeed(s.getState().scanFeed());
     main.push({ cursor: 5, events: [ev(4, 'good'), ev(5, 'good')], session: session() });
     await flush();
     expect(tones).toEqual([]);

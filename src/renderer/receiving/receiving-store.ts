@@ -1,9 +1,10 @@
 import { createStore } from 'zustand/vanilla';
-import { RxError, type ChannelInput } from '../../shared/ipc/contract';
+import { RxError, type ChannelInput, type ChannelOutput } from '../../shared/ipc/contract';
 import type { ReceivingSessionView, ScanFeedEvent } from '../../shared/ipc/receiving-channels';
 import type { Tone } from '../../shared/receiving/match';
 import type { ManualPo } from '../../shared/receiving/types';
 import type { Invoke } from '../api/client';
+import type { ScanFeed } from '../scan/scan-feed';
 import type { DraftStore } from './draft-db';
 
 const FEED_KEEP = 60;
@@ -85,8 +86,12 @@ export interface ReceivingState {
   errorAt: 'start' | 'commit' | number | null;
   busy: boolean;
   init(): Promise<void>;
-  /** Starts the scan feed (long poll); returns the stop function. */
-  run(): () => void;
+  /**
+   * The scan feed (long poll on receiving.waitForScans) from the cursor the drafts gave back,
+   * for useScanFeed once init() is done: a scan that arrives is added to the feed, flashed and
+   * sounded; the first answer (what came before the screen listened) is not.
+   */
+  scanFeed(): ScanFeed<ChannelOutput<'receiving.waitForScans'>>;
   setPo(po: PoDraft): void;
   startFromFile(fileName: string, text: string): Promise<void>;
   startFromPo(): Promise<void>;
@@ -104,13 +109,11 @@ export interface ReceivingDeps {
   invoke: Invoke;
   drafts: DraftStore;
   feedback: (tone: Tone) => void;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 const asRx = (err: unknown) => (err instanceof RxError ? err : new RxError('INTERNAL', err instanceof Error ? err.message : String(err)));
 
 export function createReceivingStore(deps: ReceivingDeps) {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let flashSeq = 0;
 
   return createStore<ReceivingState>()((set, get) => {
@@ -188,37 +191,26 @@ export function createReceivingStore(deps: ReceivingDeps) {
         }
       },
 
-      run() {
-        let stopped = false;
-        void (async () => {
-          while (!stopped) {
-            const after = get().cursor;
-            try {
-              const r = await deps.invoke('receiving.waitForScans', { after, timeoutMs: 20_000 });
-              if (stopped) break;
-              const seen = new Set(get().feed.map((e) => e.id));
-              const fresh = r.events.filter((e) => !seen.has(e.id));
-              const live = after !== null;
-              const patch: Partial<ReceivingState> = { cursor: r.cursor, feed: [...get().feed, ...fresh].slice(-FEED_KEEP), listening: true };
-              const current = get().session;
-              if (r.session && (!current || current.id === r.session.id || r.session.active)) patch.session = r.session;
-              if (live && fresh.length) {
-                const lastEvent = fresh[fresh.length - 1]!;
-                patch.flash = { seq: ++flashSeq, tone: lastEvent.tone, verdict: lastEvent.verdict, message: lastEvent.message, scanId: lastEvent.id };
-                if (fresh.length <= 3) for (const e of fresh) deps.feedback(e.tone);
-                else deps.feedback(fresh.some((e) => e.tone === 'bad') ? 'bad' : fresh.some((e) => e.tone === 'warn') ? 'warn' : 'good');
-              }
-              set(patch);
-              if (fresh.length || patch.session) saveSnapshot();
-            } catch (err) {
-              const rx = asRx(err);
-              if (rx.code === 'NOT_SIGNED_IN' || rx.code === 'SESSION_ENDED' || rx.code === 'FORBIDDEN') break;
-              await sleep(1000);
+      scanFeed() {
+        return {
+          cursor: get().cursor,
+          wait: (after) => deps.invoke('receiving.waitForScans', { after, timeoutMs: 20_000 }),
+          take: (r, after) => {
+            const seen = new Set(get().feed.map((e) => e.id));
+            const fresh = r.events.filter((e) => !seen.has(e.id));
+            const live = after !== null;
+            const patch: Partial<ReceivingState> = { cursor: r.cursor, feed: [...get().feed, ...fresh].slice(-FEED_KEEP), listening: true };
+            const current = get().session;
+            if (r.session && (!current || current.id === r.session.id || r.session.active)) patch.session = r.session;
+            if (live && fresh.length) {
+              const lastEvent = fresh[fresh.length - 1]!;
+              patch.flash = { seq: ++flashSeq, tone: lastEvent.tone, verdict: lastEvent.verdict, message: lastEvent.message, scanId: lastEvent.id };
+              if (fresh.length <= 3) for (const e of fresh) deps.feedback(e.tone);
+              else deps.feedback(fresh.some((e) => e.tone === 'bad') ? 'bad' : fresh.some((e) => e.tone === 'warn') ? 'warn' : 'good');
             }
-          }
-        })();
-        return () => {
-          stopped = true;
+            set(patch);
+            if (fresh.length || patch.session) saveSnapshot();
+          },
         };
       },
 
