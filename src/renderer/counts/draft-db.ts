@@ -7,10 +7,23 @@ interface MetaRow {
 }
 
 /**
+ * Where the counts store keeps its drafts (as the receiving store keeps its own behind
+ * `DraftStore`): the whole draft on every change, and which count each user was working on.
+ */
+export interface CountDraftStore {
+  save(d: CountDraft): Promise<void>;
+  get(countId: string): Promise<CountDraft | null>;
+  /** The count this user was working on at this facility, if its draft is still here. */
+  current(facilityId: string, userId: string): Promise<CountDraft | null>;
+  /** After a successful submission (or a cancel): the draft has done its job. */
+  discard(countId: string): Promise<void>;
+}
+
+/**
  * Count drafts in IndexedDB: one row per count, written on every change, and which count
  * each user was working on, so a reload resumes it.
  */
-export class CountDrafts {
+export class CountDrafts implements CountDraftStore {
   private readonly db: Dexie & { drafts: EntityTable<CountDraft, 'countId'>; meta: EntityTable<MetaRow, 'key'> };
 
   constructor(name = 'rxledger-counts') {

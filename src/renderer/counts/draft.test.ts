@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { CountView } from '../../shared/ipc/counts-channels';
 import { CountDrafts } from './draft-db';
-import { countTextProblem, emptyDraft, keyOf, lineForScan, linesToSubmit, progress, setContainers, setCounted } from './draft';
+import { countTextProblem, emptyDraft, keyOf, lineForScan, linesToSubmit, markScanned, progress, setContainers, setCounted } from './draft';
 
 const count: CountView = {
   count_id: 'C-1',
@@ -73,6 +73,16 @@ describe('count draft', () => {
     expect(lineForScan(d, { ok: true, ndc: '00002-1200-30', lot: null, error: null })).toEqual({ ok: true, key: '00002-1200-30|A1' });
     expect(lineForScan(d, { ok: true, ndc: '00002-1200-30', lot: 'ZZ', error: null })).toMatchObject({ ok: false, error: expect.stringMatching(/lot ZZ is not in this count/) });
     expect(lineForScan(d, { ok: true, ndc: '11111-2222-33', lot: null, error: null })).toMatchObject({ ok: false });
+  });
+
+  it('marks the line a scan selected as found by scanning, and focuses it', () => {
+    const d = emptyDraft(count, 'tina', T);
+    const later = '2026-11-05T10:06:00.000Z';
+    const b2 = keyOf({ ndc: '00002-1200-30', lot: 'B2' });
+    const scanned = markScanned(d, b2, later);
+    expect(scanned).toMatchObject({ focus: b2, updatedAt: later, lines: { [b2]: { method: 'scan', counted: null } } });
+    expect(scanned.lines['00002-1200-30|A1']).toBe(d.lines['00002-1200-30|A1']);
+    expect(markScanned(d, 'nope', later)).toBe(d);
   });
 
   it('survives a reload: saved on every change, resumed as the current count of its user', async () => {

@@ -99,6 +99,13 @@ export function lineForScan(d: CountDraft, scan: Pick<ScanResult, 'ok' | 'ndc' |
   return { ok: true, key: keyOf(pick) };
 }
 
+/** A scan selected this line: it is the focused line, and what is entered now was found by scanning. */
+export function markScanned(d: CountDraft, key: string, now: string): CountDraft {
+  const line = d.lines[key];
+  if (!line) return d;
+  return { ...d, focus: key, lines: { ...d.lines, [key]: { ...line, method: 'scan' } }, updatedAt: now };
+}
+
 export function progress(d: CountDraft): { counted: number; total: number } {
   const all = Object.values(d.lines);
   return { counted: all.filter((l) => l.counted !== null).length, total: all.length };
