@@ -1,6 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { ed25519PublicKey } from '../../shared/ledger/crypto';
-import { verifyHashSignature as verifyHashSignatureWith } from '../../shared/ledger/hash';
 import { ledgerCrypto } from '../ledger/crypto';
 import type { SecretStore } from './secret-store';
 
@@ -51,8 +50,4 @@ export function signHash(key: KeyObject, hashHex: string): string {
 /** `signHash` over the 32 raw bytes of the hash (no hex round trip on the append path). */
 export function signHashBytes(key: KeyObject, hash: Uint8Array): string {
   return sign(null, hash, key).toString('base64');
-}
-
-export function verifyHashSignature(publicKey: KeyObject, hashHex: string, signatureB64: string): boolean {
-  return verifyHashSignatureWith(ledgerCrypto, publicKey, hashHex, signatureB64);
 }
