@@ -7,15 +7,16 @@
  *    the limit, the ratio.
  * Numbers go to stdout; nothing is asserted.
  */
+import type { KeyObject } from 'node:crypto';
 import { cpSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { verifyHashSignature } from '../src/main/keys/device-key';
-import { checkRow } from '../src/main/ledger/verify';
 import { enrollWorkstation, syncOnce } from '../src/main/sync';
 import { SyncClient } from '../src/main/sync/http-client';
 import { Workstation } from '../src/main/workstation';
-import { wireToRow } from '../src/server/ledger/accept-entries';
-import { PushResponse, type WireEntry } from '../src/server/protocol';
+import { ledgerCrypto as serverCrypto } from '../src/server/crypto';
+import { checkEntry } from '../src/shared/ledger/entry-check';
+import { verifyHashSignature } from '../src/shared/ledger/hash';
+import { PushResponse, type WireEntry } from '../src/shared/sync/protocol';
 import {
   addFacility,
   appendEntries,
@@ -85,17 +86,17 @@ async function ingest(storage: StorageChoice): Promise<number> {
   return rate(total, ms);
 }
 
-/** Ed25519 verifies per second on one core, on the same kind of entries; and the full per-entry check. */
-function verifyRates(entries: WireEntry[], key: Parameters<typeof verifyHashSignature>[0]): { ed25519: number; checkRow: number } {
+/** Ed25519 verifies per second on one core, on the same kind of entries; and the server's full per-entry check. */
+function verifyRates(entries: WireEntry[], key: KeyObject): { ed25519: number; checkRow: number } {
   const n = Math.min(entries.length, 20_000);
   let t0 = performance.now();
-  for (let i = 0; i < n; i++) verifyHashSignature(key, entries[i]!.hash, entries[i]!.signature);
+  for (let i = 0; i < n; i++) verifyHashSignature(serverCrypto, key, entries[i]!.hash, entries[i]!.signature);
   const ed = rate(n, performance.now() - t0);
   t0 = performance.now();
   let prev = '0'.repeat(64);
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
-    if (checkRow(wireToRow(e), i + 1, prev, key)) throw new Error('bench entry does not verify');
+    if (!checkEntry(serverCrypto, e, i + 1, prev, key).ok) throw new Error('bench entry does not verify');
     prev = e.hash;
   }
   return { ed25519: ed, checkRow: rate(n, performance.now() - t0) };

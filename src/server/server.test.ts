@@ -1,15 +1,17 @@
 import { sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../shared/ledger/canonical';
+import { GENESIS_PREV_HASH } from '../shared/ledger/hash';
 import { entryHash } from '../main/ledger/hash';
 import { signHash } from '../main/keys/device-key';
 import { enrollWorkstation, syncOnce } from '../main/sync';
 import type { Workstation } from '../main/workstation';
-import { BACKENDS, addFacility, adminCall, appendEntries, cleanupAll, enrollmentCode, newWorkstation, storageFor } from '../../test/sync-faults/helpers';
+import { BACKENDS, addFacility, adminCall, appendEntries, cleanupAll, enrollmentCode, newWorkstation, storageFor, uniqueFacilityId } from '../../test/sync-faults/helpers';
 import { buildApp } from './app';
+import type { Store } from './db/pg-adapter';
 import { createAdminToken } from './auth/admin-token';
-import { sha256Hex } from './auth/proofs';
-import { HEADERS, requestSigningString, type WireEntry } from './protocol';
+import { sha256Hex } from './crypto';
+import { HEADERS, requestSigningString, type WireEntry } from '../shared/sync/protocol';
 import { openServerStore } from './run';
 
 /** Protocol-level checks against an in-process server listening on a real port. */
@@ -17,9 +19,11 @@ describe.each(BACKENDS)('central server on %s', (backend) => {
   let url = '';
   let token = '';
   let close: () => Promise<void> = async () => {};
+  let serverStore: Store | null = null;
 
   beforeAll(async () => {
     const { store, release } = await openServerStore(await storageFor(backend));
+    serverStore = store;
     token = await createAdminToken(store);
     const app = await buildApp({ store });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -116,6 +120,50 @@ describe.each(BACKENDS)('central server on %s', (backend) => {
     expect(replay.status).toBe(401);
     expect(replay.json.error).toBe('NONCE_INVALID');
     expect((await head(ws.deviceId)).head_seq).toBe(1);
+  });
+
+  it('checks the entry as sent: a device or seq beside the body that the body does not say, and a wrong prev_hash, are refused', async () => {
+    const ws = await enrolled();
+    appendEntries(ws, 2);
+    const [first, second] = entriesOf(ws) as [WireEntry, WireEntry];
+    /** An entry the device itself signed, whose body is changed by `over`, sent at seq 1 of its own chain. */
+    const signedAtSeq1 = (over: Record<string, unknown>): WireEntry => {
+      const text = canonicalJson({ ...(JSON.parse(first.body) as Record<string, unknown>), ...over });
+      const hash = entryHash(GENESIS_PREV_HASH, text);
+      return { ...first, body: text, hash, signature: signHash(ws.deviceKey.privateKey, hash) };
+    };
+    const otherDevice = await signedPost(ws, '/v1/push', { entries: [signedAtSeq1({ device_id: 'dev-somewhere-else' })] });
+    expect(otherDevice.status).toBe(422);
+    expect(otherDevice.json).toMatchObject({ error: 'INVALID_ENTRY', seq: 1 });
+    expect(otherDevice.json.message).toMatch(/body says device dev-somewhere-else seq 1: the entry was moved/);
+    const otherSeq = await signedPost(ws, '/v1/push', { entries: [signedAtSeq1({ seq: 2 })] });
+    expect(otherSeq.status).toBe(422);
+    expect(otherSeq.json.message).toMatch(/body says device .* seq 2: the entry was moved/);
+    expect((await head(ws.deviceId)).head_seq).toBe(0);
+
+    const wrongPrev = await signedPost(ws, '/v1/push', { entries: [first, { ...second, prev_hash: 'ab'.repeat(32) }] });
+    expect(wrongPrev.status).toBe(422);
+    expect(wrongPrev.json).toMatchObject({ error: 'INVALID_ENTRY', seq: 2 });
+    expect(wrongPrev.json.message).toMatch(/prev_hash does not match the hash of the entry before it/);
+    expect((await head(ws.deviceId)).head_seq).toBe(0);
+    expect((await signedPost(ws, '/v1/push', { entries: [first, second] })).json).toMatchObject({ accepted: 2 });
+  });
+
+  it('re-checks the stored columns against the signed body in its verify', async () => {
+    const facility = uniqueFacilityId();
+    await addFacility(url, token, facility);
+    const ws = await enrolled(facility);
+    appendEntries(ws, 3);
+    expect((await signedPost(ws, '/v1/push', { entries: entriesOf(ws) })).status).toBe(200);
+    const verify = () => adminCall<{ ok: boolean; failure: { device_id: string; seq: number; reason: string } | null }>(url, token, 'GET', `/v1/admin/verify?facility_id=${facility}`);
+    expect((await verify()).ok).toBe(true);
+    await serverStore!.query("UPDATE entries SET lot = 'OTHER' WHERE device_id = $1 AND seq = 2", [ws.deviceId]);
+    try {
+      expect(await verify()).toMatchObject({ ok: false, failure: { device_id: ws.deviceId, seq: 2, reason: 'column lot (OTHER) differs from the signed body (LOT1)' } });
+    } finally {
+      await serverStore!.query("UPDATE entries SET lot = 'LOT1' WHERE device_id = $1 AND seq = 2", [ws.deviceId]);
+    }
+    expect((await verify()).ok).toBe(true);
   });
 
   it('refuses an unknown device and a device pushing another device’s chain', async () => {

@@ -13,8 +13,8 @@ import { DEFAULT_TOLERANCE_RULES } from '../shared/counts';
 import { BACKENDS, addFacility, adminCall, appendEntries, cleanupAll, enrollmentCode, newWorkstation, storageFor, uniqueFacilityId } from '../../test/sync-faults/helpers';
 import { buildApp } from './app';
 import { createAdminToken } from './auth/admin-token';
-import { sha256Hex } from './auth/proofs';
-import { HEADERS, requestSigningString, type WireSignature } from './protocol';
+import { sha256Hex } from './crypto';
+import { HEADERS, requestSigningString, type WireSignature } from '../shared/sync/protocol';
 import { openServerStore } from './run';
 
 const OXY = '00002-1200-30';

@@ -4,7 +4,7 @@ import { signHash } from '../../src/main/keys/device-key';
 import { entryHash } from '../../src/main/ledger/hash';
 import { enrollWorkstation, startSyncWorker, syncOnce, syncStatus } from '../../src/main/sync';
 import { SyncClient } from '../../src/main/sync/http-client';
-import { PushResponse, type WireEntry } from '../../src/server/protocol';
+import { PushResponse, type WireEntry } from '../../src/shared/sync/protocol';
 import { Workstation } from '../../src/main/workstation';
 import { startFaultProxy } from './fault-proxy';
 import {

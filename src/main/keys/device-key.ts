@@ -1,4 +1,6 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { ed25519PublicKey } from '../../shared/ledger/crypto';
+import { ledgerCrypto } from '../ledger/crypto';
 import type { SecretStore } from './secret-store';
 
 /** The device's Ed25519 key: it signs every ledger entry this workstation writes. */
@@ -36,12 +38,9 @@ export function rawPublicKeyB64(publicKey: KeyObject): string {
   return spki.subarray(spki.length - 32).toString('base64');
 }
 
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
+/** A public key from its raw 32 bytes in base64 (throws when it is not one). */
 export function publicKeyFromRaw(b64: string): KeyObject {
-  const raw = Buffer.from(b64, 'base64');
-  if (raw.length !== 32) throw new Error('an Ed25519 public key is 32 bytes');
-  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+  return ed25519PublicKey(ledgerCrypto, b64);
 }
 
 export function signHash(key: KeyObject, hashHex: string): string {
@@ -51,10 +50,4 @@ export function signHash(key: KeyObject, hashHex: string): string {
 /** `signHash` over the 32 raw bytes of the hash (no hex round trip on the append path). */
 export function signHashBytes(key: KeyObject, hash: Uint8Array): string {
   return sign(null, hash, key).toString('base64');
-}
-
-export function verifyHashSignature(publicKey: KeyObject, hashHex: string, signatureB64: string): boolean {
-  const sig = Buffer.from(signatureB64, 'base64');
-  if (sig.length !== 64) return false;
-  return verify(null, Buffer.from(hashHex, 'hex'), publicKey, sig);
 }

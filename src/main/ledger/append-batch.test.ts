@@ -5,7 +5,7 @@ import { EntryBody } from '../../shared/schemas/ledger-entry';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { signHash } from '../keys/device-key';
 import { LedgerRuleError, type AppendResult } from './append';
-import { canonicalBody, checkedBody } from './body-check';
+import { canonicalBody, checkedBody } from '../../shared/ledger/body-check';
 import { ParallelSigner, SIGNER_CAPACITY } from './parallel-signer';
 
 const cleanups: (() => void)[] = [];

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { deltaAllowed, deltaRule, EntryBody, type EntryRef, type EntryType, type LedgerEntry } from '../../shared/schemas/ledger-entry';
 import type { Db } from '../db/open';
 import { signHashBytes } from '../keys/device-key';
-import { canonicalBody, checkedBody, onlyBodyKeys } from './body-check';
+import { canonicalBody, checkedBody, onlyBodyKeys } from '../../shared/ledger/body-check';
 import { entryHashBytes, GENESIS_PREV_HASH } from './hash';
 import { ParallelSigner, SIGNER_CAPACITY } from './parallel-signer';
 import { applyToStock, stockOnHand } from './stock';

@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256HexWith } from '../../shared/ledger/crypto';
+import { entryHash as entryHashWith, entryHashBytes as entryHashBytesWith } from '../../shared/ledger/hash';
+import { ledgerCrypto } from './crypto';
 
-/** The chain starts from 32 zero bytes. */
-export const GENESIS_PREV_HASH = '0'.repeat(64);
+export { GENESIS_PREV_HASH } from '../../shared/ledger/hash';
 
-/** hash = SHA-256(prev_hash as 32 raw bytes ‖ UTF-8 of the canonical body). */
-export function entryHash(prevHashHex: string, canonicalBody: string): string {
-  return createHash('sha256').update(Buffer.from(prevHashHex, 'hex')).update(canonicalBody, 'utf8').digest('hex');
-}
+/** The ledger core's hashes (src/shared/ledger/hash.ts) with the workstation's node:crypto. */
+export const entryHash = (prevHashHex: string, canonicalBody: string): string => entryHashWith(ledgerCrypto, prevHashHex, canonicalBody);
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export const sha256Hex = (data: string | Uint8Array): string => sha256HexWith(ledgerCrypto, data);
 
-/** `entryHash` as the 32 raw bytes (what is signed). */
+/** `entryHash` as the 32 raw bytes (what is signed), as a Buffer over the digest (no copy). */
 export function entryHashBytes(prevHashHex: string, canonicalBody: string): Buffer {
-  return createHash('sha256').update(Buffer.from(prevHashHex, 'hex')).update(canonicalBody, 'utf8').digest();
+  const bytes = entryHashBytesWith(ledgerCrypto, prevHashHex, canonicalBody);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { deltaAllowed, EntryBody } from '../../shared/schemas/ledger-entry';
+import { checkEntry, type CopiedColumns, type EntryProblem, type EntryRecord } from '../../shared/ledger/entry-check';
+import { GENESIS_PREV_HASH } from '../../shared/ledger/hash';
 import type { Db } from '../db/open';
-import { publicKeyFromRaw, verifyHashSignature } from '../keys/device-key';
-import { canonicalBody, checkedBody } from './body-check';
-import { entryHash, GENESIS_PREV_HASH } from './hash';
+import { publicKeyFromRaw } from '../keys/device-key';
+import { ledgerCrypto } from './crypto';
 import { checkStock, type StockMismatch } from './stock';
-import { verifyEntrySignatures } from '../signatures';
+import { verifyEntrySignatures } from '../signatures/check';
 
 export interface VerifyFailure {
   device_id: string;
@@ -21,21 +21,8 @@ export interface VerifyReport {
   stockMismatches: StockMismatch[];
 }
 
-interface Row {
-  device_id: string;
-  seq: number;
-  prev_hash: string;
-  hash: string;
-  signature: string;
-  body: string;
-  type: string;
-  facility_id: string;
-  ndc: string | null;
-  lot: string | null;
-  delta: number;
-  event_time: string;
-  recorded_at: string;
-}
+/** A row of ledger_entries: the entry and the body fields copied into columns. */
+type Row = EntryRecord & CopiedColumns;
 
 /**
  * Recomputes every hash and signature, device by device, and names the first entry that
@@ -134,50 +121,11 @@ function storedKey(db: Db, deviceId: string): KeyObject | null {
   }
 }
 
-/** Everything one entry must satisfy, in the order that gives the most useful reason. */
-export function checkRow(
-  row: Row,
-  expectedSeq: number,
-  prevHash: string,
-  key: KeyObject,
-): { seq: number; reason: string } | null {
-  if (row.seq !== expectedSeq) {
-    return row.seq > expectedSeq
-      ? { seq: expectedSeq, reason: `entry missing: the chain jumps from seq ${expectedSeq - 1} to ${row.seq}` }
-      : { seq: row.seq, reason: `seq ${row.seq} out of order (expected ${expectedSeq})` };
-  }
-  if (row.prev_hash !== prevHash) return { seq: row.seq, reason: 'prev_hash does not match the hash of the entry before it' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(row.body);
-  } catch {
-    return { seq: row.seq, reason: 'body is not JSON' };
-  }
-  // checkedBody accepts only what the schema accepts; anything else is judged (and explained) by zod.
-  let b = checkedBody(parsed);
-  if (!b) {
-    const body = EntryBody.safeParse(parsed);
-    if (!body.success) return { seq: row.seq, reason: `body does not match the entry format: ${body.error.issues[0]?.message}` };
-    b = body.data;
-  }
-  if (canonicalBody(b) !== row.body) return { seq: row.seq, reason: 'body is not in canonical form' };
-  if (entryHash(prevHash, row.body) !== row.hash) return { seq: row.seq, reason: 'hash does not match the body (the entry was changed)' };
-  if (!verifyHashSignature(key, row.hash, row.signature)) return { seq: row.seq, reason: 'signature does not verify with the device key' };
-  if (b.device_id !== row.device_id || b.seq !== row.seq) return { seq: row.seq, reason: `body says device ${b.device_id} seq ${b.seq}: the entry was moved` };
-  const columns: [string, unknown, unknown][] = [
-    ['type', row.type, b.type],
-    ['facility_id', row.facility_id, b.facility_id],
-    ['ndc', row.ndc, b.ndc],
-    ['lot', row.lot, b.lot],
-    ['delta', row.delta, b.delta],
-    ['event_time', row.event_time, b.event_time],
-    ['recorded_at', row.recorded_at, b.recorded_at],
-  ];
-  for (const [name, col, val] of columns) {
-    if (col !== val) return { seq: row.seq, reason: `column ${name} (${String(col)}) differs from the signed body (${String(val)})` };
-  }
-  if (!deltaAllowed(b.type, b.delta)) {
-    return { seq: row.seq, reason: `a ${b.type} with delta ${b.delta} breaks the entry rules` };
-  }
-  return null;
+/**
+ * Everything one row must satisfy: the ledger core's entry check (src/shared/ledger/entry-check.ts)
+ * with the workstation's node:crypto, its copied columns included. Null when it holds.
+ */
+export function checkRow(row: Row, expectedSeq: number, prevHash: string, key: KeyObject): EntryProblem | null {
+  const r = checkEntry(ledgerCrypto, row, expectedSeq, prevHash, key, row);
+  return r.ok ? null : { seq: r.seq, reason: r.reason };
 }

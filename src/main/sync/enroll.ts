@@ -1,6 +1,8 @@
 import { sign } from 'node:crypto';
-import { enrollProof, sha256Hex } from '../../server/auth/proofs';
-import { EnrollResponse, enrollSigningString, parseEnrollmentCode, type SiblingDevice } from '../../server/protocol';
+import { EnrollResponse, enrollSigningString, parseEnrollmentCode, type SiblingDevice } from '../../shared/sync/protocol';
+import { enrollProof } from '../../shared/sync/proofs';
+import { ledgerCrypto } from '../ledger/crypto';
+import { sha256Hex } from '../ledger/hash';
 import type { Workstation } from '../workstation';
 import { SyncClient } from './http-client';
 import { SyncError } from './errors';
@@ -26,7 +28,7 @@ export async function enrollWorkstation(ws: Workstation, serverUrl: string, code
   const client = new SyncClient({ serverUrl, deviceId: ws.deviceId, privateKey: ws.deviceKey.privateKey, timeoutMs: opts.timeoutMs });
   const res = await client.post(
     '/v1/enroll',
-    { ...msg, proof: enrollProof(sha256Hex(parsed.secret), text), signature: sign(null, Buffer.from(text, 'utf8'), ws.deviceKey.privateKey).toString('base64') },
+    { ...msg, proof: enrollProof(ledgerCrypto, sha256Hex(parsed.secret), text), signature: sign(null, Buffer.from(text, 'utf8'), ws.deviceKey.privateKey).toString('base64') },
     EnrollResponse,
   );
   const state = new SyncState(ws.db);

@@ -1,6 +1,7 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import { ChallengeResponse, HEADERS, requestSigningString } from '../../server/protocol';
+import { ChallengeResponse, HEADERS, requestSigningString } from '../../shared/sync/protocol';
+import { sha256Hex } from '../ledger/hash';
 import { SyncError } from './errors';
 
 export interface ClientOptions {
@@ -37,7 +38,7 @@ export class SyncClient {
   /** A device-signed request; a stale challenge is replaced once before the refusal counts. */
   async signedPost<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
     const text = JSON.stringify(body);
-    const bodyHash = createHash('sha256').update(text, 'utf8').digest('hex');
+    const bodyHash = sha256Hex(text);
     for (let attempt = 0; ; attempt++) {
       const { nonce } = await this.post('/v1/auth/challenge', { device_id: this.opts.deviceId }, ChallengeResponse);
       const message = requestSigningString('POST', path, bodyHash, this.opts.deviceId, nonce);

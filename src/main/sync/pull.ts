@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { EntryBody } from '../../shared/schemas/ledger-entry';
 import { can } from '../../shared/domain/roles';
-import { PullResponse, type PullResponse as PullResponseT, type WireEntry, type WireSignature } from '../../server/protocol';
+import { PullResponse, type PullResponse as PullResponseT, type WireEntry, type WireSignature } from '../../shared/sync/protocol';
 import { publicKeyFromRaw } from '../keys/device-key';
 import { GENESIS_PREV_HASH } from '../ledger/hash';
 import { applyToStock } from '../ledger/stock';

@@ -1,5 +1,5 @@
-import type { PushResponse, WireEntry, WireSignature } from '../../server/protocol';
-import { MAX_PUSH_SIGNATURES, PushResponse as PushResponseSchema, SignaturePushResponse } from '../../server/protocol';
+import type { PushResponse, WireEntry, WireSignature } from '../../shared/sync/protocol';
+import { MAX_PUSH_SIGNATURES, PushResponse as PushResponseSchema, SignaturePushResponse } from '../../shared/sync/protocol';
 import type { Workstation } from '../workstation';
 import { SyncError } from './errors';
 import type { SyncClient } from './http-client';

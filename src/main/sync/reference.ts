@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ToleranceRules } from '../../shared/counts';
 import { Role } from '../../shared/domain/roles';
 import { canonicalJson } from '../../shared/ledger/canonical';
-import type { ReferenceItem } from '../../server/protocol';
+import type { ReferenceItem } from '../../shared/sync/protocol';
 import { CatalogStore } from '../catalog/store';
 import { currentPolicy, savePolicy } from '../counts/tolerance-store';
 import type { Workstation } from '../workstation';

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Sql } from '../db/pg-adapter';
 import { HttpError } from '../errors';
-import { randomToken, sha256Hex } from './proofs';
+import { sha256Hex } from '../crypto';
+import { randomToken } from './proofs';
 
 /** Issues an administrator token; only its hash is stored, so the database never holds a usable token. */
 export async function createAdminToken(db: Sql): Promise<string> {

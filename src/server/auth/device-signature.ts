@@ -1,11 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { verify } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { publicKeyFromRaw } from '../../main/keys/device-key';
+import { ed25519PublicKey, verifyEd25519 } from '../../shared/ledger/crypto';
+import { HEADERS, requestSigningString } from '../../shared/sync/protocol';
+import { ledgerCrypto, sha256Hex } from '../crypto';
 import type { Sql } from '../db/pg-adapter';
 import { HttpError } from '../errors';
-import { HEADERS, requestSigningString } from '../protocol';
-import { randomToken, sha256Hex } from './proofs';
+import { randomToken } from './proofs';
 
 export interface DeviceRow {
   device_id: string;
@@ -20,7 +20,7 @@ const keyCache = new Map<string, KeyObject>();
 export function deviceKey(publicKeyB64: string): KeyObject {
   let k = keyCache.get(publicKeyB64);
   if (!k) {
-    k = publicKeyFromRaw(publicKeyB64);
+    k = ed25519PublicKey(ledgerCrypto, publicKeyB64);
     if (keyCache.size > 10_000) keyCache.clear();
     keyCache.set(publicKeyB64, k);
   }
@@ -62,8 +62,7 @@ export async function authenticateDevice(db: Sql, req: FastifyRequest): Promise<
   if (!device) throw new HttpError(401, 'UNKNOWN_DEVICE', `device ${deviceId} is not enrolled with this server`);
   const raw = (req as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
   const message = requestSigningString(req.method, req.url, sha256Hex(raw), deviceId, nonce);
-  const sig = Buffer.from(signature, 'base64');
-  if (sig.length !== 64 || !verify(null, Buffer.from(message, 'utf8'), deviceKey(device.public_key), sig)) {
+  if (!verifyEd25519(ledgerCrypto, deviceKey(device.public_key), Buffer.from(message, 'utf8'), signature)) {
     throw new HttpError(401, 'BAD_REQUEST_SIGNATURE', `the request signature does not verify with the key enrolled for device ${deviceId}`);
   }
   const used = await db.query('DELETE FROM auth_nonces WHERE nonce = $1 AND device_id = $2 AND expires_at > now() RETURNING nonce', [nonce, deviceId]);

@@ -1,16 +1,6 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-/**
- * Proves knowledge of an enrollment code without sending it: the MAC key is SHA-256 of the
- * secret, which is also all the server stores, so neither the wire nor the database holds
- * the code itself.
- */
-export function enrollProof(secretHashHex: string, message: string): string {
-  return createHmac('sha256', Buffer.from(secretHashHex, 'hex')).update(message, 'utf8').digest('base64');
-}
-
+/** The server's own secrets and comparisons; the proofs both sides compute are in src/shared/sync/proofs.ts. */
 export function sameB64(a: string, b: string): boolean {
   const x = Buffer.from(a, 'base64');
   const y = Buffer.from(b, 'base64');

@@ -1,40 +1,10 @@
-import { checkRow } from '../../main/ledger/verify';
-import { entryHash } from '../../main/ledger/hash';
-import { verifyHashSignature } from '../../main/keys/device-key';
+import { checkEntry, signedByDevice } from '../../shared/ledger/entry-check';
+import type { EntryBody } from '../../shared/schemas/ledger-entry';
+import type { Head, PushResponse, WireEntry } from '../../shared/sync/protocol';
 import type { Sql, Store } from '../db/pg-adapter';
 import { deviceKey, type DeviceRow } from '../auth/device-signature';
+import { ledgerCrypto } from '../crypto';
 import { HttpError } from '../errors';
-import type { Head, PushResponse, WireEntry } from '../protocol';
-
-type Row = Parameters<typeof checkRow>[0];
-
-/** Builds the row checkRow wants from the wire entry; the copied columns come from the body itself. */
-export function wireToRow(e: WireEntry): Row {
-  let b: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(e.body);
-    if (parsed && typeof parsed === 'object') b = parsed as Record<string, unknown>;
-  } catch {
-    // checkRow names the unparsable body.
-  }
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  const strOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
-  return {
-    device_id: e.device_id,
-    seq: e.seq,
-    prev_hash: e.prev_hash,
-    hash: e.hash,
-    signature: e.signature,
-    body: e.body,
-    type: str(b.type),
-    facility_id: str(b.facility_id),
-    ndc: strOrNull(b.ndc),
-    lot: strOrNull(b.lot),
-    delta: typeof b.delta === 'number' ? b.delta : 0,
-    event_time: str(b.event_time),
-    recorded_at: str(b.recorded_at),
-  };
-}
 
 class Fork extends Error {
   constructor(
@@ -102,7 +72,7 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
     for (const r of rows.rows) stored.set(r.seq, r.hash);
   }
 
-  const fresh: Row[] = [];
+  const fresh: { e: WireEntry; body: EntryBody }[] = [];
   let already = 0;
   for (const e of entries) {
     if (e.seq <= head.seq) {
@@ -111,7 +81,7 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
         already++;
         continue;
       }
-      if (!signedByDevice(e, key)) throw invalid(e.seq, 'the entry does not verify with the device key');
+      if (!signedByDevice(ledgerCrypto, e, key)) throw invalid(e.seq, 'the entry does not verify with the device key');
       throw new Fork(e.seq, have, e.hash, 'a different entry than the one already accepted at this seq');
     }
     if (e.seq !== head.seq + 1) {
@@ -120,20 +90,21 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
         head,
       });
     }
-    const row = wireToRow(e);
-    const problem = checkRow(row, head.seq + 1, head.hash, key);
-    if (problem) {
+    // The entry as sent: the wire carries no copied columns, they are written from the checked body below.
+    const checked = checkEntry(ledgerCrypto, e, head.seq + 1, head.hash, key);
+    if (!checked.ok) {
       // A correctly signed entry that continues from another history is a fork, not noise.
-      if (row.prev_hash !== head.hash && signedByDevice(e, key)) throw new Fork(e.seq, head.hash, e.prev_hash, 'the entry continues from a different previous entry');
-      throw invalid(problem.seq, problem.reason);
+      if (e.prev_hash !== head.hash && signedByDevice(ledgerCrypto, e, key)) throw new Fork(e.seq, head.hash, e.prev_hash, 'the entry continues from a different previous entry');
+      throw invalid(checked.seq, checked.reason);
     }
-    fresh.push(row);
+    fresh.push({ e, body: checked.body });
     stored.set(e.seq, e.hash);
     head = { seq: e.seq, hash: e.hash };
   }
 
   if (fresh.length > 0) {
-    const col = <K extends keyof Row>(k: K) => fresh.map((r) => r[k]);
+    const col = <K extends keyof WireEntry>(k: K) => fresh.map((r) => r.e[k]);
+    const copied = <K extends keyof EntryBody>(k: K) => fresh.map((r) => r.body[k]);
     await tx.query(
       `INSERT INTO entries (device_id, seq, prev_hash, hash, signature, body, type, facility_id, ndc, lot, delta, event_time, recorded_at)
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[])`,
@@ -144,13 +115,13 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
         col('hash'),
         col('signature'),
         col('body'),
-        col('type'),
-        col('facility_id'),
-        col('ndc'),
-        col('lot'),
-        col('delta'),
-        col('event_time'),
-        col('recorded_at'),
+        copied('type'),
+        copied('facility_id'),
+        copied('ndc'),
+        copied('lot'),
+        copied('delta'),
+        copied('event_time'),
+        copied('recorded_at'),
       ],
     );
   }
@@ -160,10 +131,6 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
     [device.device_id, head.seq, head.hash, localHeadSeq ?? head.seq],
   );
   return { head, accepted: fresh.length, already };
-}
-
-function signedByDevice(e: WireEntry, key: ReturnType<typeof deviceKey>): boolean {
-  return entryHash(e.prev_hash, e.body) === e.hash && verifyHashSignature(key, e.hash, e.signature);
 }
 
 function invalid(seq: number, reason: string): HttpError {

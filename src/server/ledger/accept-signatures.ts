@@ -1,8 +1,9 @@
-import { checkStoredSignature } from '../../main/signatures';
+import { checkStoredSignature } from '../../shared/ledger/signature-check';
 import type { DeviceRow } from '../auth/device-signature';
+import { ledgerCrypto } from '../crypto';
 import type { Sql, Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
-import type { SignaturePushResponse, WireSignature } from '../protocol';
+import type { SignaturePushResponse, WireSignature } from '../../shared/sync/protocol';
 
 /** Serializes signature inserts so ids become visible in order (the pull cursor never skips one). */
 export const SIGNATURE_LOCK = 7_460_303;
@@ -14,7 +15,7 @@ const same = (a: WireSignature, b: WireSignature) => COLUMNS.every((c) => a[c] =
 
 /**
  * Accepts pharmacist signatures over the device's own accepted entries. Each one is checked
- * with the workstation's own per-signature check (`checkStoredSignature`): the entry is in the
+ * with the ledger core's per-signature check (`checkStoredSignature`, the one the workstation uses): the entry is in the
  * accepted chain with that hash, its body names the signer with that key, meaning, role, name
  * and time, and the Ed25519 signature verifies over the hash with that key. Idempotent: a row
  * already held as sent counts as `already`; another row for the same (device, seq, signer) is
@@ -60,7 +61,7 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, sigs: WireSignatu
     if (!entry) {
       throw new HttpError(409, 'ENTRY_NOT_PUSHED', `${s.device_id}#${s.seq} is not in the accepted chain; push the entry before its signatures`, { seq: s.seq });
     }
-    const problem = checkStoredSignature(s, entry);
+    const problem = checkStoredSignature(ledgerCrypto, s, entry);
     if (problem) throw new HttpError(422, 'BAD_SIGNATURE', `the signature of ${s.signer_id} over ${s.device_id}#${s.seq} is refused: ${problem}; nothing of this request was kept`, { seq: s.seq });
     const owner = (await tx.query<{ user_id: string }>('SELECT user_id FROM signing_keys WHERE public_key = $1', [s.public_key])).rows[0];
     if (owner && owner.user_id !== s.signer_id) {
@@ -103,7 +104,7 @@ export async function verifySignatures(db: Sql, facilityId: string | null = null
     ).rows;
     for (const r of page) {
       report.checked++;
-      const problem = checkStoredSignature(r, r.hash === null || r.body === null ? null : { hash: r.hash, body: r.body });
+      const problem = checkStoredSignature(ledgerCrypto, r, r.hash === null || r.body === null ? null : { hash: r.hash, body: r.body });
       if (problem) report.failures.push({ device_id: r.device_id, seq: r.seq, signer_id: r.signer_id, reason: problem });
       after = r.id;
     }

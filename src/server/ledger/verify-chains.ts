@@ -1,8 +1,8 @@
-import { GENESIS_PREV_HASH } from '../../main/ledger/hash';
-import { checkRow } from '../../main/ledger/verify';
+import { checkEntry, type CopiedColumns, type EntryRecord } from '../../shared/ledger/entry-check';
+import { GENESIS_PREV_HASH } from '../../shared/ledger/hash';
 import { deviceKey } from '../auth/device-signature';
+import { ledgerCrypto } from '../crypto';
 import type { Sql } from '../db/pg-adapter';
-import { wireToRow } from './accept-entries';
 
 export interface ChainReport {
   ok: boolean;
@@ -13,7 +13,8 @@ export interface ChainReport {
 
 /**
  * The server side of "verification passes on both sides": every stored chain re-checked with
- * the workstation's own verifier, and each device's recorded head compared with its chain.
+ * the ledger core's entry check, the one the workstation's verifier uses (stored columns
+ * included), and each device's recorded head compared with its chain.
  */
 export async function verifyChains(db: Sql, facilityId: string | null = null, pageSize = 5000): Promise<ChainReport> {
   const devices = (
@@ -29,14 +30,15 @@ export async function verifyChains(db: Sql, facilityId: string | null = null, pa
     let prev = GENESIS_PREV_HASH;
     for (;;) {
       const page = (
-        await db.query<{ device_id: string; seq: number; prev_hash: string; hash: string; signature: string; body: string }>(
-          'SELECT device_id, seq, prev_hash, hash, signature, body FROM entries WHERE device_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3',
+        await db.query<EntryRecord & CopiedColumns>(
+          `SELECT device_id, seq, prev_hash, hash, signature, body, type, facility_id, ndc, lot, delta, event_time, recorded_at
+             FROM entries WHERE device_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
           [d.device_id, expected, pageSize],
         )
       ).rows;
       for (const e of page) {
-        const problem = checkRow(wireToRow(e), expected, prev, key);
-        if (problem) return { ...report, ok: false, failure: { device_id: d.device_id, ...problem } };
+        const checked = checkEntry(ledgerCrypto, e, expected, prev, key, e);
+        if (!checked.ok) return { ...report, ok: false, failure: { device_id: d.device_id, seq: checked.seq, reason: checked.reason } };
         expected++;
         prev = e.hash;
         report.checked++;

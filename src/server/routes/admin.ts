@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-token';
-import { randomBase32, sha256Hex } from '../auth/proofs';
+import { randomBase32 } from '../auth/proofs';
+import { sha256Hex } from '../crypto';
 import { iso, type Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
-import { ReferenceKind } from '../protocol';
+import { ReferenceKind } from '../../shared/sync/protocol';
 import { verifyChains } from '../ledger/verify-chains';
 import { SIGNATURE_COLUMNS, verifySignatures } from '../ledger/accept-signatures';
 import { facilityInfo } from './enroll';

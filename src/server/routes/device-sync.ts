@@ -13,7 +13,7 @@ import {
   type ReferenceItem,
   type WireEntry,
   type WireSignature,
-} from '../protocol';
+} from '../../shared/sync/protocol';
 import { siblings } from './enroll';
 import { parseBody } from './parse';
 

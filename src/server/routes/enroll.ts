@@ -1,10 +1,12 @@
-import { verify } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { verifyEd25519 } from '../../shared/ledger/crypto';
+import { enrollProof } from '../../shared/sync/proofs';
 import type { Sql, Store } from '../db/pg-adapter';
 import { deviceKey } from '../auth/device-signature';
-import { enrollProof, sameB64 } from '../auth/proofs';
+import { sameB64 } from '../auth/proofs';
+import { ledgerCrypto } from '../crypto';
 import { HttpError } from '../errors';
-import { EnrollRequest, enrollSigningString, type EnrollResponse, type FacilityInfo, type SiblingDevice } from '../protocol';
+import { EnrollRequest, enrollSigningString, type EnrollResponse, type FacilityInfo, type SiblingDevice } from '../../shared/sync/protocol';
 import { parseBody } from './parse';
 
 export function enrollRoutes(app: FastifyInstance, store: Store): void {
@@ -24,7 +26,7 @@ export function enrollRoutes(app: FastifyInstance, store: Store): void {
           [m.code_id],
         )
       ).rows[0];
-      if (!code || !sameB64(enrollProof(code.secret_hash, message), m.proof)) {
+      if (!code || !sameB64(enrollProof(ledgerCrypto, code.secret_hash, message), m.proof)) {
         throw new HttpError(403, 'ENROLLMENT_CODE_REFUSED', 'the enrollment code is not one this server issued; check it or ask the central office for a new one');
       }
       if (code.used_at) {
@@ -34,8 +36,7 @@ export function enrollRoutes(app: FastifyInstance, store: Store): void {
       if (code.facility_id !== m.facility_id) {
         throw new HttpError(409, 'FACILITY_MISMATCH', `this code enrolls into facility ${code.facility_id}, but the workstation belongs to facility ${m.facility_id}`);
       }
-      const sig = Buffer.from(m.signature, 'base64');
-      if (sig.length !== 64 || !verify(null, Buffer.from(message, 'utf8'), key, sig)) {
+      if (!verifyEd25519(ledgerCrypto, key, Buffer.from(message, 'utf8'), m.signature)) {
         throw new HttpError(400, 'BAD_ENROLL_SIGNATURE', 'the enrollment request is not signed by the key it presents');
       }
       const existing = (await tx.query<{ public_key: string; facility_id: string }>('SELECT public_key, facility_id FROM devices WHERE device_id = $1', [m.device_id])).rows[0];

@@ -66,12 +66,8 @@ export function scanText(event: Pick<ScanEvent, 'raw' | 'symbologyId'>): string 
   return event.symbologyId + event.raw;
 }
 
-/** Bytes to lowercase hex. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
+/** Bytes to lowercase hex (one implementation, with the ledger's other text forms). */
+export { toHex } from '../ledger/encoding';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,6 +1,6 @@
-import { canonicalJson } from '../../shared/ledger/canonical';
-import { SCHEDULES } from '../../shared/domain/schedule';
-import { ENTRY_TYPES, type EntryBody, type EntryData } from '../../shared/schemas/ledger-entry';
+import { canonicalJson } from './canonical';
+import { SCHEDULES } from '../domain/schedule';
+import { ENTRY_TYPES, type EntryBody, type EntryData } from '../schemas/ledger-entry';
 
 /**
  * The hot-path check of an entry body: a hand-written test that accepts a value only when the
@@ -9,7 +9,7 @@ import { ENTRY_TYPES, type EntryBody, type EntryData } from '../../shared/schema
  * Anything else, even something zod would accept after stripping or coercing, returns null and
  * the caller runs zod itself, which gives the verdict and its message. So the schema is still
  * what decides; this only skips zod's overhead for bodies that are plainly right.
- * `body-check.test.ts` holds the cases where the two must agree.
+ * "the hot-path body check" in `src/main/ledger/append-batch.test.ts` holds the cases where the two must agree.
  */
 const HEX64 = /^[0-9a-f]{64}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;

@@ -1,0 +1,17 @@
+import { createHash, createHmac, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { sha256Hex as sha256HexWith, type LedgerCrypto } from '../shared/ledger/crypto';
+
+/**
+ * The central server's one implementation of the ledger core's cryptography (src/shared/ledger/crypto.ts):
+ * `node:crypto`, nothing added. The workstation has its own at its edge (src/main/ledger/crypto.ts);
+ * the two are the same few calls because each process may import only itself and src/shared
+ * (docs/architecture.md).
+ */
+export const ledgerCrypto: LedgerCrypto<KeyObject> = {
+  sha256: (...parts) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest(),
+  hmacSha256: (key, message) => createHmac('sha256', key).update(message, 'utf8').digest(),
+  ed25519PublicKey: (spki) => createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }),
+  ed25519Verify: (key, message, signature) => verify(null, message, key, signature),
+};
+
+export const sha256Hex = (data: string | Uint8Array): string => sha256HexWith(ledgerCrypto, data);
