@@ -49,7 +49,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     try {
       done(null, JSON.parse(body.toString('utf8')));
     } catch {
-      done(new HttpError(400, 'BAD_JSON', 'the request body is not valid JSON'), undefined);
+      done(new HttpError('BAD_JSON', 'the request body is not valid JSON'), undefined);
     }
   });
 

@@ -149,6 +149,27 @@ describe.each(BACKENDS)('central server on %s', (backend) => {
     expect((await signedPost(ws, '/v1/push', { entries: [first, second] })).json).toMatchObject({ accepted: 2 });
   });
 
+  it('refuses an entry for another facility, or for a facility that does not exist, signed by the device itself; nothing is stored', async () => {
+    const ws = await enrolled('MAIN01');
+    appendEntries(ws, 1);
+    const [first] = entriesOf(ws) as [WireEntry];
+    const claiming = (facility: string): WireEntry => {
+      const text = canonicalJson({ ...(JSON.parse(first.body) as Record<string, unknown>), facility_id: facility });
+      const hash = entryHash(GENESIS_PREV_HASH, text);
+      return { ...first, body: text, hash, signature: signHash(ws.deviceKey.privateKey, hash) };
+    };
+    for (const facility of ['EAST02', 'NOWHR9']) {
+      const r = await signedPost(ws, '/v1/push', { entries: [claiming(facility)] });
+      expect(r.status).toBe(409);
+      expect(r.json).toMatchObject({ error: 'FACILITY_MISMATCH', seq: 1, entry_facility: facility, device_facility: 'MAIN01' });
+      expect(r.json.message).toMatch(new RegExp(`the entry is for facility ${facility}, but device .* is enrolled for facility MAIN01`));
+    }
+    expect((await head(ws.deviceId)).head_seq).toBe(0);
+    const stock = await adminCall<{ rows: unknown[] }>(url, token, 'GET', '/v1/admin/stock?facility_id=EAST02');
+    expect(JSON.stringify(stock)).not.toContain(ws.deviceId);
+    expect((await signedPost(ws, '/v1/push', { entries: [first] })).json).toMatchObject({ accepted: 1 });
+  });
+
   it('re-checks the stored columns against the signed body in its verify', async () => {
     const facility = uniqueFacilityId();
     await addFacility(url, token, facility);

@@ -17,7 +17,7 @@ export async function countAdminTokens(db: Sql): Promise<number> {
 
 export async function requireAdmin(db: Sql, req: FastifyRequest): Promise<void> {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  if (!m) throw new HttpError(401, 'ADMIN_TOKEN_MISSING', 'this endpoint needs the administrator token (Authorization: Bearer …)');
+  if (!m) throw new HttpError('ADMIN_TOKEN_MISSING', 'this endpoint needs the administrator token (Authorization: Bearer …)');
   const row = await db.query('SELECT 1 FROM admin_tokens WHERE token_hash = $1', [sha256Hex(m[1]!)]);
-  if (row.rows.length === 0) throw new HttpError(401, 'ADMIN_TOKEN_REFUSED', 'the administrator token is not valid for this server');
+  if (row.rows.length === 0) throw new HttpError('ADMIN_TOKEN_REFUSED', 'the administrator token is not valid for this server');
 }

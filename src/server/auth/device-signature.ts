@@ -33,7 +33,7 @@ const MAX_OPEN_NONCES = 100;
 /** A single-use challenge, remembered in the database so any server process can check it. */
 export async function issueChallenge(db: Sql, deviceId: string): Promise<{ nonce: string; expires_in_seconds: number }> {
   const known = await db.query('SELECT 1 FROM devices WHERE device_id = $1', [deviceId]);
-  if (known.rows.length === 0) throw new HttpError(401, 'UNKNOWN_DEVICE', `device ${deviceId} is not enrolled with this server; enroll it with a code from the central office`);
+  if (known.rows.length === 0) throw new HttpError('UNKNOWN_DEVICE', `device ${deviceId} is not enrolled with this server; enroll it with a code from the central office`);
   const nonce = randomToken(24);
   await db.query(`INSERT INTO auth_nonces (nonce, device_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [nonce, deviceId, NONCE_TTL_SECONDS]);
   // Expired challenges and a flood of unused ones are dropped so the table stays small.
@@ -54,23 +54,23 @@ export async function authenticateDevice(db: Sql, req: FastifyRequest): Promise<
   const nonce = header(req, HEADERS.nonce);
   const signature = header(req, HEADERS.signature);
   if (!deviceId || !nonce || !signature) {
-    throw new HttpError(401, 'AUTH_MISSING', `this endpoint needs a device signature (${HEADERS.device}, ${HEADERS.nonce}, ${HEADERS.signature})`);
+    throw new HttpError('AUTH_MISSING', `this endpoint needs a device signature (${HEADERS.device}, ${HEADERS.nonce}, ${HEADERS.signature})`);
   }
   const device = (
     await db.query<DeviceRow>('SELECT device_id, facility_id, public_key, flagged, flag_reason FROM devices WHERE device_id = $1', [deviceId])
   ).rows[0];
-  if (!device) throw new HttpError(401, 'UNKNOWN_DEVICE', `device ${deviceId} is not enrolled with this server`);
+  if (!device) throw new HttpError('UNKNOWN_DEVICE', `device ${deviceId} is not enrolled with this server`);
   const raw = (req as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
   const message = requestSigningString(req.method, req.url, sha256Hex(raw), deviceId, nonce);
   if (!verifyEd25519(ledgerCrypto, deviceKey(device.public_key), Buffer.from(message, 'utf8'), signature)) {
-    throw new HttpError(401, 'BAD_REQUEST_SIGNATURE', `the request signature does not verify with the key enrolled for device ${deviceId}`);
+    throw new HttpError('BAD_REQUEST_SIGNATURE', `the request signature does not verify with the key enrolled for device ${deviceId}`);
   }
   const used = await db.query('DELETE FROM auth_nonces WHERE nonce = $1 AND device_id = $2 AND expires_at > now() RETURNING nonce', [nonce, deviceId]);
   if (used.rows.length === 0) {
-    throw new HttpError(401, 'NONCE_INVALID', 'the challenge is unknown, already used or expired; ask for a new one (POST /v1/auth/challenge)');
+    throw new HttpError('NONCE_INVALID', 'the challenge is unknown, already used or expired; ask for a new one (POST /v1/auth/challenge)');
   }
   if (device.flagged) {
-    throw new HttpError(403, 'DEVICE_FLAGGED', `device ${deviceId} is blocked by the central office: ${device.flag_reason ?? 'flagged'}. Call the central office; nothing more is accepted from it until they clear it.`);
+    throw new HttpError('DEVICE_FLAGGED', `device ${deviceId} is blocked by the central office: ${device.flag_reason ?? 'flagged'}. Call the central office; nothing more is accepted from it until they clear it.`);
   }
   return device;
 }

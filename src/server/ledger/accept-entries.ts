@@ -37,7 +37,7 @@ export async function acceptEntries(store: Store, device: DeviceRow, entries: Wi
         JSON.stringify({ seq: err.seq, stored_hash: err.storedHash, pushed_hash: err.pushedHash, reason: err.message }),
       ]);
     });
-    throw new HttpError(409, 'FORK', `fork at seq ${err.seq} of device ${device.device_id}: ${err.message}. Nothing was merged; the device is blocked until the central office resolves it.`, {
+    throw new HttpError('FORK', `fork at seq ${err.seq} of device ${device.device_id}: ${err.message}. Nothing was merged; the device is blocked until the central office resolves it.`, {
       seq: err.seq,
       stored_hash: err.storedHash,
       pushed_hash: err.pushedHash,
@@ -52,14 +52,14 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
       [device.device_id],
     )
   ).rows[0];
-  if (!locked) throw new HttpError(401, 'UNKNOWN_DEVICE', `device ${device.device_id} is not enrolled with this server`);
-  if (locked.flagged) throw new HttpError(403, 'DEVICE_FLAGGED', `device ${device.device_id} is blocked by the central office: ${locked.flag_reason ?? 'flagged'}`);
+  if (!locked) throw new HttpError('UNKNOWN_DEVICE', `device ${device.device_id} is not enrolled with this server`);
+  if (locked.flagged) throw new HttpError('DEVICE_FLAGGED', `device ${device.device_id} is blocked by the central office: ${locked.flag_reason ?? 'flagged'}`);
   const key = deviceKey(device.public_key);
   let head: Head = { seq: locked.head_seq, hash: locked.head_hash };
 
   for (const e of entries) {
     if (e.device_id !== device.device_id) {
-      throw new HttpError(403, 'WRONG_DEVICE', `device ${device.device_id} may push only its own chain (got an entry of ${e.device_id})`);
+      throw new HttpError('WRONG_DEVICE', `device ${device.device_id} may push only its own chain (got an entry of ${e.device_id})`);
     }
   }
   const knownSeqs = entries.filter((e) => e.seq <= head.seq).map((e) => e.seq);
@@ -85,7 +85,7 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
       throw new Fork(e.seq, have, e.hash, 'a different entry than the one already accepted at this seq');
     }
     if (e.seq !== head.seq + 1) {
-      throw new HttpError(409, 'GAP', `device ${device.device_id}: expected seq ${head.seq + 1}, got ${e.seq}; push from seq ${head.seq + 1}`, {
+      throw new HttpError('GAP', `device ${device.device_id}: expected seq ${head.seq + 1}, got ${e.seq}; push from seq ${head.seq + 1}`, {
         expected_seq: head.seq + 1,
         head,
       });
@@ -96,6 +96,14 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
       // A correctly signed entry that continues from another history is a fork, not noise.
       if (e.prev_hash !== head.hash && signedByDevice(ledgerCrypto, e, key)) throw new Fork(e.seq, head.hash, e.prev_hash, 'the entry continues from a different previous entry');
       throw invalid(checked.seq, checked.reason);
+    }
+    // An entry is recorded for the device's own facility only: a device cannot write into
+    // another pharmacy's records, even signing them with its own key (issue 13).
+    if (checked.body.facility_id !== device.facility_id) {
+      throw new HttpError('FACILITY_MISMATCH',
+        `seq ${e.seq} refused: the entry is for facility ${checked.body.facility_id}, but device ${device.device_id} is enrolled for facility ${device.facility_id}; nothing of this push was stored`,
+        { seq: e.seq, entry_facility: checked.body.facility_id, device_facility: device.facility_id },
+      );
     }
     fresh.push({ e, body: checked.body });
     stored.set(e.seq, e.hash);
@@ -135,5 +143,5 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
 
 function invalid(seq: number, reason: string): HttpError {
   const code = /signature/.test(reason) ? 'BAD_SIGNATURE' : 'INVALID_ENTRY';
-  return new HttpError(422, code, `seq ${seq} refused: ${reason}`, { seq });
+  return new HttpError(code, `seq ${seq} refused: ${reason}`, { seq });
 }

@@ -24,7 +24,7 @@ const same = (a: WireSignature, b: WireSignature) => COLUMNS.every((c) => a[c] =
 export async function acceptSignatures(store: Store, device: DeviceRow, sigs: WireSignature[]): Promise<SignaturePushResponse> {
   for (const s of sigs) {
     if (s.device_id !== device.device_id) {
-      throw new HttpError(403, 'WRONG_DEVICE', `device ${device.device_id} may push only signatures over its own entries (got one over ${s.device_id}#${s.seq})`);
+      throw new HttpError('WRONG_DEVICE', `device ${device.device_id} may push only signatures over its own entries (got one over ${s.device_id}#${s.seq})`);
     }
   }
   return store.transaction((tx) => acceptInTransaction(tx, device, sigs));
@@ -50,7 +50,7 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, sigs: WireSignatu
     const have = held.get(key);
     if (have) {
       if (!same(have, s)) {
-        throw new HttpError(409, 'SIGNATURE_CONFLICT', `${s.device_id}#${s.seq}: a different signature of ${s.signer_id} is already held for this entry; nothing of this request was kept`, {
+        throw new HttpError('SIGNATURE_CONFLICT', `${s.device_id}#${s.seq}: a different signature of ${s.signer_id} is already held for this entry; nothing of this request was kept`, {
           seq: s.seq,
         });
       }
@@ -59,13 +59,13 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, sigs: WireSignatu
     }
     const entry = entries.get(s.seq);
     if (!entry) {
-      throw new HttpError(409, 'ENTRY_NOT_PUSHED', `${s.device_id}#${s.seq} is not in the accepted chain; push the entry before its signatures`, { seq: s.seq });
+      throw new HttpError('ENTRY_NOT_PUSHED', `${s.device_id}#${s.seq} is not in the accepted chain; push the entry before its signatures`, { seq: s.seq });
     }
     const problem = checkStoredSignature(ledgerCrypto, s, entry);
-    if (problem) throw new HttpError(422, 'BAD_SIGNATURE', `the signature of ${s.signer_id} over ${s.device_id}#${s.seq} is refused: ${problem}; nothing of this request was kept`, { seq: s.seq });
+    if (problem) throw new HttpError('BAD_SIGNATURE', `the signature of ${s.signer_id} over ${s.device_id}#${s.seq} is refused: ${problem}; nothing of this request was kept`, { seq: s.seq });
     const owner = (await tx.query<{ user_id: string }>('SELECT user_id FROM signing_keys WHERE public_key = $1', [s.public_key])).rows[0];
     if (owner && owner.user_id !== s.signer_id) {
-      throw new HttpError(422, 'SIGNING_KEY_CONFLICT', `the signing key of ${s.signer_id} over ${s.device_id}#${s.seq} is already held as ${owner.user_id}'s; nothing of this request was kept`, {
+      throw new HttpError('SIGNING_KEY_CONFLICT', `the signing key of ${s.signer_id} over ${s.device_id}#${s.seq} is already held as ${owner.user_id}'s; nothing of this request was kept`, {
         seq: s.seq,
       });
     }

@@ -58,7 +58,7 @@ export function adminRoutes(app: FastifyInstance, store: Store): void {
     if (inserted.rows.length === 0) {
       const have = await facilityInfo(store, f.facility_id);
       if (have.name !== f.name || have.dea_number !== f.dea_number || have.address !== f.address) {
-        throw new HttpError(409, 'FACILITY_EXISTS', `facility ${f.facility_id} already exists with other details`);
+        throw new HttpError('FACILITY_EXISTS', `facility ${f.facility_id} already exists with other details`);
       }
       return { facility: have, created: false };
     }

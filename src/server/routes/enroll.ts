@@ -16,7 +16,7 @@ export function enrollRoutes(app: FastifyInstance, store: Store): void {
     try {
       key = deviceKey(m.public_key);
     } catch {
-      throw new HttpError(400, 'BAD_PUBLIC_KEY', 'public_key must be a raw 32-byte Ed25519 key in base64');
+      throw new HttpError('BAD_PUBLIC_KEY', 'public_key must be a raw 32-byte Ed25519 key in base64');
     }
     const message = enrollSigningString(m);
     return store.transaction(async (tx): Promise<EnrollResponse> => {
@@ -27,21 +27,21 @@ export function enrollRoutes(app: FastifyInstance, store: Store): void {
         )
       ).rows[0];
       if (!code || !sameB64(enrollProof(ledgerCrypto, code.secret_hash, message), m.proof)) {
-        throw new HttpError(403, 'ENROLLMENT_CODE_REFUSED', 'the enrollment code is not one this server issued; check it or ask the central office for a new one');
+        throw new HttpError('ENROLLMENT_CODE_REFUSED', 'the enrollment code is not one this server issued; check it or ask the central office for a new one');
       }
       if (code.used_at) {
-        throw new HttpError(403, 'ENROLLMENT_CODE_USED', `this enrollment code was already used (${code.used_at instanceof Date ? code.used_at.toISOString() : code.used_at}); each code enrolls one workstation once. Ask the central office for a new one.`);
+        throw new HttpError('ENROLLMENT_CODE_USED', `this enrollment code was already used (${code.used_at instanceof Date ? code.used_at.toISOString() : code.used_at}); each code enrolls one workstation once. Ask the central office for a new one.`);
       }
-      if (code.expired) throw new HttpError(403, 'ENROLLMENT_CODE_EXPIRED', 'this enrollment code has expired; ask the central office for a new one');
+      if (code.expired) throw new HttpError('ENROLLMENT_CODE_EXPIRED', 'this enrollment code has expired; ask the central office for a new one');
       if (code.facility_id !== m.facility_id) {
-        throw new HttpError(409, 'FACILITY_MISMATCH', `this code enrolls into facility ${code.facility_id}, but the workstation belongs to facility ${m.facility_id}`);
+        throw new HttpError('FACILITY_MISMATCH', `this code enrolls into facility ${code.facility_id}, but the workstation belongs to facility ${m.facility_id}`);
       }
       if (!verifyEd25519(ledgerCrypto, key, Buffer.from(message, 'utf8'), m.signature)) {
-        throw new HttpError(400, 'BAD_ENROLL_SIGNATURE', 'the enrollment request is not signed by the key it presents');
+        throw new HttpError('BAD_ENROLL_SIGNATURE', 'the enrollment request is not signed by the key it presents');
       }
       const existing = (await tx.query<{ public_key: string; facility_id: string }>('SELECT public_key, facility_id FROM devices WHERE device_id = $1', [m.device_id])).rows[0];
       if (existing && (existing.public_key !== m.public_key || existing.facility_id !== m.facility_id)) {
-        throw new HttpError(409, 'DEVICE_KEY_MISMATCH', `device ${m.device_id} is already enrolled with another key or facility; a device ID is never reused`);
+        throw new HttpError('DEVICE_KEY_MISMATCH', `device ${m.device_id} is already enrolled with another key or facility; a device ID is never reused`);
       }
       if (!existing) {
         await tx.query('INSERT INTO devices (device_id, facility_id, public_key, last_seen_at) VALUES ($1, $2, $3, now())', [m.device_id, m.facility_id, m.public_key]);
@@ -56,7 +56,7 @@ export function enrollRoutes(app: FastifyInstance, store: Store): void {
 
 export async function facilityInfo(db: Sql, facilityId: string): Promise<FacilityInfo> {
   const f = (await db.query<FacilityInfo>('SELECT facility_id, name, dea_number, address FROM facilities WHERE facility_id = $1', [facilityId])).rows[0];
-  if (!f) throw new HttpError(404, 'UNKNOWN_FACILITY', `facility ${facilityId} does not exist on this server`);
+  if (!f) throw new HttpError('UNKNOWN_FACILITY', `facility ${facilityId} does not exist on this server`);
   return f;
 }
 

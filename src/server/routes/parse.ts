@@ -5,7 +5,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   const r = schema.safeParse(body ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new HttpError(400, 'BAD_REQUEST', `request body: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+    throw new HttpError('BAD_REQUEST', `request body: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
   }
   return r.data;
 }

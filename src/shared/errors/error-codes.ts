@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   SIGNATURE_CONFLICT: { http: 409, exit: 5, meaning: 'a different signature is held for the entry' },
   ENTRY_NOT_PUSHED: { http: 409, exit: 5, meaning: 'the signed entry has not been pushed' },
   BAD_SIGNATURE: { http: 422, exit: 5, meaning: 'a signature does not verify' },
+  INVALID_ENTRY: { http: 422, exit: 5, meaning: 'an entry breaks the ledger format or its chain' },
   SIGNING_KEY_CONFLICT: { http: 422, exit: 5, meaning: 'the signing key is registered to someone else' },
 } as const satisfies Record<string, { http: number; exit: number; meaning: string }>;
 
