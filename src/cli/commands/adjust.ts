@@ -4,10 +4,14 @@ import { CliError, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 import { cliErrorOf, ndcArg, readPasswords } from './count';
 import { meaningArg, printSigned, reasonArg } from './sign-adjustment';
+import { DETAIL_FLAGS, detailsFromFlags } from '../adjustment-details-args';
 
 /**
- * rxledger adjust --data DIR --ndc NDC [--lot LOT] --quantity N --kind breakage|expired_destruction|wholesaler_return
- *   --user U --password-stdin --meaning approval [--reason R] [--reference RA-NUMBER] [--cosigner U2] --json
+ * rxledger adjust --data DIR --ndc NDC [--lot LOT] --quantity N --kind KIND --user U --password-stdin --meaning approval
+ *   [--reason R] [--reference RA-NUMBER] [--cosigner U2] [details] --json
+ * KIND: breakage, expired_destruction, destruction (--method --place, a co-signer for controlled
+ * substances), wholesaler_return, reverse_distributor_return, transfer_to_registrant
+ * (--counterparty-name/-address/-dea; CII also --order-form 222:N), theft_or_loss (--loss-type …).
  * Takes N units out of stock with a pharmacist's signature; refused while a hold covers the NDC.
  */
 export const adjustCommand: Command = async (argv, io) => {
@@ -23,6 +27,7 @@ export const adjustCommand: Command = async (argv, io) => {
     reference: { type: 'string' },
     cosigner: { type: 'string' },
     note: { type: 'string' },
+    ...DETAIL_FLAGS,
   });
   const kind = AdjustmentKind.safeParse(values.kind);
   if (!kind.success) throw new CliError(`--kind must be one of ${AdjustmentKind.options.join(', ')}`);
@@ -46,6 +51,7 @@ export const adjustCommand: Command = async (argv, io) => {
         meaning,
         reason,
         note: values.note ?? null,
+        details: detailsFromFlags(values),
         source: 'cli',
       });
       printSigned(io, values.json ?? false, r);

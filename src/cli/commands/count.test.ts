@@ -92,11 +92,12 @@ describe('rxledger count / holds / sign-adjustment', () => {
 
   it('two pharmacists resolving one hold at once: exactly one wins', async () => {
     const hold = JSON.parse((await count(['--ndc', OXY, '--lot', 'A123', '--counted', '90', '--json'])).stdout).hold_id as string;
-    const run = (user: string, pw: string) =>
+    // A CII theft or loss is signed by two people and names its type (DEA Form 106).
+    const run = (user: string, pw: string, cosigner: string, coPw: string) =>
       new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
         const child = spawn(
           process.execPath,
-          [join(repoRoot, 'bin', 'rxledger.mjs'), 'sign-adjustment', '--data', data, '--hold', hold, '--user', user, '--password-stdin', '--meaning', 'approval', '--reason', 'theft_or_loss', '--json'],
+          [join(repoRoot, 'bin', 'rxledger.mjs'), 'sign-adjustment', '--data', data, '--hold', hold, '--user', user, '--password-stdin', '--meaning', 'approval', '--reason', 'theft_or_loss', '--loss-type', 'theft', '--cosigner', cosigner, '--json'],
           { stdio: ['pipe', 'pipe', 'pipe'] },
         );
         let stdout = '';
@@ -104,9 +105,9 @@ describe('rxledger count / holds / sign-adjustment', () => {
         child.stdout.on('data', (d) => (stdout += d));
         child.stderr.on('data', (d) => (stderr += d));
         child.on('close', (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(`${pw}\n`);
+        child.stdin.end(`${pw}\n${coPw}\n`);
       });
-    const results = await Promise.all([run('pat', 'pharmacist-pass-1'), run('pia', 'pharmacist-pass-2')]);
+    const results = await Promise.all([run('pat', 'pharmacist-pass-1', 'pia', 'pharmacist-pass-2'), run('pia', 'pharmacist-pass-2', 'pat', 'pharmacist-pass-1')]);
     const winners = results.filter((r) => r.code === 0);
     const losers = results.filter((r) => r.code !== 0);
     expect(winners).toHaveLength(1);

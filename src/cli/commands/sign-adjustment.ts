@@ -3,6 +3,7 @@ import { resolveHold, type SignedAdjustment } from '../../main/adjustments';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 import { cliErrorOf, readPasswords } from './count';
+import { DETAIL_FLAGS, detailsFromFlags } from '../adjustment-details-args';
 
 export function meaningArg(text: string | undefined): Meaning {
   const r = Meaning.safeParse(text);
@@ -27,6 +28,7 @@ export function printSigned(io: CliIO, json: boolean, r: SignedAdjustment): void
 
 /**
  * rxledger sign-adjustment --data DIR --hold ID --user U --password-stdin --meaning approval --reason miscount [--lot LOT] [--cosigner U2] [--note TEXT] --json
+ *   with --reason theft_or_loss: --loss-type T [--police-report N] [--loss-value 12.50] [--corrective-action TEXT] (DEA Form 106)
  * A pharmacist resolves a hold: the signed adjustment and the release, in one transaction.
  * With --cosigner, standard input holds two lines: the signer's password, then the co-signer's.
  */
@@ -40,6 +42,7 @@ export const signAdjustmentCommand: Command = async (argv, io) => {
     lot: { type: 'string' },
     cosigner: { type: 'string' },
     note: { type: 'string' },
+    ...DETAIL_FLAGS,
   });
   if (!values.hold) throw new CliError('--hold ID is required (see "rxledger holds")');
   if (!values.user) throw new CliError('--user U is required: a signature needs the user ID and password (21 CFR 11.200)');
@@ -57,6 +60,7 @@ export const signAdjustmentCommand: Command = async (argv, io) => {
         meaning,
         reason,
         note: values.note ?? null,
+        details: detailsFromFlags(values),
         source: 'cli',
       });
       printSigned(io, values.json ?? false, r);

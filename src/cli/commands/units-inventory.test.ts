@@ -91,10 +91,12 @@ describe('inventory true at the stated time', () => {
     // This morning's exact count, then three signed adjustments later the same day.
     const count = await cli(['count', '--data', data, '--user', 'tina', '--password-stdin', '--ndc', OXYCODONE, '--lot', 'OXY1', '--counted', '300', '--json'], 'technician-pass-1\n');
     expect(JSON.parse(count.stdout)).toMatchObject({ variance: 0 });
-    const adjust = (kind: string, n: number, extra: string[] = []) =>
-      cli(['adjust', '--data', data, '--ndc', OXYCODONE, '--lot', 'OXY1', '--quantity', String(n), '--kind', kind, '--user', 'pat', '--password-stdin', '--meaning', 'approval', ...extra], 'pharmacist-pass-1\n');
-    expect((await adjust('breakage', 20, ['--reason', 'theft_or_loss'])).code).toBe(0);
-    expect((await adjust('expired_destruction', 50)).code).toBe(0);
+    const adjust = (kind: string, n: number, extra: string[] = [], pw = 'pharmacist-pass-1\n') =>
+      cli(['adjust', '--data', data, '--ndc', OXYCODONE, '--lot', 'OXY1', '--quantity', String(n), '--kind', kind, '--user', 'pat', '--password-stdin', '--meaning', 'approval', ...extra], pw);
+    // A CII loss and a destruction are each signed by two people.
+    const two = 'pharmacist-pass-1\npharmacist-pass-2\n';
+    expect((await adjust('theft_or_loss', 20, ['--cosigner', 'pia', '--loss-type', 'employee_pilferage'], two)).code).toBe(0);
+    expect((await adjust('expired_destruction', 50, ['--cosigner', 'pia', '--method', 'denaturing kit', '--place', 'pharmacy back room'], two)).code).toBe(0);
     expect((await adjust('breakage', 10)).code).toBe(0);
 
     const close = await biennial(['--to', today(), '--taken', 'close']);
@@ -105,7 +107,7 @@ describe('inventory true at the stated time', () => {
     expect(line[col('basis')]).toMatch(/^exact count at .*rolled forward by 3 movement\(s\)$/);
     const moves = close.records.filter((r) => r[0] === 'movement');
     expect(moves.map((m) => m[col('total_units')])).toEqual(['-20', '-50', '-10']);
-    expect(moves[0]![col('basis')]).toMatch(/^out 20 tablets — breakage; reason: Theft or loss/);
+    expect(moves[0]![col('basis')]).toMatch(/^out 20 tablets — theft or loss; reason: Theft or loss/);
 
     const opening = await biennial(['--to', today(), '--taken', 'opening']);
     const oCol = (k: string) => opening.records[0]!.indexOf(k);

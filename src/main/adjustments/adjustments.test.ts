@@ -17,6 +17,10 @@ let ws: Workstation;
 const OXY = '00002-1200-30';
 const PAT = { userId: 'pat', password: 'pharmacist-pass-1' };
 const PIA = { userId: 'pia', password: 'pharmacist-pass-2' };
+const RETURN_TO_ACME = {
+  counterparty: { name: 'Acme Drug Wholesale', address: '9 Depot Way, Memphis, TN 38101', dea_number: 'RA1234563' },
+  order_form: { kind: '222' as const, number: '261234567', line: 1 },
+};
 const TINA = { userId: 'tina', password: 'technician-pass-1' };
 
 beforeEach(() => {
@@ -181,15 +185,15 @@ describe('signed adjustments that resolve a hold', () => {
       ['pat', 'signer', 'approval'],
       ['tina', 'witness', 'witness'],
     ]);
-    const r2 = manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 2, kind: 'expired_destruction', signer: PAT, cosigner: PIA, meaning: 'approval', reason: 'expired' });
+    const r2 = manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 2, kind: 'expired_destruction', signer: PAT, cosigner: PIA, meaning: 'approval', reason: 'expired', details: { destruction: { method: 'denaturing kit', place: 'pharmacy back room' } } });
     expect(r2.signatures.map((s) => s.role)).toEqual(['signer', 'cosigner']);
     expect(verifyEntrySignatures(ws.db, ws.deviceId)).toMatchObject({ ok: true, checked: 4 });
   });
 
   it('theft or loss marks the adjustment for Form 106', () => {
     const holdId = holdOf(90);
-    resolveHold(ws, { holdId, signer: PAT, meaning: 'responsibility', reason: 'theft_or_loss' });
-    expect(form106Candidates(ws.db)).toEqual([expect.objectContaining({ ndc: OXY, lot: 'A1', quantity_lost: 10, hold_id: holdId, signatures: [expect.objectContaining({ user_id: 'pat' })] })]);
+    resolveHold(ws, { holdId, signer: PAT, cosigner: PIA, meaning: 'responsibility', reason: 'theft_or_loss', details: { loss: { type: 'theft' } } });
+    expect(form106Candidates(ws.db)).toEqual([expect.objectContaining({ ndc: OXY, lot: 'A1', quantity_lost: 10, hold_id: holdId, signatures: [expect.objectContaining({ user_id: 'pat' }), expect.objectContaining({ user_id: 'pia' })] })]);
   });
 
   it('the signing key survives a password change and is never stored in clear', () => {
@@ -206,7 +210,7 @@ describe('signed adjustments that resolve a hold', () => {
 
 describe('manual adjustments', () => {
   it('takes units out under signature, and is refused while a hold covers the NDC', () => {
-    const r = manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 3, kind: 'wholesaler_return', signer: PAT, meaning: 'approval', reason: 'transfer_error', reference: 'RA-1234' });
+    const r = manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 3, kind: 'wholesaler_return', signer: PAT, meaning: 'approval', reason: 'transfer_error', reference: 'RA-1234', details: RETURN_TO_ACME });
     expect(r.adjustment.delta).toBe(-3);
     expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A1')).toBe(97);
     holdOf(90);
@@ -222,5 +226,56 @@ describe('manual adjustments', () => {
     const err = refusal(() => manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 101, kind: 'breakage', signer: PAT, meaning: 'approval', reason: 'breakage' }));
     expect(err.code).toBe('INSUFFICIENT_STOCK');
     expect(ws.db.prepare('SELECT COUNT(*) AS n FROM entry_signatures').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('what the DEA asks each adjustment to record (21 CFR 1304.21(e), 1317.95, Forms 41 and 106)', () => {
+  const lastAdjustment = () => JSON.parse((ws.db.prepare("SELECT body FROM ledger_entries WHERE type = 'ADJUSTMENT' ORDER BY seq DESC LIMIT 1").get() as { body: string }).body) as { data: Record<string, unknown> };
+  const noNewEntry = (fn: () => unknown) => {
+    const before = seq();
+    const err = refusal(fn);
+    expect(seq()).toBe(before);
+    expect(ws.db.prepare('SELECT COUNT(*) AS n FROM entry_signatures').get()).toEqual({ n: 0 });
+    return err;
+  };
+
+  it('a destruction of a controlled substance needs a witness, a method and a place; one person cannot be both', () => {
+    const base = { ndc: OXY, lot: 'A1', quantity: 70, kind: 'destruction' as const, signer: PAT, meaning: 'approval' as const, reason: 'destroyed' as const };
+    const where = { destruction: { method: 'denaturing kit (Rx Destroyer)', place: 'pharmacy back room' } };
+    expect(noNewEntry(() => manualAdjustment(ws, { ...base, details: where })).message).toMatch(/^cosigner: destroying a controlled substance needs two employees/);
+    expect(noNewEntry(() => manualAdjustment(ws, { ...base, cosigner: PAT, details: where })).message).toMatch(/another person/);
+    expect(noNewEntry(() => manualAdjustment(ws, { ...base, cosigner: PIA })).message).toMatch(/destruction: give the method and the place/);
+    expect(noNewEntry(() => manualAdjustment(ws, { ...base, cosigner: PIA, details: { destruction: { method: 'flushed', place: '' } } })).message).toMatch(/destruction\.place: where it was destroyed/);
+    const r = manualAdjustment(ws, { ...base, cosigner: PIA, details: where });
+    expect(r.signatures.map((s) => [s.user_id, s.role])).toEqual([
+      ['pat', 'signer'],
+      ['pia', 'cosigner'],
+    ]);
+    expect(lastAdjustment().data).toMatchObject({ kind: 'destruction', reason: 'destroyed', destruction: where.destruction });
+  });
+
+  it('a return or transfer names the other party with a valid DEA number, and for CII its order form', () => {
+    const base = { ndc: OXY, lot: 'A1', quantity: 5, signer: PAT, meaning: 'approval' as const, reason: 'returned_to_reverse_distributor' as const };
+    expect(noNewEntry(() => manualAdjustment(ws, { ...base, kind: 'reverse_distributor_return' })).message).toMatch(/counterparty: name, address and DEA number/);
+    const badDea = { ...RETURN_TO_ACME, counterparty: { ...RETURN_TO_ACME.counterparty, dea_number: 'RA1234564' } };
+    expect(noNewEntry(() => manualAdjustment(ws, { ...base, kind: 'reverse_distributor_return', details: badDea })).message).toMatch(/counterparty\.dea_number: .*check digit/i);
+    expect(noNewEntry(() => manualAdjustment(ws, { ...base, kind: 'transfer_to_registrant', details: { counterparty: RETURN_TO_ACME.counterparty } })).message).toMatch(/order_form: a CII return or transfer/);
+    manualAdjustment(ws, { ...base, kind: 'reverse_distributor_return', details: RETURN_TO_ACME });
+    expect(lastAdjustment().data).toMatchObject({ kind: 'reverse_distributor_return', reason: 'returned_to_reverse_distributor', counterparty: { dea_number: 'RA1234563' }, order_form: { kind: '222', number: '261234567', line: 1 } });
+  });
+
+  it('a CII theft or loss is signed by two and needs its type of loss; the Form 106 facts go into the entry', () => {
+    const holdId = holdOf(88);
+    expect(noNewEntry(() => resolveHold(ws, { holdId, signer: PAT, cosigner: PIA, meaning: 'responsibility', reason: 'theft_or_loss' })).message).toMatch(/loss\.type: a theft or loss/);
+    expect(noNewEntry(() => resolveHold(ws, { holdId, signer: PAT, meaning: 'responsibility', reason: 'theft_or_loss', details: { loss: { type: 'theft' } } })).message).toMatch(/cosigner: a CII theft or loss is signed by two/);
+    expect(noNewEntry(() => resolveHold(ws, { holdId, signer: PAT, cosigner: PIA, meaning: 'responsibility', reason: 'theft_or_loss', details: { loss: { type: 'misplaced' as never } } })).message).toMatch(/loss\.type: the type of loss/);
+    expect(getHold(ws.db, holdId)!.status).toBe('active');
+    const loss = { type: 'burglary' as const, police_report: 'SPD-26-0042', value_cents: 12550, corrective_action: 'alarm on the CII cabinet' };
+    resolveHold(ws, { holdId, signer: PAT, cosigner: PIA, meaning: 'responsibility', reason: 'theft_or_loss', details: { loss } });
+    expect(lastAdjustment().data).toMatchObject({ reason: 'theft_or_loss', form_106: true, loss });
+  });
+
+  it('details are refused on their own terms: unknown fields, a malformed order form', () => {
+    expect(noNewEntry(() => manualAdjustment(ws, { ndc: OXY, lot: 'A1', quantity: 1, kind: 'breakage', signer: PAT, meaning: 'approval', reason: 'breakage', details: { witness: 'x' } as never })).message).toMatch(/Unrecognized key/i);
   });
 });

@@ -1,5 +1,15 @@
 import { RxError } from '../../shared/errors/error-codes';
-import { DEFAULT_REASON_FOR_KIND, marksForm106, type AdjustmentKind, type Meaning, type ReasonCode, type SignatureManifestation } from '../../shared/counts';
+import {
+  AdjustmentDetails,
+  adjustmentDetailProblems,
+  DEFAULT_REASON_FOR_KIND,
+  marksForm106,
+  needsSecondPerson,
+  type AdjustmentKind,
+  type Meaning,
+  type ReasonCode,
+  type SignatureManifestation,
+} from '../../shared/counts';
 import type { Schedule } from '../../shared/domain/schedule';
 import type { EntryBody, EntryRef, LedgerEntry } from '../../shared/schemas/ledger-entry';
 import type { Session } from '../auth/sessions';
@@ -21,6 +31,8 @@ export interface SignatureRequest {
   /** The UI session signing (§11.200: marks it as having signed); null from the CLI. */
   session?: Session | null | undefined;
   source?: 'ui' | 'cli';
+  /** Counterparty, destruction, loss and order form, as the kind and reason need them (adjustment-details.ts). */
+  details?: AdjustmentDetails | null | undefined;
 }
 
 export interface SignedAdjustment {
@@ -43,12 +55,20 @@ function scheduleOf(db: Db, facilityId: string, ndc: string): Schedule | null {
   return db.prepare<[string, string], { schedule: Schedule | null }>('SELECT schedule FROM stock WHERE facility_id = ? AND ndc = ? AND schedule IS NOT NULL LIMIT 1').get(facilityId, ndc)?.schedule ?? null;
 }
 
-/** Authenticates the signer (and co-signer when the CII two-person rule asks for one). */
-function signersFor(ws: Workstation, req: SignatureRequest, schedule: Schedule | null, action: string): ReadySigner[] {
+/**
+ * Checks the details the kind and reason need (refused before anyone signs, naming the field),
+ * then authenticates the signer — and the co-signer where a second person is required
+ * (destroying a controlled substance; a CII loss under the two-person rule).
+ */
+function signersFor(ws: Workstation, req: SignatureRequest, kind: AdjustmentKind | null, schedule: Schedule | null, action: string): ReadySigner[] {
+  const parsed = AdjustmentDetails.safeParse(req.details ?? {});
+  if (!parsed.success) throw new RxError('BAD_INPUT', `${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Nothing was signed.`);
+  const problems = adjustmentDetailProblems(kind, req.reason, schedule, parsed.data);
+  if (problems.length) throw new RxError('BAD_INPUT', `${problems.join('; ')}. Nothing was signed.`);
   const policy = currentPolicy(ws.db);
-  const needCosign = policy.two_person_cii && schedule === 'CII';
-  if (needCosign && !req.cosigner) {
-    throw new RxError('BAD_INPUT', `The two-person rule is on for CII: a second pharmacist or a witness must co-sign ${action}. Nothing was signed.`);
+  const second = needsSecondPerson(kind, req.reason, schedule, policy.two_person_cii);
+  if (second && !req.cosigner) {
+    throw new RxError('BAD_INPUT', `cosigner: ${second}; a second pharmacist or a witness must co-sign ${action}. Nothing was signed.`);
   }
   if (req.cosigner && req.cosigner.userId === req.signer.userId) throw new RxError('BAD_INPUT', 'The co-signer must be another person than the signer. Nothing was signed.');
   const signer = authenticateSigner(ws, req.signer, 'signer', req.meaning, action);
@@ -57,8 +77,24 @@ function signersFor(ws: Workstation, req: SignatureRequest, schedule: Schedule |
   return out;
 }
 
+/** The details as the entry's data keeps them (only those given). */
+function detailsData(d: AdjustmentDetails | null | undefined): Record<string, Record<string, string | number | null>> {
+  const out: Record<string, Record<string, string | number | null>> = {};
+  if (!d) return out;
+  for (const k of ['counterparty', 'destruction', 'loss', 'order_form'] as const) {
+    const v = d[k];
+    if (v) out[k] = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as Record<string, string | number | null>;
+  }
+  return out;
+}
+
 /** Who signs, for the canonical request (never a password). */
-const whoSigns = (req: SignatureRequest) => ({ signer: req.signer.userId, cosigner: req.cosigner?.userId ?? null, meaning: req.meaning, note: req.note?.trim() || null });
+const whoSigns = (req: SignatureRequest) => ({ signer: req.signer.userId, cosigner: req.cosigner?.userId ?? null, meaning: req.meaning, note: req.note?.trim() || null, ...detailsOf(req) });
+/** Only present when given, so a request without details keeps the bytes (and sha256) it always had. */
+function detailsOf(req: SignatureRequest): { details?: ReturnType<typeof detailsData> } {
+  const d = detailsData(req.details);
+  return Object.keys(d).length ? { details: d } : {};
+}
 
 /**
  * Resolves a compliance hold with a signed adjustment (issue 5 §4): an ADJUSTMENT entry that
@@ -79,7 +115,7 @@ export function resolveHold(ws: Workstation, input: SignatureRequest & { holdId:
   }
   if (before.variance === null || before.variance === 0) throw new RxError('BAD_INPUT', `Hold ${before.hold_id} names no variance to adjust.`);
   const lot = before.lot ?? adjustmentLot(db, before.facility_id, before.ndc, input.lot ?? null, before.variance);
-  const signers = signersFor(ws, input, before.schedule, `the adjustment for hold ${before.hold_id}`);
+  const signers = signersFor(ws, input, null, before.schedule, `the adjustment for hold ${before.hold_id}`);
 
   const result = db
     .transaction((): SignedAdjustment => {
@@ -115,6 +151,7 @@ export function resolveHold(ws: Workstation, input: SignatureRequest & { holdId:
             reason: input.reason,
             form_106: form106,
             note: input.note?.trim() || null,
+            ...detailsData(input.details),
             signatures: signatures.map((s) => ({ ...s })),
           },
           source: { kind, correlation_id: hold.hold_id, payload_sha256: request.sha256, ref: `hold:${hold.hold_id}` },
@@ -194,7 +231,7 @@ export function manualAdjustment(
   assertNoActiveHold(db, ws.facilityId, input.ndc, lot, `The ${what}`);
   const schedule = scheduleOf(db, ws.facilityId, input.ndc);
   const reason = input.reason ?? DEFAULT_REASON_FOR_KIND[input.kind];
-  const signers = signersFor(ws, input, schedule, `the ${what}`);
+  const signers = signersFor(ws, input, input.kind, schedule, `the ${what}`);
   const result = db
     .transaction((): SignedAdjustment => {
       assertNoActiveHold(db, ws.facilityId, input.ndc, lot, `The ${what}`);
@@ -228,7 +265,7 @@ export function manualAdjustment(
           event_time: now.toISOString(),
           handler_id: signers[0]!.user.user_id,
           idempotency_key: `adjustment:${request.sha256}`,
-          data: { kind: input.kind, reason, form_106: form106, reference, note: input.note?.trim() || null, signatures: signatures.map((s) => ({ ...s })) },
+          data: { kind: input.kind, reason, form_106: form106, reference, note: input.note?.trim() || null, ...detailsData(input.details), signatures: signatures.map((s) => ({ ...s })) },
           source: { kind, correlation_id: `adjust-${now.getTime()}`, payload_sha256: request.sha256, ref: null },
         },
         { request, source: `${kind}:adjustments`, what: `The ${what}`, nothing: 'Nothing was signed.' },

@@ -52,9 +52,15 @@ beforeEach(() => {
     receipt({ ndc: '00093-0001-01', lot: 'N1', schedule: null, quantity: 30, delta: 30, event_time: '2026-11-03T14:00:00.000Z' }),
   ]);
   // A count finds 90 where 95 were expected (CII: no tolerance): a hold, which a pharmacist
-  // resolves as a theft or loss.
+  // resolves as a theft or loss, witnessed (a CII loss is signed by two) and with its Form 106 facts.
   const count = quickCount(ws, { actor: 'tina', ndc: OXY, lot: 'A123', counted: 90, containers: { full_containers: 3, units_per_container: 30, partial_units: [] } });
-  resolveHold(ws, { holdId: count.hold_id!, signer: { userId: 'pat', password: 'pharmacist-pass-1' }, meaning: 'approval', reason: 'theft_or_loss', source: 'cli' });
+  resolveHold(ws, { holdId: count.hold_id!, signer: { userId: 'pat', password: 'pharmacist-pass-1' },
+    cosigner: { userId: 'tina', password: 'technician-pass-1' },
+    meaning: 'approval',
+    reason: 'theft_or_loss',
+    details: { loss: { type: 'employee_pilferage', police_report: 'SPD-2026-1182', value_cents: 4250, corrective_action: 'CII safe key now held by the pharmacist on duty only' } },
+    source: 'cli',
+  });
 });
 afterEach(() => cleanup());
 
@@ -81,7 +87,7 @@ describe('DEA reports from the ledger', () => {
     expect(get(L[0]!, 'handler')).toBe('Tina Technician (tina)');
     expect(get(L[0]!, 'details')).toMatch(/from Acme Drug Wholesale \(DEA RA1234563\); Form 222 123456789 line 1; 1 container\(s\); received 2026-11-01/);
     expect(get(L[0]!, 'event_time')).toBe('2026-11-01 09:00:00 UTC−05:00'); // the day DST ends
-    expect(get(L[4]!, 'signatures')).toMatch(/^Signed by Pat Pharmacist \(pat\) on 2026-11-20 10:00:00 UTC−05:00 \(America\/New_York\) — meaning: Approval — reason: Theft or loss suspected \(Form 106\)$/);
+    expect(get(L[4]!, 'signatures')).toMatch(/^Signed by Pat Pharmacist \(pat\) on 2026-11-20 10:00:00 UTC−05:00 \(America\/New_York\) — meaning: Approval — reason: Theft or loss suspected \(Form 106\) \| Witnessed by Tina Technician \(tina\) .* meaning: Witness$/);
     expect(records.find((r) => r[0] === 'closing')![col(records, 'balance')]).toBe('90');
     const head = ws.ledger.head();
     expect(heads[0]).toEqual({ device_id: ws.deviceId, seq: head.seq, hash: head.hash, local: true });
@@ -151,7 +157,11 @@ describe('DEA reports from the ledger', () => {
     const get = (r: string[], k: string) => r[col(records, k)];
     expect(L.map((r) => [get(r, 'ndc'), get(r, 'lot'), get(r, 'quantity_lost')])).toEqual([[OXY, 'A123', '5']]);
     expect(get(L[0]!, 'signatures')).toMatch(/Signed by Pat Pharmacist \(pat\).*reason: Theft or loss/);
-    expect(records.filter((r) => r[0] === 'signature')).toHaveLength(1);
+    // One signature row per signer: the pharmacist and the witness a CII loss needs.
+    expect(records.filter((r) => r[0] === 'signature').map((r) => r[1])).toEqual([
+      expect.stringMatching(/Signed by Pat Pharmacist \(pat\)/),
+      expect.stringMatching(/Witnessed by Tina Technician \(tina\).*meaning: Witness/),
+    ]);
     const empty = await csvOf({ kind: 'form106', from: '2026-10-01', to: '2026-10-31' });
     expect(lines(empty.records)).toHaveLength(0);
     expect(empty.notices.join('\n')).toMatch(/nothing to report on Form 106 for this period/);

@@ -90,10 +90,19 @@ export function unlockSigningKey(db: Db, userId: string, password: string, now: 
   const keyId = `K-${randomBytes(8).toString('hex')}`;
   const sealed = seal(userId, keyId, privateKey.export({ format: 'der', type: 'pkcs8' }), password);
   const publicKeyB64 = rawPublicKeyB64(publicKey);
-  db.prepare(
-    `INSERT INTO user_signing_keys (key_id, user_id, public_key, kdf, iv, tag, ciphertext, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(keyId, userId, publicKeyB64, sealed.kdf, sealed.iv, sealed.tag, sealed.ciphertext, now.toISOString(), now.toISOString());
+  try {
+    db.prepare(
+      `INSERT INTO user_signing_keys (key_id, user_id, public_key, kdf, iv, tag, ciphertext, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(keyId, userId, publicKeyB64, sealed.kdf, sealed.iv, sealed.tag, sealed.ciphertext, now.toISOString(), now.toISOString());
+  } catch (err) {
+    // Another process made this user's first key at the same moment (two signings racing, as
+    // signer in one and co-signer in the other): use theirs, sealed under the same password.
+    const theirs = (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? activeRow(db, userId) : undefined;
+    if (!theirs) throw err;
+    const key = open(theirs, password);
+    return { keyId: theirs.key_id, userId, privateKey: key, publicKey: createPublicKey(key), publicKeyB64: theirs.public_key };
+  }
   return { keyId, userId, privateKey, publicKey, publicKeyB64 };
 }
 

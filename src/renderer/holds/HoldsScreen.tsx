@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { AdjustmentDetailsFields, detailsOf, useDetailsDraft } from './AdjustmentDetailsFields';
 import { ADJUSTMENT_KIND_LABELS, ADJUSTMENT_KINDS, DEFAULT_REASON_FOR_KIND, MEANING_LABELS, MEANINGS, ndc11Of, REASON_CODES, REASON_LABELS, type AdjustmentKind, type Meaning, type ReasonCode } from '../../shared/counts';
 import { RxError, type ChannelOutput } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
@@ -232,6 +233,23 @@ function MeaningReason({ meaning, setMeaning, reason, setReason, prefix }: { mea
   );
 }
 
+/** A second pharmacist or a witness: required for destruction of controlled substances, CII losses, and every CII adjustment under the two-person rule. */
+function CoSigner({ prefix, open, coUser, setCoUser, coPassword, setCoPassword }: { prefix: string; open: boolean; coUser: string; setCoUser: (v: string) => void; coPassword: string; setCoPassword: (v: string) => void }) {
+  return (
+    <details open={open || undefined}>
+      <summary>Co-signer (destruction, CII loss, two-person rule for CII)</summary>
+      <label className="field">
+        <span className="field-label">Second pharmacist or witness: user ID</span>
+        <input data-testid={`${prefix}-co-user`} autoComplete="off" value={coUser} onChange={(e) => setCoUser(e.target.value)} />
+      </label>
+      <label className="field">
+        <span className="field-label">Their password</span>
+        <input type="password" data-testid={`${prefix}-co-password`} autoComplete="off" value={coPassword} onChange={(e) => setCoPassword(e.target.value)} />
+      </label>
+    </details>
+  );
+}
+
 function SignForm({ signing, hold, unit, onSigned, onError }: { signing: SigningStatus; hold: Detail['hold']; unit: string | null; onSigned: (r: Signed) => void; onError: (e: RxError | null) => void }) {
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
@@ -241,6 +259,7 @@ function SignForm({ signing, hold, unit, onSigned, onError }: { signing: Signing
   const [coUser, setCoUser] = useState('');
   const [coPassword, setCoPassword] = useState('');
   const [busy, setBusy] = useState(false);
+  const details = useDetailsDraft();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -254,8 +273,10 @@ function SignForm({ signing, hold, unit, onSigned, onError }: { signing: Signing
         reason,
         ...(hold.lot === null && lot.trim() ? { lot: lot.trim() } : {}),
         cosigner: coUser.trim() ? { userId: coUser.trim(), password: coPassword } : null,
+        details: detailsOf(details.draft, null, reason),
       });
       setPassword('');
+      setCoPassword('');
       onError(null);
       onSigned(r);
     } catch (err) {
@@ -275,23 +296,14 @@ function SignForm({ signing, hold, unit, onSigned, onError }: { signing: Signing
       </p>
       <Credentials signing={signing} userId={userId} setUserId={setUserId} password={password} setPassword={setPassword} prefix="sign" />
       <MeaningReason meaning={meaning} setMeaning={setMeaning} reason={reason} setReason={setReason} prefix="sign" />
+      <AdjustmentDetailsFields kind={null} reason={reason} draft={details.draft} set={details.set} prefix="sign" cii={hold.schedule === 'CII'} />
       {hold.lot === null ? (
         <label className="field">
           <span className="field-label">Lot to adjust (when the NDC has several)</span>
           <input data-testid="sign-lot" value={lot} onChange={(e) => setLot(e.target.value)} />
         </label>
       ) : null}
-      <details>
-        <summary>Co-signer (two-person rule for CII)</summary>
-        <label className="field">
-          <span className="field-label">Second pharmacist or witness: user ID</span>
-          <input data-testid="sign-co-user" autoComplete="off" value={coUser} onChange={(e) => setCoUser(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">Their password</span>
-          <input type="password" data-testid="sign-co-password" autoComplete="off" value={coPassword} onChange={(e) => setCoPassword(e.target.value)} />
-        </label>
-      </details>
+      <CoSigner prefix="sign" open={reason === 'theft_or_loss' && hold.schedule === 'CII'} coUser={coUser} setCoUser={setCoUser} coPassword={coPassword} setCoPassword={setCoPassword} />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" data-testid="sign-submit" disabled={busy || !password}>
           Sign and release
@@ -311,6 +323,9 @@ function ManualAdjustment({ signing, onSigned, onError }: { signing: SigningStat
   const [reference, setReference] = useState('');
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
+  const [coUser, setCoUser] = useState('');
+  const [coPassword, setCoPassword] = useState('');
+  const details = useDetailsDraft();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -328,8 +343,12 @@ function ManualAdjustment({ signing, onSigned, onError }: { signing: SigningStat
         reference: reference.trim() || null,
         ...(signing.needsUserId ? { userId: userId.trim() } : {}),
         password,
+        cosigner: coUser.trim() ? { userId: coUser.trim(), password: coPassword } : null,
+        details: detailsOf(details.draft, kind, reason),
       });
       setPassword('');
+      setCoPassword('');
+      details.reset();
       onError(null);
       onSigned(r);
     } catch (err) {
@@ -340,7 +359,7 @@ function ManualAdjustment({ signing, onSigned, onError }: { signing: SigningStat
 
   return (
     <details className="manual-adjustment" data-testid="adjust-section">
-      <summary>Manual adjustment: breakage, expired to destruction, return to the wholesaler</summary>
+      <summary>Manual adjustment: breakage, destruction, returns and transfers, theft or loss</summary>
       <form onSubmit={submit} data-testid="adjust-form">
         <label className="field">
           <span className="field-label">NDC</span>
@@ -377,7 +396,9 @@ function ManualAdjustment({ signing, onSigned, onError }: { signing: SigningStat
           <input data-testid="adjust-reference" value={reference} onChange={(e) => setReference(e.target.value)} />
         </label>
         <MeaningReason meaning={meaning} setMeaning={setMeaning} reason={reason} setReason={setReason} prefix="adjust" />
+        <AdjustmentDetailsFields kind={kind} reason={reason} draft={details.draft} set={details.set} prefix="adjust" cii={false} />
         <Credentials signing={signing} userId={userId} setUserId={setUserId} password={password} setPassword={setPassword} prefix="adjust" />
+        <CoSigner prefix="adjust" open={kind === 'destruction' || kind === 'expired_destruction' || kind === 'theft_or_loss'} coUser={coUser} setCoUser={setCoUser} coPassword={coPassword} setCoPassword={setCoPassword} />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" data-testid="adjust-submit" disabled={!password}>
             Sign adjustment

@@ -3,3 +3,4 @@ export * from './tolerance';
 export * from './containers';
 export * from './manifestation';
 export * from './scope';
+export * from './adjustment-details';

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 
 /** Why stock differs from the book. theft_or_loss marks the adjustment for a DEA Form 106. */
-export const REASON_CODES = ['miscount', 'breakage', 'expired', 'theft_or_loss', 'transfer_error', 'data_entry'] as const;
+export const REASON_CODES = [
+  'miscount',
+  'breakage',
+  'expired',
+  'theft_or_loss',
+  'transfer_error',
+  'data_entry',
+  'destroyed',
+  'returned_to_wholesaler',
+  'returned_to_reverse_distributor',
+  'transferred_to_registrant',
+] as const;
 export const ReasonCode = z.enum(REASON_CODES);
 export type ReasonCode = z.infer<typeof ReasonCode>;
 
@@ -12,6 +23,10 @@ export const REASON_LABELS: Record<ReasonCode, string> = {
   theft_or_loss: 'Theft or loss suspected (Form 106)',
   transfer_error: 'Transfer error',
   data_entry: 'Data entry error',
+  destroyed: 'Destroyed (DEA Form 41)',
+  returned_to_wholesaler: 'Returned to the wholesaler',
+  returned_to_reverse_distributor: 'Returned to a reverse distributor',
+  transferred_to_registrant: 'Transferred to another registrant',
 };
 
 /** A theft or significant loss must be reported to the DEA on Form 106. */
@@ -31,18 +46,37 @@ export const MEANING_LABELS: Record<SignatureMeaning, string> = {
   witness: 'Witness',
 };
 
-/** Manual adjustments (issue 5 §5): each takes units out of stock. */
-export const ADJUSTMENT_KINDS = ['breakage', 'expired_destruction', 'wholesaler_return'] as const;
+/**
+ * Manual adjustments: each takes units out of stock, and each is its own kind with its own reason
+ * and the details the DEA asks of it (src/shared/counts/adjustment-details.ts).
+ */
+export const ADJUSTMENT_KINDS = [
+  'breakage',
+  'expired_destruction',
+  'destruction',
+  'wholesaler_return',
+  'reverse_distributor_return',
+  'transfer_to_registrant',
+  'theft_or_loss',
+] as const;
 export const AdjustmentKind = z.enum(ADJUSTMENT_KINDS);
 export type AdjustmentKind = z.infer<typeof AdjustmentKind>;
 export const ADJUSTMENT_KIND_LABELS: Record<AdjustmentKind, string> = {
   breakage: 'Breakage',
-  expired_destruction: 'Expired, to the destruction bin',
+  expired_destruction: 'Expired, destroyed',
+  destruction: 'Destroyed (not expired)',
   wholesaler_return: 'Return to the wholesaler',
+  reverse_distributor_return: 'Return to a reverse distributor',
+  transfer_to_registrant: 'Transfer to another registrant',
+  theft_or_loss: 'Theft or loss',
 };
 /** The reason a manual adjustment is filed under unless the signer says otherwise. */
 export const DEFAULT_REASON_FOR_KIND: Record<AdjustmentKind, ReasonCode> = {
   breakage: 'breakage',
   expired_destruction: 'expired',
-  wholesaler_return: 'transfer_error',
+  destruction: 'destroyed',
+  wholesaler_return: 'returned_to_wholesaler',
+  reverse_distributor_return: 'returned_to_reverse_distributor',
+  transfer_to_registrant: 'transferred_to_registrant',
+  theft_or_loss: 'theft_or_loss',
 };

@@ -23,7 +23,10 @@ export const ToleranceRules = z
     ndcs: z.record(z.string().regex(/^\d{5}-\d{4}-\d{2}$/), Tolerance),
     /** A variance over tolerance needs a recount by a second person before it becomes a hold. */
     recount_before_hold: z.boolean(),
-    /** A signed CII adjustment needs a second pharmacist or a witness to co-sign. */
+    /**
+     * Every signed CII adjustment needs a second pharmacist or a witness to co-sign. CII losses and
+     * any controlled destruction need one whatever this says (adjustment-details.ts).
+     */
     two_person_cii: z.boolean(),
   })
   .strict();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContainerBreakdown, CountScope, Meaning, ReasonCode, AdjustmentKind, SignatureManifestation, Tolerance, ToleranceRules } from '../counts';
+import { AdjustmentDetails, ContainerBreakdown, CountScope, Meaning, ReasonCode, AdjustmentKind, SignatureManifestation, Tolerance, ToleranceRules } from '../counts';
 import { Schedule } from '../domain/schedule';
 import { EntryRef, LedgerEntryView } from '../schemas/ledger-entry';
 
@@ -120,6 +120,8 @@ const SignatureInput = {
   reason: ReasonCode,
   cosigner: Credentials.nullable().optional(),
   note: z.string().max(500).nullable().optional(),
+  /** Counterparty, destruction (method, place), loss (Form 106) and order form, as the kind and reason need them. */
+  details: AdjustmentDetails.nullable().optional(),
 };
 
 export const SignedAdjustmentView = z.object({
