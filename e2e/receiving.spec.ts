@@ -122,6 +122,8 @@ test('a receiving session from a typed PO, scans through the test hook, reload, 
     await expect(page.getByTestId('receiving-totals')).toHaveAttribute('data-received', '5');
 
     await page.getByTestId('receiving-commit').click();
+
+    await page.getByTestId('receiving-confirm-commit').click();
     await expect(page.getByTestId('receiving-committed')).toContainText('Committed 3 receipt entries');
     const sessionId = (await page.getByTestId('receiving-session').getAttribute('data-session-id'))!;
     // Committing twice commits once.
@@ -144,4 +146,69 @@ test('a receiving session from a typed PO, scans through the test hook, reload, 
   } finally {
     await station.stop();
   }
+});
+
+test.describe('at the counter (1366 × 768)', () => {
+  test.use({ viewport: { width: 1366, height: 768 } });
+
+  test('CII beyond the order form is set aside: the review names it, and only a pharmacist’s signed decision lets the commit through', async ({ page }) => {
+    const station = await startStation({
+      seed: ({ addUser }) => {
+        addUser('tina', 'technician', 'technician-pass-1', 'Tina Technician');
+        addUser('pat', 'pharmacist', 'pharmacist-pass-1', 'Pat Pharmacist');
+      },
+    });
+    try {
+      await page.goto(station.url);
+      await signIn(page, 'tina', 'technician-pass-1');
+      await page.getByTestId('nav-receiving').click();
+      await expect(page.getByTestId('receiving-screen')).toHaveAttribute('data-ready', 'yes');
+      await page.getByTestId('po-supplier-name').fill('Cardinal Health 110');
+      await page.getByTestId('po-supplier-address').fill('7000 Cardinal Pl, Dublin, OH 43017');
+      await page.getByTestId('po-supplier-dea').fill('RC0183272');
+      await page.getByTestId('po-number').fill('PO-9001');
+      await page.getByTestId('po-order-kind').selectOption('222');
+      await page.getByTestId('po-order-number').fill('261234567');
+      const line1 = page.getByTestId('po-line').nth(0);
+      await line1.getByTestId('po-line-ndc').fill('0002-1200-30');
+      await line1.getByTestId('po-line-qty').fill('2');
+      await line1.getByTestId('po-line-lot').fill('A123');
+      await page.getByTestId('po-start').click();
+      await expect(page.getByTestId('receiving-session')).toHaveAttribute('data-status', 'open');
+      for (const serial of ['T1', 'T2', 'T3']) await expect(await scan(page, station, dm(OXY_GTIN, 'A123', serial))).toHaveAttribute('data-verdict', /received|over/);
+      await expect(page.getByTestId('receiving-line-states')).toContainText('1 over');
+
+      await page.getByTestId('receiving-commit').click();
+      const review = page.getByTestId('receiving-review');
+      await expect(review).toBeInViewport();
+      const aside = review.getByTestId('set-aside-line');
+      await expect(aside).toHaveCount(1);
+      await expect(aside).toContainText('3 containers received against 2 on the DEA order form: 1 beyond it');
+      await page.screenshot({ path: test.info().outputPath('receiving-review-set-aside.png') });
+
+      // Undecided: said beside the button; nothing committed.
+      await page.getByTestId('receiving-confirm-commit').click();
+      await expect(page.getByTestId('receiving-review-error')).toContainText('Decide line 1');
+      // The technician's own password does not make a pharmacist's decision.
+      await page.getByTestId('set-aside-refuse-1').check();
+      await page.getByTestId('set-aside-user').fill('tina');
+      await page.getByTestId('set-aside-password').fill('technician-pass-1');
+      await page.getByTestId('receiving-confirm-commit').click();
+      await expect(page.getByTestId('receiving-commit-error')).toContainText('Only a pharmacist can sign');
+      await expect(page.getByTestId('receiving-session')).toHaveAttribute('data-status', 'open');
+
+      await page.getByTestId('set-aside-user').fill('pat');
+      await page.getByTestId('set-aside-password').fill('pharmacist-pass-1');
+      await page.getByTestId('set-aside-note-1').fill('third bottle back to Cardinal');
+      await page.getByTestId('receiving-confirm-commit').click();
+      await expect(page.getByTestId('receiving-committed')).toContainText('Committed 1 receipt entry');
+      await page.screenshot({ path: test.info().outputPath('receiving-committed-after-decision.png') });
+
+      await page.getByTestId('nav-inventory').click();
+      // Two bottles of 30: only what the 222 names went to stock.
+      await expect(page.getByTestId('stock-row').filter({ hasText: 'A123' }).getByTestId('stock-onhand')).toHaveAttribute('data-value', '60');
+    } finally {
+      await station.stop();
+    }
+  });
 });

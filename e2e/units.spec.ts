@@ -101,6 +101,8 @@ test('the bottle of 100: a typed PO without units per container, one bottle scan
     await shot(page, 'a1-receiving-line');
 
     await page.getByTestId('receiving-commit').click();
+
+    await page.getByTestId('receiving-confirm-commit').click();
     await expect(page.getByTestId('receiving-committed')).toContainText('Committed 1 receipt entry');
     const entry = page.getByTestId('commit-entry');
     await expect(entry).toHaveCount(1);
@@ -211,6 +213,7 @@ test('a package the catalog gives no size for cannot be committed until a person
 
     // The commit is refused, and says so beside the button.
     await page.getByTestId('receiving-commit').click();
+    await page.getByTestId('receiving-confirm-commit').click();
     const refusal = page.getByTestId('receiving-commit-error');
     await expect(refusal).toContainText('Not committed');
     await expect(refusal).toContainText('the catalog gives no package size');
@@ -234,6 +237,8 @@ test('a package the catalog gives no size for cannot be committed until a person
     await expect(page.getByTestId('line-units-prompt')).toHaveCount(0);
 
     await page.getByTestId('receiving-commit').click();
+
+    await page.getByTestId('receiving-confirm-commit').click();
     await expect(page.getByTestId('receiving-committed')).toBeVisible();
     await expect(page.getByTestId('commit-entry')).toHaveAttribute('data-quantity', '120');
     await expect(page.getByTestId('commit-entry').getByTestId('commit-entry-units')).toHaveText('120 tablets');

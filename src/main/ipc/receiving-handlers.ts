@@ -51,9 +51,11 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     scanReply(await ws.scanIntake.receiving.router.submit({ raw: input.raw, scannerId: input.scannerId ?? 'keyboard-wedge', symbologyId: input.symbologyId ?? null, source: 'wedge' })),
   'receiving.commit': (input, { ws, session }) => {
     const svc = ws.scanIntake.receiving;
-    const { alreadyCommitted } = svc.commit(input.sessionId, session!.user.user_id);
+    const d = input.decisions;
+    const { alreadyCommitted } = svc.commit(input.sessionId, session!.user.user_id, d ? { signer: { userId: d.userId, password: d.password }, lines: d.lines } : null);
     return { session: svc.view(input.sessionId), alreadyCommitted };
   },
+  'receiving.review': (input, { ws, session }) => ws.scanIntake.receiving.review(input.sessionId, session!.user.user_id),
   'receiving.setLineUnits': (input, { ws, session }) => {
     const svc = ws.scanIntake.receiving;
     svc.setLineUnits(input.sessionId, input.lineId, input.unitsPerContainer, input.unit, session!.user.user_id);

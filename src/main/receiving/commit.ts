@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import type { LineRow, ReceivingSessions, SessionRow, UnitRow } from './session-store';
 import type { Workstation } from '../workstation';
+import { attachSignatures, authenticateSigner, manifestationsFor, signingTimeZone, type ReadySigner } from '../signatures';
+import { checkDecisions, refusedUnits, setAsideText, type SetAsideDecision, type SetAsideDecisions, type SetAsideLine } from './set-aside';
 
 /** The ledger keeps at most this many serials in one entry's data (the gate's array limit). */
 const SERIALS_PER_ENTRY = 200;
@@ -31,10 +33,51 @@ interface Planned {
  * supplier name, address and DEA number, date received, containers, and for CII the 222/CSOS
  * order number with the containers received on the line.
  */
-export function commitSession(ws: Workstation, sessions: ReceivingSessions, s: SessionRow, actor: string): CommitSummary {
+export function commitSession(ws: Workstation, sessions: ReceivingSessions, s: SessionRow, actor: string, decisions?: SetAsideDecisions | null): CommitSummary {
+  const first = planCommit(ws, sessions, s, actor, new Set());
+  if (first.problems.length) throw new RxError('BAD_INPUT', `Not committed — fix these first: ${first.problems.join(' · ')}`);
+  const decided = checkDecisions(first.setAside, decisions);
+  if (decided.missing.length) {
+    throw new RxError(
+      'CONFLICT',
+      `Not committed — set aside until a pharmacist decides (accept with a note, or refuse for return): ${decided.missing.map(setAsideText).join(' · ')}`,
+    );
+  }
+  // Authenticated before anything is written; a wrong password signs and commits nothing.
+  const signer = first.setAside.length ? authenticateSigner(ws, decisions!.signer, 'signer', 'approval', `the set-aside decisions of receiving session ${s.id}`) : null;
+  const excluded = refusedUnits(sessions.units(s.id), first.setAside, decided.byLine);
+  const plan = excluded.size ? planCommit(ws, sessions, s, actor, excluded) : first;
+  if (plan.problems.length) throw new RxError('BAD_INPUT', `Not committed — fix these first: ${plan.problems.join(' · ')}`);
+  if (!plan.planned.length) throw new RxError('CONFLICT', 'Nothing is left to commit once the refused units are set aside: cancel the session instead, giving the reason.');
+  return writeCommit(ws, s, actor, plan, first.setAside, decided.byLine, signer);
+}
+
+/**
+ * What a commit would write and what stops it, without writing anything: the screen's review
+ * before commit, and the first half of the commit itself.
+ */
+export function reviewSession(ws: Workstation, sessions: ReceivingSessions, s: SessionRow, actor: string): { problems: string[]; setAside: SetAsideLine[] } {
+  const p = planCommit(ws, sessions, s, actor, new Set());
+  return { problems: p.problems, setAside: p.setAside };
+}
+
+interface Plan {
+  planned: Planned[];
+  problems: string[];
+  setAside: SetAsideLine[];
+  shortLines: CommitSummary['shortLines'];
+  eventTime: string;
+  dateReceived: string;
+}
+
+function planCommit(ws: Workstation, sessions: ReceivingSessions, s: SessionRow, actor: string, excluded: ReadonlySet<number>): Plan {
   const lines = sessions.lines(s.id);
-  const accepted = sessions.units(s.id).filter((u) => u.status === 'accepted');
-  if (!accepted.length) throw new RxError('CONFLICT', 'Nothing was received in this session: scan the units first, or cancel the session.');
+  const all = sessions.units(s.id).filter((u) => u.status === 'accepted');
+  if (!all.length) throw new RxError('CONFLICT', 'Nothing was received in this session: scan the units first, or cancel the session.');
+  const accepted = all.filter((u) => !excluded.has(u.id));
+  // What was scanned on each line, before any refused units are set aside: the decisions are about it.
+  const scanned = new Map<number, number>();
+  for (const u of all) if (u.line_id !== null) scanned.set(u.line_id, (scanned.get(u.line_id) ?? 0) + u.containers);
   const shipment = ws.db
     .prepare<[number], { kind: string; document_id: string | null; file_name: string | null; sha256: string }>(
       'SELECT kind, document_id, file_name, sha256 FROM receiving_shipments WHERE id = ?',
@@ -59,19 +102,13 @@ export function commitSession(ws: Workstation, sessions: ReceivingSessions, s: S
   // Every quantity goes to the ledger in dosage units: a line whose package size is unknown waits
   // for a person to enter it (never taken as 1).
   const unsized = [...new Set([...groups.values()].map((g) => g.line))].filter((l) => l.units_per_container === null);
-  if (unsized.length) {
-    throw new RxError(
-      'BAD_INPUT',
-      `Not committed — ${unsized
-        .map((l) => `line ${l.line_no} (${l.ndc ?? l.gtin ?? 'no NDC'}${l.name ? ` ${l.name}` : ''}): the catalog gives no package size; enter the units per container on the line`)
-        .join(' · ')}`,
-    );
-  }
+  const sizeProblems = unsized.map((l) => `line ${l.line_no} (${l.ndc ?? l.gtin ?? 'no NDC'}${l.name ? ` ${l.name}` : ''}): the catalog gives no package size; enter the units per container on the line`);
 
   const supplier = { name: s.supplier_name, address: s.supplier_address, dea_number: s.supplier_dea };
   const planned: Planned[] = [];
   for (const g of groups.values()) {
     const line = g.line;
+    if (line.units_per_container === null) continue;
     const got = received.get(line.id) ?? 0;
     const discrepancies: string[] = [];
     if (line.origin === 'unexpected') discrepancies.push('unexpected_product');
@@ -131,7 +168,7 @@ export function commitSession(ws: Workstation, sessions: ReceivingSessions, s: S
 
   // Validate everything first (nothing written): the gate's verdict and the DEA record rules.
   const gate = ws.gate;
-  const problems: string[] = [];
+  const problems: string[] = [...sizeProblems];
   const schedules = new Map<Planned, string | null>();
   for (const p of planned) {
     const where = `line ${p.line.line_no} (${p.line.ndc ?? p.gtin ?? 'no NDC'} lot ${p.lot || '—'})`;
@@ -162,12 +199,48 @@ export function commitSession(ws: Workstation, sessions: ReceivingSessions, s: S
       }
     }
   }
-  if (problems.length) throw new RxError('BAD_INPUT', `Not committed — fix these first: ${[...new Set(problems)].join(' · ')}`);
+  // 21 CFR 1305.13/1305.22: CII beyond what the order form names, and controlled products nobody
+  // ordered, do not go to stock on a technician's scan alone.
+  const lineSchedule = new Map<number, string | null>();
+  for (const [p, sch] of schedules) lineSchedule.set(p.line.id, sch);
+  const setAside: SetAsideLine[] = [];
+  for (const l of lines) {
+    // The gate's schedule where it judged the line; the line's own where the gate refused it.
+    const sch = lineSchedule.get(l.id) ?? (l.schedule_known ? l.schedule : null);
+    const got = scanned.get(l.id) ?? 0;
+    if (!sch || got === 0) continue;
+    const base = { lineId: l.id, lineNo: l.line_no, ndc: l.ndc, name: l.name, schedule: sch as SetAsideLine['schedule'], expected: l.expected, received: got };
+    if (l.origin === 'unexpected') setAside.push({ ...base, reason: 'controlled_not_ordered', excess: got });
+    else if (sch === 'CII' && got > l.expected) setAside.push({ ...base, reason: 'cii_over_order_form', excess: got - l.expected });
+  }
 
   const shortLines = lines
     .filter((l) => l.origin === 'expected' && (received.get(l.id) ?? 0) < l.expected)
     .map((l) => ({ lineNo: l.line_no, ndc: l.ndc, expected: l.expected, received: received.get(l.id) ?? 0 }));
+  return { planned, problems: [...new Set(problems)], setAside, shortLines, eventTime, dateReceived };
+}
 
+function writeCommit(
+  ws: Workstation,
+  s: SessionRow,
+  actor: string,
+  plan: Plan,
+  setAside: SetAsideLine[],
+  byLine: ReadonlyMap<number, SetAsideDecision>,
+  signer: ReadySigner | null,
+): CommitSummary {
+  const { planned, shortLines, eventTime, dateReceived } = plan;
+  const gate = ws.gate;
+  const aside = new Map(setAside.map((a) => [a.lineId, a]));
+  const signatures = signer ? manifestationsFor([signer], ws.clock.now(), signingTimeZone(ws)) : [];
+  for (const p of planned) {
+    const a = aside.get(p.line.id);
+    const d = a ? byLine.get(a.lineId) : undefined;
+    if (!a || !d) continue;
+    // The pharmacist's decision and signature travel with the receipt they let into stock.
+    p.event.data.set_aside = { reason: a.reason, decision: d.decision, note: d.note.trim(), received: a.received, expected: a.expected, excess: a.excess };
+    p.event.data.signatures = signatures.map((m) => ({ ...m }));
+  }
   return ws.db
     .transaction(() => {
       const entries: CommitSummary['entries'] = [];
@@ -185,6 +258,7 @@ export function commitSession(ws: Workstation, sessions: ReceivingSessions, s: S
         if (out.status === 'refused' || out.status === 'quarantined') {
           throw new RxError('BAD_INPUT', `Not committed — line ${p.line.line_no}: ${out.issues.join('; ')}`);
         }
+        if (signer && out.status === 'committed' && p.event.data.set_aside) attachSignatures(ws.db, out.entry, [signer], null);
         // The gate recorded the serials (data.serials, data.gtin) with the entry.
         const ref = out.status === 'committed' ? { device: out.entry.device_id, seq: out.entry.seq } : { device: out.existing.device_id, seq: out.existing.seq };
         entries.push({
@@ -201,7 +275,16 @@ export function commitSession(ws: Workstation, sessions: ReceivingSessions, s: S
           serials: p.serials.length,
         });
       }
-      const summary: CommitSummary = { committedAt: eventTime, committedBy: actor, dateReceived, entries, shortLines };
+      const decisions = setAside.map((a) => ({ lineNo: a.lineNo, ndc: a.ndc, reason: a.reason, decision: byLine.get(a.lineId)!.decision, containers: a.excess, note: byLine.get(a.lineId)!.note.trim(), signedBy: signer!.user.user_id }));
+      const summary: CommitSummary = { committedAt: eventTime, committedBy: actor, dateReceived, entries, shortLines, ...(decisions.length ? { setAside: decisions } : {}) };
+      for (const d of decisions) {
+        ws.audit.record({
+          actor: d.signedBy,
+          action: d.decision === 'accept' ? 'RECEIVING_SET_ASIDE_ACCEPTED' : 'RECEIVING_SET_ASIDE_REFUSED',
+          target: `${s.id}:line ${d.lineNo}`,
+          details: { ndc: d.ndc, reason: d.reason, containers: d.containers, note: d.note, session: s.id, committed_by: actor },
+        });
+      }
       ws.db
         .prepare("UPDATE receiving_sessions SET status = 'committed', closed_at = ?, closed_by = ?, commit_summary = ? WHERE id = ? AND status = 'open'")
         .run(eventTime, actor, JSON.stringify(summary), s.id);

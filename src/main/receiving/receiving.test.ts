@@ -37,7 +37,7 @@ const catalog: ReceivingCatalog = {
         : n === '00001-0123-45'
           ? { name: null, schedule: null, unitsPerContainer: 500, unit: 'TABLET' }
           : n === '59011-0440-10'
-            ? { name: null, schedule: null, unitsPerContainer: 100, unit: 'TABLET, FILM COATED, EXTENDED RELEASE' }
+            ? { name: null, schedule: 'CII', unitsPerContainer: 100, unit: 'TABLET, FILM COATED, EXTENDED RELEASE' }
           : null,
 };
 
@@ -197,6 +197,61 @@ describe('receiving against a typed purchase order', () => {
     svc.commit(id, 'tech01');
     const e = listLedger(ws.db, { limit: 10 }).find((x) => x.type === 'RECEIPT')!;
     expect(e.data).toMatchObject({ order_form: { kind: '222', number: '171234567' }, cii_containers_received: 1 });
+  });
+
+  it('sets aside CII beyond the order form and a controlled product not ordered until a pharmacist signs a decision', async () => {
+    const OXYCONTIN_GTIN = ndcToGtin14('59011-440-10'); // CII, not on this order
+    const id = startManual();
+    for (const s of ['S1', 'S2', 'S3', 'S4', 'S5']) await scan(dm(OXY_GTIN, '281231', 'A123', s)); // 5 against the order's 3
+    await scan(dm(OXYCONTIN_GTIN, '281231', 'OC1', 'U1'));
+    await scan(dm(LISIN_GTIN, '281231', 'L77', 'X1'));
+
+    // The review names both, and a commit without decisions writes nothing.
+    const review = svc.review(id, 'tech01');
+    expect(review.setAside.map((a) => [a.lineNo, a.reason, a.expected, a.received, a.excess])).toEqual([
+      [1, 'cii_over_order_form', 3, 5, 2],
+      [3, 'controlled_not_ordered', 0, 1, 1],
+    ]);
+    expect(() => svc.commit(id, 'tech01')).toThrow(/set aside until a pharmacist decides.*line 1 .*5 containers received against 3 on the order form — 2 beyond it.*line 3 .*not on the order/);
+    const lineId = (n: number) => review.setAside.find((a) => a.lineNo === n)!.lineId;
+    const rph = { userId: 'rph01', password: 'rph01-password-1' };
+    const decide = (lines: { lineId: number; decision: 'accept' | 'refuse'; note: string }[], signer = rph) => () => svc.commit(id, 'tech01', { signer, lines });
+    // A technician cannot decide; a wrong password decides nothing; an accept needs a note; half the decisions are not enough.
+    expect(decide([{ lineId: lineId(1), decision: 'refuse', note: '' }, { lineId: lineId(3), decision: 'refuse', note: '' }], { userId: 'tech01', password: 'tech01-password-1' })).toThrow(/Only a pharmacist can sign/);
+    expect(decide([{ lineId: lineId(1), decision: 'refuse', note: '' }, { lineId: lineId(3), decision: 'refuse', note: '' }], { ...rph, password: 'wrong-password' })).toThrow();
+    expect(decide([{ lineId: lineId(1), decision: 'accept', note: ' ' }, { lineId: lineId(3), decision: 'refuse', note: '' }])).toThrow(/note: accepting what was set aside needs a note/);
+    expect(decide([{ lineId: lineId(1), decision: 'refuse', note: '' }])).toThrow(/line 3/);
+    expect(listLedger(ws.db, { limit: 100 })).toHaveLength(0);
+
+    // The pharmacist refuses the 2 extra CII bottles for return and accepts the unordered one with a note.
+    svc.commit(id, 'tech01', {
+      signer: rph,
+      lines: [
+        { lineId: lineId(1), decision: 'refuse', note: 'return to Cardinal: not on CSOS-000123' },
+        { lineId: lineId(3), decision: 'accept', note: 'Cardinal will add it to a corrected CSOS order' },
+      ],
+    });
+    const receipts = listLedger(ws.db, { limit: 100 }).filter((e) => e.type === 'RECEIPT');
+    const oxy = receipts.find((e) => e.ndc === OXY)!;
+    expect(oxy).toMatchObject({ quantity: 90 });
+    // Only what the order names entered stock; the receipt says what was sent back, under the pharmacist's signature.
+    expect(oxy.data).toMatchObject({ containers: 3, serials: ['S1', 'S2', 'S3'], set_aside: { reason: 'cii_over_order_form', decision: 'refuse', excess: 2 }, signatures: [{ user_id: 'rph01' }] });
+    expect(stockOnHand(ws.db, 'MAIN01', OXY, 'A123')).toBe(90);
+    const oc = receipts.find((e) => e.ndc === '59011-0440-10')!;
+    expect(oc.data).toMatchObject({ set_aside: { reason: 'controlled_not_ordered', decision: 'accept', note: 'Cardinal will add it to a corrected CSOS order' }, signatures: [{ user_id: 'rph01', role: 'signer', meaning: 'approval' }] });
+    expect(ws.db.prepare('SELECT signer_id FROM entry_signatures WHERE seq = ?').all(oc.seq)).toEqual([{ signer_id: 'rph01' }]);
+    expect(svc.view(id).commit!.setAside).toEqual([
+      expect.objectContaining({ lineNo: 1, decision: 'refuse', containers: 2, signedBy: 'rph01' }),
+      expect.objectContaining({ lineNo: 3, decision: 'accept', containers: 1, signedBy: 'rph01' }),
+    ]);
+    const audit = ws.db.prepare("SELECT actor, action, target FROM audit_log WHERE action LIKE 'RECEIVING_SET_ASIDE%' ORDER BY id").all();
+    expect(audit).toEqual([
+      { actor: 'rph01', action: 'RECEIVING_SET_ASIDE_REFUSED', target: `${id}:line 1` },
+      { actor: 'rph01', action: 'RECEIVING_SET_ASIDE_ACCEPTED', target: `${id}:line 3` },
+    ]);
+    // The refused serials were never received: they may arrive again on a corrected order.
+    expect(ws.db.prepare("SELECT serial FROM dscsa_serials WHERE serial IN ('S4', 'S5')").all()).toEqual([]);
+    expect(ws.verify().ok).toBe(true);
   });
 
   it('delivers scans to a waiting screen (long poll) as soon as they arrive', async () => {

@@ -6,7 +6,8 @@ import type { ScanEvent } from '../../shared/scan/types';
 import type { ScanRouter, UnroutedScan } from '../scanners';
 import type { Workstation } from '../workstation';
 import { catalogFromTables, type ReceivingCatalog } from './catalog';
-import { commitSession } from './commit';
+import { commitSession, reviewSession } from './commit';
+import type { SetAsideDecisions } from './set-aside';
 import { ReceivingScanLog } from './scan-log';
 import { ScanMatcher } from './scan-matching';
 import { ReceivingSessions, type LineRow, type SessionRow, type UnitRow } from './session-store';
@@ -144,11 +145,11 @@ export class ReceivingService {
   }
 
   /** Commits the session's accepted units as RECEIPT entries, once (see commit.ts). */
-  commit(id: string, actor: string): { alreadyCommitted: boolean } {
+  commit(id: string, actor: string, decisions?: SetAsideDecisions | null): { alreadyCommitted: boolean } {
     const s = this.sessions.mustSession(id);
     if (s.status === 'committed') return { alreadyCommitted: true };
     if (s.status === 'cancelled') throw new RxError('CONFLICT', 'The session was cancelled; nothing can be committed from it.');
-    const summary = commitSession(this.ws, this.sessions, s, actor);
+    const summary = commitSession(this.ws, this.sessions, s, actor, decisions);
     this.ws.audit.record({
       actor,
       action: 'RECEIVING_COMMITTED',
@@ -158,6 +159,13 @@ export class ReceivingService {
     if (this.activeId === id) this.activate(null);
     this.scanLog.notify();
     return { alreadyCommitted: false };
+  }
+
+  /** The review before commit: what stops the commit and what a pharmacist must decide. */
+  review(id: string, actor: string) {
+    const s = this.sessions.mustSession(id);
+    if (s.status !== 'open') return { problems: [], setAside: [] };
+    return reviewSession(this.ws, this.sessions, s, actor);
   }
 
   // ---------- views ----------

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { ReceivingSessionView } from '../../shared/ipc/receiving-channels';
+import { CommitReview } from './CommitReview';
 import { CommitSummaryTable } from './CommitSummaryTable';
 import { FlashPanel } from './FlashPanel';
 import type { ReceivingStore } from './receiving-store';
@@ -21,6 +22,8 @@ export function SessionView({ store: s, session }: { store: ReceivingStore; sess
   const hasCII = session.lines.some((l) => l.schedule === 'CII');
   const commitError = useStore(s, (x) => (x.errorAt === 'commit' ? x.error : null));
   const unsized = session.lines.filter((l) => l.received > 0 && l.unitsPerContainer === null);
+  const reviewing = useStore(s, (x) => x.review !== null);
+  const byState = (st: string) => session.lines.filter((l) => l.state === st).length;
 
   return (
     <div className="rx-session" data-testid="receiving-session" data-session-id={session.id} data-status={session.status}>
@@ -42,6 +45,10 @@ export function SessionView({ store: s, session }: { store: ReceivingStore; sess
             {session.totals.received} / {session.totals.expected}
           </strong>{' '}
           received
+          <div className="muted" data-testid="receiving-line-states">
+            {session.lines.length} lines: {byState('complete')} complete · {byState('partial') + byState('waiting')} short · {byState('over')} over
+            {byState('unexpected') ? ` · ${byState('unexpected')} not ordered` : ''}
+          </div>
           {session.totals.suspect ? <span className="rx-pill rx-pill-bad">{session.totals.suspect} suspect</span> : null}
           {session.totals.rejected ? <span className="rx-pill rx-pill-bad">{session.totals.rejected} set aside</span> : null}
         </div>
@@ -113,8 +120,8 @@ export function SessionView({ store: s, session }: { store: ReceivingStore; sess
                 Take scans here
               </button>
             ) : null}
-            <button type="button" className="btn btn-primary" data-testid="receiving-commit" disabled={busy || session.totals.received === 0} onClick={() => void s.getState().commit()} aria-describedby="receiving-commit-note">
-              Commit to stock
+            <button type="button" className="btn btn-primary" data-testid="receiving-commit" disabled={busy || reviewing || session.totals.received === 0} onClick={() => void s.getState().openReview()} aria-describedby="receiving-commit-note">
+              Review and commit
             </button>
             <button
               type="button"
@@ -134,6 +141,7 @@ export function SessionView({ store: s, session }: { store: ReceivingStore; sess
           {open ? 'Pause (back to list)' : 'Done'}
         </button>
       </div>
+      {open && reviewing ? <CommitReview store={s} session={session} /> : null}
       <div id="receiving-commit-note" aria-live="polite">
         {commitError ? (
           <p className="rx-inline-error" role="alert" data-testid="receiving-commit-error">

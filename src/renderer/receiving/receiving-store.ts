@@ -98,7 +98,12 @@ export interface ReceivingState {
   resume(id: string): Promise<void>;
   leave(): Promise<void>;
   updateHeader(patch: Omit<ChannelInput<'receiving.updateHeader'>, 'sessionId'>): Promise<void>;
-  commit(): Promise<void>;
+  /** The review before commit (receiving.review): what would stop it, what a pharmacist must decide. null: not reviewing. */
+  review: ChannelOutput<'receiving.review'> | null;
+  openReview(): Promise<void>;
+  closeReview(): void;
+  /** Commits after the review; `decisions` when lines were set aside (a pharmacist's ID and password, never kept). */
+  commit(decisions?: ChannelInput<'receiving.commit'>['decisions']): Promise<void>;
   /** The units per container of a line the catalog gives no size for, read off the package. */
   setLineUnits(lineId: number, unitsPerContainer: number, unit: string): Promise<void>;
   cancel(reason: string): Promise<void>;
@@ -148,11 +153,19 @@ export function createReceivingStore(deps: ReceivingDeps) {
       return r.activeId;
     };
 
-    const sendCommit = async (sessionId: string) => {
-      await deps.drafts.put(KEYS.commit, { sessionId, at: new Date().toISOString() });
-      const r = await deps.invoke('receiving.commit', { sessionId });
+    const sendCommit = async (sessionId: string, decisions?: ChannelInput<'receiving.commit'>['decisions']) => {
+      // The intent lets a reload re-send a commit whose answer never came. One that carries a
+      // pharmacist's password is not kept (no password at rest); re-sent without it, it would be refused.
+      if (!decisions) await deps.drafts.put(KEYS.commit, { sessionId, at: new Date().toISOString() });
+      try {
+        const r = await deps.invoke('receiving.commit', { sessionId, ...(decisions ? { decisions } : {}) });
+        set({ session: r.session, review: null });
+      } catch (err) {
+        // A refusal is an answer: nothing to re-send on reload. Only a lost answer keeps the intent.
+        if (err instanceof RxError && err.code !== 'UNAVAILABLE' && err.code !== 'INTERNAL') await deps.drafts.delete(KEYS.commit);
+        throw err;
+      }
       await deps.drafts.delete(KEYS.commit);
-      set({ session: r.session });
       saveSnapshot();
     };
 
@@ -168,6 +181,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
       error: null,
       errorAt: null,
       busy: false,
+      review: null,
 
       async init() {
         // The draft first, so a reload shows at once what was on screen.
@@ -260,11 +274,20 @@ export function createReceivingStore(deps: ReceivingDeps) {
           saveSnapshot();
         }),
 
-      commit: () =>
+      openReview: () =>
         guard(async () => {
           const s = get().session;
           if (!s) return;
-          await sendCommit(s.id);
+          set({ review: await deps.invoke('receiving.review', { sessionId: s.id }) });
+        }, 'commit'),
+
+      closeReview: () => set({ review: null, error: null, errorAt: null }),
+
+      commit: (decisions) =>
+        guard(async () => {
+          const s = get().session;
+          if (!s) return;
+          await sendCommit(s.id, decisions);
           await refreshList();
         }, 'commit'),
 

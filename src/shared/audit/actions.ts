@@ -37,6 +37,8 @@ export const AUDIT_ACTIONS = {
   RECEIVING_HEADER_CHANGED: 'receiving',
   RECEIVING_POLICY_CHANGED: 'receiving',
   RECEIVING_COMMITTED: 'receiving',
+  RECEIVING_SET_ASIDE_ACCEPTED: 'receiving',
+  RECEIVING_SET_ASIDE_REFUSED: 'receiving',
   RECEIVING_CANCELLED: 'receiving',
   LEDGER_VERIFIED: 'ledger',
   STOCK_REBUILT: 'ledger',

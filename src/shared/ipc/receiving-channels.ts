@@ -39,6 +39,10 @@ export type ReceivingLineView = z.infer<typeof ReceivingLineView>;
 export const CommitSummary = z.object({
   committedAt: z.string(),
   committedBy: z.string(),
+  /** The pharmacist's signed decisions on what was set aside (containers: those beyond the order, or the whole line). */
+  setAside: z
+    .array(z.object({ lineNo: z.number().int(), ndc: z.string().nullable(), reason: z.string(), decision: z.enum(['accept', 'refuse']), containers: z.number().int(), note: z.string(), signedBy: z.string() }))
+    .optional(),
   dateReceived: z.string(),
   entries: z.array(
     z.object({
@@ -59,6 +63,26 @@ export const CommitSummary = z.object({
   shortLines: z.array(z.object({ lineNo: z.number().int(), ndc: z.string().nullable(), expected: z.number().int(), received: z.number().int() })),
 });
 export type CommitSummary = z.infer<typeof CommitSummary>;
+
+/** A line set aside at commit for a pharmacist's signed decision (src/main/receiving/set-aside.ts). */
+export const SetAsideLineView = z.object({
+  lineId: z.number().int(),
+  lineNo: z.number().int(),
+  ndc: z.string().nullable(),
+  name: z.string().nullable(),
+  schedule: Schedule,
+  reason: z.enum(['cii_over_order_form', 'controlled_not_ordered']),
+  /** Containers on the order (0 when not ordered), received, and beyond the order. */
+  expected: z.number().int(),
+  received: z.number().int(),
+  excess: z.number().int(),
+});
+export type SetAsideLineView = z.infer<typeof SetAsideLineView>;
+
+export const SetAsideDecisionInput = z
+  .object({ lineId: z.number().int(), decision: z.enum(['accept', 'refuse']), note: z.string().max(500).default('') })
+  .strict();
+export type SetAsideDecisionInput = z.infer<typeof SetAsideDecisionInput>;
 
 export const ReceivingSessionView = z.object({
   id: z.string(),
@@ -157,9 +181,25 @@ export const receivingChannels = {
   },
   /** A scan read by the keyboard wedge in the renderer: the same router path as a USB scanner. */
   'receiving.wedgeScan': { permission: 'ledger.append', input: ScanIn, output: ScanOut },
-  'receiving.commit': {
+  /** What a commit would do and what stops it, nothing written: the review before commit. */
+  'receiving.review': {
     permission: 'ledger.append',
     input: SessionId,
+    output: z.object({ problems: z.array(z.string()), setAside: z.array(SetAsideLineView) }),
+  },
+  'receiving.commit': {
+    permission: 'ledger.append',
+    input: z
+      .object({
+        sessionId: z.string().min(1).max(64),
+        /** A pharmacist's signed decisions on the set-aside lines: user ID and password each time (§11.200(a)(1)(i)). */
+        decisions: z
+          .object({ userId: z.string().trim().min(1, 'the pharmacist\'s user ID').max(64), password: z.string().min(1, 'the pharmacist\'s password').max(200), lines: z.array(SetAsideDecisionInput).max(500) })
+          .strict()
+          .nullable()
+          .optional(),
+      })
+      .strict(),
     output: z.object({ session: ReceivingSessionView, alreadyCommitted: z.boolean() }),
   },
   /**
