@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { AuditTrail } from './audit/trail';
 import { oneTimePassword } from './auth/passwords';
 import { SessionManager } from './auth/sessions';
 import { UserStore } from './auth/users';
 import { openDatabase, type Db } from './db/open';
-import { createDeviceKey, loadDeviceKey, publicKeyFromRaw, type DeviceKey } from './keys/device-key';
+import { createDeviceKey, loadDeviceKey, type DeviceKey } from './keys/device-key';
 import { FileSecretStore, type SecretStore } from './keys/secret-store';
 import { cachedStatement } from './db/statement-cache';
 import { WalCheckpointer } from './db/wal-checkpointer';
 import { Ledger, systemClock, type Clock } from './ledger/append';
-import { verifyLedger, type VerifyReport } from './ledger/verify';
+import { serverHeadAnchor, verifyLedger, type Anchor, type VerifyReport } from './ledger/verify';
+import { deviceTrust, type DeviceTrust } from './ledger/trust';
 import { QuarantineStore } from './quarantine/store';
 import { CONFIG_FILE, DB_FILE } from './db/files';
 import { IngestMetrics } from './alerts/metrics';
@@ -166,17 +166,15 @@ export class Workstation {
     return { oneTimePassword: otp };
   }
 
-  trustedKeys(): Map<string, KeyObject> {
-    const keys = new Map<string, KeyObject>([[this.deviceId, this.deviceKey.publicKey]]);
-    // Sibling devices' keys were pinned when the central server vouched for them (sync).
-    for (const r of this.db.prepare<[string], { device_id: string; public_key: string }>('SELECT device_id, public_key FROM devices WHERE device_id != ?').all(this.deviceId)) {
-      keys.set(r.device_id, publicKeyFromRaw(r.public_key));
-    }
-    return keys;
+  /** The keys verify may use: this device's own, and siblings' the central server signed (src/main/ledger/trust.ts). */
+  trust(opts: { serverKey?: string } = {}): DeviceTrust {
+    return deviceTrust(this.db, { deviceId: this.deviceId, publicKey: this.deviceKey.publicKey, publicKeyB64: this.deviceKey.publicKeyB64 }, opts);
   }
 
-  verify(onProgress?: (n: number) => void): VerifyReport {
-    return verifyLedger(this.db, this.trustedKeys(), onProgress);
+  /** Full verification, anchored at the head the central server accepted at the last sync and at any `anchors` given. */
+  verify(onProgress?: (n: number) => void, anchors: Anchor[] = []): VerifyReport {
+    const server = serverHeadAnchor(this.db, this.deviceId);
+    return verifyLedger(this.db, this.trust(), { onProgress, anchors: server ? [server, ...anchors] : anchors });
   }
 
   setting(key: string): string | null {

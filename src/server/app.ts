@@ -5,6 +5,7 @@ import { HttpError } from './errors';
 import { adminRoutes } from './routes/admin';
 import { deviceSyncRoutes } from './routes/device-sync';
 import { enrollRoutes } from './routes/enroll';
+import { loadServerIdentity } from './identity';
 
 export interface AppOptions {
   store: Store;
@@ -75,8 +76,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return { ok: true, storage: opts.store.kind };
   });
 
-  enrollRoutes(app, opts.store);
-  deviceSyncRoutes(app, opts.store);
+  const identity = await loadServerIdentity(opts.store);
+  enrollRoutes(app, opts.store, identity);
+  deviceSyncRoutes(app, opts.store, identity);
   adminRoutes(app, opts.store);
   return app;
 }

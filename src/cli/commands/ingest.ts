@@ -7,6 +7,8 @@ import { ingestNdjsonFile, type FileResult } from '../../main/ingest/ndjson-file
 import { fileLooksBinary, ingestBinaryFile } from '../../main/ingest/binary-file';
 import { fileLooksLikeX12, ingestX12File, QUARANTINE_FILES_DIR } from '../../main/ingest/x12-file';
 import { CliError, printJson, type Command } from '../io';
+import { exitCodeOf } from '../../shared/errors/error-codes';
+import { isStorageFullError } from '../../main/db/storage-full';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 
 const USAGE =
@@ -63,11 +65,31 @@ export const ingestCommand: Command = async (argv, io) => {
     const results: FileResult[] = [];
     for (const file of positionals) {
       const keepDir = join(ws.dataDir, QUARANTINE_FILES_DIR);
-      const r = fileLooksLikeX12(file)
-        ? await ingestX12File(file, { gate, facilityId: ws.facilityId, keepDir, ...(isKnownNdc ? { isKnownNdc } : {}) })
-        : fileLooksBinary(file)
-          ? await ingestBinaryFile(file, { gate, keepDir })
-          : await ingestNdjsonFile(file, { gate, keepDir, ...(isKnownNdc ? { isKnownNdc } : {}) });
+      // Counted as the gate reports each outcome, so a failure part-way (a full disk) can say
+      // how much of the file is in the ledger: those records stay committed.
+      const done = { committed: 0, duplicates: 0, quarantined: 0 };
+      const onOutcome = (_ref: unknown, o: { status: string }) => {
+        if (o.status === 'committed') done.committed++;
+        else if (o.status === 'duplicate') done.duplicates++;
+        else if (o.status === 'quarantined') done.quarantined++;
+      };
+      let r: FileResult;
+      try {
+        r = fileLooksLikeX12(file)
+          ? await ingestX12File(file, { gate, facilityId: ws.facilityId, keepDir, onOutcome, ...(isKnownNdc ? { isKnownNdc } : {}) })
+          : fileLooksBinary(file)
+            ? await ingestBinaryFile(file, { gate, keepDir })
+            : await ingestNdjsonFile(file, { gate, keepDir, onOutcome, ...(isKnownNdc ? { isKnownNdc } : {}) });
+      } catch (err) {
+        const full = isStorageFullError(err);
+        const so = `${done.committed} record(s) of it committed before the failure (they stay in the ledger; ${done.duplicates} duplicate(s), ${done.quarantined} quarantined)`;
+        const earlier = results.length ? `; ${results.length} earlier file(s) completed` : '';
+        const msg = full
+          ? `${file}: the disk is full (${(err as { code?: string }).code}): ${so}${earlier}. Free space and run the same command again: what was committed is recognised as duplicates.`
+          : `${file}: ${(err as Error).message}: ${so}${earlier}.`;
+        if (values.json) printJson(io, { file, error: full ? 'STORAGE_FULL' : 'INTERNAL', message: msg, committed: done.committed, duplicates: done.duplicates, quarantined: done.quarantined });
+        throw new CliError(msg, full ? exitCodeOf('STORAGE_FULL') : 1);
+      }
       results.push(r);
       for (const p of r.problems) io.stderr.write(`${file}:${p.line}: ${p.reasons.join(',')}: ${p.message} (quarantine #${p.quarantine_id})\n`);
       if (!values.json) {

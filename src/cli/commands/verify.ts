@@ -2,27 +2,41 @@ import { AuditTrail } from '../../main/audit/trail';
 import { resolveDataDir } from '../../main/data-dir';
 import { openDatabase } from '../../main/db/open';
 import { rebuildStock } from '../../main/ledger/stock';
-import { verifyFolder } from '../../main/ledger/verify-folder';
+import { BadAnchorError, verifyFolder } from '../../main/ledger/verify-folder';
 import { join } from 'node:path';
-import { printJson, type Command } from '../io';
+import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 
 /**
  * rxledger verify: exit 0 when every entry holds, 3 when any fails (naming device, seq and reason).
+ * --anchor HEAD_HASH or DEVICE:SEQ:HASH (repeatable) and the central server's accepted head
+ * anchor the chain from outside the folder; --server-key checks the pinned server key.
  * With --rebuild-stock, a stock projection that disagrees with an intact ledger is rebuilt from
  * the ledger (audited) and checked again; a broken chain is never used to rebuild anything.
  */
 export const verifyCommand: Command = async (argv, io) => {
-  const { values } = parseCommandArgs(argv, { 'rebuild-stock': { type: 'boolean', default: false } });
+  const { values } = parseCommandArgs(argv, {
+    'rebuild-stock': { type: 'boolean', default: false },
+    anchor: { type: 'string', multiple: true },
+    'server-key': { type: 'string' },
+  });
   const dir = resolveDataDir(values.data, io.env);
-  let report = verifyFolder(dir);
+  const check = () => {
+    try {
+      return verifyFolder(dir, undefined, { anchors: values.anchor, serverKey: values['server-key'] });
+    } catch (err) {
+      if (err instanceof BadAnchorError) throw new CliError(err.message);
+      throw err;
+    }
+  };
+  let report = check();
   if (values['rebuild-stock'] && !report.failure && report.stockMismatches.length) {
     await withWorkstation(values.data, io, (ws) => {
       rebuildStock(ws.db);
       ws.audit.record({ actor: 'cli', action: 'STOCK_REBUILT', details: { mismatches: report.stockMismatches.length } });
     });
     io.stderr.write(`stock projection rebuilt from the ledger (${report.stockMismatches.length} row(s) were wrong)\n`);
-    report = verifyFolder(dir);
+    report = check();
   }
   let audit: { ok: boolean; checked: number; firstBadId: number | null; error?: string };
   try {

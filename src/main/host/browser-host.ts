@@ -6,7 +6,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { API_PREFIX, TOKEN_HEADER, type Reply } from '../../shared/ipc/contract';
 import { dispatch, type HandlerTable, type HostInfo } from '../ipc/dispatch';
 import type { Workstation } from '../workstation';
-import { BodyTooLargeError, checkHostAndOrigin, readBody, tokenMatches } from './loopback-guard';
+import { BodyTooLargeError, abortLogger, checkHostAndOrigin, decodedPathname, isClientAbort, readBody, tokenMatches } from './loopback-guard';
 
 export interface ExtraRoute {
   /** Return true when the request was handled. Runs after the Host/Origin check. */
@@ -56,8 +56,14 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const info: HostInfo = { mode: 'browser', testHooks: opts.testHooks ?? false };
   let port = opts.port ?? 0;
+  const logAbort = abortLogger('[rxledger] browser host:');
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
+      if (isClientAbort(err) || res.socket?.destroyed === true) {
+        logAbort(req);
+        if (!res.writableEnded) res.destroy();
+        return;
+      }
       console.error('[rxledger] request failed:', err);
       if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
       else res.end();
@@ -73,11 +79,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
     res.setHeader('Referrer-Policy', 'no-referrer');
     const refused = checkHostAndOrigin(req, port);
     if (refused) return json(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: refused } });
+    const pathname = decodedPathname(req);
+    if (pathname === null) return json(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'the request path is not valid percent-encoding' } });
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     for (const route of opts.extraRoutes ?? []) if (await route(req, res, url)) return;
     if (url.pathname.startsWith(API_PREFIX)) return api(req, res, url.pathname.slice(API_PREFIX.length));
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { ok: false, error: { code: 'BAD_INPUT', message: 'method not allowed' } });
-    return serveStatic(res, url.pathname);
+    return serveStatic(res, pathname);
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
@@ -111,7 +119,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
   function serveStatic(res: ServerResponse, pathname: string): void {
     if (!opts.staticDir) return json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'no UI build' } });
     const root = resolve(opts.staticDir);
-    let file = normalize(join(root, decodeURIComponent(pathname)));
+    let file = normalize(join(root, pathname));
     if (file !== root && !file.startsWith(root + sep)) return json(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'outside the UI folder' } });
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
     if (!existsSync(file)) return json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'UI not built: run npm start' } });

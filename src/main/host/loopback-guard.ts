@@ -58,3 +58,41 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * The request's path, decoded, or null when it is not valid percent-encoding (`/%E0%A4%A`):
+ * the caller answers 400, never lets the URIError become a 500.
+ */
+export function decodedPathname(req: IncomingMessage): string | null {
+  try {
+    return decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+  } catch {
+    return null;
+  }
+}
+
+/** A client that went away mid-request: nothing to answer, nothing wrong with the service. */
+export function isClientAbort(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'ECONNRESET' || e?.code === 'ERR_STREAM_PREMATURE_CLOSE' || e?.code === 'EPIPE' || e?.message === 'aborted';
+}
+
+/**
+ * Logs aborted requests as one line each, at most one line per `everyMs` (the lines in between
+ * are counted into the next one): 300 slow clients hanging up must not bury the log in stacks.
+ */
+export function abortLogger(prefix: string, write: (line: string) => void = (l) => process.stderr.write(l), everyMs = 10_000, now: () => number = Date.now) {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (req: { method?: string | undefined; url?: string | undefined }): void => {
+    const t = now();
+    if (t - last < everyMs) {
+      suppressed++;
+      return;
+    }
+    last = t;
+    const more = suppressed ? ` (and ${suppressed} more since the last line)` : '';
+    suppressed = 0;
+    write(`${prefix} client closed the connection before the answer: ${req.method ?? '?'} ${(req.url ?? '').slice(0, 200)}${more}\n`);
+  };
+}

@@ -202,12 +202,14 @@ describe('tampering is caught at the right seq', () => {
 });
 
 describe('verifying a folder whose private key is elsewhere', () => {
-  it('uses the public key kept in workstation.json (the desktop app holds the private key in the OS keychain)', async () => {
+  it('does not take the public key from workstation.json: an unenrolled folder without its key file cannot be verified (the enrolled case: src/server/anchor.test.ts)', async () => {
     const { ws, dir } = setup(3);
     ws.close();
     const { renameSync } = await import('node:fs');
     renameSync(join(dir, 'device-signing.key'), join(dir, 'device-signing.moved'));
-    expect(verifyFolder(dir)).toMatchObject({ ok: true, checked: 3 });
+    expect(() => verifyFolder(dir)).toThrow(/no enrollment record signed by the central server/);
     expect(() => Workstation.open(dir)).toThrow(/OS keychain/);
+    renameSync(join(dir, 'device-signing.moved'), join(dir, 'device-signing.key'));
+    expect(verifyFolder(dir)).toMatchObject({ ok: true, checked: 3 });
   });
 });

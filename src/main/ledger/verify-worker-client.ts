@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { rawPublicKeyB64 } from '../keys/device-key';
 import { DB_FILE } from '../db/files';
 import type { Workstation } from '../workstation';
 import type { VerifyReport } from './verify';
@@ -10,13 +9,12 @@ import type { VerifyReport } from './verify';
  * test runner) it runs in-line instead: same function, same result, only the thread differs.
  */
 export async function runVerifyInWorker(ws: Workstation, onProgress?: (n: number) => void): Promise<VerifyReport> {
-  const keys = [...ws.trustedKeys()].map(([id, k]) => [id, rawPublicKeyB64(k)] as [string, string]);
   const fromSource = /\.ts($|\?)/.test(import.meta.url);
   const workerUrl = new URL(fromSource ? './verify-worker-boot.mjs' : './verify-worker.js', import.meta.url);
   if (process.env.VITEST) return ws.verify(onProgress);
   try {
     return await new Promise<VerifyReport>((resolve, reject) => {
-      const w = new Worker(workerUrl, { workerData: { dbFile: join(ws.dataDir, DB_FILE), keys } });
+      const w = new Worker(workerUrl, { workerData: { dbFile: join(ws.dataDir, DB_FILE), deviceId: ws.deviceId, publicKeyB64: ws.deviceKey.publicKeyB64 } });
       w.on('message', (m: { progress?: number; report?: VerifyReport }) => {
         if (m.progress !== undefined) onProgress?.(m.progress);
         if (m.report) resolve(m.report);

@@ -1,6 +1,7 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyTooLargeError, bearerToken, checkHostAndOrigin, readBody, tokenMatches } from '../host/loopback-guard';
+import { BodyTooLargeError, abortLogger, bearerToken, checkHostAndOrigin, decodedPathname, isClientAbort, readBody, tokenMatches } from '../host/loopback-guard';
+import { isStorageFullError, STORAGE_FULL_RETRY_AFTER_SECONDS } from '../db/storage-full';
 import type { Workstation } from '../workstation';
 import { PosService, type PosServiceOptions } from './service';
 import { posToken } from './token';
@@ -92,6 +93,8 @@ export function posHandler(service: PosService, token: string, port: () => numbe
       throw err;
     }
     const answer = await service.handle(action, body);
+    // Every 503 (a busy database, a full disk) is worth retrying: say when.
+    if (answer.status === 503) res.setHeader('Retry-After', String(answer.body.status === 'refused' && answer.body.reason === 'STORAGE_FULL' ? STORAGE_FULL_RETRY_AFTER_SECONDS : 1));
     send(res, answer.status, answer.body);
     return true;
   };
@@ -128,13 +131,27 @@ export async function startPosServer(ws: Workstation, opts: PosServerOptions = {
   const service = opts.service ?? new PosService(ws, opts);
   let port = opts.port ?? 0;
   const handler = posHandler(service, token, () => port, opts.bodyLimit);
+  const logAbort = abortLogger('[rxledger] POS:');
   const server = createServer((req, res) => {
+    if (decodedPathname(req) === null) return refuse(res, 400, 'BAD_REQUEST', 'the request path is not valid percent-encoding');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     handler(req, res, url)
       .then((handled) => {
         if (!handled) refuse(res, 404, 'NOT_FOUND', `no such endpoint ${url.pathname}`);
       })
       .catch((err) => {
+        if (isClientAbort(err) || res.socket?.destroyed === true) {
+          logAbort(req);
+          if (!res.writableEnded) res.destroy();
+          return;
+        }
+        if (isStorageFullError(err)) {
+          if (!res.headersSent) {
+            res.setHeader('Retry-After', String(STORAGE_FULL_RETRY_AFTER_SECONDS));
+            refuse(res, 503, 'STORAGE_FULL', 'the workstation disk is full; nothing was committed. Send the same request again later');
+          } else res.end();
+          return;
+        }
         console.error('[rxledger] POS request failed:', err);
         if (!res.headersSent) refuse(res, 500, 'INTERNAL', 'internal error; nothing was committed unless a retry of the same transaction_id says so');
         else res.end();

@@ -1,3 +1,4 @@
+import { isStorageFullError } from '../db/storage-full';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { describeIssues } from '../../shared/schemas/drug-record';
@@ -316,6 +317,14 @@ export class PosService {
       if (answer.route === 'non-controlled' && req.metadata) this.worker.enqueue(req.transaction_id, req.metadata);
       return { status: answer.status, body: answer.body };
     } catch (err) {
+      // A full disk: nothing was committed, and quarantining the request would need the space
+      // that is missing. The client retries the same transaction_id later (503, Retry-After).
+      if (isStorageFullError(err)) {
+        return {
+          status: 503,
+          body: { status: 'refused', reason: 'STORAGE_FULL', message: 'the workstation disk is full; nothing was committed. Send the same request again later', transaction_id: req.transaction_id, quarantine_id: null },
+        };
+      }
       if (!isTransientSqliteError(err)) throw err;
       const issues = [`the database stayed busy after ${this.retry.attempts} attempts; nothing was committed — send the same request again`];
       let qid: number | null = null;
@@ -361,8 +370,9 @@ export class PosService {
                 try {
                   return { ok: true as const, value: this.db.transaction(b.work)() };
                 } catch (err) {
-                  // A busy database fails the whole group (retried together); anything else is this request's own.
-                  if (isTransientSqliteError(err)) throw err;
+                  // A busy database fails the whole group (retried together), and so does a full disk:
+                  // SQLite may have rolled the whole transaction back. Anything else is this request's own.
+                  if (isTransientSqliteError(err) || isStorageFullError(err)) throw err;
                   return { ok: false as const, err };
                 }
               }),

@@ -10,7 +10,7 @@ import { PackageUnitsLookup } from '../catalog/package-units';
 import { checkRow } from '../ledger/verify';
 import { checkStoredSignature } from '../signatures';
 import type { Workstation } from '../workstation';
-import { pinDevices } from './enroll';
+import { pinDevices, pinServerKey } from './enroll';
 import { SyncError } from './errors';
 import type { SyncClient } from './http-client';
 import { applyReference, centralUser, syncActor, type ReferenceApplied } from './reference';
@@ -56,7 +56,8 @@ export async function pullFromServer(ws: Workstation, client: SyncClient, opts: 
     );
     result.devices = res.devices.length;
     db.transaction(() => {
-      pinDevices(db, ws.deviceId, res.devices, ws.clock.now().toISOString());
+      pinServerKey(ws, res.server_key, res.device_signature);
+      pinDevices(db, ws.deviceId, res.devices, ws.clock.now().toISOString(), res.server_key);
       result.pulled += storeSiblingEntries(ws, res.entries);
       result.signatures += storeSiblingSignatures(ws, res.signatures, state.get('server_url'));
       if (res.signature_cursor !== undefined) state.set({ signature_pull_cursor: res.signature_cursor });

@@ -11,6 +11,8 @@ export type SyncStateKey =
   | 'last_attempt_at'
   | 'server_head_seq'
   | 'server_head_hash'
+  /** The central server's identity key (raw Ed25519, base64), pinned at enrollment. */
+  | 'server_key'
   | 'reference_cursor'
   /** entry_signatures.id of the last local signature the server accepted. */
   | 'signature_push_cursor'

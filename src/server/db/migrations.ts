@@ -152,6 +152,25 @@ CREATE TABLE signing_keys (
 CREATE INDEX signing_keys_by_user ON signing_keys (user_id);
 `,
   },
+  {
+    version: 3,
+    name: 'the server identity key; its signature over each enrolled device record',
+    sql: `
+-- The server's Ed25519 identity key (PKCS#8 DER, base64). Workstations pin its public half at
+-- enrollment and trust a device's key only when this key signed the device's record, so a row
+-- added to a workstation's own database vouches for nothing. One row; made at first start.
+CREATE TABLE server_identity (
+  id INT PRIMARY KEY CHECK (id = 1),
+  private_key TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- The identity key's signature over (device_id, facility_id, public_key); NULL for devices
+-- enrolled before this migration until the first time they are listed.
+ALTER TABLE devices ADD COLUMN server_signature TEXT;
+`,
+  },
 ];
 
 export async function migrateServer(store: Store, migrations = SERVER_MIGRATIONS): Promise<number> {

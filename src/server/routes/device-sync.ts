@@ -15,9 +15,10 @@ import {
   type WireSignature,
 } from '../../shared/sync/protocol';
 import { siblings } from './enroll';
+import type { ServerIdentity } from '../identity';
 import { parseBody } from './parse';
 
-export function deviceSyncRoutes(app: FastifyInstance, store: Store): void {
+export function deviceSyncRoutes(app: FastifyInstance, store: Store, identity: ServerIdentity): void {
   app.post('/v1/auth/challenge', async (req) => {
     const { device_id } = parseBody(ChallengeRequest, req.body);
     return issueChallenge(store, device_id);
@@ -67,7 +68,7 @@ export function deviceSyncRoutes(app: FastifyInstance, store: Store): void {
               [m.signature_cursor, device.facility_id, device.device_id, limit + 1],
             )
           ).rows;
-    const devices = await siblings(store, device.facility_id, device.device_id);
+    const devices = await siblings(store, identity, device.facility_id, device.device_id);
     const entries: WireEntry[] = [];
     let moreEntries = false;
     for (const d of devices) {
@@ -106,6 +107,8 @@ export function deviceSyncRoutes(app: FastifyInstance, store: Store): void {
       reference,
       reference_cursor: cursor,
       devices,
+      server_key: identity.publicKeyB64,
+      device_signature: identity.signDevice(device),
       entries,
       signatures,
       ...(signatureCursor === undefined ? {} : { signature_cursor: signatureCursor }),

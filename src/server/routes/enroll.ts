@@ -8,8 +8,11 @@ import { ledgerCrypto } from '../crypto';
 import { HttpError } from '../errors';
 import { EnrollRequest, enrollSigningString, type EnrollResponse, type FacilityInfo, type SiblingDevice } from '../../shared/sync/protocol';
 import { parseBody } from './parse';
+import type { ServerIdentity } from '../identity';
 
-export function enrollRoutes(app: FastifyInstance, store: Store): void {
+export function enrollRoutes(app: FastifyInstance, store: Store, identity: ServerIdentity): void {
+  app.get('/v1/server-key', async () => ({ public_key: identity.publicKeyB64, algorithm: 'Ed25519' as const }));
+
   app.post('/v1/enroll', async (req) => {
     const m = parseBody(EnrollRequest, req.body);
     let key;
@@ -43,13 +46,28 @@ export function enrollRoutes(app: FastifyInstance, store: Store): void {
       if (existing && (existing.public_key !== m.public_key || existing.facility_id !== m.facility_id)) {
         throw new HttpError('DEVICE_KEY_MISMATCH', `device ${m.device_id} is already enrolled with another key or facility; a device ID is never reused`);
       }
+      const deviceSignature = identity.signDevice(m);
       if (!existing) {
-        await tx.query('INSERT INTO devices (device_id, facility_id, public_key, last_seen_at) VALUES ($1, $2, $3, now())', [m.device_id, m.facility_id, m.public_key]);
+        await tx.query('INSERT INTO devices (device_id, facility_id, public_key, last_seen_at, server_signature) VALUES ($1, $2, $3, now(), $4)', [
+          m.device_id,
+          m.facility_id,
+          m.public_key,
+          deviceSignature,
+        ]);
+      } else {
+        await tx.query('UPDATE devices SET server_signature = $2 WHERE device_id = $1 AND server_signature IS NULL', [m.device_id, deviceSignature]);
       }
       await tx.query('UPDATE enrollment_codes SET used_at = now(), used_by_device = $2 WHERE code_id = $1', [m.code_id, m.device_id]);
       const facility = await facilityInfo(tx, m.facility_id);
       const head = (await tx.query<{ head_seq: number; head_hash: string }>('SELECT head_seq, head_hash FROM devices WHERE device_id = $1', [m.device_id])).rows[0]!;
-      return { facility, device_id: m.device_id, head: { seq: head.head_seq, hash: head.head_hash }, devices: await siblings(tx, m.facility_id, m.device_id) };
+      return {
+        facility,
+        device_id: m.device_id,
+        head: { seq: head.head_seq, hash: head.head_hash },
+        devices: await siblings(tx, identity, m.facility_id, m.device_id),
+        server_key: identity.publicKeyB64,
+        device_signature: deviceSignature,
+      };
     });
   });
 }
@@ -60,11 +78,26 @@ export async function facilityInfo(db: Sql, facilityId: string): Promise<Facilit
   return f;
 }
 
-export async function siblings(db: Sql, facilityId: string, deviceId: string): Promise<SiblingDevice[]> {
-  return (
-    await db.query<SiblingDevice>('SELECT device_id, facility_id, public_key, head_seq FROM devices WHERE facility_id = $1 AND device_id <> $2 ORDER BY device_id', [
-      facilityId,
-      deviceId,
-    ])
+/**
+ * The facility's other devices, each with the identity key's signature over its record. A
+ * device enrolled before the server had an identity key is signed the first time it is listed
+ * (Ed25519 signatures are deterministic, so processes doing it at once write the same text).
+ */
+export async function siblings(db: Sql, identity: ServerIdentity, facilityId: string, deviceId: string): Promise<SiblingDevice[]> {
+  const rows = (
+    await db.query<Omit<SiblingDevice, 'server_signature'> & { server_signature: string | null }>(
+      'SELECT device_id, facility_id, public_key, head_seq, server_signature FROM devices WHERE facility_id = $1 AND device_id <> $2 ORDER BY device_id',
+      [facilityId, deviceId],
+    )
   ).rows;
+  const out: SiblingDevice[] = [];
+  for (const r of rows) {
+    let sig = r.server_signature;
+    if (!sig) {
+      sig = identity.signDevice(r);
+      await db.query('UPDATE devices SET server_signature = $2 WHERE device_id = $1 AND server_signature IS NULL', [r.device_id, sig]);
+    }
+    out.push({ device_id: r.device_id, facility_id: r.facility_id, public_key: r.public_key, head_seq: Number(r.head_seq), server_signature: sig });
+  }
+  return out;
 }

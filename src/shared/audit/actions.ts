@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = {
   POS_TOKEN_VIEWED: 'settings',
   POS_TOKEN_ROTATED: 'settings',
   SYNC_ENROLLED: 'sync',
+  SYNC_SERVER_KEY_PINNED: 'sync',
   SYNC_REFUSED: 'sync',
   SYNC_AUTH_REFUSED: 'sync',
   SYNC_REFERENCE_NOT_APPLIED: 'sync',

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   INSUFFICIENT_STOCK: { http: 409, exit: 5, meaning: 'more than is on hand' },
   // Service
   UNAVAILABLE: { http: 503, exit: 6, meaning: 'busy or out of space: try again' },
+  STORAGE_FULL: { http: 503, exit: 6, meaning: 'the disk is full: nothing of the request was committed; free space and retry' },
   INTERNAL: { http: 500, exit: 1, meaning: 'an unexpected error' },
   // Central server: sync protocol and administration
   BAD_JSON: { http: 400, exit: 2, meaning: 'the body is not JSON' },

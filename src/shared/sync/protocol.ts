@@ -46,7 +46,16 @@ export const ChallengeResponse = z.object({ nonce: z.string(), expires_in_second
 export const FacilityInfo = z.object({ facility_id: z.string(), name: z.string(), dea_number: z.string(), address: z.string() });
 export type FacilityInfo = z.infer<typeof FacilityInfo>;
 
-export const SiblingDevice = z.object({ device_id: z.string(), facility_id: z.string(), public_key: z.string(), head_seq: Seq });
+/**
+ * What the server's identity key signs for each device it enrolls: the record a workstation's
+ * verifier trusts a sibling's (or its own) public key by, instead of the database being checked.
+ */
+export function deviceRecordSigningString(d: { device_id: string; facility_id: string; public_key: string }): string {
+  return [PROTOCOL_VERSION, 'device', d.device_id, d.facility_id, d.public_key].join('\n');
+}
+
+/** `server_signature`: the server identity key's Ed25519 signature over deviceRecordSigningString. */
+export const SiblingDevice = z.object({ device_id: z.string(), facility_id: z.string(), public_key: z.string(), head_seq: Seq, server_signature: z.string().min(1).max(200) });
 export type SiblingDevice = z.infer<typeof SiblingDevice>;
 
 export const EnrollRequest = z
@@ -60,7 +69,15 @@ export const EnrollRequest = z
   })
   .strict();
 export type EnrollRequest = z.infer<typeof EnrollRequest>;
-export const EnrollResponse = z.object({ facility: FacilityInfo, device_id: z.string(), head: Head, devices: z.array(SiblingDevice) });
+/** `server_key`: the server's identity key (raw Ed25519, base64), pinned at enrollment; `device_signature`: its signature over this device's record. */
+export const EnrollResponse = z.object({
+  facility: FacilityInfo,
+  device_id: z.string(),
+  head: Head,
+  devices: z.array(SiblingDevice),
+  server_key: z.string().min(1).max(100),
+  device_signature: z.string().min(1).max(200),
+});
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
 /** One ledger entry as it travels: the chain fields and the canonical body text exactly as hashed. */
@@ -145,6 +162,10 @@ export const PullResponse = z.object({
   reference: z.array(ReferenceItem),
   reference_cursor: Seq,
   devices: z.array(SiblingDevice),
+  /** The server's identity key, so a workstation enrolled before it existed can pin it. */
+  server_key: z.string().min(1).max(100),
+  /** That key's signature over the pulling device's own record (as at enrollment). */
+  device_signature: z.string().min(1).max(200),
   entries: z.array(WireEntry),
   /** Signatures over sibling entries this workstation holds once it stored `entries`, in server id order. */
   signatures: z.array(WireSignature).default([]),
@@ -153,6 +174,9 @@ export const PullResponse = z.object({
   more: z.boolean(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
+
+export const ServerKeyResponse = z.object({ public_key: z.string(), algorithm: z.literal('Ed25519') });
+export type ServerKeyResponse = z.infer<typeof ServerKeyResponse>;
 
 /** Every refusal: a stable code for programs and a sentence for people. */
 export const ErrorBody = z

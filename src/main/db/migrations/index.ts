@@ -7,6 +7,7 @@ import { migration as posPhi } from './0005-pos-phi';
 import { migration as countsHoldsSignatures } from './0006-counts-holds-signatures';
 import { migration as syncUsers } from './0007-sync-users';
 import { migration as units } from './0008-units';
+import { migration as deviceServerSignature } from './0009-device-server-signature';
 
 export type { Migration };
 
@@ -16,6 +17,6 @@ export type { Migration };
  * at version N never runs one numbered below N). Never edit a migration that has shipped: add a
  * new file numbered above the highest, and list it here.
  */
-export const MIGRATIONS: Migration[] = [ledgerStockUsers, drugCatalog, syncState, receiving, posPhi, countsHoldsSignatures, syncUsers, units];
+export const MIGRATIONS: Migration[] = [ledgerStockUsers, drugCatalog, syncState, receiving, posPhi, countsHoldsSignatures, syncUsers, units, deviceServerSignature];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
