@@ -120,7 +120,7 @@ export function SessionView({ store: s, session }: { store: ReceivingStore; sess
                 Take scans here
               </button>
             ) : null}
-            <button type="button" className="btn btn-primary" data-testid="receiving-commit" disabled={busy || reviewing || session.totals.received === 0} onClick={() => void s.getState().openReview()} aria-describedby="receiving-commit-note">
+            <button type="button" className="btn btn-primary" data-testid="receiving-commit" disabled={busy || session.totals.received === 0} onClick={() => void s.getState().openReview()} aria-describedby="receiving-commit-note">
               Review and commit
             </button>
             <button

@@ -270,7 +270,8 @@ export function createReceivingStore(deps: ReceivingDeps) {
         guard(async () => {
           const s = get().session;
           if (!s) return;
-          set({ session: await deps.invoke('receiving.updateHeader', { sessionId: s.id, ...patch }) });
+          // What the review showed no longer holds: it is asked again at the next commit.
+          set({ session: await deps.invoke('receiving.updateHeader', { sessionId: s.id, ...patch }), review: null });
           saveSnapshot();
         }),
 
@@ -295,7 +296,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
         guard(async () => {
           const s = get().session;
           if (!s) return;
-          set({ session: await deps.invoke('receiving.setLineUnits', { sessionId: s.id, lineId, unitsPerContainer, unit }) });
+          set({ session: await deps.invoke('receiving.setLineUnits', { sessionId: s.id, lineId, unitsPerContainer, unit }), review: null });
           saveSnapshot();
         }, lineId),
 
