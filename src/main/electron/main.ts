@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import { resolveDataDir } from '../data-dir';
 import { allHandlers } from '../ipc/all-handlers';
 import { dispatch } from '../ipc/dispatch';
@@ -7,17 +8,19 @@ import { startWorkstationServices } from '../host/workstation-services';
 import { FileSecretStore, type SecretStore } from '../keys/secret-store';
 import { Workstation } from '../workstation';
 import { SafeStorageSecretStore } from './safe-storage-store';
+import { APP_INDEX_URL, APP_SCHEME, CSP, headersFor, isAllowedNavigation, isTrustedSender, permissionAllowed, resolveAppPath } from './trust';
 
 /**
  * The Electron shell: a window, the IPC bridge and the OS keychain. Everything else is the
  * same services the browser-mode host and the CLI use (Workstation). Kept small enough to
  * review by eye, since it cannot be run on the build machines.
  */
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
 app.setName('RxLedger');
 app.enableSandbox();
+// Pages come from app://rxledger/, not file://: one origin to trust, and every response gets
+// the CSP and the other headers (a file:// load gets no response headers at all). Privileges
+// must be registered before ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 const argData = process.argv.find((a, i) => process.argv[i - 1] === '--data');
 const dataDir = resolveDataDir(argData, process.env);
@@ -48,10 +51,22 @@ async function start(): Promise<void> {
   const services = await startWorkstationServices(ws);
   if (services.posProblem) void dialog.showMessageBox({ type: 'warning', title: 'RxLedger — POS API', message: services.posProblem });
 
+  const rendererRoot = join(import.meta.dirname, '../renderer');
+  protocol.handle(APP_SCHEME, async (req) => {
+    const file = resolveAppPath(req.url, rendererRoot);
+    if (!file) return new Response('not found', { status: 404, headers: headersFor('x.txt') });
+    try {
+      return new Response(await readFile(file), { headers: headersFor(file) });
+    } catch {
+      return new Response('not found', { status: 404, headers: headersFor('x.txt') });
+    }
+  });
+  // The dev server's responses (electron-vite dev) get the same CSP.
   session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
   );
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(permissionAllowed()));
+  session.defaultSession.setPermissionCheckHandler(() => permissionAllowed());
 
   const win = new BrowserWindow({
     width: 1400,
@@ -67,17 +82,22 @@ async function start(): Promise<void> {
     },
   });
   const rendererUrl = process.env.ELECTRON_RENDERER_URL;
-  const trusted = (wc: WebContents, url: string) =>
-    wc.id === win.webContents.id && (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://'));
 
   win.webContents.on('will-navigate', (e) => e.preventDefault());
+  win.webContents.on('will-redirect', (e) => {
+    if (!isAllowedNavigation(e.url, e.isMainFrame, rendererUrl)) e.preventDefault();
+  });
+  win.webContents.on('will-frame-navigate', (e) => {
+    if (!isAllowedNavigation(e.url, e.isMainFrame, rendererUrl)) e.preventDefault();
+  });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
 
   // Sessions are per window: the main process remembers which session this window signed in.
   const sessionsByWindow = new Map<number, string | null>();
   ipcMain.handle('rxledger:invoke', (event, channel: unknown, input: unknown) => {
-    const frameUrl = event.senderFrame?.url ?? '';
-    if (!trusted(event.sender, frameUrl)) {
+    const frame = event.senderFrame;
+    const isTopFrame = frame !== null && frame === event.sender.mainFrame;
+    if (event.sender.id !== win.webContents.id || !isTrustedSender(frame?.url ?? '', isTopFrame, rendererUrl)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'IPC from an untrusted frame' } };
     }
     const key = event.sender.id;
@@ -88,7 +108,7 @@ async function start(): Promise<void> {
   });
 
   if (rendererUrl) await win.loadURL(rendererUrl);
-  else await win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  else await win.loadURL(APP_INDEX_URL);
 
   app.on('window-all-closed', () => {
     void services.stop().finally(() => {
