@@ -106,7 +106,8 @@ export function replayQuarantined(
       let duplicates = 0;
       for (const c of candidates) {
         const candidate: Candidate = c.ok ? { ok: true, event: { ...c.event, replay_of: id } } : c;
-        const out = gate.processInTransaction({ source: item.source, raw: bytes, rawSha256: payloadSha256, candidate, context: { replay_of: id } }, { quarantine: false });
+        // The person replaying is who proved their identity for this commit; the item's handler is its claim.
+        const out = gate.processInTransaction({ source: item.source, raw: bytes, rawSha256: payloadSha256, candidate, context: { replay_of: id }, submitter: opts.actor }, { quarantine: false });
         if (out.status === 'refused' || out.status === 'quarantined') {
           const reasons = out.reasons;
           throw new QuarantineDecisionError('REFUSED', `the replay is still refused: ${reasons.join(', ')}: ${out.issues.join('; ')}`, reasons);

@@ -20,7 +20,7 @@ export interface EnrollResult {
  * key, with a MAC made from the one-time code (the code itself never travels). Stores the
  * server URL and the facility's registrant details the server holds.
  */
-export async function enrollWorkstation(ws: Workstation, serverUrl: string, code: string, opts: { timeoutMs?: number } = {}): Promise<EnrollResult> {
+export async function enrollWorkstation(ws: Workstation, serverUrl: string, code: string, opts: { timeoutMs?: number; actor?: string } = {}): Promise<EnrollResult> {
   const parsed = parseEnrollmentCode(code);
   if (!parsed) throw new SyncError('refused', 'that is not an enrollment code (it looks like XXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX, as printed by "rxledger server enrollment-code")');
   const msg = { code_id: parsed.codeId, device_id: ws.deviceId, facility_id: ws.facilityId, public_key: ws.deviceKey.publicKeyB64 };
@@ -47,7 +47,7 @@ export async function enrollWorkstation(ws: Workstation, serverUrl: string, code
     ws.setSetting('facility_dea_number', res.facility.dea_number);
     pinDevices(ws.db, ws.deviceId, res.devices, ws.clock.now().toISOString());
   }).immediate();
-  ws.audit.record({ actor: 'system', action: 'SYNC_ENROLLED', target: client.baseUrl, details: { facility_id: res.facility.facility_id, device_id: ws.deviceId } });
+  ws.audit.record({ actor: opts.actor ?? 'system', action: 'SYNC_ENROLLED', target: client.baseUrl, details: { facility_id: res.facility.facility_id, device_id: ws.deviceId } });
   return { serverUrl: client.baseUrl, facility: res.facility, siblings: res.devices.length };
 }
 
