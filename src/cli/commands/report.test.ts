@@ -28,7 +28,9 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-const report = (kind: string, args: string[], stdin = '') => cli(['report', kind, '--data', data, ...args], stdin);
+/** An export by the manager unless the test names another --user. */
+const report = (kind: string, args: string[], stdin = '') =>
+  args.includes('--user') ? cli(['report', kind, '--data', data, ...args], stdin) : cli(['report', kind, '--data', data, ...args, '--user', 'manny', '--password-stdin'], 'manager-pass-1\n');
 
 describe('rxledger facility / report', () => {
   it('refuses DEA records until the registrant is set, checks the DEA check digit, then exports CSV and PDF', async () => {

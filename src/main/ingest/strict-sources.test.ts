@@ -94,7 +94,7 @@ describe('rxledger ingest --settings / --set', () => {
     expect((await cli(['ingest', '--data', data, '--as', 'admin', '--set', 'ingest.nothing=1'], 'admin-password-1\n')).code).toBe(2);
     expect((await cli(['ingest', '--data', data, '--as', 'admin', '--unset', 'ingest.require_catalog'], 'admin-password-1\n')).code).toBe(0);
     const tmpCsv = join(tmp, 'audit.csv');
-    const audit = await cli(['report', 'audit', '--data', data, '--format', 'csv', '--out', tmpCsv, '--json']);
+    const audit = await cli(['report', 'audit', '--data', data, '--format', 'csv', '--out', tmpCsv, '--json', '--user', 'admin', '--password-stdin'], 'admin-password-1\n');
     expect(audit.code).toBe(0);
     const text = readFileSync(tmpCsv, 'utf8');
     expect(text.match(/INGEST_SETTING_CHANGED/g)).toHaveLength(2);
@@ -134,7 +134,7 @@ describe('POS with the strict defaults', () => {
       expect(ghost.json).toMatchObject({ status: 'refused', reason: 'UNAUTHORIZED_HANDLER', quarantine_id: expect.any(Number) });
       expect(t.ws.ledger.head().seq).toBe(1);
       const ok = await post({ ...dispense, transaction_id: 'RX-G2', handler_id: 'rph01' });
-      expect(ok).toMatchObject({ status: 200, json: { status: 'accepted', entry: { actor: 'rph01', schedule: 'CII' } } });
+      expect(ok).toMatchObject({ status: 200, json: { status: 'accepted', entry: { actor: 'pos-system', schedule: 'CII', data: expect.objectContaining({ claimed_handler_id: 'rph01' }) } } });
     } finally {
       await pos.close();
       t.cleanup();

@@ -69,7 +69,7 @@ describe('a folder made by version 0.1, whose receipts were recorded in containe
     // The DEA records read it in units too.
     expect((await cli(['facility', 'set', '--data', dir, '--as', 'admin', '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield, IL', '--dea-number', 'AB1234563'], 'admin-password-1\n')).code).toBe(0);
     const out = join(dir, '..', 'receipts.csv');
-    expect((await cli(['report', 'receipts', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', out], '')).code).toBe(0);
+    expect((await cli(['report', 'receipts', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', out, '--user', 'admin', '--password-stdin'], 'admin-password-1\n')).code).toBe(0);
     const records = parseCsv(readFileSync(out, 'utf8'));
     const col = (k: string) => records[0]!.indexOf(k);
     const alp = records.find((r) => r[0] === 'line' && r[col('ndc')] === ALPRAZOLAM)!;

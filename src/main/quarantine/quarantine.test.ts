@@ -79,7 +79,8 @@ describe('quarantine from the command line', () => {
     const ws = Workstation.open(data);
     try {
       const entry = JSON.parse((ws.db.prepare('SELECT body FROM ledger_entries WHERE seq = 1').get() as { body: string }).body);
-      expect(entry.data).toEqual({ replay_of: 1 });
+      // The replaying pharmacist proved who they are; the line's handler stays only its claim.
+      expect(entry.data).toEqual({ replay_of: 1, claimed_handler_id: 'tech01' });
       expect(entry.quantity).toBe(10);
       const actions = ws.audit.list().map((a) => a.action);
       expect(actions.filter((a) => a === 'QUARANTINE_REPLAYED')).toHaveLength(1);
