@@ -75,7 +75,7 @@ describe('a folder made by version 0.1, whose receipts were recorded in containe
     const alp = records.find((r) => r[0] === 'line' && r[col('ndc')] === ALPRAZOLAM)!;
     expect([alp[col('containers')], alp[col('units_per_container')], alp[col('units')], alp[col('unit')]]).toEqual(['1', '100', '100', 'TABLET']);
     const log = join(dir, '..', 'cii.csv');
-    expect((await cli(['report', 'cii-log', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', log], '')).code).toBe(0);
+    expect((await cli(['report', 'cii-log', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', log, '--user', 'admin', '--password-stdin'], 'admin-password-1\n')).code).toBe(0);
     const cii = parseCsv(readFileSync(log, 'utf8'));
     expect(cii.find((r) => r[0] === 'closing')![cii[0]!.indexOf('balance')]).toBe('100');
 
