@@ -14,7 +14,7 @@ const TECH_PW = 'technician-pass-1';
 const RPH_PW = 'pharmacist-pass-1';
 
 async function posDispense(station: Station, txn: string, lot: string): Promise<{ status: number; json: { status?: string; reason?: string } }> {
-  const token = station.cli(['pos-token']).stdout.trim();
+  const token = station.asAdmin(['pos-token']).stdout.trim();
   const res = await fetch(`${station.posUrl}/pos/v1/dispense`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

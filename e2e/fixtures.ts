@@ -27,6 +27,9 @@ export interface Station {
   stdout: string;
   /** Run a CLI command against this station's data folder. */
   cli(args: string[], input?: string): { status: number; stdout: string; stderr: string };
+  /** A command that writes, run for the administrator (`--as admin`, the password on stdin). */
+  asAdmin(args: string[], input?: string): { status: number; stdout: string; stderr: string };
+  /** `rxledger user add` by the administrator, then `rxledger passwd` by the user: a new account must change the password it was given. */
   addUser(user: string, role: 'technician' | 'pharmacist' | 'manager' | 'admin', password: string, name?: string): void;
   ingest(lines: object[]): void;
 }
@@ -37,7 +40,7 @@ export interface StationOptions {
   /** Start on an empty data folder, as `npm start` does the first time. */
   fresh?: boolean;
   /** Prepare the data folder before the host starts (users, stock). */
-  seed?: (s: Pick<Station, 'cli' | 'addUser' | 'ingest' | 'dataDir'>) => void;
+  seed?: (s: Pick<Station, 'cli' | 'asAdmin' | 'addUser' | 'ingest' | 'dataDir'>) => void;
   /**
    * The ingestion gate is strict (an NDC must be in the catalog, a handler must be a user):
    * by default the data folder gets the test catalog (src/testing/fixtures/test-catalog.json)
@@ -58,21 +61,24 @@ export async function startStation(opts: StationOptions = {}): Promise<Station &
     if (r.status !== 0 && !args.includes('--allow-fail')) throw new Error(`rxledger ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
     return r;
   };
-  const addUser: Station['addUser'] = (user, role, password, name) =>
-    void cli(['user', 'add', '--user', user, '--name', name ?? `${user[0]!.toUpperCase()}${user.slice(1)} Tester`, '--role', role, '--password-stdin'], `${password}\n`);
+  const asAdmin: Station['asAdmin'] = (args, input = '') => cli([...args, '--as', 'admin'], `${ADMIN_PASSWORD}\n${input}`);
+  const addUser: Station['addUser'] = (user, role, password, name) => {
+    asAdmin(['user', 'add', '--user', user, '--name', name ?? `${user[0]!.toUpperCase()}${user.slice(1)} Tester`, '--role', role], `${password}-first\n`);
+    cli(['passwd', '--user', user, '--password-stdin'], `${password}-first\n${password}\n`);
+  };
   const ingest: Station['ingest'] = (lines) => {
     const f = join(tmp, `seed-${Date.now()}-${Math.random().toString(36).slice(2)}.ndjson`);
     writeFileSync(f, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    cli(['ingest', f]);
+    asAdmin(['ingest', f]);
   };
   if (!opts.fresh) {
     cli(['init', '--facility', 'MAIN01'], `${ADMIN_PASSWORD}\n`);
     const testData = opts.testData === undefined || opts.testData === true ? {} : opts.testData;
     if (testData) {
-      if (testData.catalog !== false) cli(['catalog', 'import', TEST_CATALOG]);
+      if (testData.catalog !== false) asAdmin(['catalog', 'import', TEST_CATALOG]);
       if (testData.handlers !== false) for (const h of TEST_HANDLERS) addUser(h.userId, h.role, h.password, h.name);
     }
-    opts.seed?.({ cli, addUser, ingest, dataDir });
+    opts.seed?.({ cli, asAdmin, addUser, ingest, dataDir });
   }
 
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, '--port', '0', '--test-hooks'], {
@@ -108,6 +114,7 @@ export async function startStation(opts: StationOptions = {}): Promise<Station &
     oneTimePassword: otp?.[1] ?? null,
     stdout,
     cli,
+    asAdmin,
     addUser,
     ingest,
     stop: async () => {

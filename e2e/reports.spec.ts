@@ -49,9 +49,9 @@ async function callApi(page: Page, station: Station, channel: string, input: unk
 test.describe('DEA records and audit exports', () => {
   test('registrant → every report as CSV and PDF, read back and checked against the ledger', async ({ page }) => {
     const station = await startStation({
-      seed: ({ addUser, ingest, cli }) => {
+      seed: ({ addUser, ingest, asAdmin }) => {
         addUser('manny', 'manager', MGR_PW, 'Manny Manager');
-        cli(['catalog', 'import', join(repoRoot, 'resources', 'catalog', 'openfda_ndc_sample.csv')]);
+        asAdmin(['catalog', 'import', join(repoRoot, 'resources', 'catalog', 'openfda_ndc_sample.csv')]);
         ingest([
           drugRecord({ ndc: OXY, lot_number: 'A1', quantity: 100, timestamp_utc: '2026-11-01T15:00:00Z', handler_id: 'tech01' }),
           drugRecord({ ndc: OXY, lot_number: 'A1', quantity: 7, transaction_type: 'DISPENSE', timestamp_utc: '2026-11-02T15:00:00Z', handler_id: 'rph01' }),

@@ -14,7 +14,7 @@ test('Settings says there is no USB access and keeps working; an administrator c
     await expect(page.getByTestId('settings-usb')).toHaveAttribute('data-available', 'false');
     await expect(page.getByTestId('settings-workstation')).toContainText('MAIN01');
     await page.getByTestId('settings-pos-show').click();
-    await expect(page.getByTestId('settings-pos')).toContainText(station.cli(['pos-token']).stdout.trim());
+    await expect(page.getByTestId('settings-pos')).toContainText(station.asAdmin(['pos-token']).stdout.trim());
     await page.getByTestId('settings-idle').fill('5');
     await page.getByTestId('settings-idle-save').click();
     await expect(page.getByTestId('settings-error')).toHaveCount(0);

@@ -35,7 +35,7 @@ function station(seed?: (s: Pick<Station, 'cli' | 'addUser' | 'ingest' | 'dataDi
   return startStation({
     testData: { catalog: false },
     seed: (s) => {
-      s.cli(['catalog', 'import', ...REAL_CATALOG, NO_SIZE_CATALOG]);
+      s.asAdmin(['catalog', 'import', ...REAL_CATALOG, NO_SIZE_CATALOG]);
       s.addUser('tina', 'technician', TECH_PW, 'Tina Technician');
       s.addUser('pat', 'pharmacist', RPH_PW, 'Pat Pharmacist');
       seed?.(s);

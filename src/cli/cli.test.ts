@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../testing/corpora';
 import { cli } from '../testing/run-cli';
 import { drugRecordLine } from '../testing/drug-records';
-import { seedDataDir } from '../testing/seed';
+import { addUserByCli, seedDataDir, TEST_CATALOG } from '../testing/seed';
 
 let tmp: string;
 let data: string;
@@ -23,6 +23,16 @@ beforeEach(async () => {
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
 const rec = drugRecordLine;
+
+/** One value from the data folder's database, as text (a JSON array where the query builds one). */
+function readDb(dir: string, sql: string): string {
+  const db = new Database(join(dir, 'rxledger.db'), { readonly: true });
+  try {
+    return String((db.prepare(sql).get() as { j: unknown }).j);
+  } finally {
+    db.close();
+  }
+}
 
 function file(name: string, lines: string[]): string {
   const p = join(tmp, name);
@@ -57,7 +67,7 @@ describe('rxledger ingest', () => {
       rec({ idempotency_key: 'po-1', quantity: 5 }),
       rec({ idempotency_key: 'po-1', quantity: 6 }),
     ]);
-    const r = await cli(['ingest', '--data', data, f, '--json']);
+    const r = await cli(['ingest', '--data', data, '--as', 'admin', f, '--json'], 'admin-password-1\n');
     expect(JSON.parse(r.stdout)).toEqual([{ file: f, accepted: 3, duplicates: 1, rejected: 6, quarantined: 6 }]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/:4: MALFORMED_JSON/);
@@ -81,7 +91,7 @@ describe('rxledger ingest', () => {
     // A JPEG-like header, NUL bytes, and newlines that would otherwise split it into "lines".
     const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), Buffer.from('JFIF\n{"ndc":\n\n'), Buffer.alloc(3000, 7), Buffer.from([0, 0, 10, 10])]);
     writeFileSync(bin, bytes);
-    const r = await cli(['ingest', '--data', data, bin, '--json']);
+    const r = await cli(['ingest', '--data', data, '--as', 'admin', bin, '--json'], 'admin-password-1\n');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([{ file: bin, accepted: 0, duplicates: 0, rejected: 1, quarantined: 1 }]);
     expect(r.stderr).toMatch(/NOT_TEXT: .*photo\.jpg is binary/);
@@ -95,14 +105,14 @@ describe('rxledger ingest', () => {
 
   it('ingesting the same file twice commits nothing the second time', async () => {
     const f = file('twice.ndjson', [rec(), rec({ lot_number: 'B1' })]);
-    await cli(['ingest', '--data', data, f]);
-    const r = await cli(['ingest', '--data', data, f, '--json']);
+    await cli(['ingest', '--data', data, '--as', 'admin', f], 'admin-password-1\n');
+    const r = await cli(['ingest', '--data', data, '--as', 'admin', f, '--json'], 'admin-password-1\n');
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 });
   });
 
   it('refuses a dispense of more than is on hand and keeps what was committed before', async () => {
     const f = file('over.ndjson', [rec({ quantity: 5 }), rec({ transaction_type: 'DISPENSE', quantity: 6, timestamp_utc: '2026-11-01T12:00:00Z' })]);
-    const r = await cli(['ingest', '--data', data, f, '--json']);
+    const r = await cli(['ingest', '--data', data, '--as', 'admin', f, '--json'], 'admin-password-1\n');
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ accepted: 1, rejected: 1 });
     expect(r.stderr).toMatch(/INSUFFICIENT_STOCK: 00002-1200-30 lot A123: 5 on hand, cannot take 6/);
   });
@@ -114,7 +124,7 @@ describe('rxledger ingest', () => {
     ftruncateSync(fd, 2 * 1024 ** 3); // sparse: 2 GB of NUL bytes after the first line, no newline
     closeSync(fd);
     const before = process.memoryUsage().rss;
-    const r = await cli(['ingest', '--data', data, big, '--json']);
+    const r = await cli(['ingest', '--data', data, '--as', 'admin', big, '--json'], 'admin-password-1\n');
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ accepted: 1, rejected: 1 });
     expect(r.stderr).toMatch(/:2: LINE_TOO_LONG/);
@@ -128,8 +138,8 @@ describe('rxledger ingest', () => {
   }, 120_000);
 
   it('names a missing file and a folder', async () => {
-    expect((await cli(['ingest', '--data', data, join(tmp, 'nope.ndjson')])).stderr).toMatch(/no such file/);
-    expect((await cli(['ingest', '--data', data, tmp])).stderr).toMatch(/is a folder/);
+    expect((await cli(['ingest', '--data', data, '--as', 'admin', join(tmp, 'nope.ndjson')], 'admin-password-1\n')).stderr).toMatch(/no such file/);
+    expect((await cli(['ingest', '--data', data, '--as', 'admin', tmp], 'admin-password-1\n')).stderr).toMatch(/is a folder/);
   });
 
   it('says clearly when another program holds the database lock, and loses nothing', async () => {
@@ -138,12 +148,12 @@ describe('rxledger ingest', () => {
     holder.pragma('busy_timeout = 0');
     holder.exec('BEGIN IMMEDIATE');
     process.env.RXLEDGER_BUSY_TIMEOUT_MS = '50';
-    const r = await cli(['ingest', '--data', data, f]).finally(() => delete process.env.RXLEDGER_BUSY_TIMEOUT_MS);
+    const r = await cli(['ingest', '--data', data, '--as', 'admin', f], 'admin-password-1\n').finally(() => delete process.env.RXLEDGER_BUSY_TIMEOUT_MS);
     holder.exec('ROLLBACK');
     holder.close();
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/locked by another program/);
-    const again = await cli(['ingest', '--data', data, f, '--json']);
+    const again = await cli(['ingest', '--data', data, '--as', 'admin', f, '--json'], 'admin-password-1\n');
     expect(JSON.parse(again.stdout)[0]).toMatchObject({ accepted: 1 });
   }, 60_000);
 });
@@ -159,13 +169,103 @@ describe('a data folder from a newer RxLedger', () => {
   });
 });
 
-describe('rxledger user add', () => {
-  it('adds a user from a password on stdin and refuses an unknown role', async () => {
-    const ok = await cli(['user', 'add', '--data', data, '--user', 'tina', '--name', 'Tina Tech', '--role', 'technician', '--password-stdin', '--json'], 'tech-password-1\n');
-    expect(JSON.parse(ok.stdout)).toMatchObject({ user_id: 'tina', role: 'technician' });
-    const bad = await cli(['user', 'add', '--data', data, '--user', 'x1', '--name', 'X', '--role', 'janitor', '--password-stdin'], 'whatever-password\n');
+describe('rxledger user add and passwd (Part 11 §11.10(d),(g), §11.300)', () => {
+  const users = () => JSON.parse(readDb(data, 'SELECT json_group_array(user_id) AS j FROM users')) as string[];
+  const audit = (action: string) => JSON.parse(readDb(data, `SELECT json_group_array(json_object('actor', actor, 'target', target)) AS j FROM audit_log WHERE action = '${action}'`)) as { actor: string; target: string }[];
+
+  it('adds a user for a proven administrator, who is named in the audit trail; refuses an unknown role', async () => {
+    const ok = await cli(['user', 'add', '--data', data, '--as', 'admin', '--user', 'tina', '--name', 'Tina Tech', '--role', 'technician', '--json'], 'admin-password-1\ntech-password-1\n');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ user_id: 'tina', role: 'technician', must_change_password: true });
+    expect(audit('USER_CREATED')).toContainEqual({ actor: 'admin', target: 'tina' });
+    const bad = await addUserByCli(cli, data, ['--user', 'x1', '--name', 'X', '--role', 'janitor'], 'whatever-password\n');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--role must be one of technician, pharmacist, manager, admin/);
+  });
+
+  it('refuses user add without --as, with a wrong password (audited, counted toward lockout) and for a non-administrator; nothing is added', async () => {
+    const before = users();
+    const none = await cli(['user', 'add', '--data', data, '--user', 'pat2', '--name', 'Pat Pharmacist, RPh', '--role', 'pharmacist', '--password-stdin'], 'weak-but-long-1\n');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/user add needs --as USER: .*Nothing was written/);
+    const wrong = await cli(['user', 'add', '--data', data, '--as', 'admin', '--user', 'pat2', '--name', 'Pat Pharmacist, RPh', '--role', 'pharmacist'], 'not-the-admin-pw\nweak-but-long-1\n');
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toMatch(/BAD_CREDENTIALS: User ID or password is wrong\. 4 attempts left .*No user was changed/);
+    expect(audit('SIGN_IN_FAILED')).toContainEqual({ actor: 'admin', target: 'admin' });
+    const tech = await cli(['user', 'add', '--data', data, '--as', 'tech01', '--user', 'pat2', '--name', 'Pat Pharmacist, RPh', '--role', 'pharmacist'], 'tech01-password-1\nweak-but-long-1\n');
+    expect(tech.code).toBe(4);
+    expect(tech.stderr).toMatch(/FORBIDDEN: a technician may not manage users \(users\.manage/);
+    expect(users()).toEqual(before);
+  });
+
+  it('refuses a second user with the same printed name, however it is spaced or cased', async () => {
+    expect((await addUserByCli(cli, data, ['--user', 'pat', '--name', 'Pat Pharmacist, RPh', '--role', 'pharmacist'], 'pat-password-1')).code).toBe(0);
+    const twin = await cli(['user', 'add', '--data', data, '--as', 'admin', '--user', 'pat2', '--name', 'pat  pharmacist ,RPh', '--role', 'pharmacist'], 'admin-password-1\nother-password-1\n');
+    expect(twin.code).toBe(2);
+    expect(twin.stderr).toMatch(/NAME_TAKEN: name: "pat  pharmacist ,RPh" is already the printed name of pat/);
+    expect(users()).not.toContain('pat2');
+  });
+
+  it('a new account acts only after its owner changed the password the administrator chose; passwd reads old and new on two lines', async () => {
+    expect((await cli(['user', 'add', '--data', data, '--as', 'admin', '--user', 'tina', '--name', 'Tina Tech', '--role', 'technician'], 'admin-password-1\nchosen-by-admin-1\n')).code).toBe(0);
+    const f = file('t.ndjson', [rec()]);
+    const early = await cli(['ingest', '--data', data, '--as', 'tina', f], 'chosen-by-admin-1\n');
+    expect(early.code).toBe(4);
+    expect(early.stderr).toMatch(/PASSWORD_CHANGE_REQUIRED: .*rxledger passwd --user tina --password-stdin/);
+    expect(readDb(data, 'SELECT COUNT(*) AS j FROM ledger_entries')).toBe('0');
+    const wrongOld = await cli(['passwd', '--data', data, '--user', 'tina', '--password-stdin'], 'not-it-at-all\nmy-own-password-1\n');
+    expect(wrongOld.code).toBe(4);
+    expect((await cli(['passwd', '--data', data, '--user', 'tina', '--password-stdin'], 'chosen-by-admin-1\nmy-own-password-1\n')).code).toBe(0);
+    expect(audit('PASSWORD_CHANGED')).toContainEqual({ actor: 'tina', target: 'tina' });
+    const after = await cli(['ingest', '--data', data, '--as', 'tina', f, '--json'], 'my-own-password-1\n');
+    expect(after.code).toBe(0);
+    // A reset puts the account back under the same rule.
+    expect((await cli(['user', 'reset-password', '--data', data, '--as', 'admin', '--user', 'tina'], 'admin-password-1\nreset-by-admin-1\n')).code).toBe(0);
+    expect((await cli(['ingest', '--data', data, '--as', 'tina', f], 'reset-by-admin-1\n')).stderr).toMatch(/PASSWORD_CHANGE_REQUIRED/);
+  });
+});
+
+describe('every command that writes or exports names a proven user', () => {
+  const count = (sql: string) => Number(readDb(data, sql));
+
+  it('refuses ingest, catalog import, facility set, ingest --set, pos-token and report without credentials, writing nothing', async () => {
+    const f = file('x.ndjson', [rec()]);
+    const before = [count('SELECT COUNT(*) AS j FROM ledger_entries'), count('SELECT COUNT(*) AS j FROM audit_log'), count('SELECT COUNT(*) AS j FROM catalog_imports')];
+    const refused = [
+      await cli(['ingest', '--data', data, f]),
+      await cli(['catalog', 'import', '--data', data, TEST_CATALOG]),
+      await cli(['facility', 'set', '--data', data, '--name', 'Main Street Pharmacy', '--address', '1 Main St', '--dea-number', 'AB1234563']),
+      await cli(['ingest', '--data', data, '--set', 'ingest.require_catalog=false']),
+      await cli(['pos-token', '--data', data]),
+      await cli(['report', 'audit', '--data', data, '--format', 'csv', '--out', join(tmp, 'a.csv')]),
+    ];
+    for (const r of refused) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/needs --(as|user) USER: it is recorded with the person who did it/);
+      expect(r.stdout).toBe('');
+    }
+    expect([count('SELECT COUNT(*) AS j FROM ledger_entries'), count('SELECT COUNT(*) AS j FROM audit_log'), count('SELECT COUNT(*) AS j FROM catalog_imports')]).toEqual(before);
+  });
+
+  it('ingest with a wrong password is refused, audited, and nothing is imported', async () => {
+    const r = await cli(['ingest', '--data', data, '--as', 'tech01', file('y.ndjson', [rec()])], 'wrong-password-9\n');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/BAD_CREDENTIALS: .*Nothing was imported/);
+    expect(count("SELECT COUNT(*) AS j FROM audit_log WHERE action = 'SIGN_IN_FAILED' AND actor = 'tech01'")).toBe(1);
+    expect(count('SELECT COUNT(*) AS j FROM ledger_entries')).toBe(0);
+  });
+
+  it("an imported entry's actor is the proven submitter; the file's handler_id is only a claim; the audit trail never names cli", async () => {
+    expect((await addUserByCli(cli, data, ['--user', 'mara', '--name', 'Mara Manager', '--role', 'manager'], 'manager-password-1')).code).toBe(0);
+    expect((await cli(['ingest', '--data', data, '--as', 'mara', file('z.ndjson', [rec({ handler_id: 'tech01' })])], 'manager-password-1\n')).code).toBe(0);
+    const body = JSON.parse(readDb(data, 'SELECT body AS j FROM ledger_entries ORDER BY seq DESC LIMIT 1')) as { actor: string; data: Record<string, unknown> };
+    expect(body.actor).toBe('mara');
+    expect(body.data.claimed_handler_id).toBe('tech01');
+    expect((await cli(['facility', 'set', '--data', data, '--as', 'mara', '--name', 'Main Street Pharmacy', '--address', '1 Main St', '--dea-number', 'AB1234563'], 'manager-password-1\n')).code).toBe(0);
+    expect((await cli(['pos-token', '--data', data, '--as', 'mara'], 'manager-password-1\n')).code).toBe(0);
+    expect(count("SELECT COUNT(*) AS j FROM audit_log WHERE action = 'POS_TOKEN_VIEWED' AND actor = 'mara'")).toBe(1);
+    expect(count("SELECT COUNT(*) AS j FROM audit_log WHERE actor = 'cli' OR actor LIKE 'cli:%'")).toBe(0);
+    expect(count("SELECT COUNT(*) AS j FROM catalog_imports WHERE imported_by = 'cli' OR imported_by LIKE 'cli:%'")).toBe(0);
   });
 });
 
@@ -178,21 +278,21 @@ describe('the installed command', () => {
   }, 30_000);
 
   it('verify finds a stock projection that disagrees with the ledger, and --rebuild-stock mends it from the ledger', async () => {
-    await cli(['ingest', '--data', data, file('p.ndjson', [rec(), rec({ lot_number: 'Z9', quantity: 7 })])]);
+    await cli(['ingest', '--data', data, '--as', 'admin', file('p.ndjson', [rec(), rec({ lot_number: 'Z9', quantity: 7 })])], 'admin-password-1\n');
     const db = new Database(join(data, 'rxledger.db'));
     db.exec("UPDATE stock SET on_hand = 999 WHERE lot = 'Z9'");
     db.close();
     const found = await cli(['verify', '--data', data]);
     expect(found.code).toBe(3);
     expect(found.stderr).toMatch(/stock projection wrong for 00002-1200-30 lot Z9: shows 999, the ledger sums to 7/);
-    const mended = await cli(['verify', '--data', data, '--rebuild-stock']);
+    const mended = await cli(['verify', '--data', data, '--rebuild-stock', '--as', 'admin'], 'admin-password-1\n');
     expect(mended.code).toBe(0);
     expect(mended.stderr).toMatch(/rebuilt from the ledger \(1 row\(s\) were wrong\)/);
     expect(JSON.parse((await cli(['stock', '--data', data, '--json'])).stdout)).toContainEqual(expect.objectContaining({ lot: 'Z9', on_hand: 7 }));
   });
 
   it('verify exits 3 and names device, seq and reason when an entry was changed', async () => {
-    await cli(['ingest', '--data', data, file('v.ndjson', [rec(), rec({ lot_number: 'Z9' })])]);
+    await cli(['ingest', '--data', data, '--as', 'admin', file('v.ndjson', [rec(), rec({ lot_number: 'Z9' })])], 'admin-password-1\n');
     const db = new Database(join(data, 'rxledger.db'));
     db.exec('DROP TRIGGER ledger_entries_no_update');
     db.exec("UPDATE ledger_entries SET body = replace(body, 'Z9', 'Z8') WHERE seq = 2");

@@ -5,7 +5,8 @@ import { exitCodeOf, RxError } from '../shared/errors/error-codes';
 /** Commands load on demand so `rxledger barcode` does not open SQLite or load USB. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   init: { summary: 'create a workstation: data folder, database, device key, administrator', load: async () => (await import('./commands/init')).initCommand },
-  user: { summary: 'user add | user list', load: async () => (await import('./commands/user')).userCommand },
+  user: { summary: 'user add | user reset-password (an administrator: --as ADMIN) | user list', load: async () => (await import('./commands/user')).userCommand },
+  passwd: { summary: 'change your password (current and new on two lines of stdin)', load: async () => (await import('./commands/user')).passwdCommand },
   ingest: { summary: 'commit NDJSON drug records (and X12 files) to the ledger', load: async () => (await import('./commands/ingest')).ingestCommand },
   verify: { summary: 'recompute every hash and signature; exit 3 when any fails', load: async () => (await import('./commands/verify')).verifyCommand },
   stock: { summary: 'stock on hand by NDC and lot', load: async () => (await import('./commands/stock')).stockCommand },

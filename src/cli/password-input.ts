@@ -14,6 +14,23 @@ export async function readPassword(io: CliIO, prompt: string): Promise<string> {
   return askHidden(io, prompt);
 }
 
+/**
+ * Several passwords, one per line on stdin in the order of `prompts` (the acting user's
+ * first), or asked for one by one on a terminal. Read at once: stdin can be read only once.
+ */
+export async function readPasswordLines(io: CliIO, prompts: string[], order: string): Promise<string[]> {
+  if (prompts.length === 1) return [await readPassword(io, prompts[0]!)];
+  if (io.stdin.isTTY) {
+    const out: string[] = [];
+    for (const p of prompts) out.push(await askHidden(io, p));
+    return out;
+  }
+  const lines = (await readAllStdin(io)).split(/\r?\n/);
+  const out = prompts.map((_, i) => lines[i] ?? '');
+  if (out.some((p) => !p)) throw new CliError(`give ${prompts.length} passwords on standard input, one per line (${order})`);
+  return out;
+}
+
 async function askHidden(io: CliIO, prompt: string): Promise<string> {
   const stdin = io.stdin as NodeJS.ReadStream;
   io.stderr.write(prompt);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AuditTrail } from './audit/trail';
@@ -22,6 +22,7 @@ import { PhiVault } from './phi/vault';
 import { ScanIntake } from './receiving/scan-intake';
 import type { ReportJob } from './reports/jobs';
 import { ensureStockInDosageUnits } from './ledger/stock';
+import { privateDataFolder, writePrivateFileAtomic } from './private-files';
 
 export const APP_VERSION = '0.1.0';
 
@@ -108,7 +109,7 @@ export class Workstation {
   static init(dataDir: string, facilityId: string, opts: OpenOptions = {}): Workstation {
     if (Workstation.isInitialized(dataDir)) throw new Error(`${dataDir} already holds an RxLedger workstation; nothing was changed`);
     if (!/^[A-Z0-9]{6}$/.test(facilityId)) throw new Error(`facility ID "${facilityId}" must be six capital letters or digits (e.g. MAIN01)`);
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    privateDataFolder(dataDir);
     const secrets = opts.secretStore ?? new FileSecretStore(dataDir);
     const key = createDeviceKey(secrets);
     const config: WorkstationFile = {
@@ -125,7 +126,7 @@ export class Workstation {
       key.publicKeyB64,
       config.created_at,
     );
-    writeFileSync(join(dataDir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+    writePrivateFileAtomic(join(dataDir, CONFIG_FILE), Buffer.from(JSON.stringify(config, null, 2) + '\n', 'utf8'));
     return new Workstation(dataDir, db, config, key, secrets, opts.clock ?? systemClock, idleSecondsFrom(db, opts));
   }
 
@@ -134,6 +135,8 @@ export class Workstation {
     if (!existsSync(cfgPath)) {
       throw new NotInitializedError(`${dataDir} holds no RxLedger workstation yet. Run: rxledger init --data ${dataDir} --facility ID`);
     }
+    // Before anything is read: a folder an older version left 0755/0644 is made owner-only.
+    privateDataFolder(dataDir);
     const config = WorkstationFile.parse(JSON.parse(readFileSync(cfgPath, 'utf8')));
     const secrets = opts.secretStore ?? new FileSecretStore(dataDir);
     const key = loadDeviceKey(secrets);

@@ -64,26 +64,43 @@ function handlersOf(opts: SeedOptions) {
   return TEST_HANDLERS;
 }
 
+/** The administrator password the CLI tests give `rxledger init`. */
+export const TEST_ADMIN_PASSWORD = 'admin-password-1';
+
+type Run = (args: string[], stdin?: string) => Promise<{ code: number; stderr: string }> | { code: number; stderr: string };
+
+/**
+ * `rxledger user add` by the administrator, then `rxledger passwd` by the new user, as a new
+ * account must change the password it was given before it may act. `args` are user add's own
+ * (--user, --name, --role); the user ends with `password`. Returns the first failure, if any.
+ */
+export async function addUserByCli(run: Run, dataDir: string, args: string[], password: string, admin = { id: 'admin', password: TEST_ADMIN_PASSWORD }) {
+  const final = password.replace(/\r?\n$/, '');
+  const first = `${final}-first`;
+  const added = await run(['user', 'add', '--data', dataDir, '--as', admin.id, ...args], `${admin.password}\n${first}\n`);
+  if (added.code !== 0) return added;
+  const user = args[args.indexOf('--user') + 1]!;
+  const changed = await run(['passwd', '--data', dataDir, '--user', user, '--password-stdin'], `${first}\n${final}\n`);
+  return changed.code !== 0 ? changed : added;
+}
+
 /**
  * The same through the command line, for tests that set up a data folder with `rxledger init`:
  * `rxledger catalog import` and `rxledger user add`. `run` is the in-process `cli` of
  * src/testing/run-cli.ts or a spawned `rxledger`.
  */
-export async function seedDataDir(
-  run: (args: string[], stdin?: string) => Promise<{ code: number; stderr: string }> | { code: number; stderr: string },
-  dataDir: string,
-  opts: SeedOptions = {},
-): Promise<void> {
+export async function seedDataDir(run: Run, dataDir: string, opts: SeedOptions & { adminPassword?: string } = {}): Promise<void> {
+  const admin = { id: 'admin', password: opts.adminPassword ?? TEST_ADMIN_PASSWORD };
   if (opts.catalog !== false) {
-    const r = await run(['catalog', 'import', '--data', dataDir, TEST_CATALOG]);
+    const r = await run(['catalog', 'import', '--data', dataDir, '--as', admin.id, TEST_CATALOG], `${admin.password}\n`);
     if (r.code !== 0) throw new Error(`rxledger catalog import failed (${r.code}): ${r.stderr}`);
   }
   for (const h of handlersOf(opts)) {
-    const r = await run(['user', 'add', '--data', dataDir, '--user', h.userId, '--name', h.name, '--role', h.role, '--password-stdin'], `${h.password}\n`);
+    const r = await addUserByCli(run, dataDir, ['--user', h.userId, '--name', h.name, '--role', h.role], h.password, admin);
     if (r.code !== 0) throw new Error(`rxledger user add ${h.userId} failed (${r.code}): ${r.stderr}`);
   }
   if (opts.ediSenders !== false) {
-    const r = await run(['ingest', '--data', dataDir, '--set', `ingest.edi_senders=${TEST_EDI_SENDERS.join(',')}`]);
+    const r = await run(['ingest', '--data', dataDir, '--as', admin.id, '--set', `ingest.edi_senders=${TEST_EDI_SENDERS.join(',')}`], `${admin.password}\n`);
     if (r.code !== 0) throw new Error(`rxledger ingest --set ingest.edi_senders failed (${r.code}): ${r.stderr}`);
   }
 }

@@ -5,7 +5,7 @@ import type { NewEntry } from '../main/ledger/append';
 import { Workstation, type OpenOptions } from '../main/workstation';
 import { seedWorkstation, type SeedOptions } from './seed';
 
-export { seedWorkstation, seedDataDir, TEST_CATALOG, TEST_HANDLERS, TEST_NDCS, UNKNOWN_TEST_NDC } from './seed';
+export { seedWorkstation, seedDataDir, addUserByCli, TEST_ADMIN_PASSWORD, TEST_CATALOG, TEST_HANDLERS, TEST_NDCS, UNKNOWN_TEST_NDC } from './seed';
 
 /**
  * A real workstation in a temporary folder: real SQLite file, real key file. Its ingestion gate

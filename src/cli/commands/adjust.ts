@@ -2,6 +2,7 @@ import { AdjustmentKind, DEFAULT_REASON_FOR_KIND } from '../../shared/counts';
 import { manualAdjustment } from '../../main/adjustments';
 import { CliError, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { refuseUntilPasswordChanged } from '../acting-user';
 import { cliErrorOf, ndcArg, readPasswords } from './count';
 import { meaningArg, printSigned, reasonArg } from './sign-adjustment';
 import { DETAIL_FLAGS, detailsFromFlags } from '../adjustment-details-args';
@@ -38,6 +39,8 @@ export const adjustCommand: Command = async (argv, io) => {
   if (!values['password-stdin'] && !io.stdin.isTTY) throw new CliError('give the password on standard input with --password-stdin');
   const [password, coPassword] = await readPasswords(io, [`Password for ${values.user}: `, ...(values.cosigner ? [`Password for ${values.cosigner}: `] : [])]);
   return withWorkstation(values.data, io, (ws) => {
+    // The signing code checks the passwords; a password someone else set may not sign.
+    for (const id of [values.user!, values.cosigner]) if (id) refuseUntilPasswordChanged(ws.users.get(id), 'Nothing was signed.');
     const ndc = ndcArg(ws, values.ndc);
     try {
       const r = manualAdjustment(ws, {

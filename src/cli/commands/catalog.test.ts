@@ -25,7 +25,7 @@ const json = (out: string) => JSON.parse(out.trim()) as unknown;
 
 describe('rxledger catalog import', () => {
   it('imports the shipped sample; --json prints per file what was read', async () => {
-    const r = await cli(['catalog', 'import', '--data', data, '--json', SAMPLE('fda_product_sample.txt'), SAMPLE('fda_package_sample.txt'), SAMPLE('openfda_ndc_sample.csv')]);
+    const r = await cli(['catalog', 'import', '--data', data, '--as', 'admin', '--json', SAMPLE('fda_product_sample.txt'), SAMPLE('fda_package_sample.txt'), SAMPLE('openfda_ndc_sample.csv')], 'admin-password-1\n');
     expect(r.code).toBe(0);
     const files = json(r.stdout) as Record<string, unknown>[];
     expect(files.map((f) => [f.format, f.products, f.packages, f.skipped, f.problems])).toEqual([
@@ -44,7 +44,7 @@ describe('rxledger catalog import', () => {
     writeFileSync(empty, '');
     const binary = join(tmp, 'ndc.bin');
     writeFileSync(binary, Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 31) % 256)));
-    const r = await cli(['catalog', 'import', '--data', data, unknown, empty, binary]);
+    const r = await cli(['catalog', 'import', '--data', data, '--as', 'admin', unknown, empty, binary], 'admin-password-1\n');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/drugs\.tsv: refused: the first line \("NDC\tNAME"\) is not a header RxLedger knows/);
     expect(r.stderr).toMatch(/empty\.txt: refused: the file is empty/);
@@ -56,7 +56,7 @@ describe('rxledger catalog import', () => {
 
   it('usage errors exit 2', async () => {
     expect((await cli(['catalog', 'import', '--data', data])).code).toBe(2);
-    expect((await cli(['catalog', 'import', '--data', data, join(tmp, 'missing.txt')])).stderr).toMatch(/no such file/);
+    expect((await cli(['catalog', 'import', '--data', data, '--as', 'admin', join(tmp, 'missing.txt')], 'admin-password-1\n')).stderr).toMatch(/no such file/);
     expect((await cli(['catalog', 'frobnicate', '--data', data])).code).toBe(2);
   });
 });
@@ -64,13 +64,13 @@ describe('rxledger catalog import', () => {
 describe.skipIf(!corporaPresent)(`rxledger catalog with the corpus (${corporaPresent ? 'present' : corporaSkipReason})`, () => {
   it('reports the corpus problems per row, keeps the product, and a second import changes nothing', async () => {
     const files = [fixture('package_trimmed.txt'), fixture('product_trimmed.txt'), CSV()];
-    const first = await cli(['catalog', 'import', '--data', data, '--json', ...files]);
+    const first = await cli(['catalog', 'import', '--data', data, '--as', 'admin', '--json', ...files], 'admin-password-1\n');
     expect(first.code).toBe(0);
     const [pkg, prod, csv] = json(first.stdout) as { products: number; packages: number; added: number; updated: number; unchanged: number; problems: { where: string; ndc: string; message: string; imported: boolean }[] }[];
     expect([pkg!.packages, prod!.products, csv!.products, csv!.packages]).toEqual([3, 3, 32, 52]);
     expect(prod!.problems).toContainEqual(expect.objectContaining({ where: 'line 3', ndc: '0002-1200', imported: true, message: expect.stringMatching(/"DEA" is not a DEA schedule/) }));
 
-    const second = await cli(['catalog', 'import', '--data', data, '--json', ...files]);
+    const second = await cli(['catalog', 'import', '--data', data, '--as', 'admin', '--json', ...files], 'admin-password-1\n');
     const again = json(second.stdout) as { added: number; updated: number; unchanged: number }[];
     expect(again.map((f) => [f.added, f.updated])).toEqual([
       [0, 0],
@@ -79,13 +79,13 @@ describe.skipIf(!corporaPresent)(`rxledger catalog with the corpus (${corporaPre
     ]);
     expect(again.map((f) => f.unchanged)).toEqual([3, 3, 84]);
 
-    const text = await cli(['catalog', 'import', '--data', data, fixture('product_trimmed.txt')]);
+    const text = await cli(['catalog', 'import', '--data', data, '--as', 'admin', fixture('product_trimmed.txt')], 'admin-password-1\n');
     expect(text.stdout).toMatch(/product_trimmed\.txt \(FDA product\.txt\): 3 products, 0 packages, 0 skipped; 0 added, 0 updated, 3 unchanged \(import #7\)/);
     expect(text.stderr).toMatch(/product_trimmed\.txt:line 3: 0002-1200: "DEA" is not a DEA schedule/);
   });
 
   it('a package.txt alone (its product.txt never imported) skips every row; exit 1', async () => {
-    const r = await cli(['catalog', 'import', '--data', data, fixture('package_trimmed.txt')]);
+    const r = await cli(['catalog', 'import', '--data', data, '--as', 'admin', fixture('package_trimmed.txt')], 'admin-password-1\n');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/0 products, 0 packages, 3 skipped/);
     expect(r.stderr).toMatch(/line 2: 0002-0800-01: its product 00002-0800 is not in the catalog.*\(row skipped\)/);
@@ -93,7 +93,7 @@ describe.skipIf(!corporaPresent)(`rxledger catalog with the corpus (${corporaPre
 
   describe('show, search, barcode --data, ingest', () => {
     beforeEach(async () => {
-      expect((await cli(['catalog', 'import', '--data', data, fixture('product_trimmed.txt'), fixture('package_trimmed.txt'), CSV()])).code).toBe(0);
+      expect((await cli(['catalog', 'import', '--data', data, '--as', 'admin', fixture('product_trimmed.txt'), fixture('package_trimmed.txt'), CSV()], 'admin-password-1\n')).code).toBe(0);
     });
 
     it('show --json gives the package with its product; an NDC not in the catalog is null, exit 1', async () => {
@@ -156,7 +156,7 @@ describe.skipIf(!corporaPresent)(`rxledger catalog with the corpus (${corporaPre
       const f = join(tmp, 'in.ndjson');
       // 6516204703 can only be 65162-0047-03 in this catalog; 0002080099 is in it in no layout.
       writeFileSync(f, [rec('6516204703', 'A1'), rec('0002080099', 'A2')].join('\n') + '\n');
-      const r = await cli(['ingest', '--data', data, f, '--json']);
+      const r = await cli(['ingest', '--data', data, '--as', 'admin', f, '--json'], 'admin-password-1\n');
       expect(json(r.stdout)).toMatchObject([{ accepted: 1, rejected: 1 }]);
       expect(r.stderr).toMatch(/in\.ndjson:2: .*not in the drug catalog in any layout/);
       const stock = await cli(['stock', '--data', data, '--json']);

@@ -1,15 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
-import { cliActor, CatalogStore, type CatalogEntry, type ImportResult } from '../../main/catalog/store';
+import { CatalogStore, type CatalogEntry, type ImportResult } from '../../main/catalog/store';
 import type { Workstation } from '../../main/workstation';
 import { parseNdc } from '../../shared/identifiers';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
-import { readPassword } from '../password-input';
-import { can } from '../../shared/domain/roles';
+import { authenticateActor, readCredentials } from '../acting-user';
 import { PackageSizeError, PackageUnitsLookup } from '../../main/catalog/package-units';
 import { reprojectLegacyNdcs } from '../../main/ledger/stock';
 
-const USAGE = `usage: rxledger catalog import  --data DIR [--json] FILE...
+const USAGE = `usage: rxledger catalog import  --data DIR --as USER [--json] FILE...
        rxledger catalog show    --data DIR [--json] NDC
        rxledger catalog search  --data DIR [--json] [--limit N] TEXT...
        rxledger catalog imports --data DIR [--json]
@@ -19,6 +18,7 @@ import   FDA NDC Directory product.txt and package.txt (tab-separated, as publis
          package.txt needs its product.txt in the same call or imported before), openFDA
          /drug/ndc.json responses, or the openFDA CSV extract. Each file is recognised by its
          header and imported in one transaction. Exit 1 when a file was refused or rows skipped.
+         A manager or administrator (--as USER, the password on the first line of stdin).
 show     one package by NDC (any layout with hyphens, 11 digits, or a hyphenless 10-digit NDC
          when exactly one of its layouts is in the catalog). Exit 1 when it is not in the catalog.
 search   packages whose name, ingredients, labeler or NDC contain every word. Exit 1 when none.
@@ -53,14 +53,16 @@ function importJson(r: ImportResult) {
 }
 
 async function importCmd(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {}, true);
+  const { values, positionals } = parseCommandArgs(argv, { as: { type: 'string' } }, true);
   if (!positionals.length) throw new CliError(`no file given\n${USAGE}`);
   for (const f of positionals) {
     if (!existsSync(f)) throw new CliError(`${f}: no such file`);
     if (statSync(f).isDirectory()) throw new CliError(`${f} is a folder, not a file (FDA's ndctext.zip unpacks to product.txt and package.txt: name them)`);
   }
+  const creds = await readCredentials(io, values.as, { flag: '--as', doing: 'catalog import' });
   return withWorkstation(values.data, io, (ws) => {
-    const results = store(ws).importFiles(positionals, { actor: cliActor() });
+    const who = authenticateActor(ws, creds, { permission: 'facility.manage', act: 'import the drug catalog', nothing: 'Nothing was imported.' });
+    const results = store(ws).importFiles(positionals, { actor: who.user_id });
     // Version 0.1 receipts recorded in containers read in units once their package size is known.
     reprojectLegacyNdcs(ws.db);
     for (const r of results) {
@@ -182,13 +184,11 @@ async function sizeCmd(argv: string[], io: CliIO): Promise<number> {
   });
   if (!values.ndc || !values.units || !values.unit) throw new CliError(`--ndc, --units and --unit are required\n${USAGE}`);
   if (!/^\d+$/.test(values.units)) throw new CliError(`--units is a whole number of dosage units per package (got "${values.units}")`);
-  if (!values.user) throw new CliError('--user U is required: an entered package size names the person who read it off the package');
-  if (!values['password-stdin'] && !io.stdin.isTTY) throw new CliError('give the password on standard input with --password-stdin');
-  const password = await readPassword(io, `Password for ${values.user}: `);
+  const creds = await readCredentials(io, values.user, { flag: '--user', doing: 'catalog size (an entered package size names the person who read it off the package)', passwordStdin: values['password-stdin'] });
   return withWorkstation(values.data, io, (ws) => {
-    const auth = ws.users.authenticate(values.user!, password);
-    if (!auth.ok) throw new CliError(`${auth.code}: ${auth.message} Nothing was entered.`, 4);
-    if (!can(auth.user.role, 'sign') && !can(auth.user.role, 'facility.manage')) throw new CliError(`FORBIDDEN: a ${auth.user.role} may not enter package sizes`, 4);
+    const user = ws.users.get(creds.userId);
+    const permission = user?.role === 'pharmacist' ? 'sign' : 'facility.manage';
+    const auth = { user: authenticateActor(ws, creds, { permission, act: 'enter package sizes', nothing: 'Nothing was entered.' }) };
     const entry = store(ws).lookup(values.ndc!);
     if (!entry) throw new CliError(`${values.ndc} is not in the catalog: import the catalog that lists it first`);
     const lookup = new PackageUnitsLookup(ws.db, () => ws.clock.now());

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';
-import { seedDataDir } from '../../testing/seed';
+import { addUserByCli, seedDataDir } from '../../testing/seed';
 
 let tmp: string;
 let data: string;
@@ -23,13 +23,13 @@ beforeEach(async () => {
     ['pia', 'pharmacist', 'pharmacist-pass-2'],
     ['manny', 'manager', 'manager-pass-1'],
   ] as const) {
-    expect((await cli(['user', 'add', '--data', data, '--user', u, '--name', `${u} Tester`, '--role', role, '--password-stdin'], `${pw}\n`)).code).toBe(0);
+    expect((await addUserByCli(cli, data, ['--user', u, '--name', `${u} Tester`, '--role', role], `${pw}\n`)).code).toBe(0);
   }
   const f = join(tmp, 'seed.ndjson');
   const rec = (o: object) =>
     JSON.stringify({ ndc: '0002-1200-30', schedule: 'II', lot_number: 'A123', quantity: 100, facility_id: 'MAIN01', handler_id: 'tina', transaction_type: 'RECEIPT', timestamp_utc: '2026-11-01T10:00:00Z', ...o });
   writeFileSync(f, [rec({}), rec({ ndc: '0409-1234-01', schedule: 'IV', lot_number: 'B7', quantity: 250 })].join('\n') + '\n');
-  expect((await cli(['ingest', '--data', data, f])).code).toBe(0);
+  expect((await cli(['ingest', '--data', data, '--as', 'admin', f], 'admin-password-1\n')).code).toBe(0);
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 

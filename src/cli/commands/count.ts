@@ -5,9 +5,10 @@ import { formatContainers, formatUnits } from '../../shared/units';
 import { PackageUnitsLookup } from '../../main/catalog/package-units';
 import { quickCount } from '../../main/counts/submit';
 import type { Workstation } from '../../main/workstation';
-import { CliError, printJson, readAllStdin, type CliIO, type Command } from '../io';
-import { readPassword } from '../password-input';
+import { CliError, printJson, type CliIO, type Command } from '../io';
+import { readPassword, readPasswordLines } from '../password-input';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { refuseUntilPasswordChanged } from '../acting-user';
 
 /** Exit codes of the count/holds/signature commands: 2 bad input, 4 not allowed or not authenticated, 5 refused by the state (hold, conflict, stock). */
 export function cliErrorOf(err: unknown): never {
@@ -28,16 +29,7 @@ export function ndcArg(ws: Workstation, text: string | undefined, flag = '--ndc'
 
 /** One password per line on stdin (signer first, co-signer second), or asked for on a terminal. */
 export async function readPasswords(io: CliIO, prompts: string[]): Promise<string[]> {
-  if (prompts.length === 1) return [await readPassword(io, prompts[0]!)];
-  if (io.stdin.isTTY) {
-    const out: string[] = [];
-    for (const p of prompts) out.push(await readPassword(io, p));
-    return out;
-  }
-  const lines = (await readAllStdin(io)).split(/\r?\n/);
-  const out = prompts.map((_, i) => lines[i] ?? '');
-  if (out.some((p) => !p)) throw new CliError(`give ${prompts.length} passwords on standard input, one per line (signer first, then co-signer)`);
-  return out;
+  return readPasswordLines(io, prompts, 'signer first, then co-signer');
 }
 
 /**
@@ -96,6 +88,7 @@ export const countCommand: Command = async (argv, io) => {
     const total = counted ?? unitsOf(containers!);
     const auth = ws.users.authenticate(values.user!, password);
     if (!auth.ok) throw new CliError(`${auth.code}: ${auth.message} Nothing was recorded.`, 4);
+    refuseUntilPasswordChanged(auth.user, 'Nothing was recorded.');
     if (!can(auth.user.role, 'ledger.append')) throw new CliError(`FORBIDDEN: a ${auth.user.role} may not record counts`, 4);
     let r;
     try {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';
+import { addUserByCli } from '../../testing/seed';
 
 /**
  * Issue 14 §1, §2 through NDJSON: what 21 CFR 1304.22(c) and 1305.13(e)/1305.22(g) ask a receipt
@@ -19,8 +20,8 @@ beforeEach(async () => {
   data = join(tmp, 'ws');
   expect((await cli(['init', '--data', data, '--facility', 'MAIN01'], 'admin-password-1\n')).code).toBe(0);
   const sample = join(repoRoot, 'resources', 'catalog');
-  await cli(['catalog', 'import', '--data', data, join(sample, 'openfda_ndc_sample.csv')]);
-  expect((await cli(['user', 'add', '--data', data, '--user', 'tina', '--name', 'Tina Technician', '--role', 'technician', '--password-stdin'], 'technician-pass-1\n')).code).toBe(0);
+  await cli(['catalog', 'import', '--data', data, '--as', 'admin', join(sample, 'openfda_ndc_sample.csv')], 'admin-password-1\n');
+  expect((await addUserByCli(cli, data, ['--user', 'tina', '--name', 'Tina Technician', '--role', 'technician'], 'technician-pass-1\n')).code).toBe(0);
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -29,7 +30,7 @@ const rec = (o: object) => ({ ndc: OXY, schedule: 'II', lot_number: 'OXY1', faci
 const ingest = async (records: object[]) => {
   const f = join(tmp, `in-${Math.random().toString(36).slice(2)}.ndjson`);
   writeFileSync(f, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const r = await cli(['ingest', '--data', data, f, '--json']);
+  const r = await cli(['ingest', '--data', data, '--as', 'admin', f, '--json'], 'admin-password-1\n');
   return { ...r, out: JSON.parse(r.stdout)[0] as { accepted: number; quarantined: number } };
 };
 const ledger = async () => JSON.parse((await cli(['ledger', '--data', data, '--json'])).stdout) as { type: string; data: Record<string, unknown> }[];

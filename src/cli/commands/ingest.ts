@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliActor } from '../../main/catalog/store';
 import { createGate } from '../../main/ingest/gate';
 import { handlerPolicy, IngestSettingError, INGEST_SETTINGS, requireCatalog, setIngestSetting } from '../../main/ingest/settings';
 import { ingestNdjsonFile, type FileResult } from '../../main/ingest/ndjson-file';
@@ -10,9 +9,11 @@ import { CliError, printJson, type Command } from '../io';
 import { exitCodeOf } from '../../shared/errors/error-codes';
 import { isStorageFullError } from '../../main/db/storage-full';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { authenticateActor, readCredentials } from '../acting-user';
 
 const USAGE =
-  'usage: rxledger ingest --data DIR FILE... | ingest --data DIR --settings | ingest --data DIR --set KEY=VALUE | ingest --data DIR --unset KEY';
+  'usage: rxledger ingest --data DIR --as USER FILE... | ingest --data DIR --settings | ingest --data DIR --as USER --set KEY=VALUE | ingest --data DIR --as USER --unset KEY\n' +
+  '(--as: the password of USER on the first line of standard input)';
 
 /**
  * rxledger ingest --data DIR FILE...: NDJSON drug records and X12 852/846/856 files (told apart
@@ -20,20 +21,31 @@ const USAGE =
  * quarantined (each quarantined item kept whole, with its reasons). Exit 1 when anything was
  * quarantined.
  *
- * --settings prints the gate's settings; --set KEY=VALUE / --unset KEY change one, with an
- * audit row (ingest.handler_policy=open and ingest.require_catalog=false are not for production).
+ * The entries name USER (--as, proven by password) as their actor; a record's handler_id is
+ * kept as data.claimed_handler_id. X12 entries name the EDI sender, listed in ingest.edi_senders.
+ *
+ * --settings prints the gate's settings; --set KEY=VALUE / --unset KEY change one (a manager or
+ * administrator), with an audit row (ingest.handler_policy=open and ingest.require_catalog=false
+ * are not for production).
  */
 export const ingestCommand: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, { settings: { type: 'boolean', default: false }, set: { type: 'string' }, unset: { type: 'string' } }, true);
-  if (values.settings || values.set !== undefined || values.unset !== undefined) {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { as: { type: 'string' }, settings: { type: 'boolean', default: false }, set: { type: 'string' }, unset: { type: 'string' } },
+    true,
+  );
+  const changing = values.set !== undefined || values.unset !== undefined;
+  if (values.settings || changing) {
     if (positionals.length) throw new CliError(`--settings, --set and --unset take no files. ${USAGE}`);
+    const creds = changing ? await readCredentials(io, values.as, { flag: '--as', doing: 'ingest --set/--unset' }) : null;
     return withWorkstation(values.data, io, (ws) => {
-      if (values.set !== undefined || values.unset !== undefined) {
+      if (creds) {
+        const who = authenticateActor(ws, creds, { permission: 'facility.manage', act: 'change the ingestion settings', nothing: 'Nothing was changed.' });
         const eq = values.set?.indexOf('=') ?? -1;
         if (values.set !== undefined && eq < 1) throw new CliError(`--set needs KEY=VALUE. ${USAGE}`);
         const [key, value] = values.set !== undefined ? [values.set.slice(0, eq), values.set.slice(eq + 1)] : [values.unset!, null];
         try {
-          const r = setIngestSetting(ws, key, value, cliActor());
+          const r = setIngestSetting(ws, key, value, who.user_id);
           if (values.json) printJson(io, r);
           else io.stdout.write(`${r.key}: ${r.from ?? '(not set)'} -> ${r.to ?? '(not set: strict default)'}${r.relaxed ? ' — WARNING: relaxes the ingestion gate, not for production' : ''} (audited)\n`);
           return 0;
@@ -59,7 +71,9 @@ export const ingestCommand: Command = async (argv, io) => {
     if (!existsSync(f)) throw new CliError(`${f}: no such file`);
     if (statSync(f).isDirectory()) throw new CliError(`${f} is a folder, not a file`);
   }
+  const creds = await readCredentials(io, values.as, { flag: '--as', doing: 'ingest' });
   return withWorkstation(values.data, io, async (ws) => {
+    const submitter = authenticateActor(ws, creds, { permission: 'ledger.append', act: 'import stock records', nothing: 'Nothing was imported.' }).user_id;
     const gate = createGate(ws);
     const isKnownNdc = gate.catalog ? (n: string) => gate.catalog!.isKnownNdc(n) : undefined;
     const results: FileResult[] = [];
@@ -79,7 +93,7 @@ export const ingestCommand: Command = async (argv, io) => {
           ? await ingestX12File(file, { gate, facilityId: ws.facilityId, keepDir, onOutcome, ...(isKnownNdc ? { isKnownNdc } : {}) })
           : fileLooksBinary(file)
             ? await ingestBinaryFile(file, { gate, keepDir })
-            : await ingestNdjsonFile(file, { gate, keepDir, onOutcome, ...(isKnownNdc ? { isKnownNdc } : {}) });
+            : await ingestNdjsonFile(file, { gate, submitter, keepDir, onOutcome, ...(isKnownNdc ? { isKnownNdc } : {}) });
       } catch (err) {
         const full = isStorageFullError(err);
         const so = `${done.committed} record(s) of it committed before the failure (they stay in the ledger; ${done.duplicates} duplicate(s), ${done.quarantined} quarantined)`;

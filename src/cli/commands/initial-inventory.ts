@@ -5,6 +5,7 @@ import { formatContainers } from '../../shared/units';
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 import { cliErrorOf, countedArg, parseContainers, readPasswords } from './count';
+import { refuseUntilPasswordChanged } from '../acting-user';
 
 /**
  * rxledger initial-inventory --data DIR --user PHARMACIST --password-stdin --ndc NDC [--lot LOT]
@@ -36,6 +37,8 @@ export const initialInventoryCommand: Command = async (argv, io) => {
   if (!values['password-stdin'] && !io.stdin.isTTY) throw new CliError('give the password on standard input with --password-stdin');
   const [password, cosignerPassword] = await readPasswords(io, values.cosigner ? [`Password for ${values.user}: `, `Password for ${values.cosigner}: `] : [`Password for ${values.user}: `]);
   return withWorkstation(values.data, io, (ws) => {
+    // The signing code checks the passwords; a password someone else set may not sign.
+    for (const id of [values.user!, values.cosigner]) if (id) refuseUntilPasswordChanged(ws.users.get(id), 'Nothing was signed.');
     const entry = new CatalogStore(ws.db).lookup(values.ndc!);
     if (!entry) throw new CliError(`--ndc: ${values.ndc} is not in the catalog; import the catalog that lists it first (rxledger catalog import)`);
     const units = new PackageUnitsLookup(ws.db);

@@ -7,6 +7,7 @@ import type { Workstation } from '../../main/workstation';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { readPassword } from '../password-input';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { refuseUntilPasswordChanged } from '../acting-user';
 
 const USAGE = `usage: rxledger quarantine list [--status open|replayed|rejected] [--json]
        rxledger quarantine show ID [--hex] [--json]
@@ -25,6 +26,7 @@ async function deciderFor(ws: Workstation, sub: string, values: { user?: string 
   const password = await readPassword(io, `Password for ${values.user}: `);
   const auth = ws.users.authenticate(values.user, password, 'signature');
   if (!auth.ok) throw new CliError(auth.message, 1);
+  refuseUntilPasswordChanged(auth.user, 'Nothing was decided.');
   if (!can(auth.user.role, 'quarantine.decide')) {
     throw new CliError(`${auth.user.user_id} is a ${auth.user.role}: only a pharmacist, manager or administrator may decide on quarantine items (quarantine.decide)`, 1);
   }

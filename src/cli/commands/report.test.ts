@@ -7,6 +7,7 @@ import { pdfText } from '../../main/reports/pdf-text';
 import { parseCsv } from '../../shared/reports/csv';
 import { repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';
+import { addUserByCli } from '../../testing/seed';
 
 let tmp: string;
 let data: string;
@@ -16,18 +17,20 @@ beforeEach(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'rxl-report-'));
   data = join(tmp, 'ws');
   expect((await cli(['init', '--data', data, '--facility', 'MAIN01'], 'admin-password-1\n')).code).toBe(0);
-  expect((await cli(['user', 'add', '--data', data, '--user', 'manny', '--name', 'Manny Manager', '--role', 'manager', '--password-stdin'], 'manager-pass-1\n')).code).toBe(0);
-  expect((await cli(['user', 'add', '--data', data, '--user', 'tina', '--name', 'Tina Technician', '--role', 'technician', '--password-stdin'], 'technician-pass-1\n')).code).toBe(0);
+  expect((await addUserByCli(cli, data, ['--user', 'manny', '--name', 'Manny Manager', '--role', 'manager'], 'manager-pass-1\n')).code).toBe(0);
+  expect((await addUserByCli(cli, data, ['--user', 'tina', '--name', 'Tina Technician', '--role', 'technician'], 'technician-pass-1\n')).code).toBe(0);
   const cat = join(repoRoot, 'resources', 'catalog');
-  expect((await cli(['catalog', 'import', '--data', data, join(cat, 'openfda_ndc_sample.csv')])).code).toBe(0);
+  expect((await cli(['catalog', 'import', '--data', data, '--as', 'admin', join(cat, 'openfda_ndc_sample.csv')], 'admin-password-1\n')).code).toBe(0);
   const f = join(tmp, 'seed.ndjson');
   const rec = (o: object) => JSON.stringify({ ndc: OXY, schedule: 'II', lot_number: 'A1', quantity: 100, facility_id: 'MAIN01', handler_id: 'tina', transaction_type: 'RECEIPT', timestamp_utc: '2026-11-01T15:00:00Z', ...o });
   writeFileSync(f, [rec({}), rec({ transaction_type: 'DISPENSE', quantity: 12, timestamp_utc: '2026-11-02T15:00:00Z' })].join('\n') + '\n');
-  expect((await cli(['ingest', '--data', data, f])).code).toBe(0);
+  expect((await cli(['ingest', '--data', data, '--as', 'admin', f], 'admin-password-1\n')).code).toBe(0);
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-const report = (kind: string, args: string[], stdin = '') => cli(['report', kind, '--data', data, ...args], stdin);
+/** An export by the manager unless the test names another --user. */
+const report = (kind: string, args: string[], stdin = '') =>
+  args.includes('--user') ? cli(['report', kind, '--data', data, ...args], stdin) : cli(['report', kind, '--data', data, ...args, '--user', 'manny', '--password-stdin'], 'manager-pass-1\n');
 
 describe('rxledger facility / report', () => {
   it('refuses DEA records until the registrant is set, checks the DEA check digit, then exports CSV and PDF', async () => {
@@ -36,10 +39,10 @@ describe('rxledger facility / report', () => {
     expect(refused.code).toBe(5);
     expect(refused.stderr).toMatch(/name, address, DEA registration number are not set: .*rxledger facility set --data DIR --name NAME --address ADDRESS --dea-number/);
 
-    const bad = await cli(['facility', 'set', '--data', data, '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield', '--dea-number', 'AB1234564']);
+    const bad = await cli(['facility', 'set', '--data', data, '--as', 'admin', '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield', '--dea-number', 'AB1234564'], 'admin-password-1\n');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/wrong check digit \(expected 3\)/);
-    const set = await cli(['facility', 'set', '--data', data, '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield', '--dea-number', 'ab1234563', '--json']);
+    const set = await cli(['facility', 'set', '--data', data, '--as', 'admin', '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield', '--dea-number', 'ab1234563', '--json'], 'admin-password-1\n');
     expect(set.code).toBe(0);
     expect(JSON.parse(set.stdout)).toMatchObject({ dea_number: 'AB1234563' });
 
@@ -47,7 +50,7 @@ describe('rxledger facility / report', () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     const bytes = readFileSync(out);
-    expect(summary).toMatchObject({ file: out, sha256: createHash('sha256').update(bytes).digest('hex'), lines: 2, exported_by: expect.stringMatching(/^cli:/) });
+    expect(summary).toMatchObject({ file: out, sha256: createHash('sha256').update(bytes).digest('hex'), lines: 2, exported_by: 'manny' });
     const records = parseCsv(bytes.toString('utf8'));
     const head = records[0]!;
     const L = records.filter((x) => x[0] === 'line');
@@ -76,7 +79,7 @@ describe('rxledger facility / report', () => {
   });
 
   it('bad input: usage, an empty period, a path that cannot be written, a technician, a wrong password', async () => {
-    await cli(['facility', 'set', '--data', data, '--name', 'Main Street Pharmacy', '--address', '1 Main St', '--dea-number', 'AB1234563']);
+    await cli(['facility', 'set', '--data', data, '--as', 'admin', '--name', 'Main Street Pharmacy', '--address', '1 Main St', '--dea-number', 'AB1234563'], 'admin-password-1\n');
     expect((await report('inventory', ['--format', 'csv', '--out', 'x'])).stderr).toMatch(/unknown report "inventory"/);
     expect((await report('audit', ['--format', 'xls', '--out', join(tmp, 'a')])).code).toBe(2);
     const empty = await report('cii-log', ['--from', '2026-12-01', '--to', '2026-11-01', '--format', 'csv', '--out', join(tmp, 'e.csv')]);

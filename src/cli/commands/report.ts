@@ -1,21 +1,20 @@
-import { can } from '../../shared/domain/roles';
 import { ndc11Of } from '../../shared/counts';
 import { headText, REPORT_KINDS, ReportKind, type ReportRequest } from '../../shared/reports/types';
-import { cliActor } from '../../main/catalog/store';
 import { exportReportToFile, ReportRefusedError, type Exporter } from '../../main/reports/export';
 import type { Workstation } from '../../main/workstation';
 import { CliError, printJson, type Command } from '../io';
-import { readPassword } from '../password-input';
+import { authenticateActor, readCredentials, type Credentials } from '../acting-user';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 
 const USAGE =
   `usage: rxledger report ${REPORT_KINDS.join('|')} --data DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] --format csv|pdf --out FILE\n` +
-  '       [--taken opening|close] (biennial)  [--ndc NDC]... (cii-log)  [--user U --password-stdin] [--json]';
+  '       [--taken opening|close] (biennial)  [--ndc NDC]... (cii-log)  --user U --password-stdin [--json]';
 
 /**
  * rxledger report KIND --format csv|pdf --out FILE: computes a DEA record or the audit trail
  * from the ledger (in a worker thread), writes it, and records the export in the audit trail
- * with the file's sha256. Exit codes: 0 written; 2 bad arguments, an empty period or an output
+ * with the file's sha256 and the user who exported it (--user, proven by the password on the
+ * first line of stdin: an export names a person, §11.10(e)). Exit codes: 0 written; 2 bad arguments, an empty period or an output
  * path that cannot be written; 4 not allowed or wrong password; 5 the registrant (DEA number)
  * is not set.
  */
@@ -38,10 +37,10 @@ export const reportCommand: Command = async (argv, io) => {
   if (values.taken !== undefined && values.taken !== 'opening' && values.taken !== 'close') throw new CliError('--taken is opening or close (of business)');
   if (values.taken && kind.data !== 'biennial') throw new CliError('--taken applies to the biennial inventory only');
   if (values.ndc?.length && kind.data !== 'cii-log') throw new CliError('--ndc applies to the cii-log report only');
-  const password = values.user ? await readPassword(io, `Password for ${values.user}: `) : null;
+  const creds = await readCredentials(io, values.user, { flag: '--user', doing: 'report', passwordStdin: values['password-stdin'] });
 
   return withWorkstation(values.data, io, async (ws) => {
-    const who = exporter(ws, values.user, password);
+    const who = exporter(ws, creds);
     const ndcs = values.ndc?.map((n) => {
       const r = ndc11Of(n);
       if (!r.ok) throw new CliError(`--ndc ${n}: ${r.message}`);
@@ -81,14 +80,8 @@ export const reportCommand: Command = async (argv, io) => {
   });
 };
 
-/** The CLI has no session: the exporter is the OS account, or a user proven by their password. */
-function exporter(ws: Workstation, user: string | undefined, password: string | null): Exporter {
-  if (!user) {
-    const id = cliActor();
-    return { user_id: id, name: `command line (${id.replace(/^cli:/, '')})` };
-  }
-  const auth = ws.users.authenticate(user, password ?? '', 'sign-in');
-  if (!auth.ok) throw new CliError(`${auth.code}: ${auth.message} Nothing was exported.`, 4);
-  if (!can(auth.user.role, 'reports.export')) throw new CliError(`FORBIDDEN: a ${auth.user.role} may not export reports (reports.export). Nothing was exported.`, 4);
-  return { user_id: auth.user.user_id, name: auth.user.name };
+/** The CLI has no session: the exporter is a user proven by their password. */
+function exporter(ws: Workstation, creds: Credentials): Exporter {
+  const user = authenticateActor(ws, creds, { permission: 'reports.export', act: 'export reports', nothing: 'Nothing was exported.' });
+  return { user_id: user.user_id, name: user.name };
 }

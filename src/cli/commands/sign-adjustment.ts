@@ -2,6 +2,7 @@ import { manifestationText, Meaning, ReasonCode } from '../../shared/counts';
 import { resolveHold, type SignedAdjustment } from '../../main/adjustments';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { refuseUntilPasswordChanged } from '../acting-user';
 import { cliErrorOf, readPasswords } from './count';
 import { DETAIL_FLAGS, detailsFromFlags } from '../adjustment-details-args';
 
@@ -51,6 +52,8 @@ export const signAdjustmentCommand: Command = async (argv, io) => {
   if (!values['password-stdin'] && !io.stdin.isTTY) throw new CliError('give the password on standard input with --password-stdin');
   const [password, coPassword] = await readPasswords(io, [`Password for ${values.user}: `, ...(values.cosigner ? [`Password for ${values.cosigner}: `] : [])]);
   return withWorkstation(values.data, io, (ws) => {
+    // The signing code checks the passwords; a password someone else set may not sign.
+    for (const id of [values.user!, values.cosigner]) if (id) refuseUntilPasswordChanged(ws.users.get(id), 'Nothing was signed.');
     try {
       const r = resolveHold(ws, {
         holdId: values.hold!,

@@ -19,8 +19,8 @@ afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('rxledger station and pos-token', () => {
   it('prints a stable token, serves the POS API on loopback, and stops on SIGTERM', async () => {
-    const a = await cli(['pos-token', '--data', data]);
-    const b = await cli(['pos-token', '--data', data, '--json']);
+    const a = await cli(['pos-token', '--data', data, '--as', 'admin'], 'admin-password-1\n');
+    const b = await cli(['pos-token', '--data', data, '--as', 'admin', '--json'], 'admin-password-1\n');
     const token = a.stdout.trim();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(JSON.parse(b.stdout)).toEqual({ token });

@@ -19,7 +19,7 @@ describe('rxledger stock --ndc', () => {
     tmp = mkdtempSync(join(tmpdir(), 'rxl-stock-'));
     data = join(tmp, 'ws');
     expect((await cli(['init', '--data', data, '--facility', 'MAIN01'], 'admin-password-1\n')).code).toBe(0);
-    expect((await cli(['catalog', 'import', '--data', data, join(repoRoot, 'resources', 'catalog', 'openfda_ndc_sample.csv')])).code).toBe(0);
+    expect((await cli(['catalog', 'import', '--data', data, '--as', 'admin', join(repoRoot, 'resources', 'catalog', 'openfda_ndc_sample.csv')], 'admin-password-1\n')).code).toBe(0);
     const ws = Workstation.open(data);
     try {
       ws.ledger.appendOne(receipt({ ndc: OXY, lot: 'A1', quantity: 40, delta: 40 }));

@@ -5,6 +5,7 @@ import { currentPolicy, policyHistory, savePolicy } from '../../main/counts/tole
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { readPassword } from '../password-input';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { refuseUntilPasswordChanged } from '../acting-user';
 import { cliErrorOf, ndcArg } from './count';
 
 function show(io: CliIO, p: TolerancePolicy): void {
@@ -59,6 +60,7 @@ export const toleranceCommand: Command = async (argv, io) => {
   return withWorkstation(values.data, io, (ws) => {
     const auth = ws.users.authenticate(values.user!, password);
     if (!auth.ok) throw new CliError(`${auth.code}: ${auth.message}`, 4);
+    refuseUntilPasswordChanged(auth.user, 'The policy was not changed.');
     if (!can(auth.user.role, 'facility.manage')) throw new CliError(`FORBIDDEN: a ${auth.user.role} may not change the tolerance policy`, 4);
     const cur = currentPolicy(ws.db);
     const rules: ToleranceRules = { schedules: { ...cur.schedules }, ndcs: { ...cur.ndcs }, recount_before_hold: cur.recount_before_hold, two_person_cii: cur.two_person_cii };

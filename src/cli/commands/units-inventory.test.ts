@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../shared/reports/csv';
 import { repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';
+import { addUserByCli } from '../../testing/seed';
 
 /**
  * Issue 11 through the CLI, from a fresh data folder and the real FDA/openFDA catalog sample:
@@ -21,13 +22,13 @@ beforeEach(async () => {
   data = join(tmp, 'ws');
   expect((await cli(['init', '--data', data, '--facility', 'MAIN01'], 'admin-password-1\n')).code).toBe(0);
   const sample = join(repoRoot, 'resources', 'catalog');
-  expect((await cli(['catalog', 'import', '--data', data, join(sample, 'fda_product_sample.txt'), join(sample, 'fda_package_sample.txt'), join(sample, 'openfda_ndc_sample.csv')])).code).toBe(0);
+  expect((await cli(['catalog', 'import', '--data', data, '--as', 'admin', join(sample, 'fda_product_sample.txt'), join(sample, 'fda_package_sample.txt'), join(sample, 'openfda_ndc_sample.csv')], 'admin-password-1\n')).code).toBe(0);
   for (const [u, role, pw] of [
     ['tina', 'technician', 'technician-pass-1'],
     ['pat', 'pharmacist', 'pharmacist-pass-1'],
     ['pia', 'pharmacist', 'pharmacist-pass-2'],
   ] as const) {
-    expect((await cli(['user', 'add', '--data', data, '--user', u, '--name', `${u} Tester`, '--role', role, '--password-stdin'], `${pw}\n`)).code).toBe(0);
+    expect((await addUserByCli(cli, data, ['--user', u, '--name', `${u} Tester`, '--role', role], `${pw}\n`)).code).toBe(0);
   }
   await cli(['tolerance', 'set', '--data', data, '--user', 'pat', '--password-stdin', '--two-person-cii', 'off'], 'pharmacist-pass-1\n');
 });
@@ -36,7 +37,7 @@ afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 const ingest = async (records: object[]) => {
   const f = join(tmp, `in-${Math.random().toString(36).slice(2)}.ndjson`);
   writeFileSync(f, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  return cli(['ingest', '--data', data, f, '--json']);
+  return cli(['ingest', '--data', data, '--as', 'admin', f, '--json'], 'admin-password-1\n');
 };
 const record = (o: object) => ({ schedule: 'IV', lot_number: 'ALP1', facility_id: 'MAIN01', handler_id: 'tina', transaction_type: 'RECEIPT', timestamp_utc: new Date(Date.now() - 86_400_000 * 2).toISOString(), ndc: ALPRAZOLAM, ...o });
 const stockOf = async (ndc: string) => JSON.parse((await cli(['stock', '--data', data, '--ndc', ndc, '--json'])).stdout) as { lot: string; on_hand: number; unit: string; units_per_container: number }[];
@@ -85,7 +86,7 @@ describe('inventory true at the stated time', () => {
   };
 
   it('a loss, a destruction and a breakage signed after the morning count: close and opening differ; the past comes from the ledger', async () => {
-    expect((await cli(['facility', 'set', '--data', data, '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield, IL', '--dea-number', 'AB1234563'])).code).toBe(0);
+    expect((await cli(['facility', 'set', '--data', data, '--as', 'admin', '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield, IL', '--dea-number', 'AB1234563'], 'admin-password-1\n')).code).toBe(0);
     // Received two days ago: 3 bottles of 100.
     expect(JSON.parse((await ingest([record({ ndc: OXYCODONE, schedule: 'II', lot_number: 'OXY1', containers: 3 })])).stdout)[0]).toMatchObject({ accepted: 1 });
     // This morning's exact count, then three signed adjustments later the same day.
@@ -123,7 +124,7 @@ describe('inventory true at the stated time', () => {
   });
 
   it('refuses an inventory in the future or before the first entry, naming the fix', async () => {
-    await cli(['facility', 'set', '--data', data, '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield, IL', '--dea-number', 'AB1234563']);
+    await cli(['facility', 'set', '--data', data, '--as', 'admin', '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield, IL', '--dea-number', 'AB1234563'], 'admin-password-1\n');
     await ingest([record({ containers: 1 })]);
     const tomorrow = localDay(Date.now() + 2 * 86_400_000);
     const future = await biennial(['--to', tomorrow]);

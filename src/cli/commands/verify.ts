@@ -6,20 +6,25 @@ import { BadAnchorError, verifyFolder } from '../../main/ledger/verify-folder';
 import { join } from 'node:path';
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { authenticateActor, readCredentials } from '../acting-user';
 
 /**
  * rxledger verify: exit 0 when every entry holds, 3 when any fails (naming device, seq and reason).
  * --anchor HEAD_HASH or DEVICE:SEQ:HASH (repeatable) and the central server's accepted head
  * anchor the chain from outside the folder; --server-key checks the pinned server key.
  * With --rebuild-stock, a stock projection that disagrees with an intact ledger is rebuilt from
- * the ledger (audited) and checked again; a broken chain is never used to rebuild anything.
+ * the ledger (audited, by the user of --as, whose password is the first line of stdin) and
+ * checked again; a broken chain is never used to rebuild anything. Checking alone writes nothing
+ * and needs no user.
  */
 export const verifyCommand: Command = async (argv, io) => {
   const { values } = parseCommandArgs(argv, {
+    as: { type: 'string' },
     'rebuild-stock': { type: 'boolean', default: false },
     anchor: { type: 'string', multiple: true },
     'server-key': { type: 'string' },
   });
+  const creds = values['rebuild-stock'] ? await readCredentials(io, values.as, { flag: '--as', doing: 'verify --rebuild-stock' }) : null;
   const dir = resolveDataDir(values.data, io.env);
   const check = () => {
     try {
@@ -32,8 +37,9 @@ export const verifyCommand: Command = async (argv, io) => {
   let report = check();
   if (values['rebuild-stock'] && !report.failure && report.stockMismatches.length) {
     await withWorkstation(values.data, io, (ws) => {
+      const who = authenticateActor(ws, creds!, { permission: 'ledger.verify', act: 'rebuild the stock projection', nothing: 'Nothing was rebuilt.' });
       rebuildStock(ws.db);
-      ws.audit.record({ actor: 'cli', action: 'STOCK_REBUILT', details: { mismatches: report.stockMismatches.length } });
+      ws.audit.record({ actor: who.user_id, action: 'STOCK_REBUILT', details: { mismatches: report.stockMismatches.length } });
     });
     io.stderr.write(`stock projection rebuilt from the ledger (${report.stockMismatches.length} row(s) were wrong)\n`);
     report = check();

@@ -25,7 +25,7 @@ export type AuthResult =
 
 export class UserError extends Error {
   constructor(
-    readonly code: 'EXISTS' | 'NOT_FOUND' | 'WEAK_PASSWORD' | 'BAD_INPUT',
+    readonly code: 'EXISTS' | 'NAME_TAKEN' | 'NOT_FOUND' | 'WEAK_PASSWORD' | 'BAD_INPUT',
     message: string,
   ) {
     super(message);
@@ -41,6 +41,11 @@ interface UserRow {
   failed_attempts: number;
   locked_until: string | null;
   disabled: number;
+}
+
+/** A printed name as a reader compares it: case, spacing and punctuation spacing folded. */
+export function printedNameKey(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').replace(/\s*([,.])\s*/g, '$1 ').trim().toLowerCase();
 }
 
 const toUser = (r: UserRow): User => ({
@@ -87,6 +92,11 @@ export class UserStore {
     const hash = hashPassword(input.password);
     return this.db.transaction(() => {
       if (this.row(input.userId)) throw new UserError('EXISTS', `user ${input.userId} already exists`);
+      // The printed name is what a signature manifestation shows (§11.50): two people under one
+      // name could not be told apart on a signed record.
+      const key = printedNameKey(input.name);
+      const same = this.db.prepare<[], { user_id: string; name: string }>('SELECT user_id, name FROM users').all().find((u) => printedNameKey(u.name) === key);
+      if (same) throw new UserError('NAME_TAKEN', `name: "${input.name.trim()}" is already the printed name of ${same.user_id}; printed names are unique so that a signature names one person (add a middle initial or a credential)`);
       this.db
         .prepare('INSERT INTO users (user_id, name, role, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(input.userId, input.name.trim(), input.role, hash, input.mustChange ? 1 : 0, this.now().toISOString());
@@ -137,6 +147,21 @@ export class UserStore {
       this.db.prepare('UPDATE users SET failed_attempts = ? , locked_until = NULL WHERE user_id = ?').run(failures, userId);
       const left = this.policy.maxFailures - failures;
       return { ok: false, code: 'BAD_CREDENTIALS', message: `User ID or password is wrong. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.` };
+    }).immediate();
+  }
+
+  /**
+   * An administrator sets a new password for someone who lost theirs; like a new account's,
+   * its owner must change it at the next sign-in, so nobody else knows the password they act with.
+   */
+  resetPassword(userId: string, password: string, actor: string): User {
+    const weak = passwordProblem(password);
+    if (weak) throw new UserError('WEAK_PASSWORD', weak);
+    return this.db.transaction(() => {
+      if (!this.row(userId)) throw new UserError('NOT_FOUND', `no user ${userId}`);
+      this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 1, failed_attempts = 0, locked_until = NULL WHERE user_id = ?').run(hashPassword(password), userId);
+      this.audit.record({ actor, action: 'PASSWORD_RESET', target: userId });
+      return this.get(userId)!;
     }).immediate();
   }
 

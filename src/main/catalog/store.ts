@@ -1,6 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { userInfo } from 'node:os';
 import {
   detectCatalogFormat,
   displayName,
@@ -98,15 +97,6 @@ export interface ImportRecord {
 export interface CatalogStoreOptions {
   audit?: AuditTrail;
   now?: () => Date;
-}
-
-/** Who runs a CLI import: the CLI has no sign-in, so the operating-system account. */
-export function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
 }
 
 type Change = 'added' | 'updated' | 'unchanged';

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { privateDatabaseFile } from '../private-files';
 
 export type Db = Database.Database;
 
@@ -19,6 +20,7 @@ export interface OpenOptions {
  * A database written by a newer RxLedger is refused before anything is changed.
  */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  if (!opts.readonly) privateDatabaseFile(file);
   const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   try {
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? (Number(process.env.RXLEDGER_BUSY_TIMEOUT_MS) || 5000)}`);

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeStorage } from 'electron';
 import type { SecretStore } from '../keys/secret-store';
+import { writePrivateFileAtomic } from '../private-files';
 
 /**
  * Secrets encrypted by the operating system's keychain (Keychain, DPAPI, libsecret/kwallet)
@@ -43,7 +44,6 @@ export class SafeStorageSecretStore implements SecretStore {
 
   write(name: string, data: Buffer): void {
     const p = this.path(name, 'safe');
-    writeFileSync(`${p}.tmp`, safeStorage.encryptString(data.toString('base64')), { mode: 0o600 });
-    renameSync(`${p}.tmp`, p);
+    writePrivateFileAtomic(p, safeStorage.encryptString(data.toString('base64')));
   }
 }

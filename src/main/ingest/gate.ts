@@ -72,6 +72,14 @@ export interface GateInput {
    * the whole original, encrypted, in the PHI store); sha256 stays that of `raw`.
    */
   quarantineCopy?: { raw: Buffer | null; rawRef: string | null; context?: Record<string, unknown> };
+  /**
+   * Who submitted the input and proved it (the user running `rxledger ingest`, the POS token's
+   * system, the person replaying a quarantined item): the entry's actor. The payload's
+   * `handler_id` is then only what the file claims, kept as `data.claimed_handler_id` (Part 11
+   * §11.10(d),(g): a record names the person who acted, not whoever a file names). Forms of a
+   * signed-in user leave it out: there the handler is the session's user.
+   */
+  submitter?: string;
 }
 
 export type GateOutcome =
@@ -156,7 +164,7 @@ export class IngestGate {
   }
 
   /** Validates and routes without writing anything. Deterministic given the database state. */
-  evaluate(candidate: Candidate, rawSha256: string, correlationId: string, exceptHold: string | null = null): Verdict {
+  evaluate(candidate: Candidate, rawSha256: string, correlationId: string, exceptHold: string | null = null, submitter: string | null = null): Verdict {
     if (!candidate.ok) return { ok: false, reasons: candidate.reasons, issues: candidate.issues };
     const input = candidate.event as Record<string, unknown>;
     const parsed = CanonicalEvent.safeParse(
@@ -287,6 +295,7 @@ export class IngestGate {
     if (reasons.length) return { ok: false, reasons, issues };
     const data = { ...e.data } as NonNullable<NewEntry['data']>;
     if (e.replay_of !== null) data.replay_of = e.replay_of;
+    if (submitter !== null) data.claimed_handler_id = e.handler_id;
     const unit = units?.unit ?? (typeof data.unit === 'string' ? data.unit : (e.unit ?? null));
     if (unit !== null) data.unit = unit;
     if (units && data.units_per_container === undefined) data.units_per_container = units.units_per_container;
@@ -301,7 +310,7 @@ export class IngestGate {
       quantity: e.type === 'ADJUSTMENT' ? Math.abs(e.quantity) : e.quantity,
       delta: e.type === 'ADJUSTMENT' ? e.quantity : SIGN[e.type] * e.quantity,
       event_time: eventTime.toISOString(),
-      actor: e.handler_id,
+      actor: submitter ?? e.handler_id,
       idempotency_key: idempotencyKey,
       source: { kind: e.source.kind, payload_sha256: e.source.payload_sha256, correlation_id: e.source.correlation_id },
       data,
@@ -472,7 +481,7 @@ export class IngestGate {
     if (!db.inTransaction) throw new Error('processInTransaction needs an open transaction');
     const correlationId = input.correlationId ?? randomUUID();
     const rawSha256 = input.rawSha256 ?? sha256Hex(input.raw);
-    const verdict = this.evaluate(input.candidate, rawSha256, correlationId, opts.exceptHold ?? null);
+    const verdict = this.evaluate(input.candidate, rawSha256, correlationId, opts.exceptHold ?? null, input.submitter ?? null);
     const fail = (reasons: string[], issues: string[]): GateOutcome =>
       opts.quarantine === false
         ? { status: 'refused', reasons, issues, correlationId }

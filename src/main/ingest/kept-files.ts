@@ -48,7 +48,7 @@ export async function keepRaw(
   if (!keepDir) {
     return { raw: null, sha256: knownSha ?? (await hashSlice(file, start, end)), ref: `${file}#offset=${start}&length=${length}` };
   }
-  mkdirSync(keepDir, { recursive: true });
+  mkdirSync(keepDir, { recursive: true, mode: 0o700 });
   const tmp = join(keepDir, `.incoming-${randomUUID()}`);
   const hash = createHash('sha256');
   try {

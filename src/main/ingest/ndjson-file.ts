@@ -33,6 +33,8 @@ export interface FileResult {
 
 export interface NdjsonDeps {
   gate: IngestGate;
+  /** The proven user importing the file: every entry's actor (a line's handler_id is only its claim). */
+  submitter: string;
   /** Where a line too large for a quarantine row (over 16 MB) is kept (the workstation's quarantine-files folder). */
   keepDir?: string;
   isKnownNdc?: (ndc11: string) => boolean;
@@ -83,6 +85,7 @@ export async function ingestNdjsonFile(file: string, deps: NdjsonDeps): Promise<
       raw: bytes,
       rawSha256: payloadSha256,
       correlationId,
+      submitter: deps.submitter,
       context: { file, line },
       candidate: normalizeDrugRecord(bytes.toString('utf8'), {
         correlationId,

@@ -126,6 +126,7 @@ describe('NDJSON fuzzing (seeded, bounded)', () => {
       const outcomes = new Map<number, GateOutcome>();
       const res = await ingestNdjsonFile(file, {
         gate: createGate(ws),
+        submitter: 'tech01',
         batchSize: 37,
         maxLineBytes: 2048,
         onOutcome: (line, o) => {
@@ -166,7 +167,7 @@ describe('NDJSON fuzzing (seeded, bounded)', () => {
       // for the state of the stock then (a dispense before its receipt) may commit now.
       const firstPass = new Map(outcomes);
       const again = new Map<number, GateOutcome>();
-      await ingestNdjsonFile(file, { gate: createGate(ws), maxLineBytes: 2048, onOutcome: (line, o) => again.set(line, o) });
+      await ingestNdjsonFile(file, { gate: createGate(ws), submitter: 'tech01', maxLineBytes: 2048, onOutcome: (line, o) => again.set(line, o) });
       for (const [line, o] of again) {
         const before = firstPass.get(line)!;
         if (before.status === 'committed' || before.status === 'duplicate') expect(o.status, `line ${line} again`).toBe('duplicate');

@@ -16,7 +16,7 @@ const catalog = memoryCatalog({ '59011-0440-10': 'CII', '00002-1200-30': 'CII' }
 let t: ReturnType<typeof tempWorkstation>;
 let ws: Workstation;
 beforeEach(() => {
-  t = tempWorkstation();
+  t = tempWorkstation({ seed: { catalog: false, ediSenders: false, handlers: ['tech01'] } });
   ws = t.ws;
   // The fixtures' trading partners, as a pharmacy lists its wholesalers.
   ws.setSetting('ingest.edi_senders', 'ACMEDRUG,WHOLESALER');
@@ -84,7 +84,7 @@ describe('X12 through the ingestion gate', () => {
     const f = join(t.dir, '..', 'damaged-isa.edi');
     writeFileSync(f, text);
     ws.close();
-    const r = await cli(['ingest', '--data', t.dir, f, '--json']);
+    const r = await cli(['ingest', '--data', t.dir, '--as', 'tech01', f, '--json'], 'tech01-password-1\n');
     const out = JSON.parse(r.stdout) as { accepted: number; quarantined: number }[];
     expect(out[0]).toMatchObject({ accepted: 0, quarantined: 1 });
     const list = JSON.parse((await cli(['quarantine', 'list', '--data', t.dir, '--json'])).stdout) as { source: string; reasons: string[] }[];
@@ -114,7 +114,7 @@ describe('X12 through the ingestion gate', () => {
     ws.close(); // the CLI opens the folder itself; closing twice is harmless at cleanup
     const f = join(t.dir, '..', 'asn.txt');
     writeFileSync(f, '\uFEFF\n' + readFileSync(join(FIX, 'bad-no-product-id.edi'), 'utf8'));
-    const r = await cli(['ingest', '--data', t.dir, f, '--json']);
+    const r = await cli(['ingest', '--data', t.dir, '--as', 'tech01', f, '--json'], 'tech01-password-1\n');
     expect(JSON.parse(r.stdout)).toEqual([{ file: f, accepted: 0, duplicates: 0, quarantined: 1, ignored: 0 }]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/NO_PRODUCT_ID/);

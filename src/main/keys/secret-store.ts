@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFileAtomic } from '../private-files';
 
 /**
  * Where secrets (the device signing key, the PHI and token keys) live. The desktop app backs
@@ -35,10 +36,6 @@ export class FileSecretStore implements SecretStore {
   }
 
   write(name: string, data: Buffer): void {
-    const p = this.path(name);
-    const tmp = `${p}.tmp`;
-    writeFileSync(tmp, data, { mode: 0o600, flag: 'w' });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, p);
+    writePrivateFileAtomic(this.path(name), data);
   }
 }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../testing/corpora';
+import Database from 'better-sqlite3';
+import { hashPassword } from '../auth/passwords';
 import { cli } from '../../testing/run-cli';
 import { openDatabase } from '../db/open';
 import { parseCsv } from '../../shared/reports/csv';
@@ -25,6 +27,11 @@ function legacyFolder(): string {
   cpSync(FIXTURE, ws, { recursive: true });
   // Git keeps no file modes but 644/755: the key file was 0600 in the folder 0.1 made.
   chmodSync(join(ws, 'device-signing.key'), 0o600);
+  // 0.1 had only its technician; the commands below that write need a proven administrator.
+  // Written straight into the copy: opening it as a workstation first would upgrade it before the test looks.
+  const db = new Database(join(ws, 'rxledger.db'));
+  db.prepare("INSERT INTO users (user_id, name, role, password_hash, must_change_password, created_at) VALUES ('admin', 'Administrator', 'admin', ?, 0, '2026-01-01T00:00:00Z')").run(hashPassword('admin-password-1'));
+  db.close();
   return ws;
 }
 
@@ -51,7 +58,7 @@ describe('a folder made by version 0.1, whose receipts were recorded in containe
       expect.arrayContaining([expect.objectContaining({ ndc: ALPRAZOLAM, projected: 0, fromLedger: 99 }), expect.objectContaining({ ndc: OXYCODONE, projected: 1, fromLedger: 100 })]),
     );
 
-    const rebuilt = await cli(['verify', '--data', dir, '--rebuild-stock']);
+    const rebuilt = await cli(['verify', '--data', dir, '--rebuild-stock', '--as', 'admin'], 'admin-password-1\n');
     expect(rebuilt.stderr).not.toMatch(/stock projection wrong/);
     expect(rebuilt.code).toBe(0);
 
@@ -60,15 +67,15 @@ describe('a folder made by version 0.1, whose receipts were recorded in containe
     expect(stock.find((s) => s.ndc === OXYCODONE)).toMatchObject({ lot: 'OXY9', on_hand: 100 });
 
     // The DEA records read it in units too.
-    expect((await cli(['facility', 'set', '--data', dir, '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield, IL', '--dea-number', 'AB1234563'])).code).toBe(0);
+    expect((await cli(['facility', 'set', '--data', dir, '--as', 'admin', '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield, IL', '--dea-number', 'AB1234563'], 'admin-password-1\n')).code).toBe(0);
     const out = join(dir, '..', 'receipts.csv');
-    expect((await cli(['report', 'receipts', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', out], '')).code).toBe(0);
+    expect((await cli(['report', 'receipts', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', out, '--user', 'admin', '--password-stdin'], 'admin-password-1\n')).code).toBe(0);
     const records = parseCsv(readFileSync(out, 'utf8'));
     const col = (k: string) => records[0]!.indexOf(k);
     const alp = records.find((r) => r[0] === 'line' && r[col('ndc')] === ALPRAZOLAM)!;
     expect([alp[col('containers')], alp[col('units_per_container')], alp[col('units')], alp[col('unit')]]).toEqual(['1', '100', '100', 'TABLET']);
     const log = join(dir, '..', 'cii.csv');
-    expect((await cli(['report', 'cii-log', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', log], '')).code).toBe(0);
+    expect((await cli(['report', 'cii-log', '--data', dir, '--from', '2026-11-01', '--to', '2026-11-30', '--format', 'csv', '--out', log, '--user', 'admin', '--password-stdin'], 'admin-password-1\n')).code).toBe(0);
     const cii = parseCsv(readFileSync(log, 'utf8'));
     expect(cii.find((r) => r[0] === 'closing')![cii[0]!.indexOf('balance')]).toBe('100');
 

@@ -12,6 +12,7 @@ import type { PhiVault } from '../phi/vault';
 import { recordResolvedByResend } from '../quarantine/decide';
 import type { Workstation } from '../workstation';
 import { posEvent, posFingerprint } from './event';
+import { POS_SYSTEM_ACTOR } from './token';
 import { MetadataWorker } from './metadata-worker';
 import { redactPhi } from '../../shared/ingest/phi-keys';
 import { FINAL_REASONS, MALFORMED_REASONS, PosRequest, type PosKind } from './request';
@@ -223,6 +224,7 @@ export class PosService {
       correlationId,
       // The fingerprint lets a later commit of the same content find the items this attempt left.
       context: { kind, transaction_id: req.transaction_id, fingerprint },
+      submitter: POS_SYSTEM_ACTOR,
       quarantineCopy: { raw: redacted, rawRef: `phi:pos-request:${rawSha256}`, context: { redacted: true } },
       candidate: { ok: true, event: posEvent(kind, req, token, { facilityId: this.ws.facilityId, correlationId, payloadSha256: rawSha256 }) },
     };
@@ -263,11 +265,11 @@ export class PosService {
         if (out.status === 'committed' && token && patientFields) this.vault.store(token, patientFields, kind, `pos:${req.transaction_id}`);
         for (const item of open) {
           recordResolvedByResend(this.ws, item.id, {
-            actor: `pos:${req.handler_id}`,
+            actor: POS_SYSTEM_ACTOR,
             entries: [ref],
             reason: `the POS resent transaction ${req.transaction_id} and it was committed (refused before: ${parseReasons(item.reasons).join(', ')})`,
             resentSha256: rawSha256,
-            details: { transaction_id: req.transaction_id },
+            details: { transaction_id: req.transaction_id, claimed_handler_id: req.handler_id },
           });
         }
         // The first answer stays the stored one (pos_requests is append-only); a later resend

@@ -106,7 +106,10 @@ export function replayQuarantined(
       let duplicates = 0;
       for (const c of candidates) {
         const candidate: Candidate = c.ok ? { ok: true, event: { ...c.event, replay_of: id } } : c;
-        const out = gate.processInTransaction({ source: item.source, raw: bytes, rawSha256: payloadSha256, candidate, context: { replay_of: id } }, { quarantine: false });
+        // The person replaying proved who they are; a record's handler_id is only its claim. An X12
+        // item's handler is its sender, whom ingest.edi_senders authenticates: it stays the actor.
+        const submitter = item.source.startsWith('edi:') ? {} : { submitter: opts.actor };
+        const out = gate.processInTransaction({ source: item.source, raw: bytes, rawSha256: payloadSha256, candidate, context: { replay_of: id }, ...submitter }, { quarantine: false });
         if (out.status === 'refused' || out.status === 'quarantined') {
           const reasons = out.reasons;
           throw new QuarantineDecisionError('REFUSED', `the replay is still refused: ${reasons.join(', ')}: ${out.issues.join('; ')}`, reasons);

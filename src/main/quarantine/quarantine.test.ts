@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../../testing/run-cli';
+import { addUserByCli } from '../../testing/seed';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { dispatch, type CallContext } from '../ipc/dispatch';
 import { allHandlers } from '../ipc/all-handlers';
@@ -29,8 +30,8 @@ describe('quarantine from the command line', () => {
     tmp = mkdtempSync(join(tmpdir(), 'rxl-q-'));
     data = join(tmp, 'ws');
     expect((await cli(['init', '--data', data, '--facility', 'MAIN01'], 'admin-password-1\n')).code).toBe(0);
-    expect((await cli(['user', 'add', '--data', data, '--user', 'phil', '--name', 'Phil Pharmacist', '--role', 'pharmacist', '--password-stdin'], 'pharm-password-1\n')).code).toBe(0);
-    expect((await cli(['user', 'add', '--data', data, '--user', 'tina', '--name', 'Tina Technician', '--role', 'technician', '--password-stdin'], 'tech-password-1\n')).code).toBe(0);
+    expect((await addUserByCli(cli, data, ['--user', 'phil', '--name', 'Phil Pharmacist', '--role', 'pharmacist'], 'pharm-password-1\n')).code).toBe(0);
+    expect((await addUserByCli(cli, data, ['--user', 'tina', '--name', 'Tina Technician', '--role', 'technician'], 'tech-password-1\n')).code).toBe(0);
     const ws = Workstation.open(data);
     try {
       relaxGate(ws);
@@ -43,7 +44,7 @@ describe('quarantine from the command line', () => {
   it('lists, shows, fixes and replays, and rejects with a reason; decisions are final and audited', async () => {
     const f = join(tmp, 'in.ndjson');
     writeFileSync(f, [rec({ quantity: 0 }), '{"broken', rec({ lot_number: 'B7', quantity: -1 })].join('\n') + '\n');
-    expect((await cli(['ingest', '--data', data, f])).code).toBe(1);
+    expect((await cli(['ingest', '--data', data, '--as', 'admin', f], 'admin-password-1\n')).code).toBe(1);
 
     const list = JSON.parse((await cli(['quarantine', 'list', '--data', data, '--json'])).stdout);
     expect(list).toHaveLength(3);
@@ -78,7 +79,8 @@ describe('quarantine from the command line', () => {
     const ws = Workstation.open(data);
     try {
       const entry = JSON.parse((ws.db.prepare('SELECT body FROM ledger_entries WHERE seq = 1').get() as { body: string }).body);
-      expect(entry.data).toEqual({ replay_of: 1 });
+      // The replaying pharmacist proved who they are; the line's handler stays only its claim.
+      expect(entry.data).toEqual({ replay_of: 1, claimed_handler_id: 'tech01' });
       expect(entry.quantity).toBe(10);
       const actions = ws.audit.list().map((a) => a.action);
       expect(actions.filter((a) => a === 'QUARANTINE_REPLAYED')).toHaveLength(1);
@@ -97,7 +99,7 @@ describe('quarantine from the command line', () => {
   it('decides only as an identified pharmacist, manager or administrator; wrong passwords count toward lockout', async () => {
     const f = join(tmp, 'in.ndjson');
     writeFileSync(f, [rec({ quantity: 0 }), rec({ quantity: -2 })].join('\n') + '\n');
-    expect((await cli(['ingest', '--data', data, f])).code).toBe(1);
+    expect((await cli(['ingest', '--data', data, '--as', 'admin', f], 'admin-password-1\n')).code).toBe(1);
     const reject = (user: string[], stdin = '') => cli(['quarantine', 'reject', '1', '--data', data, '--reason', 'entered twice', ...user], stdin);
 
     // No anonymous decisions: without --user nothing is decided (exit 2, usage).
@@ -133,7 +135,7 @@ describe('quarantine from the command line', () => {
       ws.close();
     }
     // A manager decides; the decision names them.
-    expect((await cli(['user', 'add', '--data', data, '--user', 'mara', '--name', 'Mara Manager', '--role', 'manager', '--password-stdin'], 'manager-password-1\n')).code).toBe(0);
+    expect((await addUserByCli(cli, data, ['--user', 'mara', '--name', 'Mara Manager', '--role', 'manager'], 'manager-password-1\n')).code).toBe(0);
     const byManager = await reject(['--user', 'mara', '--password-stdin', '--json'], 'manager-password-1\n');
     expect(byManager.code).toBe(0);
     expect(JSON.parse(byManager.stdout)).toMatchObject({ quarantine_id: 1, status: 'rejected', decided_by: 'mara' });

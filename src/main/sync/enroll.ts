@@ -20,7 +20,7 @@ export interface EnrollResult {
  * key, with a MAC made from the one-time code (the code itself never travels). Stores the
  * server URL and the facility's registrant details the server holds.
  */
-export async function enrollWorkstation(ws: Workstation, serverUrl: string, code: string, opts: { timeoutMs?: number } = {}): Promise<EnrollResult> {
+export async function enrollWorkstation(ws: Workstation, serverUrl: string, code: string, opts: { timeoutMs?: number; actor?: string } = {}): Promise<EnrollResult> {
   const parsed = parseEnrollmentCode(code);
   if (!parsed) throw new SyncError('refused', 'that is not an enrollment code (it looks like XXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX, as printed by "rxledger server enrollment-code")');
   const msg = { code_id: parsed.codeId, device_id: ws.deviceId, facility_id: ws.facilityId, public_key: ws.deviceKey.publicKeyB64 };
@@ -48,7 +48,7 @@ export async function enrollWorkstation(ws: Workstation, serverUrl: string, code
     pinServerKey(ws, res.server_key, res.device_signature);
     pinDevices(ws.db, ws.deviceId, res.devices, ws.clock.now().toISOString(), res.server_key);
   }).immediate();
-  ws.audit.record({ actor: 'system', action: 'SYNC_ENROLLED', target: client.baseUrl, details: { facility_id: res.facility.facility_id, device_id: ws.deviceId } });
+  ws.audit.record({ actor: opts.actor ?? 'system', action: 'SYNC_ENROLLED', target: client.baseUrl, details: { facility_id: res.facility.facility_id, device_id: ws.deviceId } });
   return { serverUrl: client.baseUrl, facility: res.facility, siblings: res.devices.length };
 }
 

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = {
   LOGOFF_IDLE: 'sign-in',
   LOCKOUT: 'sign-in',
   PASSWORD_CHANGED: 'sign-in',
+  PASSWORD_RESET: 'users',
   USER_CREATED: 'users',
   SIGNATURE_APPLIED: 'signature',
   SIGNATURE_AUTH_FAILED: 'signature',
