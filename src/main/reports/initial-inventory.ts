@@ -21,7 +21,7 @@ export function initialInventoryReport(reader: Reader, sink: ReportSink, notice:
     { key: 'taken_by', label: 'Counted and signed by', width: 10 },
     ...ENTRY_COLUMNS,
   ];
-  reader.header(sink, 'initial', columns, [['Scope', 'the opening balance of every controlled substance on hand when the registrant began recording, counted and signed by a pharmacist']], { period: 'the initial inventory' });
+  reader.header(sink, 'initial', columns, [['Scope', 'the opening balance of every controlled substance on hand when the registrant began recording, counted and signed by a pharmacist']]);
   const rows = reader.db
     .prepare<[string], EntryRow>("SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'INITIAL_INVENTORY' AND facility_id = ? ORDER BY event_time, device_id, seq")
     .all(reader.ctx.facilityId)

@@ -344,7 +344,8 @@ function cachedMeasure(measure: Measure): Measure {
 
 function longestWord(text: string, measure: Measure): number {
   let w = 0;
-  for (const word of text.split(/\s+/)) if (word) w = Math.max(w, measure(word));
+  // Split as wrapWords does (spaces, line breaks): a no-break space holds its pair together.
+  for (const word of text.split(/[ \n]+/)) if (word) w = Math.max(w, measure(word));
   return w;
 }
 

@@ -117,7 +117,8 @@ export function shortForPdf(text: string, how: ReportColumn['pdfShort'], entryHa
   if (how === 'hash') return text.length > 12 ? `${text.slice(0, 12)}…` : text;
   const at = text.lastIndexOf('#');
   if (at < 0) return text;
-  return entryHash ? `#${text.slice(at + 1)} ${entryHash.slice(0, 8)}` : `#${text.slice(at + 1)}`;
+  // A no-break space keeps the pair on one line of a narrow column.
+  return entryHash ? `#${text.slice(at + 1)}\u00a0${entryHash.slice(0, 8)}` : `#${text.slice(at + 1)}`;
 }
 
 export interface ReportHeader {
