@@ -125,20 +125,28 @@ export class PdfSink implements ReportSink {
     for (const landscape of orientations) {
       const available = (landscape ? 792 : 612) - 2 * MARGIN;
       for (const size of TABLE_SIZES) {
+        const desired: number[] = [];
         const minimum = cols.map((c, i) => {
           doc.font('Helvetica-Bold').fontSize(size);
           let w = longestWord(c.label, (s) => doc.widthOfString(s));
           doc.font('Helvetica').fontSize(size);
           const measure = cachedMeasure((s) => doc.widthOfString(s));
-          for (const op of this.ops) if (op.t === 'row') w = Math.max(w, longestWord(op.texts[i]!, measure));
+          let whole = w;
+          for (const op of this.ops) {
+            if (op.t !== 'row') continue;
+            w = Math.max(w, longestWord(op.texts[i]!, measure));
+            whole = Math.max(whole, measure(op.texts[i]!));
+          }
+          desired.push(whole + 2 * PAD + 0.5);
           return w + 2 * PAD + 0.5;
         });
         const need = minimum.reduce((s, w) => s + w, 0);
-        if (need <= available) return { landscape, size, widths: spread(minimum, cols.map((c) => c.width), available) };
+        if (need <= available) return { landscape, size, widths: spread(minimum, desired, cols.map((c) => c.width), available) };
         if (!best) best = { landscape, size, widths: [] };
         if (landscape && size === TABLE_SIZES[TABLE_SIZES.length - 1]) {
           // Even the smallest size leaves a word wider than its column: the widest columns give way (only such words break).
-          return { landscape, size, widths: spread(minimum.map((w) => Math.min(w, available / cols.length)), cols.map((c) => c.width), available) };
+          const capped = minimum.map((w) => Math.min(w, available / cols.length));
+          return { landscape, size, widths: spread(capped, capped, cols.map((c) => c.width), available) };
         }
       }
     }
@@ -350,34 +358,30 @@ function longestWord(text: string, measure: Measure): number {
 }
 
 /**
- * Column widths: each at least its minimum (its longest word), the rest of the page shared in
- * proportion to the widths the report declared.
+ * Column widths: each at least its minimum (its longest word); a column whose whole text fits in
+ * less than its share gets just that (a lot number needs no more), and the rest of the page goes
+ * to the columns of long text in proportion to the widths the report declared.
  */
-function spread(minimum: number[], weights: number[], available: number): number[] {
+function spread(minimum: number[], desired: number[], weights: number[], available: number): number[] {
+  const sum = minimum.reduce((s, w) => s + w, 0);
+  if (sum >= available) return minimum.map((w) => (w * available) / sum);
   const widths = [...minimum];
-  let extra = available - minimum.reduce((s, w) => s + w, 0);
-  if (extra <= 0) {
-    const scale = available / minimum.reduce((s, w) => s + w, 0);
-    return minimum.map((w) => w * scale);
-  }
-  // Share the room by the declared weights, giving nothing to a column already wider than its share.
-  const total = weights.reduce((s, w) => s + w, 0);
-  const target = weights.map((w) => (w / total) * available);
-  let open = widths.map((w, i) => w < target[i]!);
-  for (let round = 0; round < 5 && extra > 0.01; round++) {
+  let extra = available - sum;
+  for (let round = 0; round < 12 && extra > 0.01; round++) {
+    const open = widths.map((w, i) => w < Math.max(desired[i]!, minimum[i]!) - 0.01);
     const weight = weights.reduce((s, w, i) => s + (open[i] ? w : 0), 0);
     if (weight === 0) break;
     const share = extra;
     for (let i = 0; i < widths.length; i++) {
       if (!open[i]) continue;
-      const add = Math.min((weights[i]! / weight) * share, target[i]! - widths[i]!);
+      const add = Math.min((weights[i]! / weight) * share, desired[i]! - widths[i]!);
       widths[i]! += add;
       extra -= add;
     }
-    open = widths.map((w, i) => w < target[i]! - 0.01);
   }
   if (extra > 0.01) {
-    // Every column reached its share: the rest goes by weight.
+    // Every column's text fits on one line: the room left goes by weight.
+    const total = weights.reduce((s, w) => s + w, 0);
     for (let i = 0; i < widths.length; i++) widths[i]! += (weights[i]! / total) * extra;
   }
   return widths;
