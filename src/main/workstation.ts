@@ -81,7 +81,7 @@ export class Workstation {
   ) {
     const now = () => clock.now();
     this.audit = new AuditTrail(db, now);
-    this.users = new UserStore(db, this.audit, undefined, now);
+    this.users = new UserStore(db, this.audit, undefined, now, () => this.timeZone());
     this.sessions = new SessionManager(this.audit, idleSeconds * 1000, () => clock.now().getTime());
     this.checkpointer = new WalCheckpointer(join(dataDir, DB_FILE));
     this.ledger = new Ledger(db, config.device_id, deviceKey.privateKey, clock, this.checkpointer);
@@ -177,6 +177,11 @@ export class Workstation {
 
   verify(onProgress?: (n: number) => void): VerifyReport {
     return verifyLedger(this.db, this.trustedKeys(), onProgress);
+  }
+
+  /** The facility's IANA time zone (setting `time_zone`), else the computer's. */
+  timeZone(): string {
+    return this.setting('time_zone') ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
   }
 
   setting(key: string): string | null {
