@@ -14,6 +14,9 @@ function setup(withUser = true) {
   return { ...t, advance: (ms: number) => (now += ms) };
 }
 
+/** The refusal's words; a success has none. */
+const said = (r: ReturnType<ReturnType<typeof setup>['ws']['users']['authenticate']>) => (r.ok ? '' : r.message);
+
 const actions = (ws: ReturnType<typeof setup>['ws']) => ws.audit.list().map((r) => r.action).reverse();
 
 describe('sign-in', () => {
@@ -58,8 +61,8 @@ describe('sign-in', () => {
     const known: string[] = [];
     const unknown: string[] = [];
     for (let i = 0; i < 6; i++) {
-      known.push(ws.users.authenticate('pat', 'wrong').message ?? '');
-      unknown.push(ws.users.authenticate('nobody', 'wrong').message ?? '');
+      known.push(said(ws.users.authenticate('pat', 'wrong')));
+      unknown.push(said(ws.users.authenticate('nobody', 'wrong')));
     }
     expect(unknown).toEqual(known);
     expect(known[0]).toMatch(/4 attempts left/);
@@ -78,9 +81,9 @@ describe('sign-in', () => {
     ws.setSetting('time_zone', 'America/New_York');
     for (let i = 0; i < 4; i++) ws.users.authenticate('pat', 'wrong');
     // 09:00Z + 15 min is 04:15 in New York in November.
-    expect(ws.users.authenticate('pat', 'wrong').message).toBe('Too many failed attempts: account locked for 15 minutes, until 2026-11-26 04:15 (America/New_York).');
-    expect(ws.users.authenticate('pat', 'a-long-password-1').message).toContain('until 2026-11-26 04:15 (America/New_York)');
-    expect(ws.users.authenticate('pat', 'a-long-password-1').message).not.toMatch(/T\d\d:/);
+    expect(said(ws.users.authenticate('pat', 'wrong'))).toBe('Too many failed attempts: account locked for 15 minutes, until 2026-11-26 04:15 (America/New_York).');
+    expect(said(ws.users.authenticate('pat', 'a-long-password-1'))).toContain('until 2026-11-26 04:15 (America/New_York)');
+    expect(said(ws.users.authenticate('pat', 'a-long-password-1'))).not.toMatch(/T\d\d:/);
   });
 
   it('creates the first administrator with a one-time password that must be changed', () => {
