@@ -6,7 +6,7 @@ import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { FieldError, focusProblemField, invalidProps } from '../ui/FieldError';
-import { parseWholeNumber } from '../ui/number-field';
+import { parseWholeNumberInRange } from '../ui/number-field';
 
 type Scanners = ChannelOutput<'receiving.scanners'>;
 type Settings = ChannelOutput<'settings.get'>;
@@ -75,10 +75,9 @@ export function SettingsScreen() {
   async function saveIdle(e: FormEvent) {
     e.preventDefault();
     setIdleSaved(false);
-    const parsed = parseWholeNumber(idleMinutes, { what: 'idle logoff', unit: 'minutes', min: 1, max: 60 });
-    const problem = !parsed.ok ? parsed.problem : parsed.value === null ? 'Enter the idle logoff in minutes, from 1 to 60.' : null;
-    if (problem || !parsed.ok || parsed.value === null) {
-      setIdleProblem(problem);
+    const parsed = parseWholeNumberInRange(idleMinutes, 'minutes', 1, 60);
+    if (!parsed.ok) {
+      setIdleProblem(parsed.problem);
       focusProblemField(idleRef.current);
       return;
     }

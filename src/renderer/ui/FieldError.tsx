@@ -17,10 +17,12 @@ export function invalidProps(fieldId: string, problem: string | null | undefined
  * A problem shown right under its field, where the eye already is, rather than in a banner at
  * the top of a long page. role="alert" has it read out as soon as it appears.
  */
-export function FieldError({ fieldId, problem, testId }: { fieldId: string; problem: string | null | undefined; testId?: string }) {
+export function FieldError({ fieldId, problem, testId, announce = true }: { fieldId: string; problem: string | null | undefined; testId?: string; announce?: boolean }) {
   if (!problem) return null;
+  // announce=false where a form shows many problems at once: reading them all out together
+  // helps nobody; each is read with its field when focus reaches it (aria-describedby).
   return (
-    <p className="field-problem" id={problemId(fieldId)} role="alert" data-testid={testId}>
+    <p className="field-problem" id={problemId(fieldId)} role={announce ? 'alert' : undefined} data-testid={testId}>
       {asSentence(problem)}
     </p>
   );
@@ -34,4 +36,11 @@ export function focusProblemField(el: HTMLElement | null | undefined): void {
   if (!el) return;
   el.scrollIntoView({ block: 'center' });
   el.focus({ preventScroll: true });
+}
+
+/** The first field marked invalid inside a form, brought into view and focused; false if none. */
+export function focusFirstInvalid(root: HTMLElement | null | undefined): boolean {
+  const el = root?.querySelector<HTMLElement>('[aria-invalid="true"]');
+  focusProblemField(el);
+  return !!el;
 }

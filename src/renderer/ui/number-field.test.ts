@@ -1,27 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { asSentence, parseWholeNumber } from './number-field';
+import { asSentence, parseWholeNumberInRange } from './number-field';
 
-const idle = { what: 'idle logoff', unit: 'minutes', min: 1, max: 60 };
+const minutes = (t: string) => parseWholeNumberInRange(t, 'minutes', 1, 60);
 
-describe('whole-number fields', () => {
-  it('take a plain whole number, and empty as nothing yet', () => {
-    expect(parseWholeNumber(' 12 ', idle)).toEqual({ ok: true, value: 12 });
-    expect(parseWholeNumber('', idle)).toEqual({ ok: true, value: null });
+describe('whole-number fields with a range', () => {
+  it('take a whole number within the range', () => {
+    expect(minutes(' 12 ')).toEqual({ ok: true, value: 12 });
+    expect(minutes('60')).toEqual({ ok: true, value: 60 });
   });
-  it('say what is wrong with what is not a whole number', () => {
-    expect(parseWholeNumber('-5', idle)).toEqual({ ok: false, problem: 'idle logoff cannot be negative (got -5)' });
-    expect(parseWholeNumber('abc', idle)).toEqual({ ok: false, problem: 'numbers only: "abc" is not a number of minutes' });
-    expect(parseWholeNumber('2.5', idle)).toEqual({ ok: false, problem: 'idle logoff is whole minutes (got 2.5)' });
-    expect(parseWholeNumber('1e3', idle)).toMatchObject({ ok: false, problem: expect.stringMatching(/numbers only/) });
+  it('say what is wrong with what is not a whole number, never reading it as another figure', () => {
+    expect(minutes('-5')).toEqual({ ok: false, problem: 'Minutes cannot be negative (got -5).' });
+    expect(minutes('abc')).toEqual({ ok: false, problem: 'Numbers only: "abc" is not a number of minutes.' });
+    expect(minutes('2.5')).toEqual({ ok: false, problem: 'Whole minutes only (got 2.5).' });
+    expect(minutes('')).toEqual({ ok: false, problem: 'Enter the number of minutes.' });
   });
-  it('hold to the range', () => {
-    expect(parseWholeNumber('0', idle)).toEqual({ ok: false, problem: 'idle logoff is from 1 to 60 minutes (got 0)' });
-    expect(parseWholeNumber('61', idle)).toMatchObject({ ok: false });
-    expect(parseWholeNumber('60', idle)).toEqual({ ok: true, value: 60 });
-    expect(parseWholeNumber('0', { what: 'a count', unit: 'units' })).toEqual({ ok: true, value: 0 });
+  it('name the range when out of it', () => {
+    expect(minutes('0')).toEqual({ ok: false, problem: 'From 1 to 60 minutes only (got 0).' });
+    expect(minutes('61')).toEqual({ ok: false, problem: 'From 1 to 60 minutes only (got 61).' });
   });
-  it('reads as a sentence under the field', () => {
-    expect(asSentence('numbers only: "abc" is not a number of minutes')).toBe('Numbers only: "abc" is not a number of minutes.');
+  it('read as a sentence under the field', () => {
+    expect(asSentence('numbers only: "abc" is not a number of units')).toBe('Numbers only: "abc" is not a number of units.');
     expect(asSentence('Enter the password.')).toBe('Enter the password.');
   });
 });
