@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RxError } from '../../shared/ipc/contract';
 import { asRxError } from '../state/session-store';
 import { navStore, sessionStore, useAppInfo, useSession } from '../state/stores';
@@ -19,6 +19,12 @@ export function SignInScreen() {
   const [busy, setBusy] = useState(false);
   const passwordRef = useRef<HTMLInputElement>(null);
   const userRef = useRef<HTMLInputElement>(null);
+  /** Bumped after a refusal: the password field is focused once it is enabled again (after render). */
+  const [refocus, setRefocus] = useState(0);
+
+  useEffect(() => {
+    if (refocus) focusProblemField(passwordRef.current);
+  }, [refocus]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -50,7 +56,7 @@ export function SignInScreen() {
       else setError(rx);
       setPassword('');
       setBusy(false);
-      requestAnimationFrame(() => focusProblemField(passwordRef.current));
+      setRefocus((n) => n + 1);
     }
   }
 
