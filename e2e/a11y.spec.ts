@@ -171,3 +171,16 @@ test('problems beside their field: sign-in that does not reveal user IDs, the id
     await station.stop();
   }
 });
+
+test('the accessibility check finds what it looks for (it must be able to fail)', async ({ page }) => {
+  await page.setContent(`<!doctype html><html><body style="background:#fff">
+    <input data-testid="bare">
+    <button data-testid="empty"></button>
+    <p id="twice">a</p><p id="twice">b</p>
+    <input aria-label="x" aria-describedby="nowhere">
+    <p style="color:#aaa">faint text</p>
+    <p style="color:#111">fine text</p>
+  </body></html>`);
+  const rules = (await accessibilityViolations(page)).map((v) => v.rule).sort();
+  expect(rules).toEqual(['aria-valid-attr-value', 'button-name', 'color-contrast', 'duplicate-id-aria', 'html-has-lang', 'label']);
+});
