@@ -138,6 +138,9 @@ test('problems beside their field: sign-in that does not reveal user IDs, the id
     await expect(page.getByTestId('settings-idle-problem')).toHaveText('Numbers only: "abc" is not a number of minutes.');
     await expect(idle).toHaveAttribute('aria-invalid', 'true');
     await expect(idle).toBeFocused();
+    // Scrolled to once the problem is showing: the field, its problem and Save all in view.
+    await expect(page.getByTestId('settings-idle-problem')).toBeInViewport({ ratio: 1 });
+    await expect(page.getByTestId('settings-idle-save')).toBeInViewport({ ratio: 1 });
     await expectNoViolations(page, 'settings refused');
     await shot(page, info, 'settings-idle-refused');
     await idle.fill('-5');
@@ -166,6 +169,9 @@ test('problems beside their field: sign-in that does not reveal user IDs, the id
     await expect(page.getByTestId('count-units-problem')).toContainText('Numbers only');
     await expect(units).toHaveAttribute('aria-describedby', (await page.getByTestId('count-units-problem').getAttribute('id'))!);
     await expectNoViolations(page, 'count refused');
+    // The sheet, its problem showing, fits 1366 px: nothing hidden off the right edge.
+    await expect(page.getByTestId('count-containers-toggle')).toBeInViewport({ ratio: 1 });
+    expect(await page.locator('.app-body').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await shot(page, info, 'count-refused');
   } finally {
     await station.stop();

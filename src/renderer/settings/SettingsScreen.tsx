@@ -78,7 +78,8 @@ export function SettingsScreen() {
     const parsed = parseWholeNumberInRange(idleMinutes, 'minutes', 1, 60);
     if (!parsed.ok) {
       setIdleProblem(parsed.problem);
-      focusProblemField(idleRef.current);
+      // After the problem is on screen, so the scroll takes its height into account.
+      requestAnimationFrame(() => focusProblemField(idleRef.current));
       return;
     }
     setIdleProblem(null);
@@ -89,7 +90,8 @@ export function SettingsScreen() {
     } catch (err) {
       // The workstation's refusal belongs to this field too: said beside it, not at the top.
       setIdleProblem(asRxError(err).message);
-      focusProblemField(idleRef.current);
+      // After the problem is on screen, so the scroll takes its height into account.
+      requestAnimationFrame(() => focusProblemField(idleRef.current));
     }
   }
 
