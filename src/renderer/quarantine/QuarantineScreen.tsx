@@ -53,7 +53,7 @@ export function QuarantineScreen() {
             <option value="all">All</option>
           </select>
         </label>
-        <input type="search" placeholder="Filter by reason, source, id" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="quarantine-filter" />
+        <input type="search" aria-label="Filter by reason, source, id" placeholder="Filter by reason, source, id" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="quarantine-filter" />
         <button type="button" className="btn" onClick={() => void load()}>
           Refresh
         </button>
