@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { test } from '@playwright/test';
-import { expect, signIn, startStation, type Station } from './fixtures';
+import { expect, repoRoot, signIn, startStation, type Station } from './fixtures';
 
 const GS = '\x1d';
 const OXY_GTIN = '00300021200305'; // NDC 0002-1200-30
@@ -150,6 +151,29 @@ test('a receiving session from a typed PO, scans through the test hook, reload, 
 
 test.describe('at the counter (1366 × 768)', () => {
   test.use({ viewport: { width: 1366, height: 768 } });
+
+  test('a shipment file is previewed before a session opens: expired lots and controlled lines named; the session opens only when asked', async ({ page }) => {
+    const station = await startStation({ seed: ({ addUser }) => addUser('tina', 'technician', 'technician-pass-1', 'Tina Technician') });
+    try {
+      await page.goto(station.url);
+      await signIn(page, 'tina', 'technician-pass-1');
+      await page.getByTestId('nav-receiving').click();
+      await expect(page.getByTestId('receiving-screen')).toHaveAttribute('data-ready', 'yes');
+      await page.getByLabel(/EDI 856 ship notice/).setInputFiles(join(repoRoot, 'src/shared/edi/fixtures/5010-856-pharmacy-asn.edi'));
+      const preview = page.getByTestId('receiving-preview');
+      await expect(preview).toContainText('ACME DRUG DISTRIBUTION');
+      await expect(page.getByTestId('preview-line')).toHaveCount(2);
+      // The ASN's lots (March 2026, December 2025) are past by now.
+      await expect(page.getByTestId('receiving-preview-attention')).toContainText('2 lot(s) already expired');
+      await expect(page.getByTestId('receiving-preview-attention')).toContainText('controlled line(s)');
+      await expect(page.getByTestId('receiving-session')).toHaveCount(0);
+      await page.screenshot({ path: test.info().outputPath('receiving-preview.png') });
+      await page.getByTestId('receiving-preview-open').click();
+      await expect(page.getByTestId('receiving-session')).toHaveAttribute('data-status', 'open');
+    } finally {
+      await station.stop();
+    }
+  });
 
   test('CII beyond the order form is set aside: the review names it, and only a pharmacist’s signed decision lets the commit through', async ({ page }) => {
     const station = await startStation({

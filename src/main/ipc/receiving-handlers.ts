@@ -1,9 +1,8 @@
+import { previewShipment, readShipmentFile } from '../receiving/shipment-file';
 import { RxError } from '../../shared/errors/error-codes';
 import type { receivingChannels } from '../../shared/ipc/receiving-channels';
-import { parseAsn856 } from '../../shared/receiving/asn';
-import { detectShipmentKind, manualPoToShipment } from '../../shared/receiving/manual';
+import { manualPoToShipment } from '../../shared/receiving/manual';
 import type { RouteResult } from '../scanners';
-import { readEpcisShipment } from '../standards/epcis';
 import type { Handler } from './dispatch';
 
 const scanReply = (r: RouteResult) => ({ status: r.status, message: r.status === 'unrouted' ? r.message : null });
@@ -22,15 +21,16 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
       parsed = manualPoToShipment(input.po, { isKnownNdc: (n) => svc.catalog.isKnownNdc(n) });
       raw = Buffer.from(JSON.stringify(input.po), 'utf8');
     } else {
-      const kind = detectShipmentKind(input.text);
-      if (!kind) throw new RxError('BAD_INPUT', `${input.fileName || 'The file'} is neither an EDI 856 (X12) nor an EPCIS document (XML or JSON).`);
-      // EPCIS is validated against GS1's JSON Schema or XSD before it is read (src/main/standards/epcis.ts).
-      parsed = kind === 'edi856' ? parseAsn856(input.text, input.fileName) : await readEpcisShipment(input.text, input.fileName);
+      parsed = { ok: true as const, shipment: await readShipmentFile(input.fileName, input.text) };
       raw = Buffer.from(input.text, 'utf8');
     }
     if (!parsed.ok) throw new RxError('BAD_INPUT', `Cannot start receiving from ${input.from === 'manual' ? 'this order' : input.fileName}: ${parsed.error}`);
     const id = svc.startSession(parsed.shipment, raw, session!.user.user_id);
     return svc.view(id);
+  },
+  'receiving.preview': async (input, { ws }) => {
+    const svc = ws.scanIntake.receiving;
+    return previewShipment(await readShipmentFile(input.fileName, input.text), svc.catalog, ws.clock.now().toISOString().slice(0, 10), svc.shortDatedDays);
   },
   'receiving.activate': (input, { ws }) => ({ activeId: ws.scanIntake.receiving.activate(input.sessionId) }),
   'receiving.updateHeader': (input, { ws, session }) => {

@@ -16,6 +16,7 @@ import { stockOnHand } from '../ledger/stock';
 import type { Workstation } from '../workstation';
 import type { ReceivingCatalog } from './catalog';
 import type { ReceivingService } from './service';
+import { previewShipment, readShipmentFile } from './shipment-file';
 
 const GS = '\x1d';
 const OXY = '00002-1200-30'; // CII in the catalog below
@@ -309,6 +310,21 @@ describe('the browser-mode test hook', () => {
 });
 
 describe('receiving from an EDI 856 ASN', () => {
+  it('shows a preview before any session opens: expired and short-dated lots, controlled lines, products the catalog does not list', async () => {
+    const text = readFileSync(join(repoRoot, 'src/shared/edi/fixtures/5010-856-pharmacy-asn.edi'), 'utf8');
+    const shipment = await readShipmentFile('5010-856-pharmacy-asn.edi', text);
+    const narrow: typeof catalog = { ...catalog, isKnownNdc: (n) => n === OXY };
+    const p = previewShipment(shipment, narrow, '2025-12-01', 90);
+    expect(p.supplier.deaNumber).toBe('PC1234563');
+    expect(p.lines.map((l) => [l.lineNo, l.ndc, l.expiry, l.flags])).toEqual([
+      [1, '59011-0440-10', '2026-03-31', ['unknown_product']],
+      [2, OXY, '2025-12-31', ['short_dated', 'controlled']],
+    ]);
+    expect(previewShipment(shipment, catalog, '2026-01-15', 90).lines.map((l) => l.flags)).toEqual([['short_dated', 'controlled'], ['expired', 'controlled']]);
+    expect(svc.list(false)).toEqual([]); // nothing opened
+    await expect(readShipmentFile('notes.txt', 'hello')).rejects.toThrow(/neither an EDI 856 \(X12\) nor an EPCIS document/);
+  });
+
   it('scanning the tare SSCC receives every pack and item under it', async () => {
     const text = readFileSync(join(repoRoot, 'src/shared/edi/fixtures/5010-856-pharmacy-asn.edi'), 'utf8');
     const parsed = parseAsn856(text, '5010-856-pharmacy-asn.edi');

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { useStore } from 'zustand';
 import { FlashPanel } from './FlashPanel';
 import { ManualPoForm } from './ManualPoForm';
+import { ShipmentPreviewCard } from './ShipmentPreviewCard';
 import type { ReceivingStore } from './receiving-store';
 
 /** No session on screen: the sessions still open, a shipment file, or a purchase order typed in. */
@@ -10,11 +11,13 @@ export function StartView({ store: s }: { store: ReceivingStore }) {
   const busy = useStore(s, (x) => x.busy);
   const flash = useStore(s, (x) => x.flash);
   const fileRef = useRef<HTMLInputElement>(null);
+  const preview = useStore(s, (x) => x.preview);
+  const fileError = useStore(s, (x) => (x.errorAt === 'file' ? x.error : null));
 
   async function onFile(files: FileList | null) {
     const f = files?.[0];
     if (!f) return;
-    await s.getState().startFromFile(f.name, await f.text());
+    await s.getState().previewFile(f.name, await f.text());
     if (fileRef.current) fileRef.current.value = '';
   }
 
@@ -42,11 +45,24 @@ export function StartView({ store: s }: { store: ReceivingStore }) {
           </ul>
         </div>
       ) : null}
-      <div className="rx-card">
-        <h2>From a shipment file</h2>
-        <p className="muted">EDI 856 ship notice (X12), or DSCSA EPCIS (1.2 XML or 2.0 JSON).</p>
-        <input ref={fileRef} type="file" data-testid="receiving-file" accept=".edi,.x12,.txt,.856,.xml,.json,.jsonld" disabled={busy} onChange={(e) => void onFile(e.target.files)} />
-      </div>
+      {preview ? (
+        <ShipmentPreviewCard store={s} />
+      ) : (
+        <div className="rx-card">
+          <h2>From a shipment file</h2>
+          <label className="field" htmlFor="rx-shipment-file">
+            <span className="field-label">EDI 856 ship notice (X12), or DSCSA EPCIS (1.2 XML or 2.0 JSON) — you see what it holds before a session opens</span>
+          </label>
+          <input id="rx-shipment-file" ref={fileRef} type="file" data-testid="receiving-file" accept=".edi,.x12,.txt,.856,.xml,.json,.jsonld" disabled={busy} onChange={(e) => void onFile(e.target.files)} aria-describedby="rx-file-error" />
+          <div id="rx-file-error" aria-live="polite">
+            {fileError ? (
+              <p className="rx-inline-error" role="alert" data-testid="receiving-file-error">
+                {fileError.message}
+              </p>
+            ) : null}
+          </div>
+        </div>
+      )}
       <ManualPoForm store={s} />
     </div>
   );

@@ -83,7 +83,7 @@ export interface ReceivingState {
    * button, the Commit button, or the line whose units per container were being entered (its id).
    * null: the banner at the top.
    */
-  errorAt: 'start' | 'commit' | number | null;
+  errorAt: 'start' | 'file' | 'commit' | number | null;
   busy: boolean;
   init(): Promise<void>;
   /**
@@ -93,6 +93,10 @@ export interface ReceivingState {
    */
   scanFeed(): ScanFeed<ChannelOutput<'receiving.waitForScans'>>;
   setPo(po: PoDraft): void;
+  /** A shipment file read but not yet opened: its preview, and the file kept in memory to open it. */
+  preview: { fileName: string; text: string; data: ChannelOutput<'receiving.preview'> } | null;
+  previewFile(fileName: string, text: string): Promise<void>;
+  clearPreview(): void;
   startFromFile(fileName: string, text: string): Promise<void>;
   startFromPo(): Promise<void>;
   resume(id: string): Promise<void>;
@@ -182,6 +186,7 @@ export function createReceivingStore(deps: ReceivingDeps) {
       errorAt: null,
       busy: false,
       review: null,
+      preview: null,
 
       async init() {
         // The draft first, so a reload shows at once what was on screen.
@@ -233,13 +238,20 @@ export function createReceivingStore(deps: ReceivingDeps) {
         void deps.drafts.put(KEYS.po, po).catch(() => {});
       },
 
+      previewFile: (fileName, text) =>
+        guard(async () => {
+          set({ preview: { fileName, text, data: await deps.invoke('receiving.preview', { fileName, text }) } });
+        }, 'file'),
+
+      clearPreview: () => set({ preview: null, error: null, errorAt: null }),
+
       startFromFile: (fileName, text) =>
         guard(async () => {
           const s = await deps.invoke('receiving.start', { from: 'file', fileName, text });
-          set({ session: s });
+          set({ session: s, preview: null });
           saveSnapshot();
           await refreshList();
-        }),
+        }, 'file'),
 
       startFromPo: () =>
         guard(async () => {

@@ -64,6 +64,32 @@ export const CommitSummary = z.object({
 });
 export type CommitSummary = z.infer<typeof CommitSummary>;
 
+/** A shipment file read but not yet opened as a session: what to look at first. */
+export const ShipmentPreview = z.object({
+  kind: ShipmentKind,
+  documentId: z.string().nullable(),
+  supplier: Supplier,
+  poNumber: z.string().nullable(),
+  shipDate: z.string().nullable(),
+  lines: z.array(
+    z.object({
+      lineNo: z.number().int(),
+      ndc: z.string().nullable(),
+      gtin: z.string().nullable(),
+      name: z.string().nullable(),
+      schedule: Schedule.nullable(),
+      quantity: z.number().int(),
+      lot: z.string().nullable(),
+      expiry: z.string().nullable(),
+      serials: z.number().int(),
+      flags: z.array(z.enum(['unknown_product', 'expired', 'short_dated', 'controlled'])),
+    }),
+  ),
+  warnings: z.array(z.string()),
+  shortDatedDays: z.number().int(),
+});
+export type ShipmentPreview = z.infer<typeof ShipmentPreview>;
+
 /** A line set aside at commit for a pharmacist's signed decision (src/main/receiving/set-aside.ts). */
 export const SetAsideLineView = z.object({
   lineId: z.number().int(),
@@ -160,6 +186,12 @@ export const receivingChannels = {
       z.object({ from: z.literal('manual'), po: ManualPo }).strict(),
     ]),
     output: ReceivingSessionView,
+  },
+  /** Reads a shipment file without opening a session: the preview a technician confirms. */
+  'receiving.preview': {
+    permission: 'ledger.append',
+    input: z.object({ fileName: z.string().max(300), text: z.string().min(1).max(900_000) }).strict(),
+    output: ShipmentPreview,
   },
   'receiving.activate': {
     permission: 'ledger.append',
