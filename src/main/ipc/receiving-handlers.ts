@@ -28,6 +28,8 @@ export const receivingHandlers: { [C in keyof typeof receivingChannels]: Handler
     const id = svc.startSession(parsed.shipment, raw, session!.user.user_id);
     return svc.view(id);
   },
+  'receiving.keyed': async (input, { ws, session }) => scanReply(await ws.scanIntake.receiving.keyed(input, session!.user.user_id)),
+  'receiving.removeScan': (input, { ws, session }) => ({ removed: ws.scanIntake.receiving.removeScan(input.sessionId, input.scanId, input.reason, session!.user.user_id) }),
   'receiving.preview': async (input, { ws }) => {
     const svc = ws.scanIntake.receiving;
     return previewShipment(await readShipmentFile(input.fileName, input.text), svc.catalog, ws.clock.now().toISOString().slice(0, 10), svc.shortDatedDays);

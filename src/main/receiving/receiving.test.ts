@@ -156,6 +156,49 @@ describe('receiving against a typed purchase order', () => {
     expect(last()).toMatchObject({ verdict: 'received' });
   });
 
+  it('keys a unreadable unit by hand (recorded as hand-keyed), refuses bad keyed fields by name, and removes a scan before commit', async () => {
+    const id = startManual();
+    const refusal = async (input: Parameters<ReceivingService['keyed']>[0]) => {
+      try {
+        await svc.keyed(input, 'tech01');
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(await refusal({ ndc: '0002-1200-39', lot: 'A123', expiry: '2028-12-31' })).toMatch(/^ndc: NDC 0002-1200-39 is not in the drug catalog/);
+    expect(await refusal({ ndc: '0002-1200-30', lot: 'A123', expiry: '2025-01-31' })).toMatch(/^expiry: 2025-01-31 is past/);
+    expect(await refusal({ ndc: '0002-1200-30', lot: 'A123', expiry: '31/12/2028' })).toMatch(/^expiry: The expiry is a date, YYYY-MM-DD/);
+    expect(await refusal({ ndc: '0002-1200-30', lot: '', expiry: '2028-12-31' })).toMatch(/^lot: /);
+    expect(feed()).toHaveLength(0);
+
+    await svc.keyed({ ndc: '0002-1200-30', lot: 'A123', expiry: '2028-12-31', serial: 'K1' }, 'tech01');
+    expect(last()).toMatchObject({ verdict: 'received' });
+    const keyedRow = ws.db.prepare<[], { source: string; scanner_id: string }>('SELECT source, scanner_id FROM receiving_scans ORDER BY id DESC LIMIT 1').get()!;
+    expect(keyedRow).toEqual({ source: 'keyed', scanner_id: 'keyed:tech01' });
+    // The same serial keyed again is a DSCSA suspect, as a scan would be.
+    await svc.keyed({ ndc: '0002-1200-30', lot: 'A123', expiry: '2028-12-31', serial: 'K1' }, 'tech02');
+    expect(last()).toMatchObject({ verdict: 'duplicate-serial' });
+    // The code under the barcode, as printed.
+    await svc.keyed({ barcode: `(01)${OXY_GTIN}(17)281231(10)A123(21)K2` }, 'tech01');
+    expect(last()).toMatchObject({ verdict: 'received' });
+    expect(svc.view(id).lines.find((l) => l.ndc === OXY)!.received).toBe(2);
+    expect(ws.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'RECEIVING_HAND_KEYED'").get()).toEqual({ n: 3 });
+
+    const k2 = feed().at(-1)!;
+    const scanId = ws.db.prepare<[], { id: number }>('SELECT id FROM receiving_scans ORDER BY id DESC LIMIT 1').get()!.id;
+    expect(() => svc.removeScan(id, scanId, '  ', 'tech01')).toThrow(/reason: say why/);
+    expect(svc.removeScan(id, scanId, 'keyed twice by mistake', 'tech01')).toBe(1);
+    expect(svc.view(id).lines.find((l) => l.ndc === OXY)!.received).toBe(1);
+    expect(last()).toMatchObject({ verdict: 'removed' });
+    expect(last().message).toMatch(/Removed by tech01: 1 container\(s\) of scan #\d+ — keyed twice by mistake/);
+    expect(feed().some((r) => r.raw === k2.raw)).toBe(true); // the raw scan stays
+    expect(() => svc.removeScan(id, scanId, 'again', 'tech01')).toThrow(/received nothing in this session that could be removed/);
+    svc.commit(id, 'tech01');
+    const receipt = listLedger(ws.db, { limit: 10 }).find((e) => e.ndc === OXY)!;
+    expect(receipt.data).toMatchObject({ containers: 1, serials: ['K1'] });
+  });
+
   it('commits RECEIPT entries per line and lot with the DEA receipt data, once', async () => {
     const id = startManual();
     for (const s of ['S1', 'S2', 'S3']) await scan(dm(OXY_GTIN, '281231', 'A123', s));

@@ -3,11 +3,12 @@ import { RxError } from '../../shared/errors/error-codes';
 import type { Verdict } from '../../shared/receiving/match';
 import type { ExpectedShipment, OrderForm, Supplier } from '../../shared/receiving/types';
 import type { ScanEvent } from '../../shared/scan/types';
-import type { ScanRouter, UnroutedScan } from '../scanners';
+import type { RouteResult, ScanRouter, UnroutedScan } from '../scanners';
 import type { Workstation } from '../workstation';
 import { catalogFromTables, type ReceivingCatalog } from './catalog';
 import { commitSession, reviewSession } from './commit';
 import type { SetAsideDecisions } from './set-aside';
+import { keyedUnitToElementString, type KeyedUnit } from '../../shared/receiving/keyed';
 import { ReceivingScanLog } from './scan-log';
 import { ScanMatcher } from './scan-matching';
 import { ReceivingSessions, type LineRow, type SessionRow, type UnitRow } from './session-store';
@@ -131,6 +132,56 @@ export class ReceivingService {
 
   updateHeader(id: string, patch: { supplier?: Supplier; orderForm?: OrderForm | null; poNumber?: string | null }, actor: string): void {
     this.sessions.updateHeader(id, patch, actor);
+  }
+
+  /**
+   * A unit typed by hand (its barcode unreadable): checked field by field, then received through
+   * the same path as a scan, recorded with source `keyed` and audited as hand-keyed.
+   */
+  async keyed(input: { barcode: string } | KeyedUnit, actor: string): Promise<RouteResult> {
+    if (!this.activeId) throw new RxError('CONFLICT', 'No receiving session is taking scans: open or resume one first.');
+    let raw: string;
+    if ('barcode' in input) {
+      raw = input.barcode.trim();
+      if (!raw) throw new RxError('BAD_INPUT', 'barcode: type the code printed under the barcode.');
+    } else {
+      const r = keyedUnitToElementString(input, (n) => this.catalog.isKnownNdc(n), this.ws.clock.now().toISOString().slice(0, 10));
+      if (!r.ok) throw new RxError('BAD_INPUT', `${r.field}: ${r.message}`);
+      raw = r.raw;
+    }
+    this.ws.audit.record({ actor, action: 'RECEIVING_HAND_KEYED', target: this.activeId, details: { raw: raw.replace(/\u001d/g, '<GS>') } });
+    return this.router.submit({ raw, scannerId: `keyed:${actor}`, source: 'keyed', symbologyId: raw.startsWith(']') ? raw.slice(0, 3) : null });
+  }
+
+  /**
+   * Takes back what one scan received before commit (a unit put on the wrong session, a bottle
+   * counted twice by hand): its units leave the session, the raw scan stays in the log, and the
+   * removal is a new line of the log and of the audit trail.
+   */
+  removeScan(sessionId: string, scanId: number, reason: string, actor: string): number {
+    const s = this.sessions.mustSession(sessionId);
+    if (s.status !== 'open') throw new RxError('CONFLICT', 'The session is closed: nothing can be removed from it.');
+    if (!reason.trim()) throw new RxError('BAD_INPUT', 'reason: say why the unit is removed.');
+    const removed = this.ws.db
+      .transaction(() => {
+        const n = this.ws.db
+          .prepare<[string, number], { n: number | null }>("SELECT SUM(containers) AS n FROM receiving_units WHERE session_id = ? AND scan_id = ? AND status = 'accepted'")
+          .get(sessionId, scanId)!.n ?? 0;
+        if (!n) throw new RxError('NOT_FOUND', `Scan #${scanId} received nothing in this session that could be removed.`);
+        this.ws.db.prepare("UPDATE receiving_units SET status = 'rejected', verdict = 'removed' WHERE session_id = ? AND scan_id = ? AND status = 'accepted'").run(sessionId, scanId);
+        this.scanLog.write({
+          scan: { scannerId: `keyed:${actor}`, raw: `remove scan #${scanId}`, symbologyId: null, receivedAt: this.ws.clock.now().toISOString(), source: 'keyed', complete: true },
+          sessionId,
+          verdict: 'removed',
+          message: `Removed by ${actor}: ${n} container(s) of scan #${scanId} — ${reason.trim()}. Not received.`,
+          units: -n,
+        });
+        this.ws.audit.record({ actor, action: 'RECEIVING_SCAN_REMOVED', target: sessionId, details: { scan_id: scanId, containers: n, reason: reason.trim() } });
+        return n;
+      })
+      .immediate();
+    this.scanLog.notify();
+    return removed;
   }
 
   /** A person enters a line's units per container (see ReceivingSessions.setLineUnits). */

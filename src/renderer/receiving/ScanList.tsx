@@ -4,7 +4,7 @@ import { VERDICTS, type Verdict } from '../../shared/receiving/match';
 import type { ReceivingStore } from './receiving-store';
 
 /** The session's last 25 scans, newest first, each with its verdict, what the counter was told and the raw code. */
-export function ScanList({ store: s, sessionId }: { store: ReceivingStore; sessionId: string }) {
+export function ScanList({ store: s, sessionId, open = false }: { store: ReceivingStore; sessionId: string; open?: boolean }) {
   const feed = useStore(s, (x) => x.feed);
   const sessionFeed = useMemo(() => feed.filter((e) => e.sessionId === sessionId || e.sessionId === null).slice(-25).reverse(), [feed, sessionId]);
   return (
@@ -18,6 +18,19 @@ export function ScanList({ store: s, sessionId }: { store: ReceivingStore; sessi
             <span className="muted mono rx-feed-raw" title="raw scan">
               {e.raw.replace(/\u001d/g, '⟨GS⟩')}
             </span>
+            {open && e.units > 0 && e.sessionId === sessionId ? (
+              <button
+                type="button"
+                className="btn"
+                data-testid="receiving-scan-remove"
+                onClick={() => {
+                  const reason = window.prompt(`Remove what scan #${e.id} received (${e.units} container(s))? Say why — it stays in the log.`);
+                  if (reason) void s.getState().removeScan(e.id, reason);
+                }}
+              >
+                Remove
+              </button>
+            ) : null}
           </li>
         ))}
       </ol>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { ReceivingSessionView } from '../../shared/ipc/receiving-channels';
 import { CommitReview } from './CommitReview';
+import { KeyedEntry } from './KeyedEntry';
 import { CommitSummaryTable } from './CommitSummaryTable';
 import { FlashPanel } from './FlashPanel';
 import type { ReceivingStore } from './receiving-store';
@@ -153,7 +154,8 @@ export function SessionView({ store: s, session }: { store: ReceivingStore; sess
           </p>
         ) : null}
       </div>
-      <ScanList store={s} sessionId={session.id} />
+      {open && session.active ? <KeyedEntry store={s} /> : null}
+      <ScanList store={s} sessionId={session.id} open={open} />
     </div>
   );
 }

@@ -111,6 +111,10 @@ export interface ReceivingState {
   /** The units per container of a line the catalog gives no size for, read off the package. */
   setLineUnits(lineId: number, unitsPerContainer: number, unit: string): Promise<void>;
   cancel(reason: string): Promise<void>;
+  /** Takes back what one scan received, before commit (audited; the scan stays in the log). */
+  removeScan(scanId: number, reason: string): Promise<void>;
+  /** A unit typed by hand; a refusal names its field ("expiry: …") for the form to show beside it. */
+  keyed(input: ChannelInput<'receiving.keyed'>): Promise<{ ok: true } | { ok: false; message: string }>;
   dismissError(): void;
 }
 
@@ -303,6 +307,24 @@ export function createReceivingStore(deps: ReceivingDeps) {
           await sendCommit(s.id, decisions);
           await refreshList();
         }, 'commit'),
+
+      removeScan: (scanId, reason) =>
+        guard(async () => {
+          const s = get().session;
+          if (!s) return;
+          await deps.invoke('receiving.removeScan', { sessionId: s.id, scanId, reason });
+          set({ session: await deps.invoke('receiving.get', { sessionId: s.id }), review: null });
+          saveSnapshot();
+        }),
+
+      async keyed(input) {
+        try {
+          await deps.invoke('receiving.keyed', input);
+          return { ok: true as const };
+        } catch (err) {
+          return { ok: false as const, message: asRx(err).message };
+        }
+      },
 
       setLineUnits: (lineId, unitsPerContainer, unit) =>
         guard(async () => {

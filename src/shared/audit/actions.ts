@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = {
   RECEIVING_POLICY_CHANGED: 'receiving',
   RECEIVING_COMMITTED: 'receiving',
   RECEIVING_SET_ASIDE_ACCEPTED: 'receiving',
+  RECEIVING_HAND_KEYED: 'receiving',
+  RECEIVING_SCAN_REMOVED: 'receiving',
   RECEIVING_SET_ASIDE_REFUSED: 'receiving',
   RECEIVING_CANCELLED: 'receiving',
   LEDGER_VERIFIED: 'ledger',

@@ -187,6 +187,24 @@ export const receivingChannels = {
     ]),
     output: ReceivingSessionView,
   },
+  /**
+   * A unit whose barcode cannot be read, keyed by hand: the code printed under the barcode, or
+   * NDC as printed + lot + expiry (+ serial). Same path as a scan; recorded as hand-keyed.
+   */
+  'receiving.keyed': {
+    permission: 'ledger.append',
+    input: z.union([
+      z.object({ barcode: z.string().max(200) }).strict(),
+      z.object({ ndc: z.string().max(20), lot: z.string().max(40), expiry: z.string().max(10), serial: z.string().max(40).nullable().optional() }).strict(),
+    ]),
+    output: ScanOut,
+  },
+  /** Takes back what one scan received, before commit (the raw scan stays; the removal is logged and audited). */
+  'receiving.removeScan': {
+    permission: 'ledger.append',
+    input: z.object({ sessionId: z.string().min(1).max(64), scanId: z.number().int(), reason: z.string().max(300) }).strict(),
+    output: z.object({ removed: z.number().int() }),
+  },
   /** Reads a shipment file without opening a session: the preview a technician confirms. */
   'receiving.preview': {
     permission: 'ledger.append',

@@ -29,6 +29,7 @@ export const VERDICTS = {
   'no-session': { tone: 'bad', label: 'No receiving session open' },
   rejected: { tone: 'bad', label: 'Not accepted' },
   repeat: { tone: 'info', label: 'Repeat ignored' },
+  removed: { tone: 'info', label: 'Removed by hand' },
 } as const satisfies Record<string, { tone: Tone; label: string }>;
 export type Verdict = keyof typeof VERDICTS;
 export const toneOf = (v: Verdict): Tone => VERDICTS[v].tone;

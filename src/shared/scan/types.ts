@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Where a scan came from. */
-export const scanSources = ['usb-hid-pos', 'usb-keyboard', 'wedge', 'test'] as const;
+/** Where a scan came from; `keyed`: typed by hand at the Receiving screen (audited as such). */
+export const scanSources = ['usb-hid-pos', 'usb-keyboard', 'wedge', 'keyed', 'test'] as const;
 export type ScanSource = (typeof scanSources)[number];
 
 /** The group separator, ASCII 0x1D, that stands for FNC1 inside a GS1 element string. */
