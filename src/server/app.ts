@@ -6,6 +6,7 @@ import { adminRoutes } from './routes/admin';
 import { deviceSyncRoutes } from './routes/device-sync';
 import { enrollRoutes } from './routes/enroll';
 import { loadServerIdentity } from './identity';
+import { instrumentRequests, metricsRoute } from './metrics/route';
 
 export interface AppOptions {
   store: Store;
@@ -69,6 +70,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return reply.code(503).send({ error: 'SERVER_ERROR', message: 'the server could not complete the request; nothing was accepted from it, try again' });
   });
 
+  instrumentRequests(app);
+
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', message: `no such endpoint: ${req.method} ${req.url}` }));
 
   app.get('/v1/health', async () => {
@@ -80,5 +83,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   enrollRoutes(app, opts.store, identity);
   deviceSyncRoutes(app, opts.store, identity);
   adminRoutes(app, opts.store);
+  metricsRoute(app, opts.store);
   return app;
 }

@@ -2,6 +2,7 @@ import type { PushResponse, WireEntry, WireSignature } from '../../shared/sync/p
 import { MAX_PUSH_SIGNATURES, PushResponse as PushResponseSchema, SignaturePushResponse } from '../../shared/sync/protocol';
 import type { Workstation } from '../workstation';
 import { SyncError } from './errors';
+import { workstationHealth } from './health';
 import type { SyncClient } from './http-client';
 import { SyncState } from './state';
 
@@ -41,7 +42,9 @@ export async function pushOutbox(ws: Workstation, client: SyncClient, opts: { ba
     if (batch.length === 0) throw new SyncError('refused', `the outbox names seq ${from} and later, but the ledger holds no such entry of this device; run "rxledger verify"`);
     let res: PushResponse;
     try {
-      res = await client.signedPost('/v1/push', { entries: batch, local_head_seq: ws.ledger.head().seq }, PushResponseSchema);
+      // Health goes only to a server that said it takes it: an older server refuses unknown fields.
+      const health = state.get('server_takes_health') === '1' ? { health: workstationHealth(ws) } : {};
+      res = await client.signedPost('/v1/push', { entries: batch, local_head_seq: ws.ledger.head().seq, ...health }, PushResponseSchema);
     } catch (err) {
       if (err instanceof SyncError && err.code === 'GAP' && typeof err.body.expected_seq === 'number' && gapRetries < 3) {
         // The server's head is behind what the outbox assumed: resend from where it stands.
@@ -61,7 +64,7 @@ export async function pushOutbox(ws: Workstation, client: SyncClient, opts: { ba
     }
     db.transaction(() => {
       ack.run(ws.deviceId, res.head.seq);
-      state.set({ server_head_seq: res.head.seq, server_head_hash: res.head.hash });
+      state.set({ server_head_seq: res.head.seq, server_head_hash: res.head.hash, ...(res.health ? { server_takes_health: 1 } : {}) });
     }).immediate();
     result.pushed += batch.length;
     result.accepted += res.accepted;

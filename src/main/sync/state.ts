@@ -17,7 +17,9 @@ export type SyncStateKey =
   /** entry_signatures.id of the last local signature the server accepted. */
   | 'signature_push_cursor'
   /** The server's id of the last sibling signature stored here. */
-  | 'signature_pull_cursor';
+  | 'signature_pull_cursor'
+  /** "1" once the server answered a push with `health: true`: it takes health in a push. */
+  | 'server_takes_health';
 
 export type WorkerState = 'online' | 'offline' | 'auth-refused' | 'syncing';
 

@@ -171,6 +171,24 @@ CREATE TABLE server_identity (
 ALTER TABLE devices ADD COLUMN server_signature TEXT;
 `,
   },
+  {
+    version: 4,
+    name: 'workstation health reported with each push',
+    sql: `
+-- The last health figures a workstation sent with a push (one row per device, replaced each
+-- time). In the database, not in a process, so every server process exposes the same values
+-- on /metrics whichever process took the push.
+CREATE TABLE device_health (
+  device_id TEXT PRIMARY KEY REFERENCES devices (device_id),
+  facility_id TEXT NOT NULL REFERENCES facilities (facility_id),
+  outbox_depth BIGINT NOT NULL,
+  quarantine_open BIGINT NOT NULL,
+  pos_p99_ms DOUBLE PRECISION,
+  pos_samples BIGINT,
+  reported_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 export async function migrateServer(store: Store, migrations = SERVER_MIGRATIONS): Promise<number> {

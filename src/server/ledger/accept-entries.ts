@@ -1,10 +1,11 @@
 import { checkEntry, signedByDevice } from '../../shared/ledger/entry-check';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import type { Head, PushResponse, WireEntry } from '../../shared/sync/protocol';
+import type { Head, PushResponse, WireEntry, WorkstationHealth } from '../../shared/sync/protocol';
 import type { Sql, Store } from '../db/pg-adapter';
 import { deviceKey, type DeviceRow } from '../auth/device-signature';
 import { ledgerCrypto } from '../crypto';
 import { HttpError } from '../errors';
+import { serverMetrics } from '../metrics/registry';
 
 class Fork extends Error {
   constructor(
@@ -22,11 +23,24 @@ class Fork extends Error {
  * device are serialized across every server process; (device_id, seq) is the primary key as
  * a second line. All or nothing per request: a refusal rolls the whole batch back.
  */
-export async function acceptEntries(store: Store, device: DeviceRow, entries: WireEntry[], localHeadSeq: number | undefined): Promise<PushResponse> {
+export async function acceptEntries(
+  store: Store,
+  device: DeviceRow,
+  entries: WireEntry[],
+  localHeadSeq: number | undefined,
+  health?: WorkstationHealth,
+): Promise<PushResponse> {
   try {
-    return await store.transaction((tx) => acceptInTransaction(tx, device, entries, localHeadSeq));
+    const r = await store.transaction(async (tx) => {
+      const out = await acceptInTransaction(tx, device, entries, localHeadSeq);
+      if (health) await recordHealth(tx, device, health);
+      return out;
+    });
+    serverMetrics.entriesAccepted.inc({}, r.accepted);
+    return { ...r, health: true };
   } catch (err) {
     if (!(err instanceof Fork)) throw err;
+    serverMetrics.forks.inc();
     // Recorded after the rollback, in its own transaction: the fork itself is never merged.
     await store.transaction(async (tx) => {
       await tx.query('UPDATE devices SET flagged = true, flag_reason = $2 WHERE device_id = $1', [device.device_id, `fork at seq ${err.seq}: ${err.message}`]);
@@ -92,6 +106,7 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
     }
     // The entry as sent: the wire carries no copied columns, they are written from the checked body below.
     const checked = checkEntry(ledgerCrypto, e, head.seq + 1, head.hash, key);
+    serverMetrics.entriesVerified.inc({ result: checked.ok ? 'ok' : 'refused' });
     if (!checked.ok) {
       // A correctly signed entry that continues from another history is a fork, not noise.
       if (e.prev_hash !== head.hash && signedByDevice(ledgerCrypto, e, key)) throw new Fork(e.seq, head.hash, e.prev_hash, 'the entry continues from a different previous entry');
@@ -139,6 +154,20 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
     [device.device_id, head.seq, head.hash, localHeadSeq ?? head.seq],
   );
   return { head, accepted: fresh.length, already };
+}
+
+/**
+ * The health a workstation sent with its push, replacing what it sent before. The caller has
+ * checked that it names the device's own facility.
+ */
+async function recordHealth(tx: Sql, device: DeviceRow, h: WorkstationHealth): Promise<void> {
+  await tx.query(
+    `INSERT INTO device_health (device_id, facility_id, outbox_depth, quarantine_open, pos_p99_ms, pos_samples, reported_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now())
+     ON CONFLICT (device_id) DO UPDATE SET facility_id = excluded.facility_id, outbox_depth = excluded.outbox_depth, quarantine_open = excluded.quarantine_open,
+       pos_p99_ms = excluded.pos_p99_ms, pos_samples = excluded.pos_samples, reported_at = excluded.reported_at`,
+    [device.device_id, device.facility_id, h.outbox_depth, h.quarantine_open, h.pos_p99_ms, h.pos_samples],
+  );
 }
 
 function invalid(seq: number, reason: string): HttpError {

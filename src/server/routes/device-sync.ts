@@ -17,6 +17,7 @@ import {
 import { siblings } from './enroll';
 import type { ServerIdentity } from '../identity';
 import { parseBody } from './parse';
+import { HttpError } from '../errors';
 
 export function deviceSyncRoutes(app: FastifyInstance, store: Store, identity: ServerIdentity): void {
   app.post('/v1/auth/challenge', async (req) => {
@@ -27,7 +28,14 @@ export function deviceSyncRoutes(app: FastifyInstance, store: Store, identity: S
   app.post('/v1/push', async (req) => {
     const device = await authenticateDevice(store, req);
     const m = parseBody(PushRequest, req.body);
-    return acceptEntries(store, device, m.entries, m.local_head_seq);
+    // Refused before anything is written: a device speaks for its own facility only.
+    if (m.health && m.health.facility_id !== device.facility_id) {
+      throw new HttpError('HEALTH_FACILITY_MISMATCH',
+        `device ${device.device_id} is enrolled for facility ${device.facility_id} and may not report health for facility ${m.health.facility_id}; nothing of this push was stored`,
+        { health_facility: m.health.facility_id, device_facility: device.facility_id },
+      );
+    }
+    return acceptEntries(store, device, m.entries, m.local_head_seq, m.health);
   });
 
   app.post('/v1/signatures', async (req) => {

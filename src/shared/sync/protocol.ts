@@ -93,15 +93,36 @@ export const WireEntry = z
   .strict();
 export type WireEntry = z.infer<typeof WireEntry>;
 
+/**
+ * A workstation's health, sent with a push (optional: older workstations send none, older
+ * servers never see it because the workstation sends it only to a server that announced it —
+ * see `health` in PushResponse). `facility_id` must be the pushing device's own facility.
+ */
+export const WorkstationHealth = z
+  .object({
+    facility_id: z.string().min(1).max(64),
+    /** Entries committed locally and not yet acknowledged by the server. */
+    outbox_depth: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** Quarantined inputs awaiting a decision. */
+    quarantine_open: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** POS acknowledgment p99 over the workstation's recent window, ms; null without samples. */
+    pos_p99_ms: z.number().min(0).max(86_400_000).nullable(),
+    pos_samples: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  })
+  .strict();
+export type WorkstationHealth = z.infer<typeof WorkstationHealth>;
+
 export const PushRequest = z
   .object({
     entries: z.array(WireEntry).min(1).max(MAX_PUSH_ENTRIES),
     /** The device's own head when it sent this: lets the central office see how far behind it is. */
     local_head_seq: Seq.optional(),
+    health: WorkstationHealth.optional(),
   })
   .strict();
 export type PushRequest = z.infer<typeof PushRequest>;
-export const PushResponse = z.object({ head: Head, accepted: z.number().int(), already: z.number().int() });
+/** `health: true`: this server takes `health` in a push (a server that does not answers without it). */
+export const PushResponse = z.object({ head: Head, accepted: z.number().int(), already: z.number().int(), health: z.boolean().optional() });
 export type PushResponse = z.infer<typeof PushResponse>;
 
 /**
