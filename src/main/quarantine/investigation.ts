@@ -123,6 +123,9 @@ export function recordInvestigationStep(ws: Workstation, id: number, input: Step
   }
   const action = input.step === 'finding' ? 'a suspect-product investigation step' : input.step === 'cleared' ? 'the clearance of a suspect product' : 'an illegitimate-product determination';
   const signer = authenticateSigner(ws, input.signer, 'signer', 'responsibility', action);
+  if (signer.user.must_change_password) {
+    throw new InvestigationError('MUST_CHANGE_PASSWORD', `${signer.user.user_id} must change the password someone else set before signing. Nothing was recorded.`, 'signer');
+  }
 
   return ws.db
     .transaction(() => {

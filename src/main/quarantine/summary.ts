@@ -1,4 +1,5 @@
 import { isSuspect, plainReason, shortDay, containerWordOf, type ReasonFacts } from '../../shared/quarantine/plain';
+import { parseNdc } from '../../shared/identifiers';
 import type { Workstation } from '../workstation';
 import { signingTimeZone } from '../signatures';
 import type { QuarantineItem } from './store';
@@ -56,11 +57,14 @@ function productFields(ws: Workstation, item: QuarantineItem): { ndc: string | n
   }
   const data = (rec.data && typeof rec.data === 'object' ? rec.data : {}) as Record<string, unknown>;
   const serials = Array.isArray(data.serials) ? data.serials.filter((s): s is string => typeof s === 'string') : [];
+  const sent = str(c.ndc) ?? str(rec.ndc);
+  // The 11-digit form the catalog and the serial register use; a 10-digit NDC is read with its hyphens.
+  const parsed = sent ? parseNdc(sent) : null;
   return {
-    ndc: str(c.ndc) ?? str(rec.ndc),
+    ndc: parsed && parsed.ok && parsed.ndc11 ? parsed.ndc11 : sent,
     gtin: str(c.gtin) ?? str(rec.gtin),
-    lot: str(c.lot) ?? str(rec.lot),
-    serial: str(c.serial) ?? str(rec.serial) ?? (serials.length ? serials.slice(0, 3).join(', ') + (serials.length > 3 ? ` and ${serials.length - 3} more` : '') : null),
+    lot: str(c.lot) ?? str(rec.lot) ?? str(rec.lot_number),
+    serial: str(c.serial) ?? str(rec.serial) ?? str(rec.serial_number) ?? (serials.length ? serials.slice(0, 3).join(', ') + (serials.length > 3 ? ` and ${serials.length - 3} more` : '') : null),
     expiry: str(c.expiry) ?? str(rec.expiry) ?? str(rec.expiration_date),
     name: str(rec.drug_name) ?? str(rec.name),
   };

@@ -18,6 +18,21 @@ export const QuarantineItemView = z.object({
 });
 export type QuarantineItemView = z.infer<typeof QuarantineItemView>;
 
+/** What a pharmacist reads first (src/main/quarantine/summary.ts); the codes above stay for the technical detail. */
+export const QuarantineSummaryView = z.object({
+  drug_name: z.string().nullable(),
+  ndc: z.string().nullable(),
+  lot: z.string().nullable(),
+  serial: z.string().nullable(),
+  expiry: z.string().nullable(),
+  source_label: z.string(),
+  plain_reasons: z.array(z.string()),
+  suspect: z.boolean(),
+  investigation: z.enum(['none', 'investigating', 'cleared', 'illegitimate']),
+});
+export const QuarantineListItem = QuarantineItemView.extend({ summary: QuarantineSummaryView });
+export type QuarantineListItem = z.infer<typeof QuarantineListItem>;
+
 export const QuarantineDecisionView = z.object({
   id: z.number().int(),
   decision: z.enum(['replayed', 'rejected']),
@@ -58,13 +73,13 @@ export const ingestChannels = {
   'quarantine.list': {
     permission: 'quarantine.decide',
     input: z.object({ status: QuarantineStatus.optional() }).strict(),
-    output: z.object({ items: z.array(QuarantineItemView), open: z.number().int() }),
+    output: z.object({ items: z.array(QuarantineListItem), open: z.number().int() }),
   },
   'quarantine.get': {
     permission: 'quarantine.decide',
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: z.object({
-      item: QuarantineItemView,
+      item: QuarantineListItem,
       decisions: z.array(QuarantineDecisionView),
       /** The kept bytes as UTF-8 text (replacement characters where they are not), and as hex. */
       raw: z.object({ bytes: z.number().int(), text: z.string(), hex: z.string(), truncated: z.boolean(), validUtf8: z.boolean() }).nullable(),
