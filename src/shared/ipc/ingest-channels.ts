@@ -43,11 +43,15 @@ export const QuarantineDecisionView = z.object({
 });
 
 export const AlertMetricView = z.object({
-  metric: z.enum(['validation_failure_rate', 'quarantine_depth', 'ingest_latency_p95_ms']),
+  metric: z.enum(['expiring_lots', 'holds_open_long', 'receiving_open_long', 'quarantine_growing', 'outbox_not_draining', 'validation_failure_rate', 'quarantine_depth', 'ingest_latency_p95_ms']),
   value: z.number().nullable(),
   threshold: z.number(),
   firing: z.boolean(),
   detail: z.string(),
+  /** What to act on, one line each. */
+  items: z.array(z.string()),
+  /** Where and how to act. */
+  action: z.string(),
 });
 
 export const AlertThresholdsView = z.object({
@@ -55,6 +59,11 @@ export const AlertThresholdsView = z.object({
   maxQuarantineDepth: z.number().int().min(0),
   maxLatencyP95Ms: z.number().min(0),
   windowMinutes: z.number().int().min(1).max(24 * 60),
+  expiringDays: z.number().int().min(0).max(3650),
+  holdMaxHours: z.number().int().min(0).max(24 * 90),
+  receivingMaxHours: z.number().int().min(0).max(24 * 30),
+  maxQuarantineNew24h: z.number().int().min(0).max(100_000),
+  outboxMaxAgeMinutes: z.number().int().min(1).max(60 * 24 * 30),
 });
 
 export const AlertsView = z.object({
