@@ -174,7 +174,7 @@ function QuarantineDetail({ id, mayReadPhi, onDecided }: { id: number; mayReadPh
   const summary = item.summary;
   const blockedBySuspect = summary.suspect && summary.investigation !== 'cleared';
   return (
-    <div className="panel q-detail" data-testid="quarantine-detail" aria-label={`Quarantine item ${id}`}>
+    <div className="q-detail" data-testid="quarantine-detail" aria-label={`Quarantine item ${id}`}>
       <h2>{summary.drug_name ?? describeSource(item.source)}</h2>
       <div className="q-facts">
         <dl>
