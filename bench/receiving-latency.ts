@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
       server.stdout!.on('data', (d) => {
         out += d;
-        const m = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(out);
+        const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)\r?\n/m.exec(out);
         if (m) {
           clearTimeout(timer);
           resolve(m[1]!);

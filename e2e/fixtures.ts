@@ -93,7 +93,8 @@ export async function startStation(opts: StationOptions = {}): Promise<Station &
     const timer = setTimeout(() => reject(new Error(`rxledger serve did not start: ${stdout}\n${stderr}`)), 30_000);
     child.stdout!.on('data', (d) => {
       stdout += d;
-      const m = /Open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(stdout);
+      // The address to open is printed last, alone on its line (src/main/host/start-banner.ts).
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)\r?\n/m.exec(stdout);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
@@ -102,14 +103,14 @@ export async function startStation(opts: StationOptions = {}): Promise<Station &
     child.once('exit', (code) => reject(new Error(`rxledger serve exited with ${code}: ${stderr}`)));
   });
   const otp = /one-time password (\S+)/.exec(stdout);
-  const pos = /POS API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+  const pos = /POS API .*? on (127\.0\.0\.1:\d+)/.exec(stdout);
   const u = new URL(url);
   return {
     dataDir,
     url,
     origin: u.origin,
     token: u.hash.replace('#token=', ''),
-    posUrl: pos?.[1] ?? null,
+    posUrl: pos?.[1] ? `http://${pos[1]}` : null,
     posToken: null,
     oneTimePassword: otp?.[1] ?? null,
     stdout,

@@ -17,7 +17,8 @@ test('Settings says there is no USB access and keeps working; an administrator c
     await expect(page.getByTestId('settings-pos')).toContainText(station.asAdmin(['pos-token']).stdout.trim());
     await page.getByTestId('settings-idle').fill('5');
     await page.getByTestId('settings-idle-save').click();
-    await expect(page.getByTestId('settings-error')).toHaveCount(0);
+    await expect(page.getByTestId('settings-idle-saved')).toContainText('5 idle minutes');
+    await expect(page.getByTestId('settings-idle-problem')).toHaveCount(0);
     await page.getByTestId('sign-out').click();
 
     await signIn(page, 'tina', 'technician-pass-1');

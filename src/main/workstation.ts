@@ -82,7 +82,7 @@ export class Workstation {
   ) {
     const now = () => clock.now();
     this.audit = new AuditTrail(db, now);
-    this.users = new UserStore(db, this.audit, undefined, now);
+    this.users = new UserStore(db, this.audit, undefined, now, () => this.timeZone());
     this.sessions = new SessionManager(this.audit, idleSeconds * 1000, () => clock.now().getTime());
     this.checkpointer = new WalCheckpointer(join(dataDir, DB_FILE));
     this.ledger = new Ledger(db, config.device_id, deviceKey.privateKey, clock, this.checkpointer);
@@ -178,6 +178,11 @@ export class Workstation {
   verify(onProgress?: (n: number) => void, anchors: Anchor[] = []): VerifyReport {
     const server = serverHeadAnchor(this.db, this.deviceId);
     return verifyLedger(this.db, this.trust(), { onProgress, anchors: server ? [server, ...anchors] : anchors });
+  }
+
+  /** The facility's IANA time zone (setting `time_zone`), else the computer's. */
+  timeZone(): string {
+    return this.setting('time_zone') ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
   }
 
   setting(key: string): string | null {

@@ -94,4 +94,17 @@ describe('rxledger facility / report', () => {
     const wrong = await report('audit', ['--format', 'csv', '--out', join(tmp, 't.csv'), '--user', 'manny', '--password-stdin'], 'nope\n');
     expect(wrong.code).toBe(4);
   });
+
+  it('--schedules: the dispensing record of CII only, or of CIII–V only; a bad value and the audit trail refused', async () => {
+    expect((await cli(['facility', 'set', '--data', data, '--as', 'admin', '--name', 'Main Street Pharmacy', '--address', '1 Main St, Springfield', '--dea-number', 'AB1234563'], 'admin-password-1\n')).code).toBe(0);
+    const out = join(tmp, 'disp.csv');
+    expect((await report('dispensing', ['--format', 'csv', '--out', out, '--schedules', 'cii'])).code).toBe(0);
+    const cii = parseCsv(readFileSync(out, 'utf8'));
+    expect(cii.filter((r) => r[0] === 'line').map((r) => [r[cii[0]!.indexOf('ndc')], r[cii[0]!.indexOf('units')], r[cii[0]!.indexOf('dosage_form')]])).toEqual([[OXY, '12', 'TABLET']]);
+    expect((await report('dispensing', ['--format', 'csv', '--out', out, '--schedules', 'ciii-v'])).code).toBe(0);
+    expect(parseCsv(readFileSync(out, 'utf8')).filter((r) => r[0] === 'line')).toEqual([]);
+    const bad = await report('dispensing', ['--format', 'csv', '--out', out, '--schedules', 'II']);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--schedules is all, cii, ciii-v/)]);
+    expect((await report('audit', ['--format', 'csv', '--out', out, '--schedules', 'cii'])).code).toBe(2);
+  });
 });

@@ -1,5 +1,5 @@
 import { ndc11Of } from '../../shared/counts';
-import { headText, REPORT_KINDS, ReportKind, type ReportRequest } from '../../shared/reports/types';
+import { headText, REPORT_KINDS, REPORT_SCHEDULES, ReportKind, ReportSchedules, type ReportRequest } from '../../shared/reports/types';
 import { exportReportToFile, ReportRefusedError, type Exporter } from '../../main/reports/export';
 import type { Workstation } from '../../main/workstation';
 import { CliError, printJson, type Command } from '../io';
@@ -8,7 +8,7 @@ import { parseCommandArgs, withWorkstation } from '../workstation-args';
 
 const USAGE =
   `usage: rxledger report ${REPORT_KINDS.join('|')} --data DIR [--from YYYY-MM-DD] [--to YYYY-MM-DD] --format csv|pdf --out FILE\n` +
-  '       [--taken opening|close] (biennial)  [--ndc NDC]... (cii-log)  --user U --password-stdin [--json]';
+  '       [--schedules cii|ciii-v|all] [--taken opening|close] (biennial)  [--ndc NDC]... (cii-log)  --user U --password-stdin [--json]';
 
 /**
  * rxledger report KIND --format csv|pdf --out FILE: computes a DEA record or the audit trail
@@ -29,6 +29,7 @@ export const reportCommand: Command = async (argv, io) => {
     out: { type: 'string' },
     taken: { type: 'string' },
     ndc: { type: 'string', multiple: true },
+    schedules: { type: 'string' },
     user: { type: 'string' },
     'password-stdin': { type: 'boolean', default: false },
   });
@@ -37,6 +38,9 @@ export const reportCommand: Command = async (argv, io) => {
   if (values.taken !== undefined && values.taken !== 'opening' && values.taken !== 'close') throw new CliError('--taken is opening or close (of business)');
   if (values.taken && kind.data !== 'biennial') throw new CliError('--taken applies to the biennial inventory only');
   if (values.ndc?.length && kind.data !== 'cii-log') throw new CliError('--ndc applies to the cii-log report only');
+  const schedules = values.schedules === undefined ? undefined : ReportSchedules.safeParse(values.schedules);
+  if (schedules && !schedules.success) throw new CliError(`--schedules is ${REPORT_SCHEDULES.join(', ')} (21 CFR 1304.04(f): Schedule II apart from III–V)`);
+  if (schedules?.data && schedules.data !== 'all' && kind.data === 'audit') throw new CliError('--schedules applies to the DEA records, not to the audit trail');
   const creds = await readCredentials(io, values.user, { flag: '--user', doing: 'report', passwordStdin: values['password-stdin'] });
 
   return withWorkstation(values.data, io, async (ws) => {
@@ -53,6 +57,7 @@ export const reportCommand: Command = async (argv, io) => {
       to: values.to ?? null,
       ...(values.taken ? { taken: values.taken as 'opening' | 'close' } : {}),
       ...(ndcs?.length ? { ndcs } : {}),
+      ...(schedules?.data ? { schedules: schedules.data } : {}),
     };
     let lastPhase = '';
     const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;

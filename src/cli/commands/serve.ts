@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataDir } from '../../main/data-dir';
 import { startBrowserHost } from '../../main/host/browser-host';
+import { startBanner } from '../../main/host/start-banner';
 import { allHandlers } from '../../main/ipc/all-handlers';
 import { startWorkstationServices } from '../../main/host/workstation-services';
 import { Workstation } from '../../main/workstation';
@@ -37,9 +38,11 @@ export const serveCommand: Command = async (argv, io) => {
   if (!existsSync(join(uiDir, 'index.html'))) throw new CliError(`no UI build in ${uiDir}: run "npm run build:renderer" (npm start does it for you)`);
   const port = values.port ? Number(values.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number');
-  const services = await startWorkstationServices(ws, { log: (l) => io.stdout.write(`${l}\n`) });
+  // Held back and printed before the address, so the address is the last line (start-banner.ts).
+  const serviceLines: string[] = [];
+  const services = await startWorkstationServices(ws, { log: (l) => serviceLines.push(l) });
   const host = await startBrowserHost({ ws, handlers: allHandlers, staticDir: uiDir, port, testHooks: values['test-hooks'] ?? false });
-  io.stdout.write(`RxLedger workstation (browser mode) for facility ${ws.facilityId}, data in ${dir}\nOpen ${host.url}\n`);
+  io.stdout.write(startBanner({ facilityId: ws.facilityId, dataDir: dir, url: host.url, serviceLines }));
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -14,6 +14,9 @@ function setup(withUser = true) {
   return { ...t, advance: (ms: number) => (now += ms) };
 }
 
+/** The refusal's words; a success has none. */
+const said = (r: ReturnType<ReturnType<typeof setup>['ws']['users']['authenticate']>) => (r.ok ? '' : r.message);
+
 const actions = (ws: ReturnType<typeof setup>['ws']) => ws.audit.list().map((r) => r.action).reverse();
 
 describe('sign-in', () => {
@@ -51,6 +54,36 @@ describe('sign-in', () => {
   it('tells how many attempts are left', () => {
     const { ws } = setup();
     expect(ws.users.authenticate('pat', 'nope')).toMatchObject({ message: expect.stringMatching(/4 attempts left/) });
+  });
+
+  it('answers an unknown user ID in the same words, counts and lockout as a known one', () => {
+    const { ws } = setup();
+    const known: string[] = [];
+    const unknown: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      known.push(said(ws.users.authenticate('pat', 'wrong')));
+      unknown.push(said(ws.users.authenticate('nobody', 'wrong')));
+    }
+    expect(unknown).toEqual(known);
+    expect(known[0]).toMatch(/4 attempts left/);
+    expect(known[5]).toMatch(/locked/);
+  });
+
+  it('names a disabled account only to someone who knows its password', () => {
+    const { ws } = setup();
+    ws.db.prepare("UPDATE users SET disabled = 1 WHERE user_id = 'pat'").run();
+    expect(ws.users.authenticate('pat', 'wrong')).toMatchObject({ code: 'BAD_CREDENTIALS', message: expect.stringMatching(/4 attempts left/) });
+    expect(ws.users.authenticate('pat', 'a-long-password-1')).toMatchObject({ code: 'DISABLED' });
+  });
+
+  it('says until when an account is locked in the facility time zone, not in UTC', () => {
+    const { ws } = setup();
+    ws.setSetting('time_zone', 'America/New_York');
+    for (let i = 0; i < 4; i++) ws.users.authenticate('pat', 'wrong');
+    // 09:00Z + 15 min is 04:15 in New York in November.
+    expect(said(ws.users.authenticate('pat', 'wrong'))).toBe('Too many failed attempts: account locked for 15 minutes, until 2026-11-26 04:15 (America/New_York).');
+    expect(said(ws.users.authenticate('pat', 'a-long-password-1'))).toContain('until 2026-11-26 04:15 (America/New_York)');
+    expect(said(ws.users.authenticate('pat', 'a-long-password-1'))).not.toMatch(/T\d\d:/);
   });
 
   it('creates the first administrator with a one-time password that must be changed', () => {

@@ -4,6 +4,7 @@ import type { Db } from '../db/open';
 import { reencryptSigningKeyOnPasswordChange } from '../signatures/keys';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { cachedStatement } from '../db/statement-cache';
+import { wallClockWithZone } from '../../shared/domain/wall-clock';
 
 export interface User {
   user_id: string;
@@ -58,12 +59,57 @@ const toUser = (r: UserRow): User => ({
 
 /** Users, passwords and lockout. Every outcome that matters for an inspector goes to the audit trail. */
 export class UserStore {
+  /**
+   * Failed attempts on user IDs that do not exist, counted like real ones so the messages
+   * ("N attempts left", the lockout) are the same and cannot tell which IDs exist. In memory:
+   * nothing is stored about IDs that are not users; a restart forgets them.
+   */
+  private readonly unknownFailures = new Map<string, { failures: number; lockedUntil: string | null }>();
+  /** A full-cost hash to check passwords of unknown IDs against, made once (~60 ms). */
+  private decoyHash: string | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly audit: AuditTrail,
     private readonly policy: LockoutPolicy = DEFAULT_LOCKOUT,
     private readonly now: () => Date = () => new Date(),
+    /** The facility's zone: a lockout says until when in the time the counter's clock shows. */
+    private readonly timeZone: () => string = () => 'UTC',
   ) {}
+
+  private wrongMessage(left: number): string {
+    return `User ID or password is wrong. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`;
+  }
+
+  private lockedMessage(until: string, justNow: boolean): string {
+    const when = wallClockWithZone(until, this.timeZone());
+    return justNow
+      ? `Too many failed attempts: account locked for ${this.policy.lockMinutes} minutes, until ${when}.`
+      : `Account locked after ${this.policy.maxFailures} failed attempts until ${when}.`;
+  }
+
+  /** An unknown ID goes through the same steps, counts and words as a known one with a wrong password. */
+  private failUnknown(userId: string, password: string, purpose: 'sign-in' | 'signature', now: Date): AuthResult {
+    this.decoyHash ??= hashPassword('decoy-password-never-valid');
+    verifyPassword(password, this.decoyHash);
+    const nowIso = now.toISOString();
+    const prior = this.unknownFailures.get(userId);
+    if (prior?.lockedUntil && prior.lockedUntil > nowIso) {
+      this.audit.record({ actor: userId, action: 'SIGN_IN_FAILED', target: userId, details: { reason: 'unknown user', purpose } });
+      return { ok: false, code: 'LOCKED', message: this.lockedMessage(prior.lockedUntil, false), lockedUntil: prior.lockedUntil };
+    }
+    const failures = (prior && !prior.lockedUntil ? prior.failures : 0) + 1;
+    this.audit.record({ actor: userId, action: purpose === 'sign-in' ? 'SIGN_IN_FAILED' : 'SIGNATURE_AUTH_FAILED', target: userId, details: { reason: 'unknown user' } });
+    // Bounded: a flood of made-up IDs must not grow memory without end.
+    if (!prior && this.unknownFailures.size >= 10_000) this.unknownFailures.delete(this.unknownFailures.keys().next().value!);
+    if (failures >= this.policy.maxFailures) {
+      const until = new Date(now.getTime() + this.policy.lockMinutes * 60_000).toISOString();
+      this.unknownFailures.set(userId, { failures: 0, lockedUntil: until });
+      return { ok: false, code: 'LOCKED', message: this.lockedMessage(until, true), lockedUntil: until };
+    }
+    this.unknownFailures.set(userId, { failures, lockedUntil: null });
+    return { ok: false, code: 'BAD_CREDENTIALS', message: this.wrongMessage(this.policy.maxFailures - failures) };
+  }
 
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
@@ -112,21 +158,18 @@ export class UserStore {
   authenticate(userId: string, password: string, purpose: 'sign-in' | 'signature' = 'sign-in'): AuthResult {
     const row = this.row(userId);
     const now = this.now();
-    if (!row) {
-      // Same cost as a real check, so timing does not reveal which user IDs exist.
-      verifyPassword(password, hashPassword('x', 1 << 10));
-      this.audit.record({ actor: userId, action: purpose === 'sign-in' ? 'SIGN_IN_FAILED' : 'SIGNATURE_AUTH_FAILED', target: userId, details: { reason: 'unknown user' } });
-      return { ok: false, code: 'BAD_CREDENTIALS', message: 'User ID or password is wrong.' };
+    if (!row) return this.failUnknown(userId, password, purpose, now);
+    if (row.locked_until && row.locked_until > now.toISOString()) {
+      this.audit.record({ actor: userId, action: 'SIGN_IN_REFUSED_LOCKED', target: userId, details: { locked_until: row.locked_until, purpose } });
+      return { ok: false, code: 'LOCKED', message: this.lockedMessage(row.locked_until, false), lockedUntil: row.locked_until };
     }
-    if (row.disabled) {
+    // A disabled account is named only to someone who knows its password; a wrong one is
+    // counted and worded like any other, so "disabled" does not tell that the ID exists.
+    if (row.disabled && verifyPassword(password, row.password_hash)) {
       this.audit.record({ actor: userId, action: 'SIGN_IN_FAILED', target: userId, details: { reason: 'disabled' } });
       return { ok: false, code: 'DISABLED', message: 'This account is disabled. Ask an administrator.' };
     }
-    if (row.locked_until && row.locked_until > now.toISOString()) {
-      this.audit.record({ actor: userId, action: 'SIGN_IN_REFUSED_LOCKED', target: userId, details: { locked_until: row.locked_until, purpose } });
-      return { ok: false, code: 'LOCKED', message: `Account locked after ${this.policy.maxFailures} failed attempts until ${row.locked_until}.`, lockedUntil: row.locked_until };
-    }
-    if (verifyPassword(password, row.password_hash)) {
+    if (!row.disabled && verifyPassword(password, row.password_hash)) {
       this.db.prepare('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE user_id = ?').run(userId);
       return { ok: true, user: toUser(row) };
     }
@@ -142,11 +185,10 @@ export class UserStore {
         const until = new Date(now.getTime() + this.policy.lockMinutes * 60_000).toISOString();
         this.db.prepare('UPDATE users SET failed_attempts = 0, locked_until = ? WHERE user_id = ?').run(until, userId);
         this.audit.record({ actor: userId, action: 'LOCKOUT', target: userId, details: { until, failures } });
-        return { ok: false, code: 'LOCKED', message: `Too many failed attempts: account locked for ${this.policy.lockMinutes} minutes, until ${until}.`, lockedUntil: until };
+        return { ok: false, code: 'LOCKED', message: this.lockedMessage(until, true), lockedUntil: until };
       }
       this.db.prepare('UPDATE users SET failed_attempts = ? , locked_until = NULL WHERE user_id = ?').run(failures, userId);
-      const left = this.policy.maxFailures - failures;
-      return { ok: false, code: 'BAD_CREDENTIALS', message: `User ID or password is wrong. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.` };
+      return { ok: false, code: 'BAD_CREDENTIALS', message: this.wrongMessage(this.policy.maxFailures - failures) };
     }).immediate();
   }
 

@@ -42,7 +42,9 @@ export async function startWorkstationServices(ws: Workstation, opts: ServiceOpt
     const port = opts.posPort ?? posPortFor(ws);
     try {
       pos = await startPosServer(ws, { port });
-      log(`POS API on ${pos.url} (token: rxledger pos-token)`);
+      // Host and port without a scheme: this is for the pharmacy system's configuration, and a
+      // browser opening it would only get a JSON refusal (the workstation's address comes last).
+      log(`POS API for the pharmacy system (not for a browser) on ${pos.url.replace(/^https?:\/\//, '')} (token: rxledger pos-token)`);
     } catch (err) {
       posProblem =
         (err as { code?: string }).code === 'EADDRINUSE'

@@ -73,6 +73,7 @@ export const coreHandlers: { [C in keyof typeof coreChannels]: Handler<C> } = {
     facilityId: ws.facilityId,
     facilityName: ws.setting('facility_name'),
     deviceId: ws.deviceId,
+    timeZone: ws.timeZone(),
     testHooks: host.testHooks,
   }),
   'auth.session': (_i, { ws, ctx }) => {

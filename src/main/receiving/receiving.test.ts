@@ -146,6 +146,15 @@ describe('receiving against a typed purchase order', () => {
     expect(last().message).toContain('unplugged');
   });
 
+  it('a scan that lost its first digit is named as cut off, not as a bad barcode', async () => {
+    startManual();
+    await scan(dm(OXY_GTIN, '281231', 'A123', 'S1').replace(']d201', ']d21'));
+    expect(last()).toMatchObject({ verdict: 'incomplete', tone: 'bad' });
+    expect(last().message).toMatch(/^Scan cut off: the first digit is missing \(with it, this is GTIN 00300021200305\)/);
+    await scan(dm(OXY_GTIN, '281231', 'A123', 'S1'));
+    expect(last()).toMatchObject({ verdict: 'received' });
+  });
+
   it('commits RECEIPT entries per line and lot with the DEA receipt data, once', async () => {
     const id = startManual();
     for (const s of ['S1', 'S2', 'S3']) await scan(dm(OXY_GTIN, '281231', 'A123', s));

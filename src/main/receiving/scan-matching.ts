@@ -1,4 +1,5 @@
 import { decodeScan, ndcFromGtin, type ScanResult } from '../../shared/identifiers';
+import { cutShortReason } from '../../shared/receiving/cut-short';
 import { acceptedMessage, matchUnit, toneOf, VERDICTS, type Flag, type MatchLine, type Tone, type UnitIn, type Verdict } from '../../shared/receiving/match';
 import { parseUnitKey, ssccKey, unitKey } from '../../shared/receiving/types';
 import { scanText, type ScanEvent } from '../../shared/scan/types';
@@ -51,6 +52,11 @@ export class ScanMatcher {
     const write = (verdict: Verdict, message: string, extra: Partial<ScanRowIn> = {}) =>
       this.log.write({ scan, sessionId, verdict, message, decoded, ...extra }, scanId);
 
+    const cut = cutShortReason(scanText(scan), decoded);
+    if (cut) {
+      write('incomplete', `Scan cut off: ${cut}. Nothing was received; scan it again. The partial scan was kept.`);
+      return;
+    }
     if (!decoded.ok) {
       write('unreadable', `Bad barcode: ${decoded.error ?? 'it could not be read'} Nothing was received; the raw scan was kept.`);
       return;

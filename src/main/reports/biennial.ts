@@ -6,7 +6,7 @@ import { entryDocument } from '../ledger/entry-document';
 import { BufferedTable } from './buffered-table';
 import { inventoryAt, type InventoryLine } from './inventory-at';
 import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
-import { ReportInputError, SCHEDULE_LABEL, SCHEDULE_ORDER, type Reader, type ReportContext } from './reader';
+import { ENTRY_COLUMNS, entryCells, ReportInputError, SCHEDULE_LABEL, SCHEDULE_ORDER, type Reader, type ReportContext } from './reader';
 
 /**
  * The instant an inventory is "taken at" (1304.11(a)): the opening of business is the start of
@@ -50,6 +50,7 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
     { key: 'taken_by', label: 'Counted by', width: 8 },
     { key: 'counted_at', label: 'Counted at', width: 9 },
     { key: 'count_id', label: 'Count', width: 6 },
+    ...ENTRY_COLUMNS,
   ];
   const window = p.fromUtc && p.fromUtc <= at ? p.fromUtc : null;
   reader.header(sink, 'biennial', columns, [
@@ -60,13 +61,13 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
       'Figures',
       `each lot's last count ${window ? `from ${reader.local(window)} ` : ''}up to the inventory time, rolled forward by every movement between the count and the inventory time (listed under the line); entries after it are excluded. Book units: the ledger's balance at the inventory time`,
     ],
-  ]);
+  ], { period: `inventory of ${p.toDate}, ${taken === 'opening' ? 'opening' : 'close'} of business` });
   reader.openCounts(notice, 'the figures of the products it covers');
 
   const f = reader.ctx.facilityId;
   const scheduled = reader.scheduleMap();
   const any = reader.db.prepare<[string, string, string], { x: number }>('SELECT 1 AS x FROM ledger_entries WHERE ndc = ? AND event_time <= ? AND facility_id = ? LIMIT 1');
-  const candidates = [...scheduled.keys()].filter((ndc) => any.get(ndc, at, f));
+  const candidates = [...scheduled].filter(([ndc, s]) => reader.wants(s) && any.get(ndc, at, f)).map(([ndc]) => ndc);
   reader.progress({ phase: 'balances', done: 0, total: candidates.length });
   const inventory = inventoryAt(reader.db, f, candidates, at, window, (n) => reader.units.of(n));
   reader.progress({ phase: 'balances', done: candidates.length, total: candidates.length });
@@ -90,7 +91,17 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
   const table = new BufferedTable();
   const out = sink;
   sink = table;
-  const counters = new Map<string, { counts: Set<string>; first: string; last: string }>();
+  // Who took the inventory, per section: a CII counter signs the CII pages (1304.04(f)).
+  let counters = new Map<string, { counts: Set<string>; first: string; last: string }>();
+  let anyCounter = false;
+  const section = reader.sectioner(sink);
+  let currentSection: string | null = null;
+  const signCounters = () => {
+    for (const [actor, c] of counters) {
+      sink.signature(`Inventory taken by ${reader.who(actor)} — counts ${[...c.counts].join(', ') || '(quick counts)'} between ${reader.local(c.first)} and ${reader.local(c.last)} — signature: ______________________________`);
+    }
+    counters = new Map();
+  };
   const uncountedCii: string[] = [];
   const uncountedExact: string[] = [];
   let uncountedOther = 0;
@@ -98,15 +109,22 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
   let currentSchedule: string | null = null;
   let scheduleTotal = 0;
   const closeSchedule = () => {
-    if (currentSchedule) sink.row([currentSchedule, `Total ${SCHEDULE_LABEL[currentSchedule]}`, null, null, null, null, null, null, null, null, null, null, null, scheduleTotal], 'total');
+    if (currentSchedule) sink.row([currentSchedule, null, `Total ${SCHEDULE_LABEL[currentSchedule]}`, null, null, null, null, null, null, null, null, null, null, scheduleTotal], 'total');
   };
   let done = 0;
   for (const { ndc, schedule, product } of ndcs) {
     if (schedule !== currentSchedule) {
       closeSchedule();
+      const sec = schedule === 'CII' ? 'cii' : 'ciii-v';
+      if (sec !== currentSection) {
+        signCounters();
+        currentSection = sec;
+        section(schedule);
+      }
       currentSchedule = schedule;
       scheduleTotal = 0;
-      sink.group(SCHEDULE_LABEL[schedule]!);
+      // The CII section's heading already says Schedule II; CIII–V name each schedule.
+      if (schedule !== 'CII') sink.group(SCHEDULE_LABEL[schedule]!);
     }
     const pu = reader.units.of(ndc);
     const unit = pu?.unit ?? product?.package_unit ?? null;
@@ -144,6 +162,7 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
         if (line.count.at < c.first) c.first = line.count.at;
         if (line.count.at > c.last) c.last = line.count.at;
         counters.set(line.count.actor, c);
+        anyCounter = true;
       }
       scheduleTotal += total;
       reader.lines++;
@@ -152,7 +171,7 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
         ndc,
         product?.name ?? '(not in the drug catalog)',
         product?.strength ?? null,
-        product?.dosage_form ?? null,
+        reader.dosageForm(ndc),
         line.wholeNdc ? 'all lots' : line.lot === '' ? null : line.lot,
         expiry,
         status || null,
@@ -176,7 +195,7 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
             ndc,
             `after the count: ${m.type.toLowerCase().replace(/_/g, ' ')}`,
             null,
-            null,
+            reader.dosageForm(ndc),
             m.body.lot,
             null,
             null,
@@ -190,7 +209,8 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
             `${m.delta > 0 ? 'in' : 'out'} ${formatUnits(Math.abs(m.delta), unit)}${doc ? ` — ${doc}` : ''}`,
             reader.who(m.actor),
             reader.local(m.event_time),
-            `${m.device_id}#${m.seq}`,
+            null,
+            ...entryCells(m),
           ],
           'movement',
         );
@@ -199,6 +219,7 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
     reader.progress({ phase: 'products', done: ++done, total: ndcs.length });
   }
   closeSchedule();
+  signCounters();
   sink = out;
   if (uncountedCii.length) {
     notice(
@@ -212,10 +233,7 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
   if (uncountedOther) notice(`${uncountedOther} CIII–V line(s) were not counted: their figure is the perpetual record's balance, given as the estimate.`);
   if (rolled) notice(`${rolled} line(s) were counted before the inventory time: their figure is the count plus the movements recorded between the count and ${reader.local(at)}, listed under each line.`);
   table.replay(sink);
-  if (counters.size === 0) {
+  if (!anyCounter) {
     sink.signature('Inventory taken by: no count was recorded in the period — the figures are the perpetual record only.');
-  }
-  for (const [actor, c] of counters) {
-    sink.signature(`Inventory taken by ${reader.who(actor)} — counts ${[...c.counts].join(', ') || '(quick counts)'} between ${reader.local(c.first)} and ${reader.local(c.last)} — signature: ______________________________`);
   }
 }

@@ -9,6 +9,9 @@ export class BufferedTable implements ReportSink {
   notice(text: string): void {
     this.ops.push((s) => s.notice(text));
   }
+  section(title: string): void {
+    this.ops.push((s) => s.section(title));
+  }
   group(title: string): void {
     this.ops.push((s) => s.group(title));
   }
@@ -17,6 +20,9 @@ export class BufferedTable implements ReportSink {
   }
   signature(text: string): void {
     this.ops.push((s) => s.signature(text));
+  }
+  isEmpty(): boolean {
+    return this.ops.length === 0;
   }
   replay(into: ReportSink): void {
     for (const op of this.ops) op(into);

@@ -3,12 +3,14 @@ import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { entryDocument } from '../ledger/entry-document';
 import { unitsOfEntry } from '../ledger/legacy-basis';
 import { signatureManifestationLines } from '../signatures';
-import type { Reader } from './reader';
+import { ENTRY_COLUMNS, type Reader } from './reader';
 
 /** The Schedule II perpetual log: per CII NDC, opening balance, every entry of the period with its running balance, closing line. */
 export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: string) => void, only: string[] | null): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
+    { key: 'ndc', label: 'NDC', width: 7 },
+    { key: 'dosage_form', label: 'Dosage form', width: 6 },
     { key: 'event_time', label: 'When (event time)', width: 10 },
     { key: 'type', label: 'Type', width: 7 },
     { key: 'lot', label: 'Lot', width: 5 },
@@ -21,8 +23,7 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
     { key: 'details', label: 'Details', width: 20 },
     { key: 'signatures', label: 'Signatures', width: 20 },
     { key: 'recorded_at', label: 'Recorded', width: 10 },
-    { key: 'entry', label: 'Entry (device#seq)', width: 8, pdfShort: 'entry' },
-    { key: 'hash', label: 'Entry hash', width: 7, pdfShort: 'hash' },
+    ...ENTRY_COLUMNS,
   ];
   reader.header(sink, 'cii-log', columns, [
     ['Period', reader.periodText()],
@@ -30,6 +31,10 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
     ['Balance', 'running balance in dosage units (the Unit column), in event-time order; a COUNT is an observation and does not change it'],
   ]);
   reader.openCounts(notice, 'the counts and balances of the products it covers');
+  if (!reader.wants('CII')) {
+    notice('The Schedule II log holds Schedule II products only, and Schedules III–V were asked for: it is empty. Their movements are in the dispensing, receiving, Form 41 and returns records.');
+    return;
+  }
   const f = reader.ctx.facilityId;
   const schedules = reader.scheduleMap();
   let ndcs = [...schedules].filter(([, s]) => s === 'CII').map(([n]) => n);
@@ -50,11 +55,12 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
   // Only what each line prints is taken out of the body, by SQLite; a dispense (most lines)
   // never has its body parsed in JavaScript.
   const rowsStmt = reader.db
-    .prepare<[string, string, string, string], [string, number, string, number, string, string, string, string | null, string, number, string | null, string | null, string | null]>(
+    .prepare<[string, string, string, string], [string, number, string, number, string, string, string, string | null, string, number, string | null, string | null, string | null, string | null]>(
       `SELECT device_id, seq, hash, delta, type, recorded_at, event_time, lot, json_extract(body, '$.actor'), json_extract(body, '$.quantity'),
               CASE WHEN type <> 'DISPENSE' THEN body END,
               CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.pos_transaction_id') END,
-              CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.patient_token') END
+              CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.patient_token') END,
+              CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.prescription.number') END
          FROM ledger_entries
         WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?
         ORDER BY event_time, recorded_at, device_id, seq`,
@@ -63,15 +69,19 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
   let done = 0;
   const step = Math.max(1, Math.floor(total / 100));
   reader.progress({ phase: 'entries', done: 0, total });
+  sink.section('Schedule II');
   for (const ndc of ndcs) {
     const product = reader.product(ndc);
-    sink.group(`NDC ${ndc} — ${product ? `${product.name}${product.package_size ? ` — ${product.package_size} ${product.package_unit ?? 'units'} per container` : ''}` : '(not in the drug catalog)'}`);
+    sink.group(
+      `NDC ${ndc} — ${product ? [product.name, product.strength, reader.dosageForm(ndc), product.package_size ? `${product.package_size} ${product.package_unit ?? 'units'} per container` : null].filter(Boolean).join(' — ') : '(not in the drug catalog)'}`,
+    );
     const unit = reader.units.of(ndc)?.unit ?? product?.package_unit ?? null;
+    const form = reader.dosageForm(ndc);
     let balance = p.fromUtc ? [...reader.lotBalances(ndc, p.fromUtc, false).values()].reduce((x, y) => x + y, 0) : 0;
-    sink.row([p.fromUtc ? reader.local(p.fromUtc) : null, 'OPENING', null, null, null, null, balance, unit, null, p.fromUtc ? 'balance before the period' : 'from the first entry'], 'opening');
+    sink.row([ndc, form, p.fromUtc ? reader.local(p.fromUtc) : null, 'OPENING', null, null, null, null, balance, unit, null, p.fromUtc ? 'balance before the period' : 'from the first entry'], 'opening');
     let inP = 0;
     let outP = 0;
-    for (const [device, seq, hash, recordedDelta, type, recordedAt, eventTime, lot, actor, recordedQuantity, bodyText, posTxn, patient] of rowsStmt.iterate(f, ndc, from, p.toUtc)) {
+    for (const [device, seq, hash, recordedDelta, type, recordedAt, eventTime, lot, actor, recordedQuantity, bodyText, posTxn, patient, rx] of rowsStmt.iterate(f, ndc, from, p.toUtc)) {
       let delta = recordedDelta;
       let quantity = recordedQuantity;
       let b: EntryBody | null = null;
@@ -90,10 +100,12 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
         if (b.data.quantity_basis === 'containers') details = `${details}${details ? '; ' : ''}recorded by version 0.1 as ${recordedQuantity} container(s), shown in units`;
         if (b.data.signatures) sigs = signatureManifestationLines(b).join(' | ');
       } else {
-        details = posTxn ? (patient ? `POS ${posTxn}; patient ${patient}` : `POS ${posTxn}`) : patient ? `patient ${patient}` : '';
+        details = [posTxn ? `POS ${posTxn}` : null, rx ? `Rx ${rx}` : null, patient ? `patient ${patient}` : null].filter(Boolean).join('; ');
       }
       reader.lines++;
       sink.row([
+        ndc,
+        form,
         reader.local(eventTime),
         type,
         lot,
@@ -102,7 +114,7 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
         type === 'COUNT' ? quantity : null,
         balance,
         unit,
-        reader.who(actor),
+        reader.whoWithClaim(actor, b?.data),
         details,
         sigs,
         reader.local(recordedAt),
@@ -111,7 +123,7 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
       ]);
       if (++done % step === 0) reader.progress({ phase: 'entries', done, total });
     }
-    sink.row([reader.local(p.toUtc), 'CLOSING', null, inP, outP, null, balance, unit, null, 'balance at the end of the period'], 'closing');
+    sink.row([ndc, form, reader.local(p.toUtc), 'CLOSING', null, inP, outP, null, balance, unit, null, 'balance at the end of the period'], 'closing');
   }
   reader.progress({ phase: 'entries', done: total, total });
 }

@@ -4,10 +4,13 @@ import type { Db } from '../db/open';
 import { auditReport } from './audit-report';
 import { biennialReport, inventoryInstant } from './biennial';
 import { ciiLogReport } from './cii-log';
+import { dispensingReport } from './dispensing';
 import { form106Report } from './form106';
+import { form41Report } from './form41';
 import { initialInventoryReport } from './initial-inventory';
 import { Reader, ReportInputError, type Progress, type ReportContext } from './reader';
 import { receiptsReport } from './receipts';
+import { returnsReport } from './returns';
 
 export { inventoryInstant, ReportInputError, type Progress, type ReportContext };
 
@@ -32,7 +35,7 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
   const began = !db.inTransaction;
   if (began) db.exec('BEGIN');
   try {
-    const r = new Reader(db, ctx, period, onProgress ?? (() => {}));
+    const r = new Reader(db, ctx, period, onProgress ?? (() => {}), req.schedules ?? 'all');
     const heads = r.heads();
     const notices: string[] = [];
     const notice = (text: string) => {
@@ -51,6 +54,15 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
         break;
       case 'receipts':
         receiptsReport(r, sink, notice);
+        break;
+      case 'dispensing':
+        dispensingReport(r, sink, notice);
+        break;
+      case 'form41':
+        form41Report(r, sink, notice);
+        break;
+      case 'returns':
+        returnsReport(r, sink, notice);
         break;
       case 'form106':
         form106Report(r, sink, notice);

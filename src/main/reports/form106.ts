@@ -1,27 +1,45 @@
 import { manifestationText } from '../../shared/counts';
+import { LOSS_TYPE_LABELS, LOSS_TYPES } from '../../shared/counts/adjustment-details';
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
+import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { form106Candidates } from '../adjustments';
-import type { Reader } from './reader';
+import { BufferedTable } from './buffered-table';
+import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
 
-/** The DEA Form 106 draft: signed theft-or-loss adjustments discovered in the period. */
+/** Cents as the dollars Form 106 asks for ("42.50"): text, so a spreadsheet keeps the cents. */
+export const dollars = (cents: number): string => (cents / 100).toFixed(2);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The DEA Form 106 draft (21 CFR 1301.76(b)): every signed theft-or-loss adjustment discovered in
+ * the period — from a count's hold or entered by hand — with what the form asks: type of loss,
+ * police report, value, dosage form, corrective action. The signers' manifestations follow each
+ * section's table (never between two of its rows).
+ */
 export function form106Report(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
-    { key: 'ndc', label: 'NDC', width: 9 },
-    { key: 'name', label: 'Name', width: 14 },
+    { key: 'schedule', label: 'Sched.', width: 3 },
+    { key: 'ndc', label: 'NDC', width: 7 },
+    { key: 'name', label: 'Name', width: 12 },
     { key: 'strength', label: 'Strength', width: 8 },
-    { key: 'dosage_form', label: 'Dosage form', width: 7 },
-    { key: 'schedule', label: 'Sched.', width: 4 },
-    { key: 'lot', label: 'Lot', width: 5 },
+    { key: 'dosage_form', label: 'Dosage form', width: 6 },
+    { key: 'lot', label: 'Lot', width: 4 },
     { key: 'quantity_lost', label: 'Units lost', width: 4, align: 'right' },
-    { key: 'unit', label: 'Unit', width: 5 },
-    { key: 'units_per_container', label: 'Units/ cont.', width: 4, align: 'right' },
-    { key: 'discovered_at', label: 'Loss discovered', width: 10 },
-    { key: 'signed_at', label: 'Adjustment signed', width: 10 },
-    { key: 'hold_id', label: 'Hold', width: 6 },
-    { key: 'count_id', label: 'Count', width: 6 },
-    { key: 'signatures', label: 'Signatures', width: 22 },
-    { key: 'entry', label: 'Entry', width: 8, pdfShort: 'entry' },
+    { key: 'unit', label: 'Unit', width: 4 },
+    { key: 'units_per_container', label: 'Units/ cont.', width: 3, align: 'right' },
+    { key: 'loss_type', label: 'Type of loss', width: 7 },
+    { key: 'police_report', label: 'Police report', width: 6 },
+    { key: 'value_usd', label: 'Value (US$)', width: 4, align: 'right' },
+    { key: 'corrective_action', label: 'Corrective action', width: 12 },
+    { key: 'discovered_at', label: 'Loss discovered', width: 8 },
+    { key: 'signed_at', label: 'Adjustment signed', width: 8 },
+    { key: 'hold_id', label: 'Hold', width: 5, pdfHide: true },
+    { key: 'count_id', label: 'Count', width: 5, pdfHide: true },
+    // In the PDF the manifestations are the signature block after the table.
+    { key: 'signatures', label: 'Signatures', width: 20, pdfHide: true },
+    ...ENTRY_COLUMNS,
   ];
   reader.header(sink, 'form106', columns, [
     ['Period', `losses discovered ${reader.periodText()}`],
@@ -29,29 +47,56 @@ export function form106Report(reader: Reader, sink: ReportSink, notice: (t: stri
   ]);
   notice('DRAFT for DEA Form 106. Notify the DEA Field Division Office in writing within one business day of discovering a theft or significant loss (21 CFR 1301.76(b)), then file Form 106 online.');
   const from = p.fromUtc ?? '';
-  const lines = form106Candidates(reader.db, reader.ctx.facilityId).filter((l) => l.discovered_at >= from && l.discovered_at <= p.toUtc);
+  const bodyOf = reader.db.prepare<[string, number], { body: string }>('SELECT body FROM ledger_entries WHERE device_id = ? AND seq = ?');
+  const schedules = reader.scheduleMap();
+  const lines = form106Candidates(reader.db, reader.ctx.facilityId)
+    .filter((l) => l.discovered_at >= from && l.discovered_at <= p.toUtc && reader.wants(l.schedule ?? schedules.get(l.ndc)))
+    .sort((a, b) => Number(b.schedule === 'CII') - Number(a.schedule === 'CII'));
+  const parts = { cii: new BufferedTable(), other: new BufferedTable() };
+  const sigs = { cii: [] as string[], other: [] as string[] };
+  let noType = 0;
   for (const l of lines) {
+    const part = l.schedule === 'CII' ? 'cii' : 'other';
     const product = reader.product(l.ndc);
+    const b = JSON.parse(bodyOf.get(l.entry.device_id, l.entry.seq)!.body) as EntryBody;
+    const loss = isObject(b.data.loss) ? b.data.loss : null;
+    const type = loss && typeof loss.type === 'string' ? loss.type : null;
+    if (!type) noType++;
+    const typeText = type ? `${(LOSS_TYPES as readonly string[]).includes(type) ? LOSS_TYPE_LABELS[type as (typeof LOSS_TYPES)[number]] : type}${type === 'other' && typeof loss?.other_description === 'string' ? `: ${loss.other_description}` : ''}` : null;
+    const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
     const text = l.signatures.map((s, i) => manifestationText(s, i === 0 ? 'theft_or_loss' : null));
+    const pu = reader.units.of(l.ndc);
     reader.lines++;
-    sink.row([
+    parts[part].row([
+      l.schedule,
       l.ndc,
       product?.name ?? '(not in the drug catalog)',
       product?.strength ?? null,
-      product?.dosage_form ?? null,
-      l.schedule,
+      reader.dosageForm(l.ndc),
       l.lot,
       l.quantity_lost,
-      product?.package_unit ?? null,
-      product?.package_size ?? null,
+      pu?.unit ?? product?.package_unit ?? null,
+      pu?.units_per_container ?? product?.package_size ?? null,
+      typeText,
+      str(loss?.police_report),
+      typeof loss?.value_cents === 'number' ? dollars(loss.value_cents) : null,
+      str(loss?.corrective_action),
       reader.local(l.discovered_at),
       reader.local(l.signed_at),
       l.hold_id,
       l.count_id,
       text.join(' | '),
-      `${l.entry.device_id}#${l.entry.seq}`,
+      ...entryCells(l.entry),
     ]);
-    for (const t of text) sink.signature(`${l.ndc}${l.lot ? ` lot ${l.lot}` : ''}: ${t}`);
+    for (const t of text) sigs[part].push(`${l.ndc}${l.lot ? ` lot ${l.lot}` : ''} (#${l.entry.seq}): ${t}`);
   }
   if (lines.length === 0) notice(`No signed theft-or-loss adjustment was discovered between ${p.fromDate ?? 'the first entry'} and ${p.toDate}: there is nothing to report on Form 106 for this period.`);
+  if (noType) notice(`${noType} loss(es) were signed before the type of loss was recorded: fill in the type, police report, value and corrective action on the form.`);
+  const section = reader.sectioner(sink);
+  for (const [part, schedule] of [['cii', 'CII'], ['other', 'CIII']] as const) {
+    if (parts[part].isEmpty()) continue;
+    section(schedule);
+    parts[part].replay(sink);
+    for (const s of sigs[part]) sink.signature(s);
+  }
 }

@@ -2,7 +2,7 @@ import type { ReportColumn, ReportSink } from '../../shared/reports/types';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { signatureManifestationLines } from '../signatures';
 import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
-import { SCHEDULE_LABEL, SCHEDULE_ORDER, type EntryRow, type Reader } from './reader';
+import { ENTRY_COLUMNS, entryCells, SCHEDULE_LABEL, SCHEDULE_ORDER, type EntryRow, type Reader } from './reader';
 
 /** The initial inventory (21 CFR 1304.11(b)): the INITIAL_INVENTORY entries, with the pharmacist's signatures. */
 export function initialInventoryReport(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
@@ -19,7 +19,7 @@ export function initialInventoryReport(reader: Reader, sink: ReportSink, notice:
     { key: 'inventory_date', label: 'Inventory date', width: 7 },
     { key: 'taken', label: 'Taken at', width: 6 },
     { key: 'taken_by', label: 'Counted and signed by', width: 10 },
-    { key: 'entry', label: 'Entry', width: 8, pdfShort: 'entry' },
+    ...ENTRY_COLUMNS,
   ];
   reader.header(sink, 'initial', columns, [['Scope', 'the opening balance of every controlled substance on hand when the registrant began recording, counted and signed by a pharmacist']]);
   const rows = reader.db
@@ -28,15 +28,26 @@ export function initialInventoryReport(reader: Reader, sink: ReportSink, notice:
     .map((r) => ({ r, b: JSON.parse(r.body) as EntryBody }));
   const scheduled = reader.scheduleMap();
   const withSchedule = rows.map((x) => ({ ...x, schedule: x.b.schedule ?? (x.b.ndc ? (scheduled.get(x.b.ndc) ?? null) : null) }));
-  const controlled = withSchedule.filter((x) => x.schedule);
+  const controlled = withSchedule.filter((x) => x.schedule && reader.wants(x.schedule));
   if (rows.length === 0) notice('No initial inventory has been recorded at this facility (rxledger initial-inventory, or Inventory › Initial inventory).');
   controlled.sort((a, b) => SCHEDULE_ORDER[a.schedule!]! - SCHEDULE_ORDER[b.schedule!]! || (a.b.ndc ?? '').localeCompare(b.b.ndc ?? ''));
-  const signatures = new Set<string>();
+  let signatures = new Set<string>();
   let current: string | null = null;
+  const section = reader.sectioner(sink);
+  let currentSection: string | null = null;
   for (const { r, b, schedule } of controlled) {
+    const sec = schedule === 'CII' ? 'cii' : 'ciii-v';
+    if (sec !== currentSection) {
+      // The pharmacist's signatures close the section they signed lines of.
+      for (const s of signatures) sink.signature(s);
+      signatures = new Set();
+      currentSection = sec;
+      section(schedule);
+    }
     if (schedule !== current) {
       current = schedule;
-      sink.group(SCHEDULE_LABEL[schedule!]!);
+      // The CII section's heading already says Schedule II; CIII–V name each schedule.
+      if (schedule !== 'CII') sink.group(SCHEDULE_LABEL[schedule!]!);
     }
     const product = reader.product(b.ndc!);
     const pu = reader.units.of(b.ndc!);
@@ -49,7 +60,7 @@ export function initialInventoryReport(reader: Reader, sink: ReportSink, notice:
       b.ndc,
       product?.name ?? '(not in the drug catalog)',
       product?.strength ?? null,
-      product?.dosage_form ?? null,
+      reader.dosageForm(b.ndc!),
       b.lot,
       b.expiry,
       pu?.units_per_container ?? null,
@@ -62,7 +73,7 @@ export function initialInventoryReport(reader: Reader, sink: ReportSink, notice:
       typeof b.data.inventory_date === 'string' ? b.data.inventory_date : reader.local(b.event_time).slice(0, 10),
       b.data.taken === 'opening' ? 'opening of business' : b.data.taken === 'close' ? 'close of business' : null,
       reader.who(b.actor),
-      `${r.device_id}#${r.seq}`,
+      ...entryCells(r),
     ]);
     for (const line of signatureManifestationLines({ data: b.data })) signatures.add(line);
   }

@@ -1,6 +1,18 @@
 import type { Schedule } from '../../shared/domain/schedule';
 import { localTimeText, type ResolvedPeriod } from '../../shared/reports/period';
-import { REPORT_RULES, REPORT_TITLES, type LedgerHead, type Registrant, type ReportColumn, type ReportHeader, type ReportRequest, type ReportSink } from '../../shared/reports/types';
+import {
+  REPORT_RULES,
+  REPORT_TITLES,
+  scheduleSection,
+  SECTION_TITLES,
+  type LedgerHead,
+  type Registrant,
+  type ReportColumn,
+  type ReportHeader,
+  type ReportRequest,
+  type ReportSchedules,
+  type ReportSink,
+} from '../../shared/reports/types';
 import { CatalogStore, type CatalogEntry } from '../catalog/store';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import type { Db } from '../db/open';
@@ -36,6 +48,16 @@ export class ReportInputError extends Error {}
 export const SCHEDULE_ORDER: Record<string, number> = { CII: 0, CIII: 1, CIV: 2, CV: 3 };
 export const SCHEDULE_LABEL: Record<string, string> = { CII: 'Schedule II', CIII: 'Schedule III', CIV: 'Schedule IV', CV: 'Schedule V' };
 
+/**
+ * The entry a line comes from: `device#seq` and, CSV only, its whole hash; the PDF prints the
+ * two as `#seq` and the hash's first 8 digits (`#42 3f9a1c2b`).
+ */
+export const ENTRY_COLUMNS: ReportColumn[] = [
+  { key: 'entry', label: 'Entry (seq, hash)', width: 7, pdfShort: 'entry' },
+  { key: 'entry_hash', label: 'Entry hash', width: 8, pdfHide: true },
+];
+export const entryCells = (e: { device_id: string; seq: number; hash: string }): [string, string] => [`${e.device_id}#${e.seq}`, e.hash];
+
 export interface EntryRow {
   device_id: string;
   seq: number;
@@ -56,6 +78,7 @@ export class Reader {
     readonly ctx: ReportContext,
     readonly period: ResolvedPeriod,
     readonly progress: (p: Progress) => void,
+    readonly schedules: ReportSchedules = 'all',
   ) {
     let catalog: CatalogStore | null = null;
     try {
@@ -94,9 +117,50 @@ export class Reader {
     return this.catalogCache.get(ndc)!;
   }
 
+  /**
+   * The dosage form of an NDC, from the catalog (FDA DOSAGEFORMNAME / openFDA dosage_form). The
+   * openFDA CSV extract has no dosage-form column, so its products carry none: the form is then
+   * the dosage unit its package description names ("30 TABLET in 1 BOTTLE" → TABLET), which is
+   * why every report printed it blank before (issue 14).
+   */
+  dosageForm(ndc: string): string | null {
+    const p = this.product(ndc);
+    return p?.dosage_form ?? p?.package_unit ?? this.units.of(ndc)?.unit ?? null;
+  }
+
+  /** Whether a schedule's lines belong in this report (`--schedules`). */
+  wants(schedule: string | null | undefined): boolean {
+    return scheduleSection(schedule, this.schedules) !== null;
+  }
+
+  /**
+   * Starts the CII or the CIII–V section when a line of the other one comes: callers give lines
+   * CII first, so each section is one table (and its own pages in the PDF), 1304.04(f).
+   */
+  sectioner(sink: ReportSink): (schedule: string | null | undefined) => void {
+    let current: string | null = null;
+    return (schedule) => {
+      const s = scheduleSection(schedule, 'all');
+      if (s && s !== current) {
+        current = s;
+        sink.section(SECTION_TITLES[s]);
+      }
+    };
+  }
+
   who(userId: string): string {
     const name = this.userNames.get(userId);
     return name ? `${name} (${userId})` : userId;
+  }
+
+  /**
+   * Who recorded an entry and, where the source named another person (an imported file's or a
+   * POS system's handler_id), that claim beside it: the record names the proven submitter and
+   * never passes the claim off as the person who acted (Part 11 §11.10(d),(g)).
+   */
+  whoWithClaim(actor: string, data: Record<string, unknown> | null | undefined): string {
+    const claimed = typeof data?.claimed_handler_id === 'string' ? data.claimed_handler_id : null;
+    return claimed && claimed !== actor ? `${this.who(actor)}; handler named by the source: ${this.who(claimed)}` : this.who(actor);
   }
 
   local(iso: string | null | undefined): string {
@@ -108,8 +172,14 @@ export class Reader {
     return `${p.fromDate ?? 'first entry'} to ${p.toDate} (${this.ctx.timeZone}; both days included)`;
   }
 
-  header(sink: ReportSink, kind: ReportRequest['kind'], columns: ReportColumn[], fields: [string, string][]): void {
+  header(sink: ReportSink, kind: ReportRequest['kind'], columns: ReportColumn[], fields: [string, string][], opts: { period?: string; layout?: 'portrait' | 'landscape' } = {}): void {
+    const scope = this.schedules === 'cii' ? 'Schedule II only' : this.schedules === 'ciii-v' ? 'Schedules III, IV and V only' : 'all schedules; Schedule II apart from Schedules III–V';
+    if (kind !== 'audit') fields = [...fields, ['Schedules', scope]];
+    const p = this.period;
     const h: ReportHeader = {
+      period: opts.period ?? `${p.fromDate ?? 'first entry'} to ${p.toDate}`,
+      schedules: this.schedules,
+      ...(opts.layout ? { layout: opts.layout } : {}),
       kind,
       title: REPORT_TITLES[kind],
       rule: REPORT_RULES[kind],

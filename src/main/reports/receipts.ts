@@ -2,7 +2,7 @@ import type { ReportColumn, ReportSink } from '../../shared/reports/types';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { unitsOfEntry } from '../ledger/legacy-basis';
 import { BufferedTable } from './buffered-table';
-import type { EntryRow, Reader } from './reader';
+import { ENTRY_COLUMNS, entryCells, type EntryRow, type Reader } from './reader';
 
 /** The receiving record (1304.22(c), 1305.13(e)/22(g)): controlled receipts grouped by delivery. */
 export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
@@ -27,7 +27,7 @@ export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: str
     { key: 'order_line', label: 'Line', width: 3, align: 'right' },
     { key: 'po_number', label: 'PO', width: 5 },
     { key: 'received_by', label: 'Received by', width: 8 },
-    { key: 'entry', label: 'Entry', width: 8, pdfShort: 'entry' },
+    ...ENTRY_COLUMNS,
   ];
   reader.header(sink, 'receipts', columns, [
     ['Period', reader.periodText()],
@@ -36,12 +36,12 @@ export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: str
   const schedules = reader.scheduleMap();
   let noSupplier = 0;
   let noOrder = 0;
-  let lastGroup: string | null = null;
+  // 1304.04(f): CII receipts in a table of their own, before CIII–V.
+  const parts = { cii: new BufferedTable(), other: new BufferedTable() };
+  const lastGroup = { cii: null as string | null, other: null as string | null };
   const total = reader.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ?").get(reader.ctx.facilityId)!.n;
   let done = 0;
-  const table = new BufferedTable();
   const out = sink;
-  sink = table;
   for (const r of reader.db
     .prepare<[string, string, string], EntryRow>(
       "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, device_id, seq",
@@ -50,7 +50,9 @@ export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: str
     const b = JSON.parse(r.body) as EntryBody;
     if (++done % 500 === 0) reader.progress({ phase: 'receipts', done, total });
     const schedule = b.schedule ?? (b.ndc ? (schedules.get(b.ndc) ?? null) : null);
-    if (!schedule || !b.ndc) continue;
+    if (!schedule || !b.ndc || !reader.wants(schedule)) continue;
+    const part = schedule === 'CII' ? 'cii' : 'other';
+    sink = parts[part];
     const d = b.data as Record<string, unknown>;
     const supplier = (isObject(d.supplier) ? d.supplier : {}) as Record<string, unknown>;
     const order = isObject(d.order_form) ? (d.order_form as Record<string, unknown>) : null;
@@ -62,11 +64,13 @@ export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: str
     const supplierDea = str(supplier.dea_number);
     if (!supplierName || !supplierAddress || !supplierDea) noSupplier++;
     const orderText = order && str(order.number) ? `${order.kind === 'CSOS' ? 'CSOS' : 'DEA Form 222'} ${String(order.number)}` : null;
+    // The Receiving screen records the order line as line_no; NDJSON inside order_form.
+    const orderLine = int(d.line_no) ?? (order ? int(order.line) : null);
     if (schedule === 'CII' && !orderText) noOrder++;
     const groupTitle = `Received ${dateReceived} from ${supplierName ?? '(supplier not recorded)'}${supplierDea ? ` (DEA ${supplierDea})` : ''}${orderText ? ` — ${orderText}` : ''}${str(d.po_number) ? ` — PO ${String(d.po_number)}` : ''}`;
-    if (groupTitle !== lastGroup) {
+    if (groupTitle !== lastGroup[part]) {
       sink.group(groupTitle);
-      lastGroup = groupTitle;
+      lastGroup[part] = groupTitle;
     }
     const product = reader.product(b.ndc);
     const u = unitsOfEntry(b, (n) => reader.units.of(n));
@@ -80,7 +84,7 @@ export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: str
       b.ndc,
       product?.name ?? str(d.name) ?? '(not in the drug catalog)',
       product?.strength ?? null,
-      product?.dosage_form ?? null,
+      reader.dosageForm(b.ndc),
       b.lot,
       b.expiry,
       containers,
@@ -91,10 +95,10 @@ export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: str
       supplierAddress,
       supplierDea,
       orderText,
-      int(d.line_no),
+      orderLine,
       str(d.po_number),
       reader.who(b.actor),
-      `${r.device_id}#${r.seq}`,
+      ...entryCells(r),
     ]);
   }
   sink = out;
@@ -106,7 +110,15 @@ export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: str
     );
   }
   if (noOrder) notice(`${noOrder} Schedule II receipt line(s) are not linked to a DEA Form 222 or CSOS order number: keep the order form copy with this record.`);
-  table.replay(out);
+  const section = reader.sectioner(out);
+  if (!parts.cii.isEmpty()) {
+    section('CII');
+    parts.cii.replay(out);
+  }
+  if (!parts.other.isEmpty()) {
+    section('CIII');
+    parts.other.replay(out);
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -118,7 +118,7 @@ describe('DEA reports from the ledger', () => {
     expect(text).toContain('DEA registration number: AB1234563');
     expect(text).toContain('Taken at: close of business');
     // The test catalog gives the package unit (TABLET) after the units per container.
-    expect(text).toMatch(/CII 00002-1200-30 .*A123 .*30 TABLET 3 0 0 90 90 exact count/);
+    expect(text).toMatch(/CII 00002-1200-30 .*TABLET A123 .*30 TABLET 3 0 0 90 90 exact/);
     expect(text).toContain(`Computed from ledger head device ${ws.deviceId}, seq ${ws.ledger.head().seq}, hash ${ws.ledger.head().hash}`);
   });
 

@@ -1,6 +1,7 @@
 import { Fragment } from 'react';
 import type { CountItemView } from '../../shared/ipc/counts-channels';
 import { formatUnits, unitNoun } from '../format/units';
+import { FieldError, invalidProps } from '../ui/FieldError';
 import { ScheduleBadge } from '../ui/ScheduleBadge';
 import { ContainersForm } from './ContainersForm';
 import type { CountsStore } from './counts-store';
@@ -26,6 +27,8 @@ export function CountLineRow(props: {
 }) {
   const { store, item, line, blind } = props;
   const key = keyOf(item);
+  // An id from the line's key: NDC and lot may hold characters an id should not.
+  const fieldId = `count-units-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   return (
     <Fragment>
       <tr data-testid="count-line" data-key={key} data-ndc={item.ndc} data-lot={item.lot ?? ''} aria-current={props.current ? 'true' : undefined}>
@@ -45,8 +48,8 @@ export function CountLineRow(props: {
               inputMode="numeric"
               data-testid="count-units"
               aria-label={`${unitNoun(item.unit, 2)} counted of ${item.ndc} ${item.lot ?? ''}`}
-              aria-invalid={line.problem ? true : undefined}
-              aria-describedby={line.problem ? `count-problem-${key}` : undefined}
+              id={fieldId}
+              {...invalidProps(fieldId, line.problem)}
               value={line.text}
               onChange={(e) => store.getState().typeCount(key, e.target.value)}
             />
@@ -54,11 +57,7 @@ export function CountLineRow(props: {
               {unitNoun(item.unit, 2)}
             </span>
           </div>
-          {line.problem ? (
-            <div className="field-problem" id={`count-problem-${key}`} role="alert" data-testid="count-units-problem">
-              {line.problem.charAt(0).toUpperCase() + line.problem.slice(1)}.
-            </div>
-          ) : null}
+          <FieldError fieldId={fieldId} problem={line.problem} testId="count-units-problem" />
           {line.full !== null && line.size !== null ? (
             <div className="muted" data-testid="count-containers-summary">
               {containersSummary(line, item)}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { formatLocalDateTime } from '../format/time';
+import { focusProblemField } from '../ui/FieldError';
 import { CountLineRow } from './CountLineRow';
 import { CountScanField } from './CountScanField';
 import type { CountsStore } from './counts-store';
@@ -19,8 +20,13 @@ export function CountSheet({ store }: { store: CountsStore }) {
   useEffect(() => {
     if (!focusRequest) return;
     const el = inputs.current.get(focusRequest.key);
-    el?.focus();
-    if (focusRequest.select) el?.select();
+    if (focusRequest.select) {
+      el?.focus();
+      el?.select();
+    } else {
+      // Submit named this field: scrolled to the middle of the screen, a long sheet included.
+      focusProblemField(el);
+    }
   }, [focusRequest]);
 
   if (!draft) return null;

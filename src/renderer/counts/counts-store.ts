@@ -161,7 +161,12 @@ export function createCountsStore(deps: CountsDeps) {
           });
           return;
         }
-        if (!out.ok) return set({ error: new RxError('BAD_INPUT', `Not counted yet: ${out.missing.join(', ')}. Enter 0 for what is not on the shelf.`) });
+        // The first line still to count is brought into view and focused: the message is at the top.
+        if (!out.ok)
+          return set({
+            focusRequest: out.missingKeys[0] ? { key: out.missingKeys[0], select: false } : get().focusRequest,
+            error: new RxError('BAD_INPUT', `Not counted yet: ${out.missing.join(', ')}. Enter 0 for what is not on the shelf.`),
+          });
         set({ busy: true });
         try {
           await deps.invoke('counts.submit', { countId: draft.countId, lines: out.lines });

@@ -33,8 +33,9 @@ describe('count draft', () => {
     expect(setCounted(d, a1, '2.5', 'keypad', T)).toMatchObject({ ok: false });
     d = setCounted(d, a1, '97', 'keypad', T).draft;
     expect(progress(d)).toEqual({ counted: 1, total: 2 });
-    expect(linesToSubmit(d)).toEqual({ ok: false, missing: ['00002-1200-30 lot B2'] });
     const b2 = keyOf({ ndc: '00002-1200-30', lot: 'B2' });
+    // The key names the field the sheet brings into view and focuses.
+    expect(linesToSubmit(d)).toEqual({ ok: false, missing: ['00002-1200-30 lot B2'], missingKeys: [b2] });
     d = setContainers(d, b2, { full: 1, size: 30, partials: [7, 3] }, T).draft;
     expect(d.lines[b2]!.counted).toBe(40);
     const out = linesToSubmit(d);
@@ -55,6 +56,7 @@ describe('count draft', () => {
     expect(linesToSubmit(d)).toEqual({
       ok: false,
       missing: [],
+      missingKeys: [],
       invalid: [
         { key: a1, name: '00002-1200-30 lot A1', problem: expect.stringMatching(/numbers only/) },
         { key: b2, name: '00002-1200-30 lot B2', problem: expect.stringMatching(/cannot be negative/) },

@@ -116,13 +116,15 @@ const lineName = (l: DraftLine) => `${l.ndc}${l.lot ? ` lot ${l.lot}` : ''}`;
 /** What counts.submit takes; or the lines whose field holds something that is not a count; or the lines still missing. */
 export function linesToSubmit(d: CountDraft):
   | { ok: true; lines: { ndc: string; lot: string | null; counted: number; countedAt: string | null; method: 'scan' | 'keypad'; containers: { full_containers: number; units_per_container: number; partial_units: number[] } | null }[] }
-  | { ok: false; missing: string[]; invalid?: { key: string; name: string; problem: string }[] } {
+  | { ok: false; missing: string[]; missingKeys: string[]; invalid?: { key: string; name: string; problem: string }[] } {
   const invalid = Object.entries(d.lines)
     .map(([key, l]) => ({ key, name: lineName(l), problem: l.problem ?? countTextProblem(l.text) }))
     .filter((x): x is { key: string; name: string; problem: string } => x.problem !== null);
-  const missing = Object.values(d.lines).filter((l) => l.counted === null && !(l.problem ?? countTextProblem(l.text)));
-  if (invalid.length) return { ok: false, missing: missing.map(lineName), invalid };
-  if (missing.length) return { ok: false, missing: missing.map(lineName) };
+  const missingEntries = Object.entries(d.lines).filter(([, l]) => l.counted === null && !(l.problem ?? countTextProblem(l.text)));
+  const missing = missingEntries.map(([, l]) => lineName(l));
+  const missingKeys = missingEntries.map(([k]) => k);
+  if (invalid.length) return { ok: false, missing, missingKeys, invalid };
+  if (missing.length) return { ok: false, missing, missingKeys };
   return {
     ok: true,
     lines: Object.values(d.lines).map((l) => ({

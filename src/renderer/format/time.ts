@@ -1,12 +1,25 @@
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
+import { wallClockText } from '../../shared/domain/wall-clock';
+
+/**
+ * The facility's zone, from app.info. Until it is known, the computer's own: at a pharmacy
+ * counter the two are the same nearly always, and a time must never wait for a round trip.
+ */
+let displayZone: string | null = null;
+
+export function setDisplayTimeZone(zone: string | null): void {
+  displayZone = zone;
 }
 
-/** Local wall-clock time, 24 h, with the date: the form a DEA record is read in at the counter. */
-export function formatLocalDateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+export function displayTimeZone(): string {
+  return displayZone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+}
+
+/**
+ * Wall-clock time in the facility's zone, 24 h, with the date: the form a DEA record is read
+ * in at the counter, the same as the reports print whatever zone this computer is set to.
+ */
+export function formatLocalDateTime(iso: string, zone: string = displayTimeZone()): string {
+  return wallClockText(iso, zone);
 }
 
 export function formatSignedDelta(delta: number): string {

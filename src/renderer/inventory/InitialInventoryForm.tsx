@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { FieldError, focusFirstInvalid, invalidProps } from '../ui/FieldError';
 import { usePackageInfo, type PackageInfo } from './use-package-info';
 import { ndc11Of } from '../../shared/counts';
 import type { ChannelOutput } from '../../shared/ipc/contract';
@@ -36,6 +37,12 @@ export function InitialInventoryForm({ onBack, onOpenCard }: { onBack: () => voi
   const [busy, setBusy] = useState(false);
   const [generation, setGeneration] = useState(0);
   const formProblemRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  /** After a refusal: the first field marked invalid comes into view with the cursor in it. */
+  const showFirstProblem = () =>
+    requestAnimationFrame(() => {
+      if (!focusFirstInvalid(formRef.current)) formProblemRef.current?.scrollIntoView({ block: 'center' });
+    });
   const resultRef = useRef<HTMLDivElement>(null);
 
   // A new result is brought into view and focused: the Sign button was at the bottom of the form.
@@ -85,11 +92,13 @@ export function InitialInventoryForm({ onBack, onOpenCard }: { onBack: () => voi
     const v = validateInitial(draft);
     if (!v.ok) {
       setProblems(v.problems);
+      showFirstProblem();
       return;
     }
     if (!password) {
       setProblems(NO_PROBLEMS);
       setCredentialProblem('Enter the pharmacist’s password to sign.');
+      showFirstProblem();
       return;
     }
     setBusy(true);
@@ -111,7 +120,7 @@ export function InitialInventoryForm({ onBack, onOpenCard }: { onBack: () => voi
       if (CREDENTIAL_CODES.has(rx.code)) setCredentialProblem(rx.message);
       else if (rx.code === 'BAD_INPUT') setProblems(serverProblems(rx.message, v.indexes));
       else setProblems({ lines: {}, form: [rx.message] });
-      requestAnimationFrame(() => formProblemRef.current?.scrollIntoView({ block: 'nearest' }));
+      showFirstProblem();
     } finally {
       setPassword('');
       setCoPassword('');
@@ -120,7 +129,7 @@ export function InitialInventoryForm({ onBack, onOpenCard }: { onBack: () => voi
   }
 
   return (
-    <form className="initial-form" data-testid="initial-form" onSubmit={submit} noValidate>
+    <form ref={formRef} className="initial-form" data-testid="initial-form" onSubmit={submit} noValidate>
       <div className="panel-head">
         <h1 id="initial-title">Initial inventory</h1>
         <button type="button" className="btn" data-testid="initial-back" onClick={onBack}>
@@ -193,28 +202,26 @@ export function InitialInventoryForm({ onBack, onOpenCard }: { onBack: () => voi
             <span className="field-label">Pharmacist’s user ID</span>
             <input data-testid="initial-signer" autoComplete="off" spellCheck={false} value={draft.signerId} onChange={(e) => save({ ...draft, signerId: e.target.value })} />
           </label>
-          <label className="field">
-            <span className="field-label">Password</span>
+          <div className="field">
+            <label className="field-label" htmlFor="initial-password">
+              Password
+            </label>
             <input
+              id="initial-password"
               type="password"
               data-testid="initial-password"
               autoComplete="off"
               value={password}
-              aria-invalid={credentialProblem ? true : undefined}
-              aria-describedby={credentialProblem ? 'initial-credential-problem' : undefined}
+              {...invalidProps('initial-password', credentialProblem)}
               onChange={(e) => setPassword(e.target.value)}
             />
-          </label>
+            <FieldError fieldId="initial-password" problem={credentialProblem} testId="initial-credential-problem" />
+          </div>
           <label className="field initial-note">
             <span className="field-label">Note (optional)</span>
             <input data-testid="initial-note" value={draft.note} onChange={(e) => save({ ...draft, note: e.target.value })} />
           </label>
         </div>
-        {credentialProblem ? (
-          <p className="field-problem" id="initial-credential-problem" role="alert" data-testid="initial-credential-problem">
-            {credentialProblem}
-          </p>
-        ) : null}
         <details>
           <summary>Co-signer (a second pharmacist, or a witness)</summary>
           <div className="initial-sign-grid">
@@ -269,17 +276,10 @@ function LineCard({
 }) {
   const n = i + 1;
   const id = (f: LineField) => `initial-${i}-${f}`;
-  const fieldProps = (f: LineField) => ({
-    id: id(f),
-    'aria-invalid': problems[f] ? true : undefined,
-    'aria-describedby': problems[f] ? `${id(f)}-problem` : undefined,
-  });
-  const problem = (f: LineField) =>
-    problems[f] ? (
-      <div className="field-problem" id={`${id(f)}-problem`} data-testid={`initial-problem-${f}`}>
-        {problems[f]}
-      </div>
-    ) : null;
+  const fieldProps = (f: LineField) => ({ id: id(f), ...invalidProps(id(f), problems[f]) });
+  // Not announced one by one: the form says "correct the lines marked" once, and each problem
+  // is read with its field as focus reaches it.
+  const problem = (f: LineField) => <FieldError fieldId={id(f)} problem={problems[f]} testId={`initial-problem-${f}`} announce={false} />;
   const field = (f: LineField, label: string, input: ReactNode, className = '') => (
     <div className={`field ${className}`}>
       <label className="field-label" htmlFor={id(f)}>

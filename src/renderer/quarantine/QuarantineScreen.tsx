@@ -56,7 +56,7 @@ export function QuarantineScreen() {
             <option value="all">All</option>
           </select>
         </label>
- <input type="search" aria-label="Filter" placeholder="Drug, NDC, lot, serial, reason" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="quarantine-filter" />
+        <input type="search" aria-label="Filter by drug, NDC, lot, serial or reason" placeholder="Drug, NDC, lot, serial, reason" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="quarantine-filter" />
         <button type="button" className="btn" onClick={() => void load()}>
           Refresh
         </button>

@@ -7,6 +7,7 @@ import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { base64ToBytes, PHASE_LABELS, progressPercent, REPORT_CHOICES, requestFromForm, type ReportFormState } from './report-form';
+import type { ReportSchedules } from '../../shared/reports/types';
 
 type Registrant = ChannelOutput<'reports.registrant'>;
 type Job = ChannelOutput<'reports.status'>;
@@ -38,7 +39,7 @@ export function ReportsScreen() {
   const role = useSession((s) => s.session?.role);
   const mayManage = role ? can(role, 'facility.manage') : false;
   const [registrant, setRegistrant] = useState<Registrant | null>(null);
-  const [form, setForm] = useState<ReportFormState>({ kind: 'biennial', format: 'pdf', from: '', to: today(), taken: 'close', ndcs: '' });
+  const [form, setForm] = useState<ReportFormState>({ kind: 'biennial', format: 'pdf', from: '', to: today(), taken: 'close', ndcs: '', schedules: 'all' });
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<RxError | null>(null);
   const [recent, setRecent] = useState<Recent>([]);
@@ -194,6 +195,16 @@ export function ReportsScreen() {
             <select data-testid="report-taken" value={form.taken} onChange={(e) => setForm({ ...form, taken: e.target.value as 'opening' | 'close' })}>
               <option value="close">close of business</option>
               <option value="opening">opening of business</option>
+            </select>
+          </label>
+        ) : null}
+        {form.kind !== 'audit' ? (
+          <label>
+            Schedules
+            <select data-testid="report-schedules" value={form.schedules} onChange={(e) => setForm({ ...form, schedules: e.target.value as ReportSchedules })}>
+              <option value="all">all (Schedule II apart from III–V)</option>
+              <option value="cii">Schedule II only</option>
+              <option value="ciii-v">Schedules III–V only</option>
             </select>
           </label>
         ) : null}

@@ -1,6 +1,6 @@
 import { ndc11Of } from '../../shared/counts';
 import { isRealDate } from '../../shared/reports/period';
-import { REPORT_TITLES, type ReportKind, type ReportRequest } from '../../shared/reports/types';
+import { REPORT_TITLES, type ReportKind, type ReportRequest, type ReportSchedules } from '../../shared/reports/types';
 
 export interface ReportFormState {
   kind: ReportKind;
@@ -9,12 +9,17 @@ export interface ReportFormState {
   to: string;
   taken: 'opening' | 'close';
   ndcs: string;
+  /** 1304.04(f): CII apart from CIII–V; `all` gives both in separate sections. */
+  schedules: ReportSchedules;
 }
 
 export const REPORT_CHOICES: { kind: ReportKind; label: string; hint: string }[] = [
   { kind: 'biennial', label: REPORT_TITLES.biennial, hint: 'Inventory date = "To". Counts taken from "From" (default: that day) are used; CII must be counted.' },
   { kind: 'cii-log', label: REPORT_TITLES['cii-log'], hint: 'Every receipt, dispense, count and adjustment of each CII NDC with its running balance.' },
   { kind: 'receipts', label: REPORT_TITLES.receipts, hint: 'Controlled receipts with supplier, DEA number and the 222/CSOS order of CII lines.' },
+  { kind: 'dispensing', label: REPORT_TITLES.dispensing, hint: 'Every controlled dispense with prescription number, prescriber and DEA number, patient token; CII log apart from the CIII–V record.' },
+  { kind: 'form41', label: REPORT_TITLES.form41, hint: 'Destructions with method, place and the two employees who signed.' },
+  { kind: 'returns', label: REPORT_TITLES.returns, hint: 'Returns to wholesalers and reverse distributors, transfers to other registrants, with the counterparty and the 222/CSOS order.' },
   { kind: 'form106', label: REPORT_TITLES.form106, hint: 'Signed theft-or-loss adjustments discovered in the period.' },
   { kind: 'audit', label: REPORT_TITLES.audit, hint: 'Sign-ins, signatures, exports, quarantine decisions and every other audited action.' },
 ];
@@ -42,6 +47,7 @@ export function requestFromForm(f: ReportFormState): { ok: true; request: Report
       to: f.to || null,
       ...(f.kind === 'biennial' ? { taken: f.taken } : {}),
       ...(ndcs.length ? { ndcs } : {}),
+      ...(f.schedules !== 'all' && f.kind !== 'audit' ? { schedules: f.schedules } : {}),
     },
   };
 }

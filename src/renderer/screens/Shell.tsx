@@ -5,29 +5,52 @@ import { asRxError } from '../state/session-store';
 import { navStore, sessionStore, useAppInfo, useNav, useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { screenShortcutIndex } from '../ui/keys';
+import { roleLabel } from '../ui/labels';
 import { SCREENS } from './registry';
+import { homeScreen, resolveScreen, shortcutNumber, shortcutTarget } from './screen-list';
 
 export function Shell() {
   const role = useSession((s) => s.session?.role);
+  const userId = useSession((s) => s.session?.userId);
+  const navUser = useNav((s) => s.user);
   const requested = useNav((s) => s.screen);
   const facility = useAppInfo((s) => s.info?.facilityName ?? s.info?.facilityId ?? '');
   const [signOutError, setSignOutError] = useState<RxError | null>(null);
-
-  const allowed = useMemo(() => (role ? SCREENS.filter((s) => can(role, s.permission)) : []), [role]);
-  const current = allowed.find((s) => s.id === requested) ?? allowed[0];
+  const [shortcutNote, setShortcutNote] = useState<string | null>(null);
 
   useEffect(() => {
+    if (userId && role) navStore.getState().startFor(userId, homeScreen(role));
+  }, [userId, role]);
+
+  const allowed = useMemo(() => (role ? SCREENS.filter((s) => can(role, s.permission)) : []), [role]);
+  // Until the nav store has taken this user in, show their home: never the previous user's screen.
+  const currentId = role ? resolveScreen(navUser === userId ? requested : null, role) : null;
+  const current = allowed.find((s) => s.id === currentId);
+
+  useEffect(() => {
+    if (!role) return;
     function onKey(e: KeyboardEvent) {
       const i = screenShortcutIndex(e);
-      if (i === null) return;
-      const target = allowed[i];
-      if (!target) return;
+      if (i === null || !role) return;
+      const t = shortcutTarget(i, role);
+      if (t.kind === 'none') return;
       e.preventDefault();
-      navStore.getState().go(target.id);
+      if (t.kind === 'open') {
+        setShortcutNote(null);
+        navStore.getState().go(t.screen.id);
+      } else {
+        setShortcutNote(`Alt+${i + 1} opens ${t.screen.label}, which a ${roleLabel(role).toLowerCase()} does not use.`);
+      }
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [allowed]);
+  }, [role]);
+
+  useEffect(() => {
+    if (!shortcutNote) return;
+    const t = setTimeout(() => setShortcutNote(null), 5_000);
+    return () => clearTimeout(t);
+  }, [shortcutNote]);
 
   async function signOut() {
     setSignOutError(null);
@@ -47,28 +70,41 @@ export function Shell() {
         </span>
         <nav aria-label="Screens">
           <ul className="nav-list">
-            {allowed.map((s, i) => (
-              <li key={s.id}>
-                <button
-                  type="button"
-                  className="nav-item"
-                  data-testid={`nav-${s.id}`}
-                  aria-current={s.id === current?.id ? 'page' : undefined}
-                  aria-keyshortcuts={i < 9 ? `Alt+${i + 1}` : undefined}
-                  title={i < 9 ? `Alt+${i + 1}` : undefined}
-                  onClick={() => navStore.getState().go(s.id)}
-                >
-                  {s.label}
-                  {i < 9 ? <kbd className="nav-key">{i + 1}</kbd> : null}
-                </button>
-              </li>
-            ))}
+            {allowed.map((s) => {
+              const n = shortcutNumber(s.id);
+              return (
+                <li key={s.id}>
+                  <button
+                    type="button"
+                    className="nav-item"
+                    data-testid={`nav-${s.id}`}
+                    aria-current={s.id === current?.id ? 'page' : undefined}
+                    aria-keyshortcuts={n ? `Alt+${n}` : undefined}
+                    title={n ? `Alt+${n}` : undefined}
+                    onClick={() => {
+                      setShortcutNote(null);
+                      navStore.getState().go(s.id);
+                    }}
+                  >
+                    {n ? (
+                      <kbd className="nav-key" aria-hidden="true">
+                        {n}
+                      </kbd>
+                    ) : null}
+                    {s.label}
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         </nav>
         <button type="button" className="btn btn-signout" data-testid="sign-out" onClick={signOut}>
           Sign out
         </button>
       </header>
+      <div className="nav-note" role="status" data-testid="nav-note">
+        {shortcutNote}
+      </div>
       <ErrorBanner error={signOutError} testId="signout-error" />
       <main className="screen" aria-label={current?.label}>
         {Screen ? <Screen key={current.id} /> : <p className="empty">Your role has no screens yet. Ask an administrator.</p>}

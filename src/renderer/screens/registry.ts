@@ -1,5 +1,4 @@
 import type { ComponentType } from 'react';
-import type { Permission } from '../../shared/domain/roles';
 import { InventoryScreen } from '../inventory/InventoryScreen';
 import { LedgerScreen } from '../ledger/LedgerScreen';
 import { ReceivingScreen } from '../receiving/ReceivingScreen';
@@ -9,28 +8,24 @@ import { CountsScreen } from '../counts/CountsScreen';
 import { HoldsScreen } from '../holds/HoldsScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { ReportsScreen } from '../reports/ReportsScreen';
+import { SCREEN_LIST, type ScreenInfo } from './screen-list';
 
-export interface ScreenDef {
-  /** Stable id: kept in sessionStorage and used in data-testid="nav-<id>". */
-  id: string;
-  label: string;
-  /** Hidden from roles without it; the main process enforces the same rule on every call. */
-  permission: Permission;
+export interface ScreenDef extends ScreenInfo {
   component: ComponentType;
 }
 
-/**
- * The top navigation, in order; Alt+1..9 follow this order. Adding a screen is one line here
- * (Receiving, Counts, Holds, Quarantine, Reports, Settings come next).
- */
-export const SCREENS: readonly ScreenDef[] = [
-  { id: 'inventory', label: 'Inventory', permission: 'stock.read', component: InventoryScreen },
-  { id: 'ledger', label: 'Ledger', permission: 'ledger.read', component: LedgerScreen },
-  { id: 'receiving', label: 'Receiving', permission: 'ledger.append', component: ReceivingScreen },
-  { id: 'quarantine', label: 'Quarantine', permission: 'quarantine.decide', component: QuarantineScreen },
-  { id: 'alerts', label: 'Alerts', permission: 'stock.read', component: AlertsScreen },
-  { id: 'counts', label: 'Counts', permission: 'stock.read', component: CountsScreen },
-  { id: 'holds', label: 'Holds', permission: 'stock.read', component: HoldsScreen },
-  { id: 'settings', label: 'Settings', permission: 'stock.read', component: SettingsScreen },
-  { id: 'reports', label: 'Reports', permission: 'reports.export', component: ReportsScreen },
-];
+/** Each screen's component, by id. Adding a screen: a line in screen-list.ts and one here. */
+const COMPONENTS: Record<string, ComponentType> = {
+  inventory: InventoryScreen,
+  ledger: LedgerScreen,
+  receiving: ReceivingScreen,
+  quarantine: QuarantineScreen,
+  alerts: AlertsScreen,
+  counts: CountsScreen,
+  holds: HoldsScreen,
+  settings: SettingsScreen,
+  reports: ReportsScreen,
+};
+
+/** The top navigation, in order (screen-list.ts); Alt+1..9 follow it, the same for every role. */
+export const SCREENS: readonly ScreenDef[] = SCREEN_LIST.map((s) => ({ ...s, component: COMPONENTS[s.id]! }));

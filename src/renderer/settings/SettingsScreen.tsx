@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { can } from '../../shared/domain/roles';
 import type { ChannelOutput, RxError } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
 import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
+import { FieldError, focusProblemField, invalidProps } from '../ui/FieldError';
+import { parseWholeNumberInRange } from '../ui/number-field';
 
 type Scanners = ChannelOutput<'receiving.scanners'>;
 type Settings = ChannelOutput<'settings.get'>;
@@ -28,6 +30,9 @@ export function SettingsScreen() {
   const [idleMinutes, setIdleMinutes] = useState('');
   const [error, setError] = useState<RxError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [idleProblem, setIdleProblem] = useState<string | null>(null);
+  const [idleSaved, setIdleSaved] = useState(false);
+  const idleRef = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
     try {
@@ -69,16 +74,24 @@ export function SettingsScreen() {
 
   async function saveIdle(e: FormEvent) {
     e.preventDefault();
-    const minutes = Number(idleMinutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
-      setError({ code: 'BAD_INPUT', message: 'Idle logoff is a whole number of minutes from 1 to 60.' } as RxError);
+    setIdleSaved(false);
+    const parsed = parseWholeNumberInRange(idleMinutes, 'minutes', 1, 60);
+    if (!parsed.ok) {
+      setIdleProblem(parsed.problem);
+      // After the problem is on screen, so the scroll takes its height into account.
+      requestAnimationFrame(() => focusProblemField(idleRef.current));
       return;
     }
+    setIdleProblem(null);
     try {
-      await invoke('settings.setIdleTimeout', { seconds: minutes * 60 });
+      await invoke('settings.setIdleTimeout', { seconds: parsed.value * 60 });
       await load();
+      setIdleSaved(true);
     } catch (err) {
-      setError(asRxError(err));
+      // The workstation's refusal belongs to this field too: said beside it, not at the top.
+      setIdleProblem(asRxError(err).message);
+      // After the problem is on screen, so the scroll takes its height into account.
+      requestAnimationFrame(() => focusProblemField(idleRef.current));
     }
   }
 
@@ -166,10 +179,30 @@ export function SettingsScreen() {
 
       <h2>Automatic logoff</h2>
       <form onSubmit={(e) => void saveIdle(e)} aria-label="Automatic logoff">
-        <label className="field">
-          <span className="field-label">Sign off after this many idle minutes</span>
-          <input inputMode="numeric" value={idleMinutes} disabled={!mayManage} onChange={(e) => setIdleMinutes(e.target.value)} data-testid="settings-idle" />
-        </label>
+        <div className="field">
+          <label className="field-label" htmlFor="settings-idle">
+            Sign off after this many idle minutes (1 to 60)
+          </label>
+          <input
+            id="settings-idle"
+            ref={idleRef}
+            inputMode="numeric"
+            value={idleMinutes}
+            disabled={!mayManage}
+            onChange={(e) => {
+              setIdleMinutes(e.target.value);
+              setIdleSaved(false);
+            }}
+            data-testid="settings-idle"
+            {...invalidProps('settings-idle', idleProblem)}
+          />
+          <FieldError fieldId="settings-idle" problem={idleProblem} testId="settings-idle-problem" />
+          {idleSaved ? (
+            <p className="muted" role="status" data-testid="settings-idle-saved">
+              Saved: sessions sign off after {idleMinutes.trim()} idle minutes.
+            </p>
+          ) : null}
+        </div>
         {mayManage ? (
           <button type="submit" className="btn btn-primary" data-testid="settings-idle-save">
             Save

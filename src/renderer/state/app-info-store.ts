@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ChannelOutput, RxError } from '../../shared/ipc/contract';
 import type { Invoke } from '../api/client';
+import { setDisplayTimeZone } from '../format/time';
 import { asRxError } from './session-store';
 
 export type AppInfo = ChannelOutput<'app.info'>;
@@ -17,7 +18,9 @@ export function createAppInfoStore(invoke: Invoke) {
     error: null,
     async load() {
       try {
-        set({ info: await invoke('app.info', {}), error: null });
+        const info = await invoke('app.info', {});
+        setDisplayTimeZone(info.timeZone);
+        set({ info, error: null });
       } catch (err) {
         set({ error: asRxError(err) });
       }

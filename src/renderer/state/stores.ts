@@ -17,8 +17,8 @@ function tabStorage(): Storage | undefined {
 export const sessionStore = createSessionStore({ invoke, storage: tabStorage() });
 export const statusStore = createStatusStore(invoke);
 export const appInfoStore = createAppInfoStore(invoke);
-/** Starts empty: the shell opens the first screen the signed-in role may see. */
-export const navStore = createNavStore('', tabStorage());
+/** Starts empty: the shell opens the signed-in user's screen, or their role's home. */
+export const navStore = createNavStore(tabStorage());
 
 export const useSession = <T,>(select: (s: SessionState) => T): T => useStore(sessionStore, select);
 export const useStatus = <T,>(select: (s: StatusState) => T): T => useStore(statusStore, select);

@@ -99,6 +99,8 @@ export const coreChannels = {
       facilityId: z.string(),
       facilityName: z.string().nullable(),
       deviceId: z.string(),
+      /** The facility's IANA zone: every time on screen is read in it. */
+      timeZone: z.string(),
       testHooks: z.boolean(),
     }),
   },

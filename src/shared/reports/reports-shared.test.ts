@@ -50,6 +50,7 @@ describe('registrant', () => {
   });
   it('shortens hashes and entry references in the PDF only', () => {
     expect(shortForPdf('a'.repeat(64), 'hash')).toBe(`${'a'.repeat(12)}…`);
-    expect(shortForPdf('dev-0123456789abcdef#42', 'entry')).toBe('#42 dev-01234567…');
+    expect(shortForPdf('dev-0123456789abcdef#42', 'entry', '3f9a1c2b'.padEnd(64, '0'))).toBe('#42\u00a03f9a1c2b');
+    expect(shortForPdf('dev-0123456789abcdef#42', 'entry')).toBe('#42');
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { deaNumberProblem } from '../receiving/types';
 import { csvRecord, type CsvCell } from './csv';
 
-export const REPORT_KINDS = ['biennial', 'initial', 'cii-log', 'receipts', 'form106', 'audit'] as const;
+export const REPORT_KINDS = ['biennial', 'initial', 'cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106', 'audit'] as const;
 export const ReportKind = z.enum(REPORT_KINDS);
 export type ReportKind = z.infer<typeof ReportKind>;
 
@@ -11,6 +11,9 @@ export const REPORT_TITLES: Record<ReportKind, string> = {
   initial: 'Controlled substance initial inventory',
   'cii-log': 'Schedule II perpetual inventory — transaction log',
   receipts: 'Controlled substance receiving record',
+  dispensing: 'Controlled substance dispensing record',
+  form41: 'DEA Form 41 draft — controlled substances destroyed',
+  returns: 'Controlled substances returned or transferred to other registrants',
   form106: 'DEA Form 106 draft — theft or loss of controlled substances',
   audit: 'Audit trail',
 };
@@ -20,11 +23,32 @@ export const REPORT_RULES: Record<ReportKind, string> = {
   initial: '21 CFR 1304.11(b), (e)',
   'cii-log': '21 CFR 1304.04, 1304.22(c)',
   receipts: '21 CFR 1304.22(c), 1305.13(e), 1305.22(g)',
+  dispensing: '21 CFR 1304.22(c), 1304.04(f)',
+  form41: '21 CFR 1304.21(e), 1317.95(d) — DEA Form 41',
+  returns: '21 CFR 1304.22(c), 1305.12, 1317.10 — DEA Form 222 / CSOS',
   form106: '21 CFR 1301.76(b) — DEA Form 106',
   audit: '21 CFR Part 11 §11.10(e)',
 };
 
 export const ReportFormat = z.enum(['csv', 'pdf']);
+
+/**
+ * Which schedules a report covers. 21 CFR 1304.04(f) keeps CII records apart from CIII–V ones:
+ * `cii` and `ciii-v` give each alone; `all` gives both, CII first, in separate sections (a new
+ * page and table each in the PDF).
+ */
+export const REPORT_SCHEDULES = ['all', 'cii', 'ciii-v'] as const;
+export const ReportSchedules = z.enum(REPORT_SCHEDULES);
+export type ReportSchedules = z.infer<typeof ReportSchedules>;
+
+/** The section a schedule's lines belong to, or null when `wanted` leaves it out. */
+export function scheduleSection(schedule: string | null | undefined, wanted: ReportSchedules): 'cii' | 'ciii-v' | null {
+  if (!schedule) return null;
+  const s = schedule === 'CII' ? 'cii' : 'ciii-v';
+  return wanted === 'all' || wanted === s ? s : null;
+}
+
+export const SECTION_TITLES: Record<'cii' | 'ciii-v', string> = { cii: 'Schedule II', 'ciii-v': 'Schedules III, IV and V' };
 export type ReportFormat = z.infer<typeof ReportFormat>;
 
 const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
@@ -40,6 +64,8 @@ export const ReportRequest = z
     taken: z.enum(['opening', 'close']).optional(),
     /** CII log: only these NDCs (5-4-2). */
     ndcs: z.array(z.string().regex(/^\d{5}-\d{4}-\d{2}$/)).max(500).optional(),
+    /** Absent: all (CII and CIII–V in separate sections). */
+    schedules: ReportSchedules.optional(),
   })
   .strict();
 export type ReportRequest = z.infer<typeof ReportRequest>;
@@ -73,17 +99,26 @@ export interface ReportColumn {
   /** Relative width in the PDF. */
   width: number;
   align?: 'left' | 'right';
-  /** Shortened in the PDF only (the CSV keeps it whole): a hash to its first 12 digits, an entry to "#seq dev-…". */
+  /**
+   * Shortened in the PDF only (the CSV keeps it whole): a hash to its first 12 digits; an entry
+   * `device#seq` to `#seq` and the first 8 digits of the row's `entry_hash` cell.
+   */
   pdfShort?: 'hash' | 'entry';
+  /** Left out of the PDF (the full entry hash, which the entry column shows shortened). */
+  pdfHide?: boolean;
 }
 
-export function shortForPdf(text: string, how: ReportColumn['pdfShort']): string {
+/** The CSV-only column that pairs with an `entry` column: the whole hash the PDF shortens. */
+export const ENTRY_HASH_COLUMN: ReportColumn = { key: 'entry_hash', label: 'Entry hash', width: 8, pdfHide: true };
+
+/** `#42 3f9a1c2b`: an inspector finds the entry by its seq and checks it by the hash's first digits. */
+export function shortForPdf(text: string, how: ReportColumn['pdfShort'], entryHash?: string | null): string {
   if (!text || !how) return text;
   if (how === 'hash') return text.length > 12 ? `${text.slice(0, 12)}…` : text;
   const at = text.lastIndexOf('#');
   if (at < 0) return text;
-  const device = text.slice(0, at);
-  return `#${text.slice(at + 1)} ${device.length > 12 ? `${device.slice(0, 12)}…` : device}`;
+  // A no-break space keeps the pair on one line of a narrow column.
+  return entryHash ? `#${text.slice(at + 1)}\u00a0${entryHash.slice(0, 8)}` : `#${text.slice(at + 1)}`;
 }
 
 export interface ReportHeader {
@@ -94,6 +129,12 @@ export interface ReportHeader {
   facility_id: string;
   /** e.g. ["Period", "2026-11-01 to 2026-11-30 (America/New_York)"]. */
   fields: [string, string][];
+  /** The period in a few words, for the running header of every PDF page. */
+  period: string;
+  /** The schedules asked for (the running header says which). */
+  schedules: ReportSchedules;
+  /** Portrait for a report whose columns fit it; landscape otherwise. */
+  layout?: 'portrait' | 'landscape';
   columns: ReportColumn[];
 }
 
@@ -118,6 +159,11 @@ export interface ReportSink {
   begin(header: ReportHeader): void;
   /** Something the reader must know (an open count, a CII product not counted, an empty period). */
   notice(text: string): void;
+  /**
+   * A part of the report that starts its own table (and, in the PDF, its own page): CII apart
+   * from CIII–V (1304.04(f)). Signatures given within a section are printed after its table.
+   */
+  section(title: string): void;
   /** A heading inside the table (the NDC of the CII log). */
   group(title: string): void;
   row(cells: CsvCell[], kind?: RowKind): void;
@@ -133,7 +179,7 @@ export function headText(h: LedgerHead): string {
 /**
  * The CSV layout: one RFC 4180 table, every record with the same number of fields. The first
  * field says what the record is — `report`, `registrant`, `field`, `notice`, `group`, `line`,
- * `opening`, `closing`, `total`, `signature`, `ledger_head`, `footer` — so a spreadsheet filter on
+ * `opening`, `closing`, `total`, `signature`, `section`, `ledger_head`, `footer` — so a spreadsheet filter on
  * the first column gives the table (`line`) while the file still carries the registrant, the
  * notices, the signatures and the ledger head it was computed from.
  */
@@ -168,6 +214,9 @@ export class CsvSink implements ReportSink {
   }
   notice(text: string): void {
     this.put(['notice', text]);
+  }
+  section(title: string): void {
+    this.put(['section', title]);
   }
   group(title: string): void {
     this.put(['group', title]);

@@ -1,0 +1,57 @@
+import { signaturesListed } from '../../shared/ledger/signature-check';
+import type { EntryBody } from '../../shared/schemas/ledger-entry';
+import { unitsOfEntry } from '../ledger/legacy-basis';
+import { signatureManifestationLines } from '../signatures';
+import type { Reader } from './reader';
+
+export interface AdjustmentLine {
+  entry: { device_id: string; seq: number; hash: string };
+  body: EntryBody;
+  data: Record<string, unknown>;
+  schedule: string;
+  units: number;
+  /** Full §11.50 manifestations, signer first. */
+  manifestations: string[];
+  /** "Pat Pharmacist (pat), signer; Tina Technician (tina), witness". */
+  signers: string;
+}
+
+/**
+ * The signed manual adjustments of some kinds in the report's period, of the schedules asked
+ * for, CII first (so each section is one table), then in event-time order. What Form 41 and the
+ * returns record share.
+ */
+export function adjustmentLines(reader: Reader, kinds: readonly string[]): AdjustmentLine[] {
+  const p = reader.period;
+  const schedules = reader.scheduleMap();
+  const out: AdjustmentLine[] = [];
+  const rows = reader.db
+    .prepare<[string, string, string, string], { device_id: string; seq: number; hash: string; body: string }>(
+      `SELECT device_id, seq, hash, body FROM ledger_entries
+        WHERE type = 'ADJUSTMENT' AND facility_id = ? AND event_time >= ? AND event_time <= ?
+          AND json_extract(body, '$.data.kind') IN (SELECT value FROM json_each(?))
+        ORDER BY event_time, device_id, seq`,
+    )
+    .all(reader.ctx.facilityId, p.fromUtc ?? '', p.toUtc, JSON.stringify(kinds));
+  for (const r of rows) {
+    const b = JSON.parse(r.body) as EntryBody;
+    const schedule = b.schedule ?? (b.ndc ? (schedules.get(b.ndc) ?? null) : null);
+    if (!schedule || !b.ndc || !reader.wants(schedule)) continue;
+    const u = unitsOfEntry(b, (n) => reader.units.of(n));
+    out.push({
+      entry: { device_id: r.device_id, seq: r.seq, hash: r.hash },
+      body: b,
+      data: b.data as Record<string, unknown>,
+      schedule,
+      units: Math.abs(u.delta),
+      manifestations: signatureManifestationLines(b),
+      signers: signaturesListed(b.data)
+        .map((s) => `${s.printed_name} (${s.user_id}), ${s.role === 'witness' ? 'witness' : s.role === 'cosigner' ? 'co-signer' : 'signer'}`)
+        .join('; '),
+    });
+  }
+  return out.sort((a, b) => Number(b.schedule === 'CII') - Number(a.schedule === 'CII'));
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
