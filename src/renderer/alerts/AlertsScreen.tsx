@@ -6,6 +6,7 @@ import { invoke } from '../api/client';
 import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
+import { focusProblemField } from '../ui/FieldError';
 import { formatThreshold, formatValue, formFrom, METRIC_LABELS, parseForm, PHARMACY_METRICS, SYSTEM_THRESHOLD_FIELDS, THRESHOLD_FIELDS, type FormProblems, type ThresholdForm, type ThresholdKey } from './alert-format';
 import './alerts.css';
 
@@ -76,7 +77,7 @@ export function AlertsScreen() {
     if (!parsed.ok) {
       setProblems(parsed.problems);
       const first = Object.keys(parsed.problems)[0];
-      if (first) document.getElementById(`${base}-${first}`)?.focus();
+      if (first) focusProblemField(document.getElementById(`${base}-${first}`));
       return;
     }
     setProblems({});

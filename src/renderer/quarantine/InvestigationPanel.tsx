@@ -7,6 +7,7 @@ import { formatLocalDateTime } from '../format/time';
 import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
+import { focusProblemField } from '../ui/FieldError';
 import { fieldOfMessage } from './quarantine-view';
 
 type Field = FieldProblem['field'] | 'password';
@@ -63,7 +64,7 @@ export function InvestigationPanel({ id, onChanged }: { id: number; onChanged: (
     if (!password) next.password = 'Password: sign with your password (21 CFR Part 11 §11.200).';
     setProblems(next);
     if (Object.keys(next).length) {
-      document.getElementById(`${base}-${Object.keys(next)[0]}`)?.focus();
+      focusProblemField(document.getElementById(`${base}-${Object.keys(next)[0]}`));
       return;
     }
     setBusy(true);
@@ -80,7 +81,7 @@ export function InvestigationPanel({ id, onChanged }: { id: number; onChanged: (
       setPassword('');
       if (field) {
         setProblems({ [field]: rx.message });
-        document.getElementById(`${base}-${field}`)?.focus();
+        focusProblemField(document.getElementById(`${base}-${field}`));
       } else setError(rx);
     } finally {
       setBusy(false);
