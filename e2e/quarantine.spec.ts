@@ -128,7 +128,7 @@ test('suspect products: one investigated to illegitimate, one cleared; alerts co
     await detail.getByTestId('quarantine-technical').locator('summary').click();
     await expect(detail.getByTestId('quarantine-technical')).toContainText('DUPLICATE_SERIAL');
     await expect(detail.getByTestId('quarantine-technical')).toContainText('Correlation id');
-    await detail.getByTestId('quarantine-technical').locator('summary').scrollIntoViewIfNeeded();
+    await detail.getByTestId('quarantine-technical').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, testInfo, '4-technical-detail');
 
     // Walk 2: the file's duplicate → cleared, then rejected as a double send.

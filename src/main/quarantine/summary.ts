@@ -44,6 +44,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? 
 function productFields(ws: Workstation, item: QuarantineItem): { ndc: string | null; gtin: string | null; lot: string | null; serial: string | null; expiry: string | null; name: string | null } {
   const c = item.context;
   let rec: Record<string, unknown> = {};
+  // An item kept by reference (a huge file, or a POS request whose original is encrypted PHI)
+  // is not opened here: the summary never reads what phi.read guards.
   if (!str(c.ndc) && !item.raw_ref) {
     const raw = ws.quarantine.raw(item.id);
     if (raw && raw.length <= 64 * 1024) {
@@ -66,7 +68,8 @@ function productFields(ws: Workstation, item: QuarantineItem): { ndc: string | n
     lot: str(c.lot) ?? str(rec.lot) ?? str(rec.lot_number),
     serial: str(c.serial) ?? str(rec.serial) ?? str(rec.serial_number) ?? (serials.length ? serials.slice(0, 3).join(', ') + (serials.length > 3 ? ` and ${serials.length - 3} more` : '') : null),
     expiry: str(c.expiry) ?? str(rec.expiry) ?? str(rec.expiration_date),
-    name: str(rec.drug_name) ?? str(rec.name),
+    // Only a field that names the drug: a payload's other names may be a patient's.
+    name: str(rec.drug_name),
   };
 }
 
