@@ -6,6 +6,7 @@ import { countsHandlers } from './counts-handlers';
 import { reportsHandlers } from './reports-handlers';
 import { settingsHandlers } from './settings-handlers';
 import { inventoryHandlers } from './inventory-handlers';
+import { quarantineHandlers } from './quarantine-handlers';
 
 /** Every channel's handler. A feature adds its table here with one spread. */
 export const allHandlers: HandlerTable = {
@@ -16,4 +17,5 @@ export const allHandlers: HandlerTable = {
   ...settingsHandlers,
   ...reportsHandlers,
   ...inventoryHandlers,
+  ...quarantineHandlers,
 };

@@ -5,6 +5,7 @@ import { computeAlerts, writeThresholds } from '../alerts/alerts';
 import { ingestEvent } from '../ingest/gate';
 import { sha256Hex } from '../ledger/hash';
 import { hexDump, QuarantineDecisionError, rejectQuarantined, replayQuarantined } from '../quarantine/decide';
+import { summarize } from '../quarantine/summary';
 import type { Handler } from './dispatch';
 
 const RAW_VIEW_LIMIT = 256 * 1024;
@@ -18,7 +19,10 @@ function decisionError(err: unknown): never {
 
 export const ingestHandlers: { [C in keyof typeof ingestChannels]: Handler<C> } = {
   'quarantine.list': (input, { ws }) => ({
-    items: ws.quarantine.list(input.status ? { status: input.status } : {}).reverse(),
+    items: ws.quarantine
+      .list(input.status ? { status: input.status } : {})
+      .reverse()
+      .map((item) => ({ ...item, summary: summarize(ws, item) })),
     open: ws.quarantine.openCount(),
   }),
   'quarantine.get': (input, { ws }) => {
@@ -38,7 +42,7 @@ export const ingestHandlers: { [C in keyof typeof ingestChannels]: Handler<C> } 
       };
     }
     return {
-      item,
+      item: { ...item, summary: summarize(ws, item) },
       decisions: ws.quarantine.decisions(input.id).map((d) => ({ id: d.id, decision: d.decision, decided_by: d.decided_by, decided_at: d.decided_at, reason: d.reason, entry_ref: d.entry_ref })),
       raw: view,
     };

@@ -5,6 +5,7 @@ import { candidatesFromSetText, type SetOrigin } from '../ingest/x12-file';
 import { sha256Hex } from '../ledger/hash';
 import { posCandidateFromText } from '../pos/event';
 import type { Workstation } from '../workstation';
+import { underInvestigation } from './investigation';
 import type { QuarantineItem } from './store';
 
 export class QuarantineDecisionError extends Error {
@@ -25,10 +26,16 @@ export interface ReplayResult {
   ignored: number;
 }
 
-function openItem(ws: Workstation, id: number): QuarantineItem {
+function openItem(ws: Workstation, id: number, what: 'replayed' | 'rejected'): QuarantineItem {
   const item = ws.quarantine.get(id);
   if (!item) throw new QuarantineDecisionError('NOT_FOUND', `quarantine item #${id} does not exist`);
   if (item.status !== 'open') throw new QuarantineDecisionError('CONFLICT', `quarantine item #${id} was already ${item.status}; a decision is final`);
+  if (underInvestigation(ws, item)) {
+    throw new QuarantineDecisionError(
+      'CONFLICT',
+      `quarantine item #${id} is a suspect product (DSCSA): it cannot be ${what} until a pharmacist clears it after investigation, or marks it illegitimate (rxledger quarantine clear|illegitimate). Nothing was decided.`,
+    );
+  }
   return item;
 }
 
@@ -88,7 +95,7 @@ export function replayQuarantined(
   const gate = opts.gate ?? ws.gate;
   return ws.db
     .transaction(() => {
-      const item = openItem(ws, id);
+      const item = openItem(ws, id, 'replayed');
       let text: string;
       if (opts.fixedText !== undefined && opts.fixedText !== null) text = opts.fixedText;
       else {
@@ -197,7 +204,7 @@ export function rejectQuarantined(ws: Workstation, id: number, opts: { actor: st
   if (reason.length < 3) throw new QuarantineDecisionError('BAD_INPUT', 'say why the item is rejected (at least 3 characters)');
   return ws.db
     .transaction(() => {
-      const item = openItem(ws, id);
+      const item = openItem(ws, id, 'rejected');
       const decisionId = ws.quarantine.decide({
         quarantine_id: id,
         decision: 'rejected',

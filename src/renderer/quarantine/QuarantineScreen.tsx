@@ -1,26 +1,29 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { can } from '../../shared/domain/roles';
 import type { ChannelOutput, RxError } from '../../shared/ipc/contract';
-import type { QuarantineItemView } from '../../shared/ipc/ingest-channels';
+import type { QuarantineListItem } from '../../shared/ipc/ingest-channels';
 import { invoke } from '../api/client';
 import { formatLocalDateTime } from '../format/time';
 import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
-import { describeSource, filterItems, hasEncryptedOriginal, reasonLabel, replayableText } from './quarantine-view';
+import { InvestigationPanel } from './InvestigationPanel';
+import { describeSource, filterItems, hasEncryptedOriginal, reasonLabel, replayableText, statusLabel } from './quarantine-view';
+import './quarantine.css';
 
 type Detail = ChannelOutput<'quarantine.get'>;
 type Status = 'open' | 'replayed' | 'rejected' | 'all';
 
 /**
- * The dead-letter queue: what did not become a ledger entry, kept whole. Inspect the bytes
- * (text and hex), fix and replay through the same gate, or reject with a reason. Both
- * decisions are final and audited.
+ * The dead-letter queue in pharmacy language: drug, NDC, lot, serial and what happened first;
+ * the bytes, hashes and reason codes folded away. A DSCSA suspect product is investigated
+ * and cleared or found illegitimate (signed) before it can be replayed or rejected; other
+ * items are fixed and replayed through the same gate, or rejected with a reason.
  */
 export function QuarantineScreen() {
   const role = useSession((s) => s.session?.role);
   const [status, setStatus] = useState<Status>('open');
-  const [items, setItems] = useState<QuarantineItemView[]>([]);
+  const [items, setItems] = useState<QuarantineListItem[]>([]);
   const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<RxError | null>(null);
@@ -41,7 +44,7 @@ export function QuarantineScreen() {
 
   const shown = filterItems(items, search);
   return (
-    <section className="panel" aria-labelledby="quarantine-title">
+    <section className="panel q-screen" aria-labelledby="quarantine-title">
       <div className="panel-head">
         <h1 id="quarantine-title">Quarantine</h1>
         <label>
@@ -53,7 +56,7 @@ export function QuarantineScreen() {
             <option value="all">All</option>
           </select>
         </label>
-        <input type="search" aria-label="Filter by reason, source, id" placeholder="Filter by reason, source, id" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="quarantine-filter" />
+        <input type="search" aria-label="Filter by drug, NDC, lot, serial or reason" placeholder="Drug, NDC, lot, serial, reason" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="quarantine-filter" />
         <button type="button" className="btn" onClick={() => void load()}>
           Refresh
         </button>
@@ -62,25 +65,29 @@ export function QuarantineScreen() {
       <p className="panel-meta" aria-live="polite">
         {shown.length} item{shown.length === 1 ? '' : 's'}; items are never deleted.
       </p>
-      <div className="table-scroll" tabIndex={0}>
+      <div className="table-scroll q-list" tabIndex={0}>
         <table data-testid="quarantine-table">
           <thead>
             <tr>
-              <th scope="col" className="num">#</th>
-              <th scope="col">Received</th>
-              <th scope="col">Source</th>
-              <th scope="col">Reasons</th>
+              <th scope="col">Drug</th>
+              <th scope="col">NDC · lot · serial</th>
+              <th scope="col">What happened</th>
               <th scope="col">Status</th>
+              <th scope="col">Received</th>
             </tr>
           </thead>
           <tbody>
             {shown.map((i) => (
-              <tr key={i.id} aria-selected={selected === i.id} onClick={() => setSelected(i.id)} data-testid={`quarantine-row-${i.id}`}>
-                <td className="num">{i.id}</td>
+              <tr key={i.id} aria-selected={selected === i.id} className={i.summary.suspect ? 'q-row-suspect' : undefined} data-testid={`quarantine-row-${i.id}`} onClick={() => setSelected(i.id)}>
+                <td>
+                  <button type="button" className="q-open" onClick={() => setSelected(i.id)} data-testid={`quarantine-open-${i.id}`}>
+                    {i.summary.drug_name ?? describeSource(i.source)}
+                  </button>
+                </td>
+                <td className="mono">{[i.summary.ndc, i.summary.lot && `lot ${i.summary.lot}`, i.summary.serial && `SN ${i.summary.serial}`].filter(Boolean).join(' · ') || '—'}</td>
+                <td className="q-reason">{i.summary.plain_reasons[0] ?? i.reasons.join(', ')}</td>
+                <td>{statusLabel(i)}</td>
                 <td>{formatLocalDateTime(i.received_at)}</td>
-                <td>{describeSource(i.source)}</td>
-                <td className="mono">{i.reasons.join(', ')}</td>
-                <td>{i.status}</td>
               </tr>
             ))}
           </tbody>
@@ -112,6 +119,8 @@ function QuarantineDetail({ id, mayReadPhi, onDecided }: { id: number; mayReadPh
   const [done, setDone] = useState<string | null>(null);
   const [phi, setPhi] = useState<string | null>(null);
 
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion((v) => v + 1);
   useEffect(() => {
     let live = true;
     invoke('quarantine.get', { id })
@@ -124,7 +133,7 @@ function QuarantineDetail({ id, mayReadPhi, onDecided }: { id: number; mayReadPh
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, version]);
 
   if (!detail) return <ErrorBanner error={error} testId="quarantine-detail-error" />;
   const { item, raw, decisions } = detail;
@@ -143,6 +152,7 @@ function QuarantineDetail({ id, mayReadPhi, onDecided }: { id: number; mayReadPh
       }
       setError(null);
       onDecided();
+      reload();
     } catch (err) {
       setError(asRxError(err));
     } finally {
@@ -161,46 +171,80 @@ function QuarantineDetail({ id, mayReadPhi, onDecided }: { id: number; mayReadPh
     }
   }
 
+  const summary = item.summary;
+  const blockedBySuspect = summary.suspect && summary.investigation !== 'cleared';
   return (
-    <div className="panel" data-testid="quarantine-detail" aria-label={`Quarantine item ${id}`}>
-      <h2>
-        #{item.id} — {describeSource(item.source)} — {item.status}
-      </h2>
-      <dl>
-        <dt>Received</dt>
-        <dd>{formatLocalDateTime(item.received_at)}</dd>
-        <dt>SHA-256 of the bytes received</dt>
-        <dd className="mono">{item.sha256}</dd>
-        <dt>Correlation id</dt>
-        <dd className="mono">{item.correlation_id}</dd>
-        <dt>Reasons</dt>
-        <dd>
-          <ul>
-            {item.reasons.map((r) => (
-              <li key={r}>{reasonLabel(r)}</li>
-            ))}
-          </ul>
-        </dd>
-        <dt>Validation issues</dt>
-        <dd>
-          <ul>
-            {item.issues.map((s, k) => (
-              <li key={k}>{s}</li>
-            ))}
-          </ul>
-        </dd>
-        {item.raw_ref ? (
-          <>
-            <dt>Kept by reference</dt>
-            <dd className="mono">{item.raw_ref}</dd>
-          </>
-        ) : null}
-      </dl>
+    <div className="q-detail" data-testid="quarantine-detail" aria-label={`Quarantine item ${id}`}>
+      <h2>{summary.drug_name ?? describeSource(item.source)}</h2>
+      <div className="q-facts">
+        <dl>
+          <dt>NDC</dt>
+          <dd className="mono">{summary.ndc ?? '—'}</dd>
+          <dt>Lot</dt>
+          <dd className="mono">{summary.lot ?? '—'}</dd>
+          <dt>Serial</dt>
+          <dd className="mono">{summary.serial ?? '—'}</dd>
+          <dt>Expiry</dt>
+          <dd>{summary.expiry ?? '—'}</dd>
+          <dt>Came from</dt>
+          <dd>{summary.source_label}</dd>
+          <dt>Quarantined</dt>
+          <dd>{formatLocalDateTime(item.received_at)}</dd>
+        </dl>
+        <div className="q-plain" data-testid="quarantine-plain-reason">
+          {summary.plain_reasons.map((r, k) => (
+            <p key={k} className={k === 0 ? 'q-headline' : undefined}>
+              {r}
+            </p>
+          ))}
+        </div>
+      </div>
       {decisions.map((d) => (
         <p key={d.id} className="banner banner-info">
-          {d.decision} by {d.decided_by} at {formatLocalDateTime(d.decided_at)}: {d.reason} {d.entry_ref ?? ''}
+          {d.decision === 'replayed' ? 'Replayed' : 'Rejected'} by {d.decided_by} at {formatLocalDateTime(d.decided_at)}: {d.reason}
         </p>
       ))}
+      {summary.suspect ? <InvestigationPanel id={id} onChanged={() => { reload(); onDecided(); }} /> : null}
+      <details className="q-technical" data-testid="quarantine-technical">
+        <summary>Technical detail (for support)</summary>
+        <dl>
+          <dt>Item</dt>
+          <dd className="mono">#{item.id} — {item.source} — {item.status}</dd>
+          <dt>SHA-256 of the bytes received</dt>
+          <dd className="mono">{item.sha256}</dd>
+          <dt>Correlation id</dt>
+          <dd className="mono">{item.correlation_id}</dd>
+          <dt>Reason codes</dt>
+          <dd>
+            <ul>
+              {item.reasons.map((r) => (
+                <li key={r} className="mono">
+                  {reasonLabel(r)}
+                </li>
+              ))}
+            </ul>
+          </dd>
+          <dt>Validation issues</dt>
+          <dd>
+            <ul>
+              {item.issues.map((s, k) => (
+                <li key={k}>{s}</li>
+              ))}
+            </ul>
+          </dd>
+          {item.raw_ref ? (
+            <>
+              <dt>Kept by reference</dt>
+              <dd className="mono">{item.raw_ref}</dd>
+            </>
+          ) : null}
+          {decisions.map((d) => (
+            <Fragment key={d.id}>
+              <dt>Decision entries</dt>
+              <dd className="mono">{d.entry_ref ?? '—'}</dd>
+            </Fragment>
+          ))}
+        </dl>
       {raw ? (
         <>
           <div role="tablist">
@@ -223,6 +267,7 @@ function QuarantineDetail({ id, mayReadPhi, onDecided }: { id: number; mayReadPh
       ) : (
         <p className="muted">No bytes are held in the database for this item.</p>
       )}
+      </details>
       {hasEncryptedOriginal(item) && mayReadPhi ? (
         <button type="button" className="btn" onClick={() => void readOriginal()} data-testid="quarantine-read-phi">
           Show the encrypted original (audited)
@@ -231,7 +276,12 @@ function QuarantineDetail({ id, mayReadPhi, onDecided }: { id: number; mayReadPh
       {phi ? <pre className="mono">{phi}</pre> : null}
       <ErrorBanner error={error} testId="quarantine-action-error" />
       {done ? <p className="banner banner-ok">{done}</p> : null}
-      {open ? (
+      {open && blockedBySuspect ? (
+        <p className="muted" data-testid="quarantine-suspect-blocked">
+          A suspect product stays here until a pharmacist clears it or marks it illegitimate; only then can it be replayed or rejected.
+        </p>
+      ) : null}
+      {open && !blockedBySuspect ? (
         <>
           <form onSubmit={(e) => void act('replay', e)}>
             <label className="field">

@@ -1,5 +1,6 @@
 import { REASON_CODES } from '../../shared/ingest/event';
-import type { QuarantineItemView } from '../../shared/ipc/ingest-channels';
+import type { QuarantineItemView, QuarantineListItem } from '../../shared/ipc/ingest-channels';
+import type { FieldProblem } from '../../shared/quarantine/plain';
 
 /** "ndjson:orders.ndjson" → "NDJSON file orders.ndjson"; "pos:dispense" → "POS dispense". */
 export function describeSource(source: string): string {
@@ -38,8 +39,38 @@ export function hasEncryptedOriginal(item: Pick<QuarantineItemView, 'raw_ref'>):
   return item.raw_ref?.startsWith('phi:') ?? false;
 }
 
-export function filterItems(items: readonly QuarantineItemView[], text: string): QuarantineItemView[] {
+export function filterItems<T extends QuarantineItemView & Partial<Pick<QuarantineListItem, 'summary'>>>(items: readonly T[], text: string): T[] {
   const q = text.trim().toLowerCase();
   if (!q) return [...items];
-  return items.filter((i) => `${i.id} ${i.source} ${i.reasons.join(' ')} ${i.status} ${i.sha256}`.toLowerCase().includes(q));
+  return items.filter((i) => {
+    const s = i.summary;
+    const plain = s ? `${s.drug_name ?? ''} ${s.ndc ?? ''} ${s.lot ?? ''} ${s.serial ?? ''} ${s.plain_reasons.join(' ')}` : '';
+    return `${i.id} ${i.source} ${i.reasons.join(' ')} ${i.status} ${i.sha256} ${plain}`.toLowerCase().includes(q);
+  });
+}
+
+/** What the status column says: the investigation's state first for a suspect product. */
+export function statusLabel(i: Pick<QuarantineListItem, 'status' | 'summary'>): string {
+  if (i.summary.suspect) {
+    if (i.summary.investigation === 'illegitimate') return 'Illegitimate — rejected';
+    if (i.summary.investigation === 'cleared') return i.status === 'open' ? 'Cleared — decide replay or reject' : `Cleared — ${i.status}`;
+    return i.summary.investigation === 'investigating' ? 'Suspect — under investigation' : 'Suspect — investigate';
+  }
+  return i.status === 'open' ? 'Waiting for a decision' : i.status === 'replayed' ? 'Replayed' : 'Rejected';
+}
+
+const FIELD_PREFIXES: Array<[string, FieldProblem['field']]> = [
+  ['What was found', 'note'],
+  ['FDA Form 3911 notification date', 'fda3911Date'],
+  ['Trading-partner notice date', 'partnerNoticeDate'],
+];
+
+/**
+ * The field a workstation refusal is about: its messages begin with the field's label (the
+ * same words as the form's, from src/shared/quarantine/plain.ts), so it goes beside that field.
+ */
+export function fieldOfMessage(message: string): FieldProblem['field'] | 'password' | null {
+  for (const [prefix, field] of FIELD_PREFIXES) if (message.startsWith(prefix)) return field;
+  if (/password/i.test(message)) return 'password';
+  return null;
 }

@@ -10,6 +10,7 @@ import { countsChannels } from './counts-channels';
 import { reportsChannels } from './reports-channels';
 import { inventoryChannels } from './inventory-channels';
 import { settingsChannels } from './settings-channels';
+import { quarantineChannels } from './quarantine-channels';
 
 /**
  * The one contract between the renderer and the main process. Electron's ipcMain and the
@@ -164,6 +165,7 @@ export const contract = {
   ...settingsChannels,
   ...reportsChannels,
   ...inventoryChannels,
+  ...quarantineChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

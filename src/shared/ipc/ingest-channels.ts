@@ -18,6 +18,21 @@ export const QuarantineItemView = z.object({
 });
 export type QuarantineItemView = z.infer<typeof QuarantineItemView>;
 
+/** What a pharmacist reads first (src/main/quarantine/summary.ts); the codes above stay for the technical detail. */
+export const QuarantineSummaryView = z.object({
+  drug_name: z.string().nullable(),
+  ndc: z.string().nullable(),
+  lot: z.string().nullable(),
+  serial: z.string().nullable(),
+  expiry: z.string().nullable(),
+  source_label: z.string(),
+  plain_reasons: z.array(z.string()),
+  suspect: z.boolean(),
+  investigation: z.enum(['none', 'investigating', 'cleared', 'illegitimate']),
+});
+export const QuarantineListItem = QuarantineItemView.extend({ summary: QuarantineSummaryView });
+export type QuarantineListItem = z.infer<typeof QuarantineListItem>;
+
 export const QuarantineDecisionView = z.object({
   id: z.number().int(),
   decision: z.enum(['replayed', 'rejected']),
@@ -28,11 +43,15 @@ export const QuarantineDecisionView = z.object({
 });
 
 export const AlertMetricView = z.object({
-  metric: z.enum(['validation_failure_rate', 'quarantine_depth', 'ingest_latency_p95_ms']),
+  metric: z.enum(['expiring_lots', 'holds_open_long', 'receiving_open_long', 'quarantine_growing', 'outbox_not_draining', 'validation_failure_rate', 'quarantine_depth', 'ingest_latency_p95_ms']),
   value: z.number().nullable(),
   threshold: z.number(),
   firing: z.boolean(),
   detail: z.string(),
+  /** What to act on, one line each. */
+  items: z.array(z.string()),
+  /** Where and how to act. */
+  action: z.string(),
 });
 
 export const AlertThresholdsView = z.object({
@@ -40,6 +59,11 @@ export const AlertThresholdsView = z.object({
   maxQuarantineDepth: z.number().int().min(0),
   maxLatencyP95Ms: z.number().min(0),
   windowMinutes: z.number().int().min(1).max(24 * 60),
+  expiringDays: z.number().int().min(0).max(3650),
+  holdMaxHours: z.number().int().min(0).max(24 * 90),
+  receivingMaxHours: z.number().int().min(0).max(24 * 30),
+  maxQuarantineNew24h: z.number().int().min(0).max(100_000),
+  outboxMaxAgeMinutes: z.number().int().min(1).max(60 * 24 * 30),
 });
 
 export const AlertsView = z.object({
@@ -58,13 +82,13 @@ export const ingestChannels = {
   'quarantine.list': {
     permission: 'quarantine.decide',
     input: z.object({ status: QuarantineStatus.optional() }).strict(),
-    output: z.object({ items: z.array(QuarantineItemView), open: z.number().int() }),
+    output: z.object({ items: z.array(QuarantineListItem), open: z.number().int() }),
   },
   'quarantine.get': {
     permission: 'quarantine.decide',
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: z.object({
-      item: QuarantineItemView,
+      item: QuarantineListItem,
       decisions: z.array(QuarantineDecisionView),
       /** The kept bytes as UTF-8 text (replacement characters where they are not), and as hex. */
       raw: z.object({ bytes: z.number().int(), text: z.string(), hex: z.string(), truncated: z.boolean(), validUtf8: z.boolean() }).nullable(),

@@ -8,6 +8,7 @@ import { migration as countsHoldsSignatures } from './0006-counts-holds-signatur
 import { migration as syncUsers } from './0007-sync-users';
 import { migration as units } from './0008-units';
 import { migration as deviceServerSignature } from './0009-device-server-signature';
+import { migration as suspectInvestigations } from './0010-suspect-investigations';
 
 export type { Migration };
 
@@ -17,6 +18,6 @@ export type { Migration };
  * at version N never runs one numbered below N). Never edit a migration that has shipped: add a
  * new file numbered above the highest, and list it here.
  */
-export const MIGRATIONS: Migration[] = [ledgerStockUsers, drugCatalog, syncState, receiving, posPhi, countsHoldsSignatures, syncUsers, units, deviceServerSignature];
+export const MIGRATIONS: Migration[] = [ledgerStockUsers, drugCatalog, syncState, receiving, posPhi, countsHoldsSignatures, syncUsers, units, deviceServerSignature, suspectInvestigations];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
