@@ -2,7 +2,7 @@ import type { ReportColumn, ReportSink } from '../../shared/reports/types';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { unitsOfEntry } from '../ledger/legacy-basis';
 import { isObject, text } from './adjustment-lines';
-import { BufferedTable } from './buffered-table';
+import { BufferedTable } from '../../shared/reports/buffered-table';
 import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
 
 /**
