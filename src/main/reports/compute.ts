@@ -5,7 +5,7 @@ import type { Db } from '../db/open';
 import { auditReport } from './audit-report';
 import { biennialReport, inventoryInstant } from './biennial';
 import { ciiLogReport } from '../../shared/reports/cii-log';
-import { dispensingReport } from './dispensing';
+import { dispensingReport } from '../../shared/reports/dispensing';
 import { form106Report } from './form106';
 import { form41Report } from './form41';
 import { initialInventoryReport } from './initial-inventory';

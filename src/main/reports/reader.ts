@@ -1,6 +1,6 @@
 import type { Schedule } from '../../shared/domain/schedule';
 import type { ResolvedPeriod } from '../../shared/reports/period';
-import { ReportReader, sortHeads, type CiiLogRow, type EntryRow, type OpenCount, type Progress, type ReportContext } from '../../shared/reports/reader';
+import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type OpenCount, type Progress, type ReportContext } from '../../shared/reports/reader';
 import type { LedgerHead, ReportSchedules } from '../../shared/reports/types';
 import { CatalogStore, type CatalogEntry } from '../catalog/store';
 import { PackageUnitsLookup } from '../catalog/package-units';
@@ -114,12 +114,12 @@ export class Reader extends ReportReader {
     return this.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ?").get(this.ctx.facilityId)!.n;
   }
 
-  receiptRows(from: string, to: string): Iterable<EntryRow> {
+  entriesOfType(type: EntryListType, from: string, to: string): Iterable<EntryRow> {
     return this.db
-      .prepare<[string, string, string], EntryRow>(
-        "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, device_id, seq",
+      .prepare<[string, string, string, string], EntryRow>(
+        'SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = ? AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, device_id, seq',
       )
-      .iterate(this.ctx.facilityId, from, to);
+      .iterate(type, this.ctx.facilityId, from, to);
   }
 
   /**

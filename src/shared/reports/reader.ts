@@ -65,6 +65,12 @@ export interface ReportProduct {
   schedule: Schedule | null;
 }
 
+/** The entry types a shared report lists whole (receiving record, dispensing record). */
+export type EntryListType = 'RECEIPT' | 'DISPENSE';
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
+
 export interface EntryRow {
   device_id: string;
   seq: number;
@@ -119,8 +125,8 @@ export abstract class ReportReader {
   abstract ciiLogRows(ndc: string, from: string, to: string): Iterable<CiiLogRow>;
   /** Every RECEIPT of the facility (for progress). */
   abstract receiptCount(): number;
-  /** RECEIPT entries with event time in [from, to], ordered by event time, device, seq. */
-  abstract receiptRows(from: string, to: string): Iterable<EntryRow>;
+  /** Entries of a type with event time in [from, to], ordered by event time, device, seq. */
+  abstract entriesOfType(type: EntryListType, from: string, to: string): Iterable<EntryRow>;
 
   /**
    * The dosage form of an NDC, from the catalog (FDA DOSAGEFORMNAME / openFDA dosage_form). The

@@ -42,7 +42,7 @@ export function receiptsReport(reader: ReportReader, sink: ReportSink, notice: (
   const total = reader.receiptCount();
   let done = 0;
   const out = sink;
-  for (const r of reader.receiptRows(p.fromUtc ?? '', p.toUtc)) {
+  for (const r of reader.entriesOfType('RECEIPT', p.fromUtc ?? '', p.toUtc)) {
     const b = JSON.parse(r.body) as EntryBody;
     if (++done % 500 === 0) reader.progress({ phase: 'receipts', done, total });
     const schedule = b.schedule ?? (b.ndc ? (schedules.get(b.ndc) ?? null) : null);
