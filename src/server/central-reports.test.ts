@@ -31,6 +31,7 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
   let url = '';
   let token = '';
   let ws: Workstation;
+  let ws2: Workstation;
   const closers: (() => Promise<void> | void)[] = [];
 
   beforeAll(async () => {
@@ -107,13 +108,26 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
       source: 'cli',
     });
     await syncOnce(ws);
+
+    // A second workstation of the facility receives too; after both sync, each holds both chains.
+    const t2 = tempWorkstation({ clock: { now: () => NOW }, facility: 'MAIN01' });
+    ws2 = t2.ws;
+    closers.push(t2.cleanup);
+    ws2.setSetting('time_zone', ZONE);
+    await enrollWorkstation(ws2, url, await enrollmentCode(url, token, 'MAIN01'));
+    await syncOnce(ws2);
+    ws2.users.create({ userId: 'tina', name: 'Tina Technician', role: 'technician', password: 'technician-pass-1', actor: 'test' });
+    ws2.users.create({ userId: 'pat', name: 'Pat Pharmacist', role: 'pharmacist', password: 'pharmacist-pass-1', actor: 'test' });
+    ws2.ledger.append([receipt({ ndc: ALP, lot: 'B9', schedule: 'CIV', quantity: 100, delta: 100, actor: 'tina', event_time: '2026-11-05T14:00:00.000Z', expiry: '2027-12-31' })]);
+    await syncOnce(ws2);
+    await syncOnce(ws);
   });
   afterAll(async () => {
     while (closers.length) await closers.pop()!();
     await cleanupAll();
   });
 
-  const workstationCsv = async (req: Omit<ReportRequest, 'format'>) => (await renderReport(ws.db, reportContext(ws, CENTRAL_GENERATOR), { ...req, format: 'csv' } as ReportRequest)).bytes;
+  const workstationCsv = async (req: Omit<ReportRequest, 'format'>, on = ws) => (await renderReport(on.db, reportContext(on, CENTRAL_GENERATOR), { ...req, format: 'csv' } as ReportRequest)).bytes;
   const serverCsv = async (path: string, t = token) => {
     const res = await fetch(url + path, { headers: { authorization: `Bearer ${t}` } });
     return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
@@ -131,12 +145,12 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
     ['dispensing', { from: '2026-11-01', to: '2026-11-30', schedules: 'cii' }],
   ] as const)('%s %j: the same bytes as the workstation exports for the same period and head', async (kind, period) => {
     const { ndcs, ...rest } = period as { ndcs?: readonly string[] } & Record<string, string>;
-    const q = new URLSearchParams({ ...rest, format: 'csv', tz: ZONE, ...(ndcs ? { ndc: ndcs.join(',') } : {}) });
+    const q = new URLSearchParams({ ...rest, format: 'csv', tz: ZONE, device: ws.deviceId, ...(ndcs ? { ndc: ndcs.join(',') } : {}) });
     const server = await serverCsv(`/v1/admin/facilities/MAIN01/reports/${kind}?${q}`);
     expect(server.status).toBe(200);
     const mine = await workstationCsv({ kind, ...period } as Omit<ReportRequest, 'format'>);
     // Guard against comparing two empty reports: the period has lines and the head is printed.
-    expect(mine.toString('utf8')).toContain(`ledger_head,${ws.deviceId},${ws.ledger.head().seq},${ws.ledger.head().hash}`);
+    expect(mine.toString('utf8')).toContain(`ledger_head,${ws.deviceId},${ws.ledger.head().seq},${ws.ledger.head().hash},`);
     expect(mine.toString('utf8')).toMatch(/\r\nline,/);
     // The catalog and the people came through sync: names, not bare codes, on both sides.
     expect(mine.toString('utf8')).not.toContain('not in the drug catalog');
@@ -149,17 +163,39 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
 
   it('rxledger server report writes the same file, and names the heads it was computed from', async () => {
     const out = join(tempDir('central-report'), 'cii.csv');
-    const r = await runCli(['server', 'report', 'cii-log', '--server', url, '--token', token, '--facility', 'MAIN01', '--from', '2026-11-01', '--to', '2026-11-30', '--tz', ZONE, '--out', out, '--json']);
+    const r = await runCli(['server', 'report', 'cii-log', '--server', url, '--token', token, '--facility', 'MAIN01', '--from', '2026-11-01', '--to', '2026-11-30', '--tz', ZONE, '--device', ws.deviceId, '--out', out, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const printed = JSON.parse(r.stdout) as { sha256: string; ledger_heads: string[]; lines: number };
     const mine = await workstationCsv({ kind: 'cii-log', from: '2026-11-01', to: '2026-11-30' });
     expect(readFileSync(out).equals(mine)).toBe(true);
-    expect(printed.ledger_heads).toEqual([`${ws.deviceId}:${ws.ledger.head().seq}:${ws.ledger.head().hash}`]);
+    expect(printed.ledger_heads).toEqual([`${ws.deviceId}:${ws.ledger.head().seq}:${ws.ledger.head().hash}`, `${ws2.deviceId}:${ws2.ledger.head().seq}:${ws2.ledger.head().hash}`]);
     expect(printed.lines).toBeGreaterThan(0);
     const refused = await runCli(['server', 'report', 'cii-log', '--server', url, '--token', 'rxa_wrong', '--facility', 'MAIN01', '--out', join(tempDir('central-report'), 'x.csv')]);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain('administrator token');
+  });
+
+  it.each(['receipts', 'cii-log'] as const)('%s: with device=ID, the same bytes as that workstation exports when the facility has two', async (kind) => {
+    const period = { from: '2026-11-01', to: '2026-11-30' };
+    const outputs: string[] = [];
+    for (const on of [ws, ws2]) {
+      const mine = (await workstationCsv({ kind, ...period }, on)).toString('utf8');
+      // Both chains are in it, this workstation's first, as it prints them.
+      const heads = mine.split('\r\n').filter((l) => l.startsWith('ledger_head,'));
+      expect(heads).toHaveLength(2);
+      expect(heads[0]).toContain(`ledger_head,${on.deviceId},${on.ledger.head().seq},${on.ledger.head().hash},`);
+      const q = new URLSearchParams({ ...period, format: 'csv', tz: ZONE, device: on.deviceId });
+      const server = await serverCsv(`/v1/admin/facilities/MAIN01/reports/${kind}?${q}`);
+      expect(server.status).toBe(200);
+      expect(server.bytes.toString('utf8')).toBe(mine);
+      outputs.push(mine);
+    }
+    expect(outputs[0]).not.toBe(outputs[1]);
+    if (kind === 'receipts') expect(outputs[0]).toContain(',B9,');
+    const stranger = await serverCsv(`/v1/admin/facilities/MAIN01/reports/${kind}?${new URLSearchParams({ ...period, device: 'dev-not-here' })}`);
+    expect(stranger.status).toBe(400);
+    expect(stranger.bytes.toString('utf8')).toContain('not enrolled at facility MAIN01');
   });
 
   it('refuses a report without the administrator token, or with a wrong one', async () => {

@@ -13,7 +13,7 @@ const USAGE = `usage:
   rxledger server reference put --server URL --token T --kind catalog|user|policy --key K [--facility ID] --doc JSON
   rxledger server devices|stock|holds|alarms|verify --server URL --token T [--facility ID]
   rxledger server report cii-log|receipts|dispensing --server URL --token T --facility ID [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-                  [--tz ZONE] [--schedules cii|ciii-v|all] [--ndc NDC]... --out FILE    a facility's DEA record as CSV, computed by the server from the synced ledger
+                  [--tz ZONE] [--schedules cii|ciii-v|all] [--ndc NDC]... [--device ID] --out FILE    a facility's DEA record as CSV, computed by the server from the synced ledger
 The token may come from RXLEDGER_ADMIN_TOKEN and the URL from RXLEDGER_SERVER instead (arguments show in ps).
 `;
 
@@ -221,6 +221,7 @@ async function facilityReport(argv: string[], io: CliIO): Promise<number> {
     tz: { type: 'string' },
     ndc: { type: 'string', multiple: true },
     schedules: { type: 'string' },
+    device: { type: 'string' },
     out: { type: 'string' },
   });
   if (!values.facility) throw new CliError('--facility ID is required');
@@ -232,6 +233,7 @@ async function facilityReport(argv: string[], io: CliIO): Promise<number> {
   q.set('tz', values.tz ?? io.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
   if (values.ndc?.length) q.set('ndc', values.ndc.join(','));
   if (values.schedules) q.set('schedules', values.schedules);
+  if (values.device) q.set('device', values.device);
   let res: Response;
   try {
     res = await fetch(`${target.url}/v1/admin/facilities/${encodeURIComponent(values.facility)}/reports/${kind}?${q}`, {

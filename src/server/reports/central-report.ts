@@ -37,16 +37,21 @@ export async function centralReport(
   store: Store,
   facilityId: string,
   req: ReportRequest & { kind: CentralReportKind },
-  opts: { now: Date; timeZone: string; generatedBy?: { user_id: string; name: string } },
+  opts: { now: Date; timeZone: string; generatedBy?: { user_id: string; name: string }; device?: string },
 ): Promise<CentralReport> {
   if (req.format !== 'csv') throw new HttpError('BAD_REQUEST', 'the central server exports CSV only (format=csv); PDF is made on a workstation');
   const facility = await facilityInfo(store, facilityId);
   const resolved = resolvePeriod({ from: req.from, to: req.to }, opts.timeZone, opts.now, 'none');
   if (!resolved.ok) throw new HttpError('BAD_REQUEST', resolved.message);
   const period = resolved.period;
+  if (opts.device) {
+    const known = await store.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM devices WHERE device_id = $1 AND facility_id = $2', [opts.device, facilityId]);
+    if (Number(known.rows[0]?.n ?? 0) === 0) throw new HttpError('BAD_REQUEST', `device ${opts.device} is not enrolled at facility ${facilityId}`);
+  }
   const ctx: ReportContext = {
     facilityId,
-    localDeviceId: '',
+    // A workstation prints its own chain's head first; naming it here gives the bytes of its export.
+    localDeviceId: opts.device ?? '',
     timeZone: opts.timeZone,
     now: opts.now.toISOString(),
     generatedBy: opts.generatedBy ?? CENTRAL_GENERATOR,

@@ -15,6 +15,8 @@ const Query = z
     /** CII log: only these NDCs, comma-separated. */
     ndc: z.string().max(10_000).optional(),
     schedules: ReportSchedules.optional(),
+    /** The workstation whose export this must equal: its chain's head is listed first, as it lists it. */
+    device: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -52,7 +54,7 @@ export function reportRoutes(app: FastifyInstance, store: Store, now: () => Date
       const issue = parsed.error.issues[0];
       throw new HttpError('BAD_REQUEST', `${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid report request'}`);
     }
-    const r = await centralReport(store, id, parsed.data as ReportRequest & { kind: CentralReportKind }, { now: now(), timeZone });
+    const r = await centralReport(store, id, parsed.data as ReportRequest & { kind: CentralReportKind }, { now: now(), timeZone, ...(q.data.device ? { device: q.data.device } : {}) });
     const local = r.heads.map((h) => `${h.device_id}:${h.seq}:${h.hash}`).join(' ');
     return reply
       .type('text/csv; charset=utf-8')
