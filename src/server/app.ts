@@ -5,6 +5,7 @@ import { HttpError } from './errors';
 import { adminRoutes } from './routes/admin';
 import { deviceSyncRoutes } from './routes/device-sync';
 import { enrollRoutes } from './routes/enroll';
+import { reportRoutes } from './routes/reports';
 import { loadServerIdentity } from './identity';
 import { instrumentRequests, metricsRoute } from './metrics/route';
 
@@ -15,6 +16,8 @@ export interface AppOptions {
   /** A request (headers and body) must arrive within this, or the connection is closed. */
   requestTimeoutMs?: number;
   logger?: boolean;
+  /** The server's clock (reports' "today" and generation time); tests fix it. */
+  now?: () => Date;
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -83,6 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   enrollRoutes(app, opts.store, identity);
   deviceSyncRoutes(app, opts.store, identity);
   adminRoutes(app, opts.store);
+  reportRoutes(app, opts.store, opts.now ?? (() => new Date()));
   metricsRoute(app, opts.store);
   return app;
 }
