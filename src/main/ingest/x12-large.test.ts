@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../testing/corpora';
 import { writeBigX12 } from '../../testing/big-x12';
@@ -29,17 +28,21 @@ const free = (() => {
 const enoughDisk = free > needBytes;
 if (!enoughDisk) console.warn(`[x12-large] skipped: ${tmpdir()} has ${Math.round(free / 2 ** 20)} MB free, these tests write about ${needBytes / 2 ** 20} MB`);
 
-async function rxledger(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await promisify(execFile)(process.execPath, [`--max-old-space-size=${HEAP_MB}`, join(repoRoot, 'bin', 'rxledger.mjs'), ...args], {
-      maxBuffer: 64 << 20,
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string; signal?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: `${e.stderr ?? ''}${e.signal ? ` (signal ${e.signal})` : ''}` };
-  }
+async function rxledger(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [`--max-old-space-size=${HEAP_MB}`, join(repoRoot, 'bin', 'rxledger.mjs'), ...args],
+      { maxBuffer: 64 << 20, env: { ...process.env, NODE_OPTIONS: '' } },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ code: 0, stdout, stderr });
+        const e = err as { code?: number; signal?: string };
+        resolve({ code: typeof e.code === 'number' ? e.code : -1, stdout, stderr: `${stderr}${e.signal ? ` (signal ${e.signal})` : ''}` });
+      },
+    );
+    // An import acts for a user who proves it: the password on standard input (--as).
+    child.stdin!.end(stdin);
+  });
 }
 
 async function sha256OfFile(file: string, start = 0, end?: number): Promise<string> {
@@ -80,7 +83,7 @@ describe.skipIf(!enoughDisk)('500 MB X12 files', () => {
     const data = t.dir;
     t.ws.close();
     try {
-      const first = await rxledger(['ingest', '--data', data, oneSet, '--json']);
+      const first = await rxledger(['ingest', '--data', data, '--as', 'tech01', oneSet, '--json'], 'tech01-password-1\n');
       expect(first.code, first.stderr).not.toBe(-1);
       const [res] = JSON.parse(first.stdout) as Array<{ accepted: number; duplicates: number; quarantined: number }>;
       expect(res).toMatchObject({ accepted: 0, duplicates: 0, quarantined: 1 });
@@ -102,7 +105,7 @@ describe.skipIf(!enoughDisk)('500 MB X12 files', () => {
       expect(await sha256OfFile(kept)).toBe(expectedSha);
 
       // The same file again: nothing committed, the same item, the same kept copy.
-      const again = await rxledger(['ingest', '--data', data, oneSet, '--json']);
+      const again = await rxledger(['ingest', '--data', data, '--as', 'tech01', oneSet, '--json'], 'tech01-password-1\n');
       expect(JSON.parse(again.stdout)[0]).toMatchObject({ accepted: 0, duplicates: 0 });
       const list2 = JSON.parse((await rxledger(['quarantine', 'list', '--data', data, '--json'])).stdout) as unknown[];
       expect(list2).toHaveLength(1);
@@ -118,7 +121,7 @@ describe.skipIf(!enoughDisk)('500 MB X12 files', () => {
     const data = t.dir;
     t.ws.close();
     try {
-      const r = await rxledger(['ingest', '--data', data, garbage, '--json']);
+      const r = await rxledger(['ingest', '--data', data, '--as', 'tech01', garbage, '--json'], 'tech01-password-1\n');
       expect(r.code, r.stderr).not.toBe(-1);
       expect(JSON.parse(r.stdout)[0]).toMatchObject({ accepted: 0, quarantined: 1 });
       const list = JSON.parse((await rxledger(['quarantine', 'list', '--data', data, '--json'])).stdout) as Array<{ sha256: string; reasons: string[] }>;

@@ -169,9 +169,9 @@ describe('POS API', () => {
     expect(entryBody.data).toMatchObject({ pos_transaction_id: 'tx1', replay_of: qid });
     expect(ws.quarantine.get(qid)!.status).toBe('replayed');
     const [decision] = ws.quarantine.decisions(qid);
-    expect(decision).toMatchObject({ decision: 'replayed', decided_by: 'pos:tech01', entry_ref: JSON.stringify([`${ws.deviceId}#${seq}`]) });
+    expect(decision).toMatchObject({ decision: 'replayed', decided_by: 'pos-system', entry_ref: JSON.stringify([`${ws.deviceId}#${seq}`]) });
     expect(decision!.reason).toMatch(/resent transaction tx1 .*HOLD_ACTIVE/);
-    expect(ws.audit.list({ action: 'QUARANTINE_REPLAYED' })[0]).toMatchObject({ actor: 'pos:tech01', target: `quarantine:${qid}` });
+    expect(ws.audit.list({ action: 'QUARANTINE_REPLAYED' })[0]).toMatchObject({ actor: 'pos-system', target: `quarantine:${qid}` });
     expect(ws.quarantine.openCount()).toBe(0);
 
     // From now on the same request gets the accepted answer; nothing is committed twice.
@@ -226,7 +226,7 @@ describe('POS API', () => {
     const r = await post('/pos/v1/dispense', body({ transaction_id: 'tx5' }));
     expect(r.status).toBe(200);
     expect(entryCount()).toBe(1);
-    expect(ws.quarantine.decisions(busy.json.quarantine_id!)).toMatchObject([{ decision: 'replayed', decided_by: 'pos:tech01' }]);
+    expect(ws.quarantine.decisions(busy.json.quarantine_id!)).toMatchObject([{ decision: 'replayed', decided_by: 'pos-system' }]);
   });
 
   it('does not commit a transaction whose transient-failure item was rejected', async () => {
