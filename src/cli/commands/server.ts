@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { CliError, printJson, type CliIO, type Command } from '../io';
+import { readPassword } from '../password-input';
 import { parseCommandArgs } from '../workstation-args';
 
 const USAGE = `usage:
@@ -8,6 +9,8 @@ const USAGE = `usage:
   rxledger server facility add --server URL --token T --id ID --name NAME --dea-number N --address ADDR
   rxledger server facility list --server URL --token T
   rxledger server enrollment-code --server URL --token T --facility ID [--expires-hours H]
+  rxledger server user add --server URL --token T --user U --name "Full Name" --role administrator|compliance_officer|regional_manager
+                                                         a web console user; the password on the first line of stdin
   rxledger server reference put --server URL --token T --kind catalog|user|policy --key K [--facility ID] --doc JSON
   rxledger server devices|stock|holds|alarms|verify --server URL --token T [--facility ID]
 The token may come from RXLEDGER_ADMIN_TOKEN and the URL from RXLEDGER_SERVER instead (arguments show in ps).
@@ -26,6 +29,8 @@ export const serverCommand: Command = async (argv, io) => {
       return enrollmentCode(rest, io);
     case 'reference':
       return reference(rest, io);
+    case 'user':
+      return consoleUser(rest, io);
     case 'devices':
     case 'stock':
     case 'holds':
@@ -197,4 +202,18 @@ async function report(what: 'devices' | 'stock' | 'holds' | 'alarms' | 'verify',
   const out = await adminCall(adminTarget(values, io), 'GET', `/v1/admin/${what}${q}`);
   printJson(io, out);
   return what === 'verify' && out.ok !== true ? 3 : 0;
+}
+
+async function consoleUser(argv: string[], io: CliIO): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action !== 'add') throw new CliError(`usage: rxledger server user add …\n${USAGE}`);
+  const { values } = parseCommandArgs(rest, { ...adminOptions, user: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
+  for (const k of ['user', 'name', 'role'] as const) if (!values[k]) throw new CliError(`--${k} is required`);
+  const target = adminTarget(values, io);
+  // Never an argument: arguments show in ps and in shell history.
+  const password = await readPassword(io, `Password for console user ${values.user}: `);
+  const out = await adminCall(target, 'POST', '/v1/admin/console-users', { user_id: values.user, name: values.name, role: values.role, password });
+  if (values.json) printJson(io, out);
+  else io.stdout.write(`Console user ${values.user} (${values.role}) added.\n`);
+  return 0;
 }
