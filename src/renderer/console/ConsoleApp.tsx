@@ -228,7 +228,7 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
                     <td className="num">{d.head_seq}</td>
                     <td className="num">{d.entries_behind}</td>
                     <td className="console-reason">
-                      {d.flagged ? <span className="console-state-blocked">Blocked: {d.flag_reason ?? 'flagged'}</span> : <span className="console-state-ok">Syncing</span>}
+                      {d.flagged ? <span className="console-state-blocked">Blocked: {d.flag_reason ?? 'flagged'}</span> : <span className="console-state-ok">Accepted: not blocked</span>}
                     </td>
                     <td>
                       {d.flagged && mayDecide ? (
