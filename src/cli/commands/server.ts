@@ -4,7 +4,9 @@ import { readPassword } from '../password-input';
 import { parseCommandArgs } from '../workstation-args';
 
 const USAGE = `usage:
-  rxledger server [--port P] [--host H] [--data DIR]      run the central server (PGlite in DIR; without --data, the PostgreSQL of DATABASE_URL)
+  rxledger server [--port P] [--host H] [--data DIR] [--console-origin https://HOST]
+                                                         run the central server (PGlite in DIR; without --data, the PostgreSQL of DATABASE_URL);
+                                                         the web console is at /console
   rxledger server init [--data DIR] [--new-token]        create the schema, print an administrator token
   rxledger server facility add --server URL --token T --id ID --name NAME --dea-number N --address ADDR
   rxledger server facility list --server URL --token T
@@ -61,6 +63,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     'database-url': { type: 'string' },
     'request-timeout-ms': { type: 'string' },
     'body-limit': { type: 'string' },
+    'console-origin': { type: 'string' },
   });
   const port = values.port === undefined ? 8443 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number (0: any free port)');
@@ -77,6 +80,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     host: values.host ?? '127.0.0.1',
     requestTimeoutMs: num(values['request-timeout-ms'], '--request-timeout-ms'),
     bodyLimit: num(values['body-limit'], '--body-limit'),
+    // Behind a TLS proxy the Host header may not be what the browser shows; this is.
+    ...(values['console-origin'] ? { console: { publicOrigin: values['console-origin'] } } : {}),
   });
   if (values.json) printJson(io, { url: server.url, port: server.port, storage: server.store.kind, pid: process.pid });
   else io.stdout.write(`RxLedger central server listening on ${server.url} (storage: ${server.store.kind === 'pglite' ? `PGlite in ${values.data}` : 'PostgreSQL'})\n`);
