@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { enrollWorkstation } from '../src/main/sync';
-import { addFacility, adminCall, cleanupAll, enrollmentCode, newWorkstation, prepareServer, raiseFork, spawnServer, tempDir, type ServerDevice } from '../test/sync-faults/helpers';
+import { enrollWorkstation, syncOnce } from '../src/main/sync';
+import { addFacility, adminCall, appendHold, cleanupAll, enrollmentCode, newWorkstation, prepareServer, raiseFork, spawnServer, tempDir, type ServerDevice } from '../test/sync-faults/helpers';
 
 test.afterAll(async () => {
   await cleanupAll();
 });
 
-test('the central console: sign in, see a forked workstation, clear it with a signed decision', async ({ browser }, testInfo) => {
+test('the central console: sign in, see a forked workstation, clear it with a signed decision, see a hold come and go', async ({ browser }, testInfo) => {
   const storage = { dataDir: tempDir('console-e2e') };
   const token = await prepareServer(storage);
   const server = await spawnServer(storage);
@@ -57,8 +57,21 @@ test('the central console: sign in, see a forked workstation, clear it with a si
   await page.getByTestId('console-nav-stock').click();
   await expect(page.getByTestId('console-stock')).toContainText('00002-1200-30');
   await page.screenshot({ path: testInfo.outputPath('5-stock.png') });
+  // A hold placed on a workstation appears after its sync, and goes after the release is synced.
   await page.getByTestId('console-nav-holds').click();
-  await expect(page.getByRole('heading', { name: 'Holds open anywhere, oldest first' })).toBeVisible();
+  await expect(page.getByText('No hold is open in any facility.')).toBeVisible();
+  const counter = newWorkstation('MAIN01').ws;
+  await enrollWorkstation(counter, server.url, await enrollmentCode(server.url, token, 'MAIN01'));
+  appendHold(counter, 'HOLD_PLACED', 'H-E2E-1', { ndc: '00406-0552-01', lot: 'L77' });
+  await syncOnce(counter);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByTestId('console-holds')).toContainText('00406-0552-01');
+  await expect(page.getByTestId('console-holds')).toContainText('L77');
+  await page.screenshot({ path: testInfo.outputPath('6-hold-open.png') });
+  appendHold(counter, 'HOLD_RELEASED', 'H-E2E-1', { ndc: '00406-0552-01', lot: 'L77' });
+  await syncOnce(counter);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByText('No hold is open in any facility.')).toBeVisible();
   await context.close();
 
   // A regional manager sees the devices but is offered no clear.
@@ -73,6 +86,6 @@ test('the central console: sign in, see a forked workstation, clear it with a si
   await rmPage.getByTestId('console-signin-submit').click();
   await expect(rmPage.locator('tr[data-flagged="true"]')).toHaveCount(1);
   await expect(rmPage.getByRole('button', { name: 'Clear…' })).toHaveCount(0);
-  await rmPage.screenshot({ path: testInfo.outputPath('6-regional-manager.png') });
+  await rmPage.screenshot({ path: testInfo.outputPath('7-regional-manager.png') });
   await rm.close();
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollWorkstation } from '../main/sync';
+import { enrollWorkstation, syncOnce } from '../main/sync';
 import type { Workstation } from '../main/workstation';
-import { BACKENDS, addFacility, adminCall, appendEntries, cleanupAll, devicePost, enrollmentCode, newWorkstation, raiseFork, runCli, storageFor } from '../../test/sync-faults/helpers';
+import { BACKENDS, addFacility, adminCall, appendEntries, appendHold, cleanupAll, devicePost, enrollmentCode, newWorkstation, raiseFork, runCli, storageFor } from '../../test/sync-faults/helpers';
 import type { WireEntry } from '../shared/sync/protocol';
 import { buildApp } from './app';
 import { createAdminToken } from './auth/admin-token';
@@ -120,7 +120,23 @@ describe.each(BACKENDS)('console API on %s', (backend) => {
     expect(main.devices.find((x) => x.device_id === ws.deviceId)).toMatchObject({ flagged: true, head_seq: 3, flag_reason: expect.stringContaining('fork at seq 2') });
     const s = await call(url, 'GET', '/console/api/stock', { cookie });
     expect(s.json.stock).toEqual(expect.arrayContaining([expect.objectContaining({ facility_id: 'MAIN01', ndc: '00002-1200-30', lot: 'LOT1' })]));
-    expect((await call(url, 'GET', '/console/api/holds', { cookie })).json).toHaveProperty('holds');
+    // Holds from two facilities come oldest first, whichever facility; a released one is gone.
+    await addFacility(url, token, 'EAST02');
+    const east = newWorkstation('EAST02').ws;
+    await enrollWorkstation(east, url, await enrollmentCode(url, token, 'EAST02'));
+    const mainWs = newWorkstation('MAIN01').ws;
+    await enrollWorkstation(mainWs, url, await enrollmentCode(url, token, 'MAIN01'));
+    appendHold(mainWs, 'HOLD_PLACED', 'H-MAIN-NEW', { eventTime: '2026-03-02T10:00:00.000Z' });
+    appendHold(east, 'HOLD_PLACED', 'H-EAST-OLD', { eventTime: '2026-03-01T10:00:00.000Z' });
+    appendHold(east, 'HOLD_PLACED', 'H-EAST-GONE', { eventTime: '2026-02-01T10:00:00.000Z' });
+    appendHold(east, 'HOLD_RELEASED', 'H-EAST-GONE');
+    await syncOnce(mainWs);
+    await syncOnce(east);
+    const holds = (await call(url, 'GET', '/console/api/holds', { cookie })).json.holds as { hold_id: string; facility_id: string }[];
+    expect(holds.filter((h) => String(h.hold_id).startsWith('H-')).map((h) => [h.hold_id, h.facility_id])).toEqual([
+      ['H-EAST-OLD', 'EAST02'],
+      ['H-MAIN-NEW', 'MAIN01'],
+    ]);
   });
 
   it('refuses a clear by a regional manager, or with a wrong password: the device stays blocked', async () => {

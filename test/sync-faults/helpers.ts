@@ -266,3 +266,23 @@ export async function raiseFork(url: string, ws: Workstation): Promise<void> {
   const r = await devicePost(url, ws, '/v1/push', { entries: [{ ...entries[1]!, body: text, hash, signature: signHash(ws.deviceKey.privateKey, hash) }] });
   if (r.status !== 409 || r.json.error !== 'FORK') throw new Error(`expected FORK, got ${r.status} ${JSON.stringify(r.json)}`);
 }
+
+/** A compliance hold placed or released on a workstation's own chain, as the counts flow writes it. */
+export function appendHold(ws: Workstation, type: 'HOLD_PLACED' | 'HOLD_RELEASED', holdId: string, opts: { ndc?: string; lot?: string; eventTime?: string } = {}): void {
+  const r = ws.ledger.appendOne({
+    type,
+    facility_id: ws.facilityId,
+    ndc: opts.ndc ?? '00002-1200-30',
+    lot: opts.lot ?? 'LOT1',
+    serial: null,
+    expiry: null,
+    schedule: 'CII',
+    quantity: 0,
+    delta: 0,
+    event_time: opts.eventTime ?? new Date().toISOString(),
+    actor: 'pharm1',
+    data: { hold_id: holdId },
+    source: { kind: 'cli', payload_sha256: null, correlation_id: `${type}-${holdId}` },
+  });
+  if (r.status !== 'committed') throw new Error(`${type} ${holdId} not committed: ${JSON.stringify(r)}`);
+}
