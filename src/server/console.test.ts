@@ -1,7 +1,9 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollWorkstation, syncOnce } from '../main/sync';
 import type { Workstation } from '../main/workstation';
-import { BACKENDS, addFacility, adminCall, appendEntries, appendHold, cleanupAll, devicePost, enrollmentCode, newWorkstation, raiseFork, runCli, storageFor } from '../../test/sync-faults/helpers';
+import { BACKENDS, addFacility, adminCall, appendEntries, appendHold, cleanupAll, devicePost, enrollmentCode, newWorkstation, raiseFork, runCli, storageFor, tempDir } from '../../test/sync-faults/helpers';
 import type { WireEntry } from '../shared/sync/protocol';
 import { buildApp } from './app';
 import { createAdminToken } from './auth/admin-token';
@@ -183,4 +185,28 @@ describe.each(BACKENDS)('console API on %s', (backend) => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('role');
   }, 60_000);
+
+  it('serves the built page with its CSP and only the files it names', async () => {
+    const ui = tempDir('console-ui');
+    mkdirSync(join(ui, 'assets'));
+    writeFileSync(join(ui, 'console.html'), '<!doctype html><title>console</title>');
+    writeFileSync(join(ui, 'assets', 'console-abc.js'), 'export {};');
+    writeFileSync(join(ui, 'secret.txt'), 'not for the web');
+    const app = await buildApp({ store, console: { uiDir: ui } });
+    try {
+      const page = await app.inject({ method: 'GET', url: '/console/' });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect((await app.inject({ method: 'GET', url: '/console' })).headers.location).toBe('/console/');
+      expect((await app.inject({ method: 'GET', url: '/console/assets/console-abc.js' })).headers['content-type']).toContain('text/javascript');
+      for (const bad of ['/console/assets/..%2Fsecret.txt', '/console/assets/..%2Fconsole.html', '/console/assets/secret.txt']) {
+        expect((await app.inject({ method: 'GET', url: bad })).statusCode, bad).toBe(404);
+      }
+      const unbuilt = await buildApp({ store, console: { uiDir: join(ui, 'missing') } });
+      expect((await unbuilt.inject({ method: 'GET', url: '/console/' })).statusCode).toBe(503);
+      await unbuilt.close();
+    } finally {
+      await app.close();
+    }
+  });
 });
