@@ -114,6 +114,22 @@ describe.each(BACKENDS)('console API on %s', (backend) => {
     expect((await store.query("SELECT 1 FROM console_sessions WHERE user_id = 'victim'")).rows).toHaveLength(0);
   });
 
+  it('answers an unknown user ID exactly as a known one: attempts left, then the lockout', async () => {
+    const answers = async (user: string) => {
+      const out: string[] = [];
+      for (let i = 1; i <= 6; i++) {
+        const r = await call(url, 'POST', '/console/api/sign-in', { body: { user, password: 'wrong-password-x' } });
+        out.push(`${r.status} ${String(r.json.error)} ${String(r.json.message).replace(/until .*$/, 'until …')}`);
+      }
+      return out;
+    };
+    await adminCall(url, token, 'POST', '/v1/admin/console-users', { user_id: 'real2', name: 'Real Two', role: 'regional_manager', password: 'real-two-password' });
+    const known = await answers('real2');
+    expect(known[0]).toBe('401 BAD_CREDENTIALS User ID or password is wrong. 4 attempts left before the account locks.');
+    expect(known[4]).toMatch(/^403 LOCKED Too many failed attempts/);
+    expect(await answers('no-such-user')).toEqual(known);
+  });
+
   it('shows devices by facility with the fork flag, and holds and stock across facilities', async () => {
     const ws = await forkedDevice();
     const cookie = await signIn('rmanager', PW.rm);

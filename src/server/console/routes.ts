@@ -113,36 +113,40 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
    */
   const checkPassword = async (userId: string, password: string, action: string): Promise<ConsoleUser> => {
     const row = (
-      await store.query<ConsoleUser & { password_hash: string; failed_attempts: number; locked_until: Date | null; disabled: boolean; locked_now: boolean }>(
-        'SELECT user_id, display_name, role, password_hash, failed_attempts, locked_until, disabled, (locked_until IS NOT NULL AND locked_until > now()) AS locked_now FROM console_users WHERE user_id = $1',
+      await store.query<ConsoleUser & { password_hash: string; disabled: boolean; locked_until: Date | null; locked_now: boolean }>(
+        'SELECT user_id, display_name, role, password_hash, disabled, locked_until, (locked_until IS NOT NULL AND locked_until > now()) AS locked_now FROM console_users WHERE user_id = $1',
         [userId],
       )
     ).rows[0];
+    // An unknown ID is answered exactly as a known one with a wrong password: same scrypt work,
+    // same count of attempts left, same lockout (kept in its own table).
+    const table = row ? 'console_users' : 'console_unknown_failures';
+    const auditUser = row ? userId : null;
     if (!row) {
-      await verifyPassword(password, await dummyHash());
-      await audit(store, null, action, 'refused', { code: 'BAD_CREDENTIALS', user: userId });
-      throw new HttpError('BAD_CREDENTIALS', 'User ID or password is wrong.');
+      await store.query('INSERT INTO console_unknown_failures (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
     }
-    if (row.disabled) {
+    const lock = row ?? (await store.query<{ locked_until: Date | null; locked_now: boolean }>('SELECT locked_until, (locked_until IS NOT NULL AND locked_until > now()) AS locked_now FROM console_unknown_failures WHERE user_id = $1', [userId])).rows[0]!;
+    if (row?.disabled) {
       await audit(store, userId, action, 'refused', { code: 'DISABLED' });
       throw new HttpError('DISABLED', 'This console account is disabled.');
     }
-    if (row.locked_now) {
-      await audit(store, userId, action, 'refused', { code: 'LOCKED', locked_until: iso(row.locked_until) });
-      throw new HttpError('LOCKED', `Account locked after ${MAX_FAILURES} failed attempts until ${iso(row.locked_until)}.`, { locked_until: iso(row.locked_until) });
+    if (lock.locked_now) {
+      await audit(store, auditUser, action, 'refused', { code: 'LOCKED', user: userId, locked_until: iso(lock.locked_until) });
+      throw new HttpError('LOCKED', `Account locked after ${MAX_FAILURES} failed attempts until ${iso(lock.locked_until)}.`, { locked_until: iso(lock.locked_until) });
     }
-    if (!(await verifyPassword(password, row.password_hash))) {
+    const ok = await verifyPassword(password, row ? row.password_hash : await dummyHash());
+    if (!row || !ok) {
       // Counted in the database: a guesser spreading attempts over server processes gains nothing.
       const r = (
         await store.query<{ failed_attempts: number; locked_until: Date | null }>(
-          `UPDATE console_users SET failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
+          `UPDATE ${table} SET failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
                   locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
             WHERE user_id = $1 RETURNING failed_attempts, locked_until`,
           [userId, MAX_FAILURES, LOCK_MINUTES],
         )
       ).rows[0]!;
       const lockedNow = r.failed_attempts === 0;
-      await audit(store, userId, action, 'refused', { code: lockedNow ? 'LOCKED' : 'BAD_CREDENTIALS', failures: lockedNow ? MAX_FAILURES : r.failed_attempts });
+      await audit(store, auditUser, action, 'refused', { code: lockedNow ? 'LOCKED' : 'BAD_CREDENTIALS', user: userId, failures: lockedNow ? MAX_FAILURES : r.failed_attempts });
       if (lockedNow) throw new HttpError('LOCKED', `Too many failed attempts: account locked for ${LOCK_MINUTES} minutes, until ${iso(r.locked_until)}.`, { locked_until: iso(r.locked_until) });
       const left = MAX_FAILURES - r.failed_attempts;
       throw new HttpError('BAD_CREDENTIALS', `User ID or password is wrong. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`);

@@ -206,6 +206,14 @@ CREATE TABLE console_users (
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
+-- Failed sign-ins for user IDs that do not exist, counted like real ones: otherwise "attempts
+-- left" and the lockout would tell a guesser which IDs are real.
+CREATE TABLE console_unknown_failures (
+  user_id TEXT PRIMARY KEY,
+  failed_attempts INT NOT NULL DEFAULT 0,
+  locked_until TIMESTAMPTZ
+);
+
 -- Only a hash of the cookie's token is kept, so a copy of the database signs nobody in.
 CREATE TABLE console_sessions (
   token_hash TEXT PRIMARY KEY,
