@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollWorkstation, syncOnce } from '../main/sync';
 import type { Workstation } from '../main/workstation';
-import { BACKENDS, addFacility, adminCall, appendEntries, appendHold, cleanupAll, devicePost, enrollmentCode, newWorkstation, raiseFork, runCli, storageFor, tempDir } from '../../test/sync-faults/helpers';
+import { BACKENDS, addFacility, adminCall, appendEntries, appendHold, cleanupAll, devicePost, enrollmentCode, newWorkstation, prepareServer, raiseFork, runCli, spawnServer, storageFor, tempDir } from '../../test/sync-faults/helpers';
 import type { WireEntry } from '../shared/sync/protocol';
 import { buildApp } from './app';
 import { createAdminToken } from './auth/admin-token';
@@ -225,4 +225,32 @@ describe.each(BACKENDS)('console API on %s', (backend) => {
       await app.close();
     }
   });
+});
+
+describe('console idle end in a real server process', () => {
+  afterAll(cleanupAll);
+
+  it('ends a session left idle longer than --console-idle-seconds, and a used one lives on', async () => {
+    const storage = { dataDir: tempDir('console-idle') };
+    const token = await prepareServer(storage);
+    const server = await spawnServer(storage, ['--console-idle-seconds', '4']);
+    await adminCall(server.url, token, 'POST', '/v1/admin/console-users', { user_id: 'idler', name: 'Ida Idle', role: 'regional_manager', password: 'idle-password-01' });
+    const signIn = await fetch(`${server.url}/console/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'idler', password: 'idle-password-01' }) });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const me = async () => {
+      const r = await fetch(`${server.url}/console/api/me`, { headers: { cookie } });
+      return { status: r.status, error: ((await r.json()) as { error?: string }).error };
+    };
+    // Used every second for 5 s: more than the limit in all, never idle for it (a slow machine
+    // has 3 s of slack per request).
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await me()).toEqual({ status: 200, error: undefined });
+    }
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(await me()).toEqual({ status: 401, error: 'SESSION_ENDED' });
+    // Ended for good: using it again does not revive it.
+    expect(await me()).toEqual({ status: 401, error: 'SESSION_ENDED' });
+  }, 60_000);
 });

@@ -4,7 +4,7 @@ import { readPassword } from '../password-input';
 import { parseCommandArgs } from '../workstation-args';
 
 const USAGE = `usage:
-  rxledger server [--port P] [--host H] [--data DIR] [--console-origin https://HOST]
+  rxledger server [--port P] [--host H] [--data DIR] [--console-origin https://HOST] [--console-idle-seconds 600]
                                                          run the central server (PGlite in DIR; without --data, the PostgreSQL of DATABASE_URL);
                                                          the web console is at /console
   rxledger server init [--data DIR] [--new-token]        create the schema, print an administrator token
@@ -64,6 +64,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     'request-timeout-ms': { type: 'string' },
     'body-limit': { type: 'string' },
     'console-origin': { type: 'string' },
+    'console-idle-seconds': { type: 'string' },
   });
   const port = values.port === undefined ? 8443 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number (0: any free port)');
@@ -81,7 +82,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     requestTimeoutMs: num(values['request-timeout-ms'], '--request-timeout-ms'),
     bodyLimit: num(values['body-limit'], '--body-limit'),
     // Behind a TLS proxy the Host header may not be what the browser shows; this is.
-    ...(values['console-origin'] ? { console: { publicOrigin: values['console-origin'] } } : {}),
+    console: {
+      ...(values['console-origin'] ? { publicOrigin: values['console-origin'] } : {}),
+      ...(values['console-idle-seconds'] ? { idleSeconds: num(values['console-idle-seconds'], '--console-idle-seconds')! } : {}),
+    },
   });
   if (values.json) printJson(io, { url: server.url, port: server.port, storage: server.store.kind, pid: process.pid });
   else io.stdout.write(`RxLedger central server listening on ${server.url} (storage: ${server.store.kind === 'pglite' ? `PGlite in ${values.data}` : 'PostgreSQL'})\n`);
