@@ -196,7 +196,7 @@ test.describe('counts, holds and e-signatures', () => {
       await page.getByTestId('sign-user').fill('pat');
       await page.getByTestId('sign-password').fill('wrong-password');
       await page.getByTestId('sign-submit').click();
-      await expect(page.getByTestId('holds-error')).toContainText('4 attempts left');
+      await expect(page.getByTestId('sign-problem')).toContainText('4 attempts left');
       await expect(row).toHaveAttribute('data-status', 'active');
       await page.getByTestId('sign-password').fill(RPH_PW);
       await page.getByTestId('sign-meaning').selectOption('approval');
@@ -247,6 +247,54 @@ test.describe('counts, holds and e-signatures', () => {
       const accepted = await posDispense(station, 'rx-e2e-11', 'A123');
       expect(accepted.status).toBe(200);
       expect(accepted.json.status).toBe('accepted');
+    } finally {
+      await station.stop();
+    }
+  });
+});
+
+test.describe('DEA details of a signed adjustment (1366 × 768)', () => {
+  test.use({ viewport: { width: 1366, height: 768 } });
+
+  test('a destruction of CII needs a witness, a method and a place, said beside the form; with them it is signed by two', async ({ page }) => {
+    const station = await startStation({
+      seed: ({ addUser, ingest }) => {
+        addUser('pat', 'pharmacist', RPH_PW, 'Pat Pharmacist');
+        addUser('tina', 'technician', TECH_PW, 'Tina Technician');
+        ingest([drugRecord({ lot_number: 'A123', quantity: 100 })]);
+      },
+    });
+    try {
+      await page.goto(station.url);
+      await signIn(page, 'pat', RPH_PW);
+      await page.getByTestId('nav-holds').click();
+      await page.getByTestId('adjust-section').locator('summary').first().click();
+      await page.getByTestId('adjust-ndc').fill('00002-1200-30');
+      await page.getByTestId('adjust-lot').fill('A123');
+      await page.getByTestId('adjust-quantity').fill('70');
+      await page.getByTestId('adjust-kind').selectOption('destruction');
+      await expect(page.getByTestId('adjust-destruction')).toBeVisible();
+      await page.getByTestId('adjust-user').fill('pat');
+      await page.getByTestId('adjust-password').fill(RPH_PW);
+      await page.getByTestId('adjust-submit').click();
+      // No witness, no method, no place: refused beside the form, nothing signed.
+      const problem = page.getByTestId('adjust-problem');
+      await expect(problem).toContainText(/destruction\.method: how it was destroyed.*destruction\.place: where it was destroyed/i);
+      await expect(problem).toBeInViewport();
+      await page.getByTestId('adjust-method').fill('denaturing kit');
+      await page.getByTestId('adjust-place').fill('pharmacy back room');
+      await page.getByTestId('adjust-co-user').fill('tina');
+      await page.getByTestId('adjust-co-password').fill(TECH_PW);
+      await page.getByTestId('adjust-password').fill(RPH_PW);
+      await page.screenshot({ path: test.info().outputPath('destruction-form.png'), fullPage: true });
+      await page.getByTestId('adjust-submit').click();
+      await expect(page.getByTestId('sign-result')).toContainText('Adjustment recorded');
+      await expect(page.getByTestId('sign-manifestation')).toHaveCount(2);
+      await expect(page.getByTestId('sign-manifestation').nth(1)).toContainText('Tina Technician (tina)');
+      const ledger = JSON.parse(station.cli(['ledger', '--json']).stdout) as { type: string; delta: number; data: Record<string, unknown> }[];
+      const adj = ledger.find((e) => e.type === 'ADJUSTMENT')!;
+      expect(adj.delta).toBe(-70);
+      expect(adj.data).toMatchObject({ kind: 'destruction', destruction: { method: 'denaturing kit', place: 'pharmacy back room' } });
     } finally {
       await station.stop();
     }

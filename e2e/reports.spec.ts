@@ -48,6 +48,8 @@ async function callApi(page: Page, station: Station, channel: string, input: unk
 
 test.describe('DEA records and audit exports', () => {
   test('registrant → every report as CSV and PDF, read back and checked against the ledger', async ({ page }) => {
+    // Ten exports, each computed in a worker and read back: over a minute on two busy cores.
+    test.setTimeout(240_000);
     const station = await startStation({
       seed: ({ addUser, ingest, asAdmin }) => {
         addUser('manny', 'manager', MGR_PW, 'Manny Manager');
@@ -143,10 +145,14 @@ test.describe('DEA records and audit exports', () => {
       await expect(page.getByTestId('report-recent').locator('tbody tr')).toHaveCount(10);
 
       // The CLI refuses a path it cannot write, and an empty period.
-      const bad = rxledger(['report', 'audit', '--data', station.dataDir, '--format', 'csv', '--out', '/nonexistent-dir/audit.csv']);
+      const bad = rxledger(['report', 'audit', '--data', station.dataDir, '--format', 'csv', '--out', '/nonexistent-dir/audit.csv', '--user', 'manny', '--password-stdin'], `${MGR_PW}\n`);
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/the folder \/nonexistent-dir does not exist/);
-      const empty = rxledger(['report', 'cii-log', '--data', station.dataDir, '--from', '2026-12-01', '--to', '2026-11-01', '--format', 'csv', '--out', join(station.dataDir, 'x.csv')]);
+      const empty = rxledger(['report', 'cii-log', '--data', station.dataDir, '--from', '2026-12-01', '--to', '2026-11-01', '--format', 'csv', '--out', join(station.dataDir, 'x.csv'), '--user', 'manny', '--password-stdin'], `${MGR_PW}\n`);
+      // Nor does it export for nobody: a DEA record names the person who made it.
+      const anonymous = rxledger(['report', 'cii-log', '--data', station.dataDir, '--format', 'csv', '--out', join(station.dataDir, 'y.csv')]);
+      expect(anonymous.status).toBe(2);
+      expect(anonymous.stderr).toMatch(/report needs --user USER/);
       expect(empty.status).toBe(2);
       expect(empty.stderr).toMatch(/period is empty/);
     } finally {

@@ -8,6 +8,7 @@ import { adminRoutes } from './routes/admin';
 import { consoleRoutes, type ConsoleOptions } from './console/routes';
 import { deviceSyncRoutes } from './routes/device-sync';
 import { enrollRoutes } from './routes/enroll';
+import { reportRoutes } from './routes/reports';
 import { loadServerIdentity } from './identity';
 import { instrumentRequests, metricsRoute } from './metrics/route';
 
@@ -20,6 +21,8 @@ export interface AppOptions {
   logger?: boolean;
   /** The web console: where its page is built, its idle limit, its public origin. */
   console?: Partial<ConsoleOptions>;
+  /** The server's clock (reports' "today" and generation time); tests fix it. */
+  now?: () => Date;
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -88,6 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   enrollRoutes(app, opts.store, identity);
   deviceSyncRoutes(app, opts.store, identity);
   adminRoutes(app, opts.store);
+  reportRoutes(app, opts.store, opts.now ?? (() => new Date()));
   metricsRoute(app, opts.store);
   consoleRoutes(app, opts.store, {
     ...opts.console,

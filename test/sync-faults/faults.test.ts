@@ -25,6 +25,7 @@ import {
   type ServerProcess,
   storageFor,
   waitFor,
+  ENROLLER,
 } from './helpers';
 
 const FAST_RETRY = { baseMs: 20, capMs: 300 };
@@ -163,7 +164,7 @@ describe.each(BACKENDS)('sync under faults, server on %s', (backend) => {
       const env = { RXL_TEST_SKEW_MS: String(skew), NODE_OPTIONS: `--import ${join(REPO, 'test/sync-faults/skew-clock.mjs')}` };
       const code = await enrollmentCode(server.url, token, facility);
       skewed.close();
-      const e = await runCli(['enroll', '--data', dir, '--server', server.url, '--code', code], env);
+      const e = await runCli(['enroll', '--data', dir, '--as', ENROLLER.userId, '--server', server.url, '--code', code], env, `${ENROLLER.password}\n`);
       expect(e.code, e.stderr).toBe(0);
       const s = await runCli(['sync', '--data', dir, '--json'], env);
       expect(s.code, s.stderr).toBe(0);

@@ -130,9 +130,13 @@ export async function enrollmentCode(url: string, token: string, facilityId: str
   return (await adminCall<{ code: string }>(url, token, 'POST', '/v1/admin/enrollment-codes', { facility_id: facilityId })).code;
 }
 
+export const ENROLLER = { userId: 'morgan', password: 'manager-pass-1' } as const;
+
 export function newWorkstation(facilityId = 'MAIN01'): { ws: Workstation; dir: string } {
   const dir = tempDir('ws');
   const ws = Workstation.init(dir, facilityId);
+  // The manager who enrolls it from the CLI (`rxledger enroll --as`, password on stdin).
+  ws.users.create({ userId: ENROLLER.userId, name: 'Morgan Manager', role: 'manager', password: ENROLLER.password, mustChange: false, actor: 'test' });
   cleanups.push(() => ws.close());
   return { ws, dir };
 }
@@ -169,13 +173,13 @@ export function appendEntries(ws: Workstation, n: number, opts: { ndc?: string; 
 }
 
 /** Runs the real CLI as a child process. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin: string | null = null): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
     // Never the developer's or CI's DATABASE_URL by accident: a test passes its own.
     const full: NodeJS.ProcessEnv = { ...process.env, ...env };
     if (!('DATABASE_URL' in env)) delete full.DATABASE_URL;
-    const p = spawn(process.execPath, [CLI, ...args], { env: full, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    if (stdin !== undefined) p.stdin!.end(stdin);
+    const p = spawn(process.execPath, [CLI, ...args], { env: full, stdio: [stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (stdin !== null) p.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
     p.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

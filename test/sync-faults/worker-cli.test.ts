@@ -22,6 +22,7 @@ import {
   uniqueFacilityId,
   waitFor,
   type ServerProcess,
+  ENROLLER,
 } from './helpers';
 
 describe('the outbox worker and the CLI against a real server process (PGlite)', () => {
@@ -42,6 +43,24 @@ describe('the outbox worker and the CLI against a real server process (PGlite)',
   });
   afterAll(cleanupAll);
 
+  it('enrolling from the command line needs a manager or administrator who proves it; nothing changes otherwise', async () => {
+    const { ws, dir } = newWorkstation(uniqueFacilityId());
+    ws.users.create({ userId: 'tess', name: 'Tess Tech', role: 'technician', password: 'technician-pass-1', mustChange: false, actor: 'test' });
+    ws.close();
+    const none = await runCli(['enroll', '--data', dir, '--server', server.url, '--code', 'ABCDEFGH-0123456789ABCDEFGHJKMNPQ']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/enroll needs --as USER/);
+    const tech = await runCli(['enroll', '--data', dir, '--as', 'tess', '--server', server.url, '--code', 'ABCDEFGH-0123456789ABCDEFGHJKMNPQ'], {}, 'technician-pass-1\n');
+    expect(tech.code).toBe(4);
+    expect(tech.stderr).toMatch(/FORBIDDEN: a technician may not enroll this workstation/);
+    const opened = Workstation.open(dir);
+    try {
+      expect(syncStatus(opened).state).toBe('not-enrolled');
+    } finally {
+      opened.close();
+    }
+  });
+
   it('enrolls and syncs from the command line, and refuses a replayed code', async () => {
     const facility = uniqueFacilityId();
     const add = await runCli(['server', 'facility', 'add', '--server', server.url, '--token', token, '--id', facility, '--name', 'Elm Street Pharmacy', '--dea-number', 'BE7654321', '--address', '9 Elm St']);
@@ -52,7 +71,7 @@ describe('the outbox worker and the CLI against a real server process (PGlite)',
     const { ws, dir } = newWorkstation(facility);
     appendEntries(ws, 40);
     ws.close();
-    const e = await runCli(['enroll', '--data', dir, '--server', server.url, '--code', code]);
+    const e = await runCli(['enroll', '--data', dir, '--as', ENROLLER.userId, '--server', server.url, '--code', code], {}, `${ENROLLER.password}\n`);
     expect(e.code, e.stderr).toBe(0);
     expect(e.stdout).toMatch(/Elm Street Pharmacy/);
     const s = await runCli(['sync', '--data', dir, '--json']);
@@ -69,7 +88,7 @@ describe('the outbox worker and the CLI against a real server process (PGlite)',
     }
     const other = newWorkstation(facility);
     other.ws.close();
-    const replay = await runCli(['enroll', '--data', other.dir, '--server', server.url, '--code', code]);
+    const replay = await runCli(['enroll', '--data', other.dir, '--as', ENROLLER.userId, '--server', server.url, '--code', code], {}, `${ENROLLER.password}\n`);
     expect(replay.code).toBe(4);
     expect(replay.stderr).toMatch(/already used/);
     const devices = await runCli(['server', 'devices', '--server', server.url, '--token', token]);

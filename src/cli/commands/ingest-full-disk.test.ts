@@ -35,7 +35,7 @@ it('ingest on a full disk says how many records of the file it committed before 
   const f = join(tmp, 'many.ndjson');
   writeFileSync(f, Array.from({ length: 3000 }, (_, i) => drugRecordLine({ idempotency_key: `full-${i}`, quantity: 1 + (i % 50) })).join('\n') + '\n');
   maxExtraPages = 700;
-  const r = await cli(['ingest', '--data', data, f]);
+  const r = await cli(['ingest', '--data', data, '--as', 'admin', f], 'admin-password-1\n');
   expect(r.code).toBe(6);
   const m = /the disk is full \(SQLITE_FULL\): (\d+) record\(s\) of it committed before the failure/.exec(r.stderr);
   expect(m, r.stderr).not.toBeNull();

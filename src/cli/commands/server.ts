@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { readPassword } from '../password-input';
@@ -15,6 +17,8 @@ const USAGE = `usage:
                                                          a web console user; the password on the first line of stdin
   rxledger server reference put --server URL --token T --kind catalog|user|policy --key K [--facility ID] --doc JSON
   rxledger server devices|stock|holds|alarms|verify --server URL --token T [--facility ID]
+  rxledger server report cii-log|receipts|dispensing --server URL --token T --facility ID [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                  [--tz ZONE] [--schedules cii|ciii-v|all] [--ndc NDC]... [--device ID] --out FILE    a facility's DEA record as CSV, computed by the server from the synced ledger
 The token may come from RXLEDGER_ADMIN_TOKEN and the URL from RXLEDGER_SERVER instead (arguments show in ps).
 `;
 
@@ -39,6 +43,8 @@ export const serverCommand: Command = async (argv, io) => {
     case 'alarms':
     case 'verify':
       return report(sub, rest, io);
+    case 'report':
+      return facilityReport(rest, io);
     case 'help':
     case '--help':
       io.stdout.write(USAGE);
@@ -224,5 +230,80 @@ async function consoleUser(argv: string[], io: CliIO): Promise<number> {
   const out = await adminCall(target, 'POST', '/v1/admin/console-users', { user_id: values.user, name: values.name, role: values.role, password });
   if (values.json) printJson(io, out);
   else io.stdout.write(`Console user ${values.user} (${values.role}) added.\n`);
+  return 0;
+}
+
+/**
+ * `rxledger server report KIND --facility ID --out FILE`: the CSV the server computes from the
+ * facility's synced ledger with the workstation's report code. Written beside FILE and renamed
+ * into place, so a failed download leaves no half file.
+ */
+async function facilityReport(argv: string[], io: CliIO): Promise<number> {
+  const [kind, ...rest] = argv;
+  if (kind !== 'cii-log' && kind !== 'receipts' && kind !== 'dispensing') throw new CliError(`usage: rxledger server report cii-log|receipts|dispensing …\n${USAGE}`);
+  const { values } = parseCommandArgs(rest, {
+    ...adminOptions,
+    facility: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    tz: { type: 'string' },
+    ndc: { type: 'string', multiple: true },
+    schedules: { type: 'string' },
+    device: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (!values.facility) throw new CliError('--facility ID is required');
+  if (!values.out) throw new CliError('--out FILE is required (where the CSV is written)');
+  const target = adminTarget(values, io);
+  const q = new URLSearchParams({ format: 'csv' });
+  if (values.from) q.set('from', values.from);
+  if (values.to) q.set('to', values.to);
+  q.set('tz', values.tz ?? io.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
+  if (values.ndc?.length) q.set('ndc', values.ndc.join(','));
+  if (values.schedules) q.set('schedules', values.schedules);
+  if (values.device) q.set('device', values.device);
+  let res: Response;
+  try {
+    res = await fetch(`${target.url}/v1/admin/facilities/${encodeURIComponent(values.facility)}/reports/${kind}?${q}`, {
+      headers: { authorization: `Bearer ${target.token}` },
+      signal: AbortSignal.timeout(300_000),
+    });
+  } catch (err) {
+    throw new CliError(`cannot reach the central server at ${target.url}: ${(err as Error).message}`, 1);
+  }
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (!res.ok) {
+    let message = bytes.toString('utf8').slice(0, 300);
+    try {
+      message = (JSON.parse(message) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON: shown as it came
+    }
+    throw new CliError(`the central server refused (${res.status}): ${message}`, res.status === 401 || res.status === 403 ? 4 : res.status < 500 ? 2 : 1);
+  }
+  const path = resolve(values.out);
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.partial`;
+  try {
+    writeFileSync(tmp, bytes, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // not created
+    }
+    throw new CliError(`cannot write ${path}: ${(err as Error).message}. Nothing was written.`, 2);
+  }
+  const out = {
+    file: path,
+    kind,
+    facility_id: values.facility,
+    sha256: res.headers.get('x-rxl-sha256'),
+    bytes: bytes.length,
+    lines: Number(res.headers.get('x-rxl-lines') ?? 0),
+    ledger_heads: (res.headers.get('x-rxl-ledger-heads') ?? '').split(' ').filter(Boolean),
+  };
+  if (values.json) printJson(io, out);
+  else io.stdout.write(`${out.file}\n${out.lines} line(s), sha256 ${out.sha256}\nledger heads: ${out.ledger_heads.join(', ') || '(none)'}\n`);
   return 0;
 }

@@ -1,17 +1,23 @@
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
+import { authenticateActor, readCredentials } from '../acting-user';
 
-/** rxledger enroll --data DIR --server URL --code CODE: enroll this workstation with the central server. */
+/**
+ * rxledger enroll --data DIR --as USER --server URL --code CODE: enroll this workstation with the
+ * central server, as a manager or administrator proved by their password (first line of stdin).
+ */
 export const enrollCommand: Command = async (argv, io) => {
-  const { values } = parseCommandArgs(argv, { server: { type: 'string' }, code: { type: 'string' } });
+  const { values } = parseCommandArgs(argv, { server: { type: 'string' }, code: { type: 'string' }, as: { type: 'string' } });
   const server = values.server ?? io.env.RXLEDGER_SERVER;
   if (!server) throw new CliError('--server URL is required (the central server, e.g. https://central.example:8443)');
   const code = values.code ?? io.env.RXLEDGER_ENROLLMENT_CODE;
   if (!code) throw new CliError('--code CODE is required (from "rxledger server enrollment-code")');
+  const creds = await readCredentials(io, values.as, { flag: '--as', doing: 'enroll' });
   const { enrollWorkstation, SyncError } = await import('../../main/sync');
   return withWorkstation(values.data, io, async (ws) => {
+    const who = authenticateActor(ws, creds, { permission: 'facility.manage', act: 'enroll this workstation', nothing: 'Nothing was changed.' });
     try {
-      const r = await enrollWorkstation(ws, server, code);
+      const r = await enrollWorkstation(ws, server, code, { actor: who.user_id });
       if (values.json) printJson(io, { server: r.serverUrl, device_id: ws.deviceId, facility: r.facility, siblings: r.siblings });
       else {
         io.stdout.write(

@@ -5,7 +5,7 @@ import { PackageUnitsLookup } from '../catalog/package-units';
 import { CatalogStore } from '../catalog/store';
 import type { Db } from '../db/open';
 import { findActiveHold } from '../holds';
-import { entryDocument } from '../ledger/entry-document';
+import { entryDocument } from '../../shared/ledger/entry-document';
 import { unitsOfEntry } from '../ledger/legacy-basis';
 import { signatureManifestationLines } from '../signatures';
 

@@ -1,5 +1,4 @@
-import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import type { PackageUnits } from '../../shared/units';
+import type { UnitsOf } from '../../shared/units/entry-units';
 import type { Db } from '../db/open';
 
 /**
@@ -11,7 +10,7 @@ import type { Db } from '../db/open';
  */
 export const LEGACY_CONTAINERS_WHERE = "json_extract(body, '$.data.quantity_basis') = 'containers'";
 
-export type UnitsOf = (ndc11: string) => PackageUnits | null;
+export type { UnitsOf } from '../../shared/units/entry-units';
 
 export interface LegacyEntry {
   device_id: string;
@@ -87,31 +86,4 @@ export function legacyExtrasByLot(entries: readonly LegacyEntry[]): Map<string, 
   return out;
 }
 
-export interface EntryUnits {
-  /** Stock change in dosage units. */
-  delta: number;
-  /** Quantity in dosage units. */
-  quantity: number;
-  /** The dosage unit, when known. */
-  unit: string | null;
-  units_per_container: number | null;
-  /** Recorded in containers by version 0.1. */
-  legacy: boolean;
-  /** Legacy, and the package size is still unknown: the figures are containers, not units. */
-  unresolved: boolean;
-}
-
-/** One entry's quantity and stock change in dosage units, whichever basis it was recorded in. */
-export function unitsOfEntry(body: Pick<EntryBody, 'ndc' | 'quantity' | 'delta'> & { data: Record<string, unknown> }, unitsOf: UnitsOf): EntryUnits {
-  const d = body.data ?? {};
-  const recordedUnit = typeof d.unit === 'string' ? d.unit : null;
-  const recordedPer = typeof d.units_per_container === 'number' ? d.units_per_container : null;
-  if (d.quantity_basis !== 'containers' || !body.ndc) {
-    const pu = body.ndc && (!recordedUnit || recordedPer === null) ? unitsOf(body.ndc) : null;
-    return { delta: body.delta, quantity: body.quantity, unit: recordedUnit ?? pu?.unit ?? null, units_per_container: recordedPer ?? pu?.units_per_container ?? null, legacy: false, unresolved: false };
-  }
-  const pu = unitsOf(body.ndc);
-  if (!pu) return { delta: body.delta, quantity: body.quantity, unit: null, units_per_container: null, legacy: true, unresolved: true };
-  const per = pu.units_per_container;
-  return { delta: body.delta * per, quantity: body.quantity * per, unit: pu.unit, units_per_container: per, legacy: true, unresolved: false };
-}
+export { unitsOfEntry, type EntryUnits } from '../../shared/units/entry-units';

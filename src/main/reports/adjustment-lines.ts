@@ -53,5 +53,4 @@ export function adjustmentLines(reader: Reader, kinds: readonly string[]): Adjus
   return out.sort((a, b) => Number(b.schedule === 'CII') - Number(a.schedule === 'CII'));
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
+export { isObject, text } from '../../shared/reports/reader';

@@ -2,8 +2,8 @@ import { localDayStart, localTimeText, type ResolvedPeriod } from '../../shared/
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
 import { formatUnits } from '../../shared/units';
 import type { Db } from '../db/open';
-import { entryDocument } from '../ledger/entry-document';
-import { BufferedTable } from './buffered-table';
+import { entryDocument } from '../../shared/ledger/entry-document';
+import { BufferedTable } from '../../shared/reports/buffered-table';
 import { inventoryAt, type InventoryLine } from './inventory-at';
 import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
 import { ENTRY_COLUMNS, entryCells, ReportInputError, SCHEDULE_LABEL, SCHEDULE_ORDER, type Reader, type ReportContext } from './reader';

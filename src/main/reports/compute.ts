@@ -1,15 +1,16 @@
-import { localTimeText, resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
+import { resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
+import { writeReport } from '../../shared/reports/reader';
 import type { LedgerHead, ReportRequest, ReportSink } from '../../shared/reports/types';
 import type { Db } from '../db/open';
 import { auditReport } from './audit-report';
 import { biennialReport, inventoryInstant } from './biennial';
-import { ciiLogReport } from './cii-log';
-import { dispensingReport } from './dispensing';
+import { ciiLogReport } from '../../shared/reports/cii-log';
+import { dispensingReport } from '../../shared/reports/dispensing';
 import { form106Report } from './form106';
 import { form41Report } from './form41';
 import { initialInventoryReport } from './initial-inventory';
 import { Reader, ReportInputError, type Progress, type ReportContext } from './reader';
-import { receiptsReport } from './receipts';
+import { receiptsReport } from '../../shared/reports/receipts';
 import { returnsReport } from './returns';
 
 export { inventoryInstant, ReportInputError, type Progress, type ReportContext };
@@ -36,44 +37,38 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
   if (began) db.exec('BEGIN');
   try {
     const r = new Reader(db, ctx, period, onProgress ?? (() => {}), req.schedules ?? 'all');
-    const heads = r.heads();
-    const notices: string[] = [];
-    const notice = (text: string) => {
-      notices.push(text);
-      sink.notice(text);
-    };
-    switch (req.kind) {
-      case 'biennial':
-        biennialReport(r, sink, notice, req.taken ?? 'close', at!);
-        break;
-      case 'initial':
-        initialInventoryReport(r, sink, notice);
-        break;
-      case 'cii-log':
-        ciiLogReport(r, sink, notice, req.ndcs ?? null);
-        break;
-      case 'receipts':
-        receiptsReport(r, sink, notice);
-        break;
-      case 'dispensing':
-        dispensingReport(r, sink, notice);
-        break;
-      case 'form41':
-        form41Report(r, sink, notice);
-        break;
-      case 'returns':
-        returnsReport(r, sink, notice);
-        break;
-      case 'form106':
-        form106Report(r, sink, notice);
-        break;
-      case 'audit':
-        auditReport(r, sink, notice);
-        break;
-    }
-    const lines = r.lines;
-    sink.end({ heads, lines, generated_at: localTimeText(ctx.now, ctx.timeZone), generated_by: `${ctx.generatedBy.name} (${ctx.generatedBy.user_id})`, notes: r.footerNotes });
-    return { lines, notices, heads, period };
+    const written = writeReport(r, sink, (notice) => {
+      switch (req.kind) {
+        case 'biennial':
+          biennialReport(r, sink, notice, req.taken ?? 'close', at!);
+          break;
+        case 'initial':
+          initialInventoryReport(r, sink, notice);
+          break;
+        case 'cii-log':
+          ciiLogReport(r, sink, notice, req.ndcs ?? null);
+          break;
+        case 'receipts':
+          receiptsReport(r, sink, notice);
+          break;
+        case 'dispensing':
+          dispensingReport(r, sink, notice);
+          break;
+        case 'form41':
+          form41Report(r, sink, notice);
+          break;
+        case 'returns':
+          returnsReport(r, sink, notice);
+          break;
+        case 'form106':
+          form106Report(r, sink, notice);
+          break;
+        case 'audit':
+          auditReport(r, sink, notice);
+          break;
+      }
+    });
+    return { ...written, period };
   } finally {
     if (began) db.exec('COMMIT');
   }

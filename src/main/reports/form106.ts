@@ -3,7 +3,7 @@ import { LOSS_TYPE_LABELS, LOSS_TYPES } from '../../shared/counts/adjustment-det
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { form106Candidates } from '../adjustments';
-import { BufferedTable } from './buffered-table';
+import { BufferedTable } from '../../shared/reports/buffered-table';
 import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
 
 /** Cents as the dollars Form 106 asks for ("42.50"): text, so a spreadsheet keeps the cents. */

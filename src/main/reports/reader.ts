@@ -1,18 +1,7 @@
 import type { Schedule } from '../../shared/domain/schedule';
-import { localTimeText, type ResolvedPeriod } from '../../shared/reports/period';
-import {
-  REPORT_RULES,
-  REPORT_TITLES,
-  scheduleSection,
-  SECTION_TITLES,
-  type LedgerHead,
-  type Registrant,
-  type ReportColumn,
-  type ReportHeader,
-  type ReportRequest,
-  type ReportSchedules,
-  type ReportSink,
-} from '../../shared/reports/types';
+import type { ResolvedPeriod } from '../../shared/reports/period';
+import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type OpenCount, type Progress, type ReportContext } from '../../shared/reports/reader';
+import type { LedgerHead, ReportSchedules } from '../../shared/reports/types';
 import { CatalogStore, type CatalogEntry } from '../catalog/store';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import type { Db } from '../db/open';
@@ -20,54 +9,23 @@ import { GENESIS_PREV_HASH } from '../ledger/hash';
 import { legacyContainerEntries } from '../ledger/legacy-basis';
 
 /**
- * What the reports share: one reader over the database inside the report's read transaction
- * (compute.ts opens it), with the catalog and package units, user names, local times, the report
- * header, open-count notices, balances, schedules and holds at a moment. Each report is its own
- * module (biennial.ts, initial-inventory.ts, cii-log.ts, receipts.ts, form106.ts, audit-report.ts).
+ * The workstation's report reader: the shared ReportReader (src/shared/reports/reader.ts) over
+ * this database, inside the report's read transaction (compute.ts opens it), with the catalog
+ * and package units. Each report is its own module; the CII log and the receiving record are
+ * shared with the central server (src/shared/reports/), the others still read `db` here.
  */
+export {
+  ENTRY_COLUMNS,
+  entryCells,
+  ReportInputError,
+  SCHEDULE_LABEL,
+  SCHEDULE_ORDER,
+  type EntryRow,
+  type Progress,
+  type ReportContext,
+} from '../../shared/reports/reader';
 
-/** Everything a report needs besides the database; plain data, so it crosses into the worker. */
-export interface ReportContext {
-  facilityId: string;
-  localDeviceId: string;
-  timeZone: string;
-  /** ISO UTC: when the report was asked for. */
-  now: string;
-  generatedBy: { user_id: string; name: string };
-  registrant: Registrant;
-}
-
-export interface Progress {
-  phase: string;
-  done: number;
-  total: number;
-}
-
-export class ReportInputError extends Error {}
-
-export const SCHEDULE_ORDER: Record<string, number> = { CII: 0, CIII: 1, CIV: 2, CV: 3 };
-export const SCHEDULE_LABEL: Record<string, string> = { CII: 'Schedule II', CIII: 'Schedule III', CIV: 'Schedule IV', CV: 'Schedule V' };
-
-/**
- * The entry a line comes from: `device#seq` and, CSV only, its whole hash; the PDF prints the
- * two as `#seq` and the hash's first 8 digits (`#42 3f9a1c2b`).
- */
-export const ENTRY_COLUMNS: ReportColumn[] = [
-  { key: 'entry', label: 'Entry (seq, hash)', width: 7, pdfShort: 'entry' },
-  { key: 'entry_hash', label: 'Entry hash', width: 8, pdfHide: true },
-];
-export const entryCells = (e: { device_id: string; seq: number; hash: string }): [string, string] => [`${e.device_id}#${e.seq}`, e.hash];
-
-export interface EntryRow {
-  device_id: string;
-  seq: number;
-  hash: string;
-  body: string;
-}
-
-export class Reader {
-  lines = 0;
-  footerNotes: string[] = [];
+export class Reader extends ReportReader {
   private readonly catalog: CatalogStore | null;
   private readonly catalogCache = new Map<string, CatalogEntry | null>();
   private readonly userNames: Map<string, string>;
@@ -75,11 +33,12 @@ export class Reader {
 
   constructor(
     readonly db: Db,
-    readonly ctx: ReportContext,
-    readonly period: ResolvedPeriod,
-    readonly progress: (p: Progress) => void,
-    readonly schedules: ReportSchedules = 'all',
+    ctx: ReportContext,
+    period: ResolvedPeriod,
+    progress: (p: Progress) => void,
+    schedules: ReportSchedules = 'all',
   ) {
+    super(ctx, period, progress, schedules);
     let catalog: CatalogStore | null = null;
     try {
       catalog = new CatalogStore(db);
@@ -101,7 +60,7 @@ export class Reader {
       const local = device_id === this.ctx.localDeviceId;
       if (h || local) heads.push({ device_id, seq: h?.seq ?? 0, hash: h?.hash ?? GENESIS_PREV_HASH, local });
     }
-    return heads.sort((a, b) => Number(b.local) - Number(a.local) || a.device_id.localeCompare(b.device_id));
+    return sortHeads(heads);
   }
 
   product(ndc: string): CatalogEntry | null {
@@ -117,92 +76,50 @@ export class Reader {
     return this.catalogCache.get(ndc)!;
   }
 
-  /**
-   * The dosage form of an NDC, from the catalog (FDA DOSAGEFORMNAME / openFDA dosage_form). The
-   * openFDA CSV extract has no dosage-form column, so its products carry none: the form is then
-   * the dosage unit its package description names ("30 TABLET in 1 BOTTLE" → TABLET), which is
-   * why every report printed it blank before (issue 14).
-   */
-  dosageForm(ndc: string): string | null {
-    const p = this.product(ndc);
-    return p?.dosage_form ?? p?.package_unit ?? this.units.of(ndc)?.unit ?? null;
+  protected userName(userId: string): string | null {
+    return this.userNames.get(userId) ?? null;
   }
 
-  /** Whether a schedule's lines belong in this report (`--schedules`). */
-  wants(schedule: string | null | undefined): boolean {
-    return scheduleSection(schedule, this.schedules) !== null;
-  }
-
-  /**
-   * Starts the CII or the CIII–V section when a line of the other one comes: callers give lines
-   * CII first, so each section is one table (and its own pages in the PDF), 1304.04(f).
-   */
-  sectioner(sink: ReportSink): (schedule: string | null | undefined) => void {
-    let current: string | null = null;
-    return (schedule) => {
-      const s = scheduleSection(schedule, 'all');
-      if (s && s !== current) {
-        current = s;
-        sink.section(SECTION_TITLES[s]);
-      }
-    };
-  }
-
-  who(userId: string): string {
-    const name = this.userNames.get(userId);
-    return name ? `${name} (${userId})` : userId;
-  }
-
-  /**
-   * Who recorded an entry and, where the source named another person (an imported file's or a
-   * POS system's handler_id), that claim beside it: the record names the proven submitter and
-   * never passes the claim off as the person who acted (Part 11 §11.10(d),(g)).
-   */
-  whoWithClaim(actor: string, data: Record<string, unknown> | null | undefined): string {
-    const claimed = typeof data?.claimed_handler_id === 'string' ? data.claimed_handler_id : null;
-    return claimed && claimed !== actor ? `${this.who(actor)}; handler named by the source: ${this.who(claimed)}` : this.who(actor);
-  }
-
-  local(iso: string | null | undefined): string {
-    return iso ? localTimeText(iso, this.ctx.timeZone) : '';
-  }
-
-  periodText(): string {
-    const p = this.period;
-    return `${p.fromDate ?? 'first entry'} to ${p.toDate} (${this.ctx.timeZone}; both days included)`;
-  }
-
-  header(sink: ReportSink, kind: ReportRequest['kind'], columns: ReportColumn[], fields: [string, string][], opts: { period?: string; layout?: 'portrait' | 'landscape' } = {}): void {
-    const scope = this.schedules === 'cii' ? 'Schedule II only' : this.schedules === 'ciii-v' ? 'Schedules III, IV and V only' : 'all schedules; Schedule II apart from Schedules III–V';
-    if (kind !== 'audit') fields = [...fields, ['Schedules', scope]];
-    const p = this.period;
-    const h: ReportHeader = {
-      period: opts.period ?? `${p.fromDate ?? 'first entry'} to ${p.toDate}`,
-      schedules: this.schedules,
-      ...(opts.layout ? { layout: opts.layout } : {}),
-      kind,
-      title: REPORT_TITLES[kind],
-      rule: REPORT_RULES[kind],
-      registrant: this.ctx.registrant,
-      facility_id: this.ctx.facilityId,
-      fields: [...fields, ['Time zone', this.ctx.timeZone], ['Generated', `${localTimeText(this.ctx.now, this.ctx.timeZone)} by ${this.ctx.generatedBy.name} (${this.ctx.generatedBy.user_id})`]],
-      columns,
-    };
-    sink.begin(h);
-  }
-
-  openCounts(notice: (t: string) => void, what: string): void {
-    const open = this.db
-      .prepare<[string], { count_id: string; scope: string; created_by: string; created_at: string }>(
-        "SELECT count_id, scope, created_by, created_at FROM count_sessions WHERE status = 'open' AND facility_id = ? ORDER BY created_at",
-      )
+  protected openCountSessions(): OpenCount[] {
+    return this.db
+      .prepare<[string], OpenCount>("SELECT count_id, scope, created_by, created_at FROM count_sessions WHERE status = 'open' AND facility_id = ? ORDER BY created_at")
       .all(this.ctx.facilityId);
-    for (const c of open) {
-      notice(
-        `A count is open: ${c.count_id} (${scopeText(c.scope)}), started by ${this.who(c.created_by)} at ${this.local(c.created_at)}. ` +
-          `Its lines are not in the ledger until it is submitted, so ${what} may change: export again after it is submitted or cancelled.`,
-      );
-    }
+  }
+
+  ciiLogCount(ndc: string, from: string, to: string): number {
+    return this.db
+      .prepare<[string, string, string, string], { n: number }>('SELECT COUNT(*) AS n FROM ledger_entries WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?')
+      .get(this.ctx.facilityId, ndc, from, to)!.n;
+  }
+
+  ciiLogRows(ndc: string, from: string, to: string): Iterable<CiiLogRow> {
+    // Only what each line prints is taken out of the body, by SQLite; a dispense (most lines)
+    // never has its body parsed in JavaScript.
+    return this.db
+      .prepare<[string, string, string, string], CiiLogRow>(
+        `SELECT device_id, seq, hash, delta, type, recorded_at, event_time, lot, json_extract(body, '$.actor'), json_extract(body, '$.quantity'),
+                CASE WHEN type <> 'DISPENSE' THEN body END,
+                CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.pos_transaction_id') END,
+                CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.patient_token') END,
+                CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.prescription.number') END
+           FROM ledger_entries
+          WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?
+          ORDER BY event_time, recorded_at, device_id, seq`,
+      )
+      .raw(true)
+      .iterate(this.ctx.facilityId, ndc, from, to);
+  }
+
+  receiptCount(): number {
+    return this.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ?").get(this.ctx.facilityId)!.n;
+  }
+
+  entriesOfType(type: EntryListType, from: string, to: string): Iterable<EntryRow> {
+    return this.db
+      .prepare<[string, string, string, string], EntryRow>(
+        'SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = ? AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, device_id, seq',
+      )
+      .iterate(type, this.ctx.facilityId, from, to);
   }
 
   /**
@@ -264,24 +181,3 @@ export class Reader {
   }
 }
 
-function scopeText(scope: string): string {
-  try {
-    const s = JSON.parse(scope) as { kind: string; schedule?: string; location?: string; ndcs?: string[]; month?: string };
-    switch (s.kind) {
-      case 'all_cii':
-        return 'all CII';
-      case 'schedule':
-        return `schedule ${s.schedule}`;
-      case 'location':
-        return `location ${s.location}`;
-      case 'ndcs':
-        return `${s.ndcs?.length ?? 0} NDC(s)`;
-      case 'expiring':
-        return `expiring ${s.month}`;
-      default:
-        return s.kind;
-    }
-  } catch {
-    return scope;
-  }
-}

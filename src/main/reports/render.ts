@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { reportFileName } from '../../shared/reports/file-name';
 import { CsvSink, type ReportRequest } from '../../shared/reports/types';
 import type { Db } from '../db/open';
 import { computeReport, type Progress, type ReportContext, type ReportOutcome } from './compute';
@@ -9,12 +10,7 @@ export interface RenderedReport extends ReportOutcome {
   fileName: string;
 }
 
-/** A file name that says what it is: rxledger-cii-log-MAIN01-2026-11-01_2026-11-30.csv */
-export function reportFileName(facilityId: string, req: ReportRequest, outcome: Pick<ReportOutcome, 'period'>): string {
-  const p = outcome.period;
-  const range = req.kind === 'biennial' ? p.toDate : `${p.fromDate ?? 'start'}_${p.toDate}`;
-  return `rxledger-${req.kind}-${facilityId}-${range}.${req.format}`;
-}
+export { reportFileName };
 
 /** Computes a report and renders it into the bytes of its file (CSV or PDF). */
 export async function renderReport(db: Db, ctx: ReportContext, req: ReportRequest, onProgress?: (p: Progress) => void): Promise<RenderedReport> {

@@ -1,8 +1,8 @@
 import { sign } from 'node:crypto';
 import { can } from '../../shared/domain/roles';
 import { RxError } from '../../shared/errors/error-codes';
-import { localTimeWithOffset, manifestationText, type Meaning, type ReasonCode, type SignatureManifestation } from '../../shared/counts';
-import type { LedgerEntry, LedgerEntryView } from '../../shared/schemas/ledger-entry';
+import { localTimeWithOffset, type Meaning, type ReasonCode, type SignatureManifestation } from '../../shared/counts';
+import type { LedgerEntry } from '../../shared/schemas/ledger-entry';
 import type { User } from '../auth/users';
 import type { Db } from '../db/open';
 import type { Workstation } from '../workstation';
@@ -91,15 +91,7 @@ export function attachSignatures(db: Db, entry: LedgerEntry, signers: ReadySigne
   }
 }
 
-/**
- * For reports and exports: the manifestation lines of an entry ("Signed by … on … — meaning:
- * …"), read from the entry itself, so any view of the entry can print them. Empty when the
- * entry is not signed.
- */
-export function signatureManifestationLines(entry: Pick<LedgerEntryView, 'data'>): string[] {
-  const reason = typeof entry.data.reason === 'string' ? (entry.data.reason as ReasonCode) : null;
-  return signaturesListed(entry.data).map((m, i) => manifestationText(m, i === 0 ? reason : null));
-}
+export { signatureManifestationLines } from '../../shared/ledger/manifestation-lines';
 
 export function signaturesOf(db: Db, deviceId: string, seq: number): StoredSignature[] {
   return db

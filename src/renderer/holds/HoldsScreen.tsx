@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { AdjustmentDetailsFields, detailsOf, useDetailsDraft } from './AdjustmentDetailsFields';
+import { FieldError, problemId } from '../ui/FieldError';
 import { ADJUSTMENT_KIND_LABELS, ADJUSTMENT_KINDS, DEFAULT_REASON_FOR_KIND, MEANING_LABELS, MEANINGS, ndc11Of, REASON_CODES, REASON_LABELS, type AdjustmentKind, type Meaning, type ReasonCode } from '../../shared/counts';
 import { RxError, type ChannelOutput } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
@@ -250,6 +251,15 @@ function CoSigner({ prefix, open, coUser, setCoUser, coPassword, setCoPassword }
   );
 }
 
+/** A form's problem, shown under it and brought into view when it appears. */
+function useProblemInView(fieldId: string): [string | null, (p: string | null) => void] {
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    if (problem) document.getElementById(problemId(fieldId))?.scrollIntoView({ block: 'center' });
+  }, [problem, fieldId]);
+  return [problem, setProblem];
+}
+
 function SignForm({ signing, hold, unit, onSigned, onError }: { signing: SigningStatus; hold: Detail['hold']; unit: string | null; onSigned: (r: Signed) => void; onError: (e: RxError | null) => void }) {
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
@@ -259,6 +269,7 @@ function SignForm({ signing, hold, unit, onSigned, onError }: { signing: Signing
   const [coUser, setCoUser] = useState('');
   const [coPassword, setCoPassword] = useState('');
   const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useProblemInView('sign-form');
   const details = useDetailsDraft();
 
   async function submit(e: FormEvent) {
@@ -277,11 +288,14 @@ function SignForm({ signing, hold, unit, onSigned, onError }: { signing: Signing
       });
       setPassword('');
       setCoPassword('');
+      setProblem(null);
       onError(null);
       onSigned(r);
     } catch (err) {
       setPassword('');
-      onError(asRxError(err));
+      // Said beside the Sign button, where the pharmacist is looking, not at the top of the page.
+      setProblem(asRxError(err).message);
+      onError(null);
     } finally {
       setBusy(false);
     }
@@ -304,6 +318,7 @@ function SignForm({ signing, hold, unit, onSigned, onError }: { signing: Signing
         </label>
       ) : null}
       <CoSigner prefix="sign" open={reason === 'theft_or_loss' && hold.schedule === 'CII'} coUser={coUser} setCoUser={setCoUser} coPassword={coPassword} setCoPassword={setCoPassword} />
+      <FieldError fieldId="sign-form" problem={problem} testId="sign-problem" />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" data-testid="sign-submit" disabled={busy || !password}>
           Sign and release
@@ -326,12 +341,13 @@ function ManualAdjustment({ signing, onSigned, onError }: { signing: SigningStat
   const [coUser, setCoUser] = useState('');
   const [coPassword, setCoPassword] = useState('');
   const details = useDetailsDraft();
+  const [problem, setProblem] = useProblemInView('adjust-form');
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const n = ndc11Of(ndc);
-    if (!n.ok) return onError(new RxError('BAD_INPUT', n.message));
-    if (!/^\d+$/.test(quantity.trim())) return onError(new RxError('BAD_INPUT', 'The quantity is a whole number of units.'));
+    if (!n.ok) return setProblem(`NDC: ${n.message}`);
+    if (!/^\d+$/.test(quantity.trim())) return setProblem('Units taken out: a whole number of units.');
     try {
       const r = await invoke('adjustments.create', {
         ndc: n.ndc,
@@ -349,11 +365,13 @@ function ManualAdjustment({ signing, onSigned, onError }: { signing: SigningStat
       setPassword('');
       setCoPassword('');
       details.reset();
+      setProblem(null);
       onError(null);
       onSigned(r);
     } catch (err) {
       setPassword('');
-      onError(asRxError(err));
+      setProblem(asRxError(err).message);
+      onError(null);
     }
   }
 
@@ -399,6 +417,7 @@ function ManualAdjustment({ signing, onSigned, onError }: { signing: SigningStat
         <AdjustmentDetailsFields kind={kind} reason={reason} draft={details.draft} set={details.set} prefix="adjust" cii={false} />
         <Credentials signing={signing} userId={userId} setUserId={setUserId} password={password} setPassword={setPassword} prefix="adjust" />
         <CoSigner prefix="adjust" open={kind === 'destruction' || kind === 'expired_destruction' || kind === 'theft_or_loss'} coUser={coUser} setCoUser={setCoUser} coPassword={coPassword} setCoPassword={setCoPassword} />
+        <FieldError fieldId="adjust-form" problem={problem} testId="adjust-problem" />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" data-testid="adjust-submit" disabled={!password}>
             Sign adjustment

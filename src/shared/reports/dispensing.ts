@@ -1,9 +1,8 @@
-import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import { unitsOfEntry } from '../ledger/legacy-basis';
-import { isObject, text } from './adjustment-lines';
+import type { EntryBody } from '../schemas/ledger-entry';
+import { unitsOfEntry } from '../units/entry-units';
 import { BufferedTable } from './buffered-table';
-import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
+import { ENTRY_COLUMNS, entryCells, isObject, text, type ReportReader } from './reader';
+import type { ReportColumn, ReportSink } from './types';
 
 /**
  * The dispensing record (21 CFR 1304.22(c)): a Schedule II dispensing log and, apart from it
@@ -12,7 +11,7 @@ import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
  * dispensed it. A dispense whose source gave no prescription has those cells blank, counted in a
  * notice.
  */
-export function dispensingReport(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
+export function dispensingReport(reader: ReportReader, sink: ReportSink, notice: (t: string) => void): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
     { key: 'dispensed_at', label: 'Date dispensed', width: 8 },
@@ -40,11 +39,7 @@ export function dispensingReport(reader: Reader, sink: ReportSink, notice: (t: s
   const parts = { cii: new BufferedTable(), other: new BufferedTable() };
   let noRx = 0;
   let done = 0;
-  for (const r of reader.db
-    .prepare<[string, string, string], { device_id: string; seq: number; hash: string; body: string }>(
-      "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'DISPENSE' AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, device_id, seq",
-    )
-    .iterate(reader.ctx.facilityId, p.fromUtc ?? '', p.toUtc)) {
+  for (const r of reader.entriesOfType('DISPENSE', p.fromUtc ?? '', p.toUtc)) {
     if (++done % 1000 === 0) reader.progress({ phase: 'entries', done, total: 0 });
     const b = JSON.parse(r.body) as EntryBody;
     const schedule = b.schedule ?? (b.ndc ? (schedules.get(b.ndc) ?? null) : null);

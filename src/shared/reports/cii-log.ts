@@ -1,12 +1,12 @@
-import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { entryDocument } from '../ledger/entry-document';
-import { unitsOfEntry } from '../ledger/legacy-basis';
-import { signatureManifestationLines } from '../signatures';
-import { ENTRY_COLUMNS, type Reader } from './reader';
+import { signatureManifestationLines } from '../ledger/manifestation-lines';
+import type { EntryBody } from '../schemas/ledger-entry';
+import { unitsOfEntry } from '../units/entry-units';
+import { ENTRY_COLUMNS, type ReportReader } from './reader';
+import type { ReportColumn, ReportSink } from './types';
 
 /** The Schedule II perpetual log: per CII NDC, opening balance, every entry of the period with its running balance, closing line. */
-export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: string) => void, only: string[] | null): void {
+export function ciiLogReport(reader: ReportReader, sink: ReportSink, notice: (t: string) => void, only: string[] | null): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
     { key: 'ndc', label: 'NDC', width: 7 },
@@ -35,7 +35,6 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
     notice('The Schedule II log holds Schedule II products only, and Schedules III–V were asked for: it is empty. Their movements are in the dispensing, receiving, Form 41 and returns records.');
     return;
   }
-  const f = reader.ctx.facilityId;
   const schedules = reader.scheduleMap();
   let ndcs = [...schedules].filter(([, s]) => s === 'CII').map(([n]) => n);
   if (only) ndcs = ndcs.filter((n) => only.includes(n));
@@ -46,26 +45,9 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
     return;
   }
   const from = p.fromUtc ?? '';
-  const countStmt = reader.db.prepare<[string, string, string, string], { n: number }>(
-    'SELECT COUNT(*) AS n FROM ledger_entries WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?',
-  );
-  const totals = ndcs.map((n) => countStmt.get(f, n, from, p.toUtc)!.n);
+  const totals = ndcs.map((n) => reader.ciiLogCount(n, from, p.toUtc));
   const total = totals.reduce((s, n) => s + n, 0);
   if (total === 0) notice(`No Schedule II transaction between ${p.fromDate ?? 'the first entry'} and ${p.toDate}: each product shows its opening and closing balance only.`);
-  // Only what each line prints is taken out of the body, by SQLite; a dispense (most lines)
-  // never has its body parsed in JavaScript.
-  const rowsStmt = reader.db
-    .prepare<[string, string, string, string], [string, number, string, number, string, string, string, string | null, string, number, string | null, string | null, string | null, string | null]>(
-      `SELECT device_id, seq, hash, delta, type, recorded_at, event_time, lot, json_extract(body, '$.actor'), json_extract(body, '$.quantity'),
-              CASE WHEN type <> 'DISPENSE' THEN body END,
-              CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.pos_transaction_id') END,
-              CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.patient_token') END,
-              CASE WHEN type = 'DISPENSE' THEN json_extract(body, '$.data.prescription.number') END
-         FROM ledger_entries
-        WHERE facility_id = ? AND ndc = ? AND event_time >= ? AND event_time <= ?
-        ORDER BY event_time, recorded_at, device_id, seq`,
-    )
-    .raw(true);
   let done = 0;
   const step = Math.max(1, Math.floor(total / 100));
   reader.progress({ phase: 'entries', done: 0, total });
@@ -81,7 +63,7 @@ export function ciiLogReport(reader: Reader, sink: ReportSink, notice: (t: strin
     sink.row([ndc, form, p.fromUtc ? reader.local(p.fromUtc) : null, 'OPENING', null, null, null, null, balance, unit, null, p.fromUtc ? 'balance before the period' : 'from the first entry'], 'opening');
     let inP = 0;
     let outP = 0;
-    for (const [device, seq, hash, recordedDelta, type, recordedAt, eventTime, lot, actor, recordedQuantity, bodyText, posTxn, patient, rx] of rowsStmt.iterate(f, ndc, from, p.toUtc)) {
+    for (const [device, seq, hash, recordedDelta, type, recordedAt, eventTime, lot, actor, recordedQuantity, bodyText, posTxn, patient, rx] of reader.ciiLogRows(ndc, from, p.toUtc)) {
       let delta = recordedDelta;
       let quantity = recordedQuantity;
       let b: EntryBody | null = null;

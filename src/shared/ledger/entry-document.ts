@@ -1,5 +1,5 @@
-import { REASON_LABELS, type ReasonCode } from '../../shared/counts';
-import type { EntryBody } from '../../shared/schemas/ledger-entry';
+import { REASON_LABELS, type ReasonCode } from '../counts';
+import type { EntryBody } from '../schemas/ledger-entry';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

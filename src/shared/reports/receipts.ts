@@ -1,11 +1,11 @@
-import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import { unitsOfEntry } from '../ledger/legacy-basis';
+import type { EntryBody } from '../schemas/ledger-entry';
+import { unitsOfEntry } from '../units/entry-units';
 import { BufferedTable } from './buffered-table';
-import { ENTRY_COLUMNS, entryCells, type EntryRow, type Reader } from './reader';
+import { ENTRY_COLUMNS, entryCells, type ReportReader } from './reader';
+import type { ReportColumn, ReportSink } from './types';
 
 /** The receiving record (1304.22(c), 1305.13(e)/22(g)): controlled receipts grouped by delivery. */
-export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
+export function receiptsReport(reader: ReportReader, sink: ReportSink, notice: (t: string) => void): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
     { key: 'date_received', label: 'Date received', width: 7 },
@@ -39,14 +39,10 @@ export function receiptsReport(reader: Reader, sink: ReportSink, notice: (t: str
   // 1304.04(f): CII receipts in a table of their own, before CIII–V.
   const parts = { cii: new BufferedTable(), other: new BufferedTable() };
   const lastGroup = { cii: null as string | null, other: null as string | null };
-  const total = reader.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ?").get(reader.ctx.facilityId)!.n;
+  const total = reader.receiptCount();
   let done = 0;
   const out = sink;
-  for (const r of reader.db
-    .prepare<[string, string, string], EntryRow>(
-      "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'RECEIPT' AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, device_id, seq",
-    )
-    .iterate(reader.ctx.facilityId, p.fromUtc ?? '', p.toUtc)) {
+  for (const r of reader.entriesOfType('RECEIPT', p.fromUtc ?? '', p.toUtc)) {
     const b = JSON.parse(r.body) as EntryBody;
     if (++done % 500 === 0) reader.progress({ phase: 'receipts', done, total });
     const schedule = b.schedule ?? (b.ndc ? (schedules.get(b.ndc) ?? null) : null);

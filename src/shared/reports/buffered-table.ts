@@ -1,5 +1,5 @@
-import type { CsvCell } from '../../shared/reports/csv';
-import type { ReportSink, RowKind } from '../../shared/reports/types';
+import type { CsvCell } from './csv';
+import type { ReportSink, RowKind } from './types';
 
 /** Holds table rows until the notices above them are known. */
 export class BufferedTable implements ReportSink {

@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveHold } from '../main/adjustments';
+import { quickCount } from '../main/counts/submit';
+import { reportContext } from '../main/reports/export';
+import { renderReport } from '../main/reports/render';
+import { enrollWorkstation, syncOnce } from '../main/sync';
+import type { Workstation } from '../main/workstation';
+import { receipt, tempWorkstation, TEST_CATALOG } from '../testing/temp-workstation';
+import { BACKENDS, addFacility, adminCall, cleanupAll, enrollmentCode, runCli, storageFor, tempDir } from '../../test/sync-faults/helpers';
+import type { ReportRequest } from '../shared/reports/types';
+import { buildApp } from './app';
+import { createAdminToken } from './auth/admin-token';
+import { openServerStore } from './run';
+import { CENTRAL_GENERATOR } from './reports/central-report';
+
+const OXY = '00002-1200-30';
+const ALP = '00409-1234-01';
+const NOW = new Date('2026-11-20T15:00:00.000Z');
+const ZONE = 'America/New_York';
+
+/**
+ * A workstation builds a month of controlled-substance history (a receiving-screen receipt with
+ * its 222 form, a POS dispense with its prescription and the handler the POS named, a CIV receipt
+ * and dispense, a count that finds a loss, the pharmacist's signed and witnessed resolution),
+ * syncs it, and exports; the central server computes the same report from what it received, with
+ * and without --schedules. The CSVs must be the same bytes.
+ */
+describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => {
+  let url = '';
+  let token = '';
+  let ws: Workstation;
+  let ws2: Workstation;
+  const closers: (() => Promise<void> | void)[] = [];
+
+  beforeAll(async () => {
+    const opened = await openServerStore(await storageFor(backend));
+    token = await createAdminToken(opened.store);
+    const app = await buildApp({ store: opened.store, now: () => NOW });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    closers.push(async () => {
+      await app.close();
+      await opened.release();
+    });
+    await addFacility(url, token, 'MAIN01');
+    // The central office publishes the catalog and its people; the workstation pulls both.
+    const catalog = JSON.parse(readFileSync(TEST_CATALOG, 'utf8')) as { results: { product_ndc: string }[] };
+    await adminCall(url, token, 'POST', '/v1/admin/reference', {
+      items: [
+        ...catalog.results.map((r) => ({ kind: 'catalog', key: r.product_ndc, doc: r })),
+        { kind: 'user', key: 'tina', doc: { user_id: 'tina', name: 'Tina Technician', role: 'technician' } },
+        { kind: 'user', key: 'pat', doc: { user_id: 'pat', name: 'Pat Pharmacist', role: 'pharmacist' } },
+      ],
+    });
+
+    const t = tempWorkstation({ clock: { now: () => NOW }, facility: 'MAIN01' });
+    ws = t.ws;
+    closers.push(t.cleanup);
+    ws.setSetting('time_zone', ZONE);
+    await enrollWorkstation(ws, url, await enrollmentCode(url, token, 'MAIN01'));
+    await syncOnce(ws);
+    ws.users.create({ userId: 'tina', name: 'Tina Technician', role: 'technician', password: 'technician-pass-1', actor: 'test' });
+    ws.users.create({ userId: 'pat', name: 'Pat Pharmacist', role: 'pharmacist', password: 'pharmacist-pass-1', actor: 'test' });
+    ws.ledger.append([
+      receipt({
+        ndc: OXY,
+        lot: 'A123',
+        quantity: 100,
+        delta: 100,
+        actor: 'tina',
+        event_time: '2026-11-01T14:00:00.000Z',
+        data: {
+          supplier: { name: 'Acme Drug Wholesale', address: '9 Depot Way, Memphis, TN', dea_number: 'RA1234563' },
+          date_received: '2026-11-01',
+          containers: 1,
+          units_per_container: 100,
+          order_form: { kind: '222', number: '123456789' },
+          cii_containers_received: 1,
+          line_no: 1,
+          po_number: 'PO-77',
+        },
+      }),
+      receipt({
+        type: 'DISPENSE',
+        ndc: OXY,
+        lot: 'A123',
+        quantity: 5,
+        delta: -5,
+        actor: 'pos01',
+        event_time: '2026-11-02T15:00:00.000Z',
+        data: { pos_transaction_id: 'T-1', patient_token: 'ptok-9', claimed_handler_id: 'pat', prescription: { number: 'RX-4410', prescriber_name: 'Dr. Ada Lane', prescriber_dea: 'BL1234563' } },
+      }),
+      receipt({ ndc: ALP, lot: 'B7', schedule: 'CIV', quantity: 250, delta: 250, actor: 'tina', event_time: '2026-11-03T14:00:00.000Z', expiry: '2027-10-31' }),
+      receipt({ ndc: '00093-0001-01', lot: 'N1', schedule: null, quantity: 30, delta: 30, actor: 'tina', event_time: '2026-11-03T14:00:00.000Z' }),
+      receipt({ type: 'DISPENSE', ndc: ALP, lot: 'B7', schedule: 'CIV', quantity: 30, delta: -30, actor: 'pos01', event_time: '2026-11-04T15:00:00.000Z', data: { pos_transaction_id: 'T-2', patient_token: 'ptok-3' } }),
+    ]);
+    const count = quickCount(ws, { actor: 'tina', ndc: OXY, lot: 'A123', counted: 90, containers: { full_containers: 3, units_per_container: 30, partial_units: [] } });
+    resolveHold(ws, {
+      holdId: count.hold_id!,
+      signer: { userId: 'pat', password: 'pharmacist-pass-1' },
+      cosigner: { userId: 'tina', password: 'technician-pass-1' },
+      meaning: 'approval',
+      reason: 'theft_or_loss',
+      details: { loss: { type: 'employee_pilferage', police_report: 'SPD-2026-1182', value_cents: 4250, corrective_action: 'CII safe key now held by the pharmacist on duty only' } },
+      source: 'cli',
+    });
+    await syncOnce(ws);
+
+    // A second workstation of the facility receives too; after both sync, each holds both chains.
+    const t2 = tempWorkstation({ clock: { now: () => NOW }, facility: 'MAIN01' });
+    ws2 = t2.ws;
+    closers.push(t2.cleanup);
+    ws2.setSetting('time_zone', ZONE);
+    await enrollWorkstation(ws2, url, await enrollmentCode(url, token, 'MAIN01'));
+    await syncOnce(ws2);
+    ws2.users.create({ userId: 'tina', name: 'Tina Technician', role: 'technician', password: 'technician-pass-1', actor: 'test' });
+    ws2.users.create({ userId: 'pat', name: 'Pat Pharmacist', role: 'pharmacist', password: 'pharmacist-pass-1', actor: 'test' });
+    ws2.ledger.append([receipt({ ndc: ALP, lot: 'B9', schedule: 'CIV', quantity: 100, delta: 100, actor: 'tina', event_time: '2026-11-05T14:00:00.000Z', expiry: '2027-12-31' })]);
+    await syncOnce(ws2);
+    await syncOnce(ws);
+  });
+  afterAll(async () => {
+    while (closers.length) await closers.pop()!();
+    await cleanupAll();
+  });
+
+  const workstationCsv = async (req: Omit<ReportRequest, 'format'>, on = ws) => (await renderReport(on.db, reportContext(on, CENTRAL_GENERATOR), { ...req, format: 'csv' } as ReportRequest)).bytes;
+  const serverCsv = async (path: string, t = token) => {
+    const res = await fetch(url + path, { headers: { authorization: `Bearer ${t}` } });
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+  };
+
+  it.each([
+    ['cii-log', { from: '2026-11-01', to: '2026-11-30' }],
+    ['cii-log', { from: '2026-11-02', to: '2026-11-30' }],
+    ['cii-log', { to: '2026-11-20' }],
+    ['receipts', { from: '2026-11-01', to: '2026-11-30' }],
+    ['receipts', { from: '2026-11-03', to: '2026-11-03' }],
+    ['receipts', { from: '2026-11-01', to: '2026-11-30', schedules: 'ciii-v' }],
+    ['cii-log', { from: '2026-11-01', to: '2026-11-30', schedules: 'cii', ndcs: [OXY] }],
+    ['dispensing', { from: '2026-11-01', to: '2026-11-30' }],
+    ['dispensing', { from: '2026-11-01', to: '2026-11-30', schedules: 'cii' }],
+  ] as const)('%s %j: the same bytes as the workstation exports for the same period and head', async (kind, period) => {
+    const { ndcs, ...rest } = period as { ndcs?: readonly string[] } & Record<string, string>;
+    const q = new URLSearchParams({ ...rest, format: 'csv', tz: ZONE, device: ws.deviceId, ...(ndcs ? { ndc: ndcs.join(',') } : {}) });
+    const server = await serverCsv(`/v1/admin/facilities/MAIN01/reports/${kind}?${q}`);
+    expect(server.status).toBe(200);
+    const mine = await workstationCsv({ kind, ...period } as Omit<ReportRequest, 'format'>);
+    // Guard against comparing two empty reports: the period has lines and the head is printed.
+    expect(mine.toString('utf8')).toContain(`ledger_head,${ws.deviceId},${ws.ledger.head().seq},${ws.ledger.head().hash},`);
+    expect(mine.toString('utf8')).toMatch(/\r\nline,/);
+    // The catalog and the people came through sync: names, not bare codes, on both sides.
+    expect(mine.toString('utf8')).not.toContain('not in the drug catalog');
+    // Dispenses are recorded by the POS device; the person is the handler its source named.
+    expect(mine.toString('utf8')).toContain(kind === 'dispensing' ? 'pos01; handler named by the source: Pat Pharmacist (pat)' : 'Tina Technician (tina)');
+    expect(server.bytes.toString('utf8')).toBe(mine.toString('utf8'));
+    expect(server.bytes.equals(mine)).toBe(true);
+    expect(server.headers.get('x-rxl-sha256')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('rxledger server report writes the same file, and names the heads it was computed from', async () => {
+    const out = join(tempDir('central-report'), 'cii.csv');
+    const r = await runCli(['server', 'report', 'cii-log', '--server', url, '--token', token, '--facility', 'MAIN01', '--from', '2026-11-01', '--to', '2026-11-30', '--tz', ZONE, '--device', ws.deviceId, '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as { sha256: string; ledger_heads: string[]; lines: number };
+    const mine = await workstationCsv({ kind: 'cii-log', from: '2026-11-01', to: '2026-11-30' });
+    expect(readFileSync(out).equals(mine)).toBe(true);
+    expect(printed.ledger_heads).toEqual([`${ws.deviceId}:${ws.ledger.head().seq}:${ws.ledger.head().hash}`, `${ws2.deviceId}:${ws2.ledger.head().seq}:${ws2.ledger.head().hash}`]);
+    expect(printed.lines).toBeGreaterThan(0);
+    const refused = await runCli(['server', 'report', 'cii-log', '--server', url, '--token', 'rxa_wrong', '--facility', 'MAIN01', '--out', join(tempDir('central-report'), 'x.csv')]);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('administrator token');
+  });
+
+  it.each(['receipts', 'cii-log'] as const)('%s: with device=ID, the same bytes as that workstation exports when the facility has two', async (kind) => {
+    const period = { from: '2026-11-01', to: '2026-11-30' };
+    const outputs: string[] = [];
+    for (const on of [ws, ws2]) {
+      const mine = (await workstationCsv({ kind, ...period }, on)).toString('utf8');
+      // Both chains are in it, this workstation's first, as it prints them.
+      const heads = mine.split('\r\n').filter((l) => l.startsWith('ledger_head,'));
+      expect(heads).toHaveLength(2);
+      expect(heads[0]).toContain(`ledger_head,${on.deviceId},${on.ledger.head().seq},${on.ledger.head().hash},`);
+      const q = new URLSearchParams({ ...period, format: 'csv', tz: ZONE, device: on.deviceId });
+      const server = await serverCsv(`/v1/admin/facilities/MAIN01/reports/${kind}?${q}`);
+      expect(server.status).toBe(200);
+      expect(server.bytes.toString('utf8')).toBe(mine);
+      outputs.push(mine);
+    }
+    expect(outputs[0]).not.toBe(outputs[1]);
+    if (kind === 'receipts') expect(outputs[0]).toContain(',B9,');
+    const stranger = await serverCsv(`/v1/admin/facilities/MAIN01/reports/${kind}?${new URLSearchParams({ ...period, device: 'dev-not-here' })}`);
+    expect(stranger.status).toBe(400);
+    expect(stranger.bytes.toString('utf8')).toContain('not enrolled at facility MAIN01');
+  });
+
+  it('refuses a report without the administrator token, or with a wrong one', async () => {
+    const none = await fetch(`${url}/v1/admin/facilities/MAIN01/reports/cii-log?format=csv`);
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { error: string }).error).toBe('ADMIN_TOKEN_MISSING');
+    const wrong = await serverCsv('/v1/admin/facilities/MAIN01/reports/cii-log?format=csv', 'rxa_wrong');
+    expect(wrong.status).toBe(401);
+    expect((JSON.parse(wrong.bytes.toString('utf8')) as { error: string }).error).toBe('ADMIN_TOKEN_REFUSED');
+  });
+
+  it('says which reports are made on a workstation, and refuses unknown facilities and bad periods', async () => {
+    const bien = await serverCsv('/v1/admin/facilities/MAIN01/reports/biennial?format=csv');
+    expect(bien.status).toBe(400);
+    expect(bien.bytes.toString('utf8')).toContain('exported from a workstation');
+    const unknown = await serverCsv('/v1/admin/facilities/NOPE99/reports/cii-log?format=csv');
+    expect(unknown.status).toBe(404);
+    expect((JSON.parse(unknown.bytes.toString('utf8')) as { error: string }).error).toBe('UNKNOWN_FACILITY');
+    const empty = await serverCsv('/v1/admin/facilities/MAIN01/reports/cii-log?from=2026-11-30&to=2026-11-01');
+    expect(empty.status).toBe(400);
+    expect(empty.bytes.toString('utf8')).toContain('the period is empty');
+    const pdf = await serverCsv('/v1/admin/facilities/MAIN01/reports/cii-log?format=pdf');
+    expect(pdf.status).toBe(400);
+  });
+});

@@ -1,0 +1,183 @@
+import type { Schedule } from '../../shared/domain/schedule';
+import type { ResolvedPeriod } from '../../shared/reports/period';
+import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type OpenCount, type Progress, type ReportContext, type ReportProduct } from '../../shared/reports/reader';
+import type { LedgerHead, ReportRequest } from '../../shared/reports/types';
+import type { PackageUnits } from '../../shared/units';
+import type { Sql } from '../db/pg-adapter';
+import { centralCatalog, centralUserNames, type CentralProduct } from './central-catalog';
+
+/**
+ * The report reader at the central server, over the facility's synced entries. The shared
+ * reports read synchronously (the workstation's SQLite is synchronous); PostgreSQL is not, so
+ * `load` reads, in one snapshot, exactly what the asked-for report will ask for, and the reader
+ * answers from memory. A question `load` did not prepare for throws rather than answer wrong.
+ *
+ * Text columns are compared and ordered with COLLATE "C" (byte order), as SQLite does, so the
+ * lines come out in the workstation's order whatever the database's collation.
+ */
+export class ServerReader extends ReportReader {
+  private headList: LedgerHead[] = [];
+  private catalog = new Map<string, CentralProduct>();
+  private names = new Map<string, string>();
+  private scheduleOf = new Map<string, Schedule>();
+  private readonly balances = new Map<string, Map<string, number>>();
+  private readonly ciiRows = new Map<string, CiiLogRow[]>();
+  private readonly lists = new Map<EntryListType, EntryRow[]>();
+  private receiptsAll = 0;
+  readonly units = { of: (ndc: string): PackageUnits | null => this.catalog.get(ndc)?.units ?? null };
+
+  static async load(db: Sql, ctx: ReportContext, period: ResolvedPeriod, req: ReportRequest, progress: (p: Progress) => void = () => {}): Promise<ServerReader> {
+    const r = new ServerReader(ctx, period, progress, req.schedules ?? 'all');
+    const f = ctx.facilityId;
+    r.catalog = await centralCatalog(db, f);
+    r.names = await centralUserNames(db, f);
+    r.headList = sortHeads(
+      (
+        await db.query<{ device_id: string; seq: number; hash: string }>(
+          'SELECT device_id, head_seq AS seq, head_hash AS hash FROM devices WHERE facility_id = $1 AND (head_seq > 0 OR device_id = $2)',
+          [f, ctx.localDeviceId],
+        )
+      ).rows.map((h) => ({ device_id: h.device_id, seq: Number(h.seq), hash: h.hash, local: h.device_id === ctx.localDeviceId })),
+    );
+    for (const s of (
+      await db.query<{ ndc: string; schedule: string | null }>(
+        `SELECT ndc, MAX((body::jsonb ->> 'schedule') COLLATE "C") AS schedule FROM entries WHERE facility_id = $1 AND ndc IS NOT NULL GROUP BY ndc`,
+        [f],
+      )
+    ).rows) {
+      const sched = (s.schedule as Schedule | null) ?? r.product(s.ndc)?.schedule ?? null;
+      if (sched) r.scheduleOf.set(s.ndc, sched);
+    }
+    const from = period.fromUtc ?? '';
+    if (req.kind === 'cii-log') {
+      const only = req.ndcs ?? null;
+      for (const [ndc, s] of r.scheduleOf) {
+        if (s !== 'CII' || (only && !only.includes(ndc))) continue;
+        if (period.fromUtc) r.balances.set(balanceKey(ndc, period.fromUtc, false), await lotBalancesFromDb(db, f, ndc, period.fromUtc, false, r.units.of));
+        r.ciiRows.set(
+          ndc,
+          (
+            await db.query<Record<string, unknown>>(
+              `SELECT device_id, seq, hash, delta, type, recorded_at, event_time, lot, body::jsonb ->> 'actor' AS actor, (body::jsonb ->> 'quantity')::bigint AS quantity,
+                      CASE WHEN type <> 'DISPENSE' THEN body END AS body,
+                      CASE WHEN type = 'DISPENSE' THEN body::jsonb -> 'data' ->> 'pos_transaction_id' END AS pos,
+                      CASE WHEN type = 'DISPENSE' THEN body::jsonb -> 'data' ->> 'patient_token' END AS patient,
+                      CASE WHEN type = 'DISPENSE' THEN body::jsonb -> 'data' -> 'prescription' ->> 'number' END AS rx
+                 FROM entries
+                WHERE facility_id = $1 AND ndc = $2 AND event_time COLLATE "C" >= $3 AND event_time COLLATE "C" <= $4
+                ORDER BY event_time COLLATE "C", recorded_at COLLATE "C", device_id COLLATE "C", seq`,
+              [f, ndc, from, period.toUtc],
+            )
+          ).rows.map((x) => [
+            x.device_id as string,
+            Number(x.seq),
+            x.hash as string,
+            Number(x.delta),
+            x.type as string,
+            x.recorded_at as string,
+            x.event_time as string,
+            x.lot as string | null,
+            x.actor as string,
+            Number(x.quantity),
+            x.body as string | null,
+            x.pos as string | null,
+            x.patient as string | null,
+            x.rx as string | null,
+          ]),
+        );
+      }
+    }
+    const listed: EntryListType | null = req.kind === 'receipts' ? 'RECEIPT' : req.kind === 'dispensing' ? 'DISPENSE' : null;
+    if (listed === 'RECEIPT') {
+      r.receiptsAll = Number((await db.query<{ n: number }>("SELECT COUNT(*)::bigint AS n FROM entries WHERE type = 'RECEIPT' AND facility_id = $1", [f])).rows[0]?.n ?? 0);
+    }
+    if (listed) {
+      r.lists.set(
+        listed,
+        (
+          await db.query<EntryRow>(
+            `SELECT device_id, seq, hash, body FROM entries
+              WHERE type = $1 AND facility_id = $2 AND event_time COLLATE "C" >= $3 AND event_time COLLATE "C" <= $4
+              ORDER BY event_time COLLATE "C", device_id COLLATE "C", seq`,
+            [listed, f, from, period.toUtc],
+          )
+        ).rows.map((x) => ({ ...x, seq: Number(x.seq) })),
+      );
+    }
+    return r;
+  }
+
+  heads(): LedgerHead[] {
+    return this.headList;
+  }
+  product(ndc: string): ReportProduct | null {
+    return this.catalog.get(ndc)?.product ?? null;
+  }
+  protected userName(userId: string): string | null {
+    return this.names.get(userId) ?? null;
+  }
+  /** Count sessions live on a workstation until submitted; the ledger the server holds has none. */
+  protected openCountSessions(): OpenCount[] {
+    return [];
+  }
+  scheduleMap(): Map<string, Schedule> {
+    return new Map(this.scheduleOf);
+  }
+  lotBalances(ndc: string, at: string, inclusive: boolean): Map<string, number> {
+    const b = this.balances.get(balanceKey(ndc, at, inclusive));
+    if (!b) throw new Error(`the central server's report reader did not load the balance of ${ndc} at ${at}`);
+    return new Map(b);
+  }
+  ciiLogCount(ndc: string): number {
+    return this.loadedRows(ndc).length;
+  }
+  ciiLogRows(ndc: string): Iterable<CiiLogRow> {
+    return this.loadedRows(ndc);
+  }
+  receiptCount(): number {
+    return this.receiptsAll;
+  }
+  entriesOfType(type: EntryListType): Iterable<EntryRow> {
+    const rows = this.lists.get(type);
+    if (!rows) throw new Error(`the central server's report reader did not load the ${type} entries`);
+    return rows;
+  }
+
+  private loadedRows(ndc: string): CiiLogRow[] {
+    const rows = this.ciiRows.get(ndc);
+    if (!rows) throw new Error(`the central server's report reader did not load the entries of ${ndc}`);
+    return rows;
+  }
+}
+
+const balanceKey = (ndc: string, at: string, inclusive: boolean) => `${ndc}|${at}|${inclusive ? 1 : 0}`;
+
+/**
+ * Stock of an NDC by lot at a moment, summed from the entries (the server keeps no stock
+ * projection), with version 0.1 container-basis receipts counted in units as the workstation does.
+ */
+async function lotBalancesFromDb(db: Sql, facilityId: string, ndc: string, at: string, inclusive: boolean, unitsOf: (ndc: string) => PackageUnits | null): Promise<Map<string, number>> {
+  const cmp = inclusive ? '<=' : '<';
+  const out = new Map<string, number>();
+  for (const r of (
+    await db.query<{ lot: string; n: number }>(
+      `SELECT COALESCE(lot, '') AS lot, SUM(delta)::bigint AS n FROM entries WHERE facility_id = $1 AND ndc = $2 AND event_time COLLATE "C" ${cmp} $3 GROUP BY 1`,
+      [facilityId, ndc, at],
+    )
+  ).rows) {
+    out.set(r.lot, (out.get(r.lot) ?? 0) + Number(r.n));
+  }
+  const per = unitsOf(ndc)?.units_per_container ?? null;
+  if (per !== null) {
+    for (const r of (
+      await db.query<{ lot: string; delta: number }>(
+        `SELECT COALESCE(lot, '') AS lot, delta FROM entries
+          WHERE facility_id = $1 AND ndc = $2 AND event_time COLLATE "C" ${cmp} $3 AND body::jsonb -> 'data' ->> 'quantity_basis' = 'containers'`,
+        [facilityId, ndc, at],
+      )
+    ).rows) {
+      out.set(r.lot, (out.get(r.lot) ?? 0) + Number(r.delta) * (per - 1));
+    }
+  }
+  return out;
+}
