@@ -32,5 +32,13 @@ export default defineConfig({
     sourcemap: true,
     // One bundle for a desktop app loaded from disk or loopback: no network cost to split for.
     chunkSizeWarningLimit: 2000,
+    // The central server's web console is a second page of the same build, so it shares the
+    // workstation's styles and React; `rxledger server` serves console.html and assets/.
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./src/renderer/index.html', import.meta.url)),
+        console: fileURLToPath(new URL('./src/renderer/console.html', import.meta.url)),
+      },
+    },
   },
 });

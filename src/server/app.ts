@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Store } from './db/pg-adapter';
 import { HttpError } from './errors';
 import { adminRoutes } from './routes/admin';
+import { consoleRoutes, type ConsoleOptions } from './console/routes';
 import { deviceSyncRoutes } from './routes/device-sync';
 import { enrollRoutes } from './routes/enroll';
 import { reportRoutes } from './routes/reports';
@@ -16,6 +19,8 @@ export interface AppOptions {
   /** A request (headers and body) must arrive within this, or the connection is closed. */
   requestTimeoutMs?: number;
   logger?: boolean;
+  /** The web console: where its page is built, its idle limit, its public origin. */
+  console?: Partial<ConsoleOptions>;
   /** The server's clock (reports' "today" and generation time); tests fix it. */
   now?: () => Date;
 }
@@ -88,5 +93,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   adminRoutes(app, opts.store);
   reportRoutes(app, opts.store, opts.now ?? (() => new Date()));
   metricsRoute(app, opts.store);
+  consoleRoutes(app, opts.store, {
+    ...opts.console,
+    uiDir: opts.console?.uiDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer'),
+  });
   return app;
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -7,6 +7,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { NewEntry } from '../../src/main/ledger/append';
 import { Workstation } from '../../src/main/workstation';
+import { entryHash } from '../../src/main/ledger/hash';
+import { signHash } from '../../src/main/keys/device-key';
+import { canonicalJson } from '../../src/shared/ledger/canonical';
+import { HEADERS, requestSigningString, type WireEntry } from '../../src/shared/sync/protocol';
 import { initServer, type StorageChoice } from '../../src/server/run';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -234,4 +238,55 @@ export async function expectUnion(url: string, token: string, workstations: Work
     const left = ws.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE device_id = ?').get(ws.deviceId)!.n;
     if (left !== 0) throw new Error(`${left} entries of ${ws.deviceId} still in the outbox`);
   }
+}
+
+/** A device-signed POST built by hand (a fresh challenge each time), so a test can send what no honest client would. */
+export async function devicePost(url: string, ws: Workstation, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const text = JSON.stringify(body);
+  const c = await fetch(`${url}/v1/auth/challenge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: ws.deviceId }) });
+  const { nonce } = (await c.json()) as { nonce: string };
+  const sig = sign(null, Buffer.from(requestSigningString('POST', path, createHash('sha256').update(text).digest('hex'), ws.deviceId, nonce), 'utf8'), ws.deviceKey.privateKey).toString('base64');
+  const res = await fetch(url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [HEADERS.device]: ws.deviceId, [HEADERS.nonce]: nonce, [HEADERS.signature]: sig },
+    body: text,
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * Pushes 3 entries of an enrolled workstation, then another history from seq 2 signed by the
+ * same key (a restored backup that kept writing): the server must answer FORK and flag the device.
+ */
+export async function raiseFork(url: string, ws: Workstation): Promise<void> {
+  appendEntries(ws, 3);
+  const entries = ws.db
+    .prepare<[string], WireEntry>('SELECT device_id, seq, prev_hash, hash, signature, body FROM ledger_entries WHERE device_id = ? ORDER BY seq')
+    .all(ws.deviceId);
+  const ok = await devicePost(url, ws, '/v1/push', { entries });
+  if (ok.status !== 200) throw new Error(`push before the fork: ${ok.status} ${JSON.stringify(ok.json)}`);
+  const text = canonicalJson({ ...(JSON.parse(entries[1]!.body) as Record<string, unknown>), actor: 'someone-else' });
+  const hash = entryHash(entries[0]!.hash, text);
+  const r = await devicePost(url, ws, '/v1/push', { entries: [{ ...entries[1]!, body: text, hash, signature: signHash(ws.deviceKey.privateKey, hash) }] });
+  if (r.status !== 409 || r.json.error !== 'FORK') throw new Error(`expected FORK, got ${r.status} ${JSON.stringify(r.json)}`);
+}
+
+/** A compliance hold placed or released on a workstation's own chain, as the counts flow writes it. */
+export function appendHold(ws: Workstation, type: 'HOLD_PLACED' | 'HOLD_RELEASED', holdId: string, opts: { ndc?: string; lot?: string; eventTime?: string } = {}): void {
+  const r = ws.ledger.appendOne({
+    type,
+    facility_id: ws.facilityId,
+    ndc: opts.ndc ?? '00002-1200-30',
+    lot: opts.lot ?? 'LOT1',
+    serial: null,
+    expiry: null,
+    schedule: 'CII',
+    quantity: 0,
+    delta: 0,
+    event_time: opts.eventTime ?? new Date().toISOString(),
+    actor: 'pharm1',
+    data: { hold_id: holdId },
+    source: { kind: 'cli', payload_sha256: null, correlation_id: `${type}-${holdId}` },
+  });
+  if (r.status !== 'committed') throw new Error(`${type} ${holdId} not committed: ${JSON.stringify(r)}`);
 }

@@ -2,14 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, printJson, type CliIO, type Command } from '../io';
+import { readPassword } from '../password-input';
 import { parseCommandArgs } from '../workstation-args';
 
 const USAGE = `usage:
-  rxledger server [--port P] [--host H] [--data DIR]      run the central server (PGlite in DIR; without --data, the PostgreSQL of DATABASE_URL)
+  rxledger server [--port P] [--host H] [--data DIR] [--console-origin https://HOST] [--console-idle-seconds 600]
+                                                         run the central server (PGlite in DIR; without --data, the PostgreSQL of DATABASE_URL);
+                                                         the web console is at /console
   rxledger server init [--data DIR] [--new-token]        create the schema, print an administrator token
   rxledger server facility add --server URL --token T --id ID --name NAME --dea-number N --address ADDR
   rxledger server facility list --server URL --token T
   rxledger server enrollment-code --server URL --token T --facility ID [--expires-hours H]
+  rxledger server user add --server URL --token T --user U --name "Full Name" --role administrator|compliance_officer|regional_manager
+                                                         a web console user; the password on the first line of stdin
   rxledger server reference put --server URL --token T --kind catalog|user|policy --key K [--facility ID] --doc JSON
   rxledger server devices|stock|holds|alarms|verify --server URL --token T [--facility ID]
   rxledger server report cii-log|receipts|dispensing --server URL --token T --facility ID [--from YYYY-MM-DD] [--to YYYY-MM-DD]
@@ -30,6 +35,8 @@ export const serverCommand: Command = async (argv, io) => {
       return enrollmentCode(rest, io);
     case 'reference':
       return reference(rest, io);
+    case 'user':
+      return consoleUser(rest, io);
     case 'devices':
     case 'stock':
     case 'holds':
@@ -62,6 +69,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     'database-url': { type: 'string' },
     'request-timeout-ms': { type: 'string' },
     'body-limit': { type: 'string' },
+    'console-origin': { type: 'string' },
+    'console-idle-seconds': { type: 'string' },
   });
   const port = values.port === undefined ? 8443 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number (0: any free port)');
@@ -78,6 +87,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     host: values.host ?? '127.0.0.1',
     requestTimeoutMs: num(values['request-timeout-ms'], '--request-timeout-ms'),
     bodyLimit: num(values['body-limit'], '--body-limit'),
+    // Behind a TLS proxy the Host header may not be what the browser shows; this is.
+    console: {
+      ...(values['console-origin'] ? { publicOrigin: values['console-origin'] } : {}),
+      ...(values['console-idle-seconds'] ? { idleSeconds: num(values['console-idle-seconds'], '--console-idle-seconds')! } : {}),
+    },
   });
   if (values.json) printJson(io, { url: server.url, port: server.port, storage: server.store.kind, pid: process.pid });
   else io.stdout.write(`RxLedger central server listening on ${server.url} (storage: ${server.store.kind === 'pglite' ? `PGlite in ${values.data}` : 'PostgreSQL'})\n`);
@@ -203,6 +217,20 @@ async function report(what: 'devices' | 'stock' | 'holds' | 'alarms' | 'verify',
   const out = await adminCall(adminTarget(values, io), 'GET', `/v1/admin/${what}${q}`);
   printJson(io, out);
   return what === 'verify' && out.ok !== true ? 3 : 0;
+}
+
+async function consoleUser(argv: string[], io: CliIO): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action !== 'add') throw new CliError(`usage: rxledger server user add …\n${USAGE}`);
+  const { values } = parseCommandArgs(rest, { ...adminOptions, user: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
+  for (const k of ['user', 'name', 'role'] as const) if (!values[k]) throw new CliError(`--${k} is required`);
+  const target = adminTarget(values, io);
+  // Never an argument: arguments show in ps and in shell history.
+  const password = await readPassword(io, `Password for console user ${values.user}: `);
+  const out = await adminCall(target, 'POST', '/v1/admin/console-users', { user_id: values.user, name: values.name, role: values.role, password });
+  if (values.json) printJson(io, out);
+  else io.stdout.write(`Console user ${values.user} (${values.role}) added.\n`);
+  return 0;
 }
 
 /**

@@ -189,6 +189,67 @@ CREATE TABLE device_health (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'console users, their sessions, device decisions and the server audit trail',
+    sql: `
+-- People of the central office who use the web console. Password as on the workstation
+-- (scrypt$N$r$p$salt$hash); failures and the lockout are rows, so every process sees them.
+CREATE TABLE console_users (
+  user_id TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('administrator', 'compliance_officer', 'regional_manager')),
+  password_hash TEXT NOT NULL,
+  failed_attempts INT NOT NULL DEFAULT 0,
+  locked_until TIMESTAMPTZ,
+  disabled BOOLEAN NOT NULL DEFAULT false,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Failed sign-ins for user IDs that do not exist, counted like real ones: otherwise "attempts
+-- left" and the lockout would tell a guesser which IDs are real.
+CREATE TABLE console_unknown_failures (
+  user_id TEXT PRIMARY KEY,
+  failed_attempts INT NOT NULL DEFAULT 0,
+  locked_until TIMESTAMPTZ
+);
+
+-- Only a hash of the cookie's token is kept, so a copy of the database signs nobody in.
+CREATE TABLE console_sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES console_users (user_id),
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  last_seen_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  ended_at TIMESTAMPTZ,
+  end_reason TEXT
+);
+
+-- A signed decision about a device (clear a fork flag): who, as whom, why, over which flag.
+-- Never updated or deleted.
+CREATE TABLE device_decisions (
+  id BIGSERIAL PRIMARY KEY,
+  device_id TEXT NOT NULL REFERENCES devices (device_id),
+  decision TEXT NOT NULL CHECK (decision IN ('clear')),
+  prior_flag_reason TEXT,
+  reason TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES console_users (user_id),
+  printed_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  meaning TEXT NOT NULL,
+  signed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Everything done through the console, refusals included. Append-only.
+CREATE TABLE server_audit (
+  id BIGSERIAL PRIMARY KEY,
+  at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  user_id TEXT,
+  action TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  details TEXT NOT NULL
+);
+`,
+  },
 ];
 
 export async function migrateServer(store: Store, migrations = SERVER_MIGRATIONS): Promise<number> {

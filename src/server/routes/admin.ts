@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-token';
 import { randomBase32 } from '../auth/proofs';
 import { sha256Hex } from '../crypto';
-import { iso, type Store } from '../db/pg-adapter';
+import { iso, type Sql, type Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { ReferenceKind } from '../../shared/sync/protocol';
 import { verifyChains } from '../ledger/verify-chains';
 import { SIGNATURE_COLUMNS, verifySignatures } from '../ledger/accept-signatures';
 import { facilityInfo } from './enroll';
 import { parseBody } from './parse';
+import { audit, ConsoleRole } from '../console/audit';
+import { hashPassword, passwordProblem } from '../console/passwords';
 
 const FacilityAdd = z
   .object({
@@ -17,6 +19,15 @@ const FacilityAdd = z
     name: z.string().min(1).max(200),
     dea_number: z.string().regex(/^[A-Z]{2}\d{7}$/, 'a DEA registration number: two letters and seven digits'),
     address: z.string().min(1).max(500),
+  })
+  .strict();
+
+const ConsoleUserAdd = z
+  .object({
+    user_id: z.string().regex(/^[a-z0-9._-]{2,64}$/, 'lower-case letters, digits, dot, dash or underscore (2–64)'),
+    name: z.string().trim().min(1).max(200),
+    role: ConsoleRole,
+    password: z.string(),
   })
   .strict();
 
@@ -106,65 +117,26 @@ export function adminRoutes(app: FastifyInstance, store: Store): void {
 
   app.get('/v1/admin/stock', async (req) => {
     const q = req.query as { facility_id?: string };
-    const rows = await store.query<{ facility_id: string; ndc: string; lot: string; on_hand: number; entries: number }>(
-      `SELECT facility_id, ndc, COALESCE(lot, '') AS lot, SUM(delta)::bigint AS on_hand, COUNT(*)::bigint AS entries
-         FROM entries WHERE ndc IS NOT NULL AND ($1::text IS NULL OR facility_id = $1)
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-      [q.facility_id ?? null],
-    );
-    return { stock: rows.rows };
+    return { stock: await stockByLot(store, q.facility_id ?? null) };
   });
 
-  app.get('/v1/admin/holds', async () => {
-    // As on the workstation (src/main/holds): a HOLD_RELEASED releases the HOLD_PLACED with the
-    // same data.hold_id (same facility and NDC); naming it by `corrects` is accepted too.
-    const rows = await store.query<{ device_id: string; seq: number; hash: string; facility_id: string; ndc: string | null; lot: string | null; event_time: string; body: string }>(
-      `SELECT p.device_id, p.seq, p.hash, p.facility_id, p.ndc, p.lot, p.event_time, p.body
-         FROM entries p
-        WHERE p.type = 'HOLD_PLACED'
-          AND NOT EXISTS (
-            SELECT 1 FROM entries r
-             WHERE r.type = 'HOLD_RELEASED' AND r.facility_id = p.facility_id
-               AND (((r.body::jsonb -> 'data' -> 'hold_id') = (p.body::jsonb -> 'data' -> 'hold_id') AND r.ndc IS NOT DISTINCT FROM p.ndc)
-                 OR (r.body::jsonb -> 'corrects' ->> 'hash') = p.hash))
-        ORDER BY p.facility_id, p.event_time`,
-    );
-    return {
-      holds: rows.rows.map((r) => {
-        const body = JSON.parse(r.body) as { data?: { hold_id?: unknown }; actor?: string };
-        return { hold_id: body.data?.hold_id ?? null, device_id: r.device_id, seq: r.seq, hash: r.hash, facility_id: r.facility_id, ndc: r.ndc, lot: r.lot, event_time: r.event_time, actor: body.actor, data: body.data };
-      }),
-    };
-  });
+  app.get('/v1/admin/holds', async () => ({ holds: await activeHolds(store, 'facility') }));
 
-  app.get('/v1/admin/devices', async () => {
-    const rows = await store.query<{
-      device_id: string;
-      facility_id: string;
-      enrolled_at: Date;
-      head_seq: number;
-      head_hash: string;
-      last_push_at: Date | null;
-      last_seen_at: Date | null;
-      reported_head_seq: number | null;
-      flagged: boolean;
-      flag_reason: string | null;
-      seconds_since_push: number | null;
-    }>(
-      `SELECT device_id, facility_id, enrolled_at, head_seq, head_hash, last_push_at, last_seen_at, reported_head_seq, flagged, flag_reason,
-              EXTRACT(EPOCH FROM now() - last_push_at)::bigint AS seconds_since_push
-         FROM devices ORDER BY facility_id, device_id`,
+  app.get('/v1/admin/devices', async () => ({ devices: await deviceList(store) }));
+
+  app.post('/v1/admin/console-users', async (req, reply) => {
+    const m = parseBody(ConsoleUserAdd, req.body);
+    const problem = passwordProblem(m.password);
+    if (problem) throw new HttpError('WEAK_PASSWORD', problem);
+    const hash = await hashPassword(m.password);
+    const inserted = await store.query(
+      'INSERT INTO console_users (user_id, display_name, role, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING user_id',
+      [m.user_id, m.name, m.role, hash],
     );
-    return {
-      devices: rows.rows.map((d) => ({
-        ...d,
-        enrolled_at: iso(d.enrolled_at),
-        last_push_at: iso(d.last_push_at),
-        last_seen_at: iso(d.last_seen_at),
-        // As of the device's last contact; a device that has been silent may be further behind.
-        entries_behind: Math.max(0, (d.reported_head_seq ?? d.head_seq) - d.head_seq),
-      })),
-    };
+    if (inserted.rows.length === 0) throw new HttpError('CONFLICT', `a console user ${m.user_id} or one printed as "${m.name}" already exists`);
+    await audit(store, null, 'console user added', 'done', { user_id: m.user_id, name: m.name, role: m.role, by: 'administrator token' });
+    reply.code(201);
+    return { user: { user_id: m.user_id, name: m.name, role: m.role } };
   });
 
   app.get('/v1/admin/verify', async (req) => {
@@ -193,4 +165,65 @@ export function adminRoutes(app: FastifyInstance, store: Store): void {
     );
     return { alarms: rows.rows.map((a) => ({ ...a, at: iso(a.at), details: JSON.parse(a.details) as unknown })) };
   });
+}
+
+/** Stock on hand by facility, NDC and lot, from every accepted entry. */
+export async function stockByLot(store: Sql, facilityId: string | null) {
+  const rows = await store.query<{ facility_id: string; ndc: string; lot: string; on_hand: number; entries: number }>(
+    `SELECT facility_id, ndc, COALESCE(lot, '') AS lot, SUM(delta)::bigint AS on_hand, COUNT(*)::bigint AS entries
+       FROM entries WHERE ndc IS NOT NULL AND ($1::text IS NULL OR facility_id = $1)
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    [facilityId],
+  );
+  return rows.rows;
+}
+
+/** Holds placed and not released, by facility (the admin API) or oldest first across facilities (the console). */
+export async function activeHolds(store: Sql, order: 'facility' | 'oldest') {
+  // As on the workstation (src/main/holds): a HOLD_RELEASED releases the HOLD_PLACED with the
+  // same data.hold_id (same facility and NDC); naming it by `corrects` is accepted too.
+  const rows = await store.query<{ device_id: string; seq: number; hash: string; facility_id: string; ndc: string | null; lot: string | null; event_time: string; body: string }>(
+    `SELECT p.device_id, p.seq, p.hash, p.facility_id, p.ndc, p.lot, p.event_time, p.body
+       FROM entries p
+      WHERE p.type = 'HOLD_PLACED'
+        AND NOT EXISTS (
+          SELECT 1 FROM entries r
+           WHERE r.type = 'HOLD_RELEASED' AND r.facility_id = p.facility_id
+             AND (((r.body::jsonb -> 'data' -> 'hold_id') = (p.body::jsonb -> 'data' -> 'hold_id') AND r.ndc IS NOT DISTINCT FROM p.ndc)
+               OR (r.body::jsonb -> 'corrects' ->> 'hash') = p.hash))
+      ORDER BY ${order === 'facility' ? 'p.facility_id, p.event_time' : 'p.event_time, p.facility_id'}`,
+  );
+  return rows.rows.map((r) => {
+    const body = JSON.parse(r.body) as { data?: { hold_id?: unknown }; actor?: string };
+    return { hold_id: body.data?.hold_id ?? null, device_id: r.device_id, seq: r.seq, hash: r.hash, facility_id: r.facility_id, ndc: r.ndc, lot: r.lot, event_time: r.event_time, actor: body.actor, data: body.data };
+  });
+}
+
+/** Each device with its accepted head, last contact, how far behind it was at that contact, and its flag. */
+export async function deviceList(store: Sql) {
+  const rows = await store.query<{
+    device_id: string;
+    facility_id: string;
+    enrolled_at: Date;
+    head_seq: number;
+    head_hash: string;
+    last_push_at: Date | null;
+    last_seen_at: Date | null;
+    reported_head_seq: number | null;
+    flagged: boolean;
+    flag_reason: string | null;
+    seconds_since_push: number | null;
+  }>(
+    `SELECT device_id, facility_id, enrolled_at, head_seq, head_hash, last_push_at, last_seen_at, reported_head_seq, flagged, flag_reason,
+            EXTRACT(EPOCH FROM now() - last_push_at)::bigint AS seconds_since_push
+       FROM devices ORDER BY facility_id, device_id`,
+  );
+  return rows.rows.map((d) => ({
+      ...d,
+      enrolled_at: iso(d.enrolled_at),
+      last_push_at: iso(d.last_push_at),
+      last_seen_at: iso(d.last_seen_at),
+      // As of the device's last contact; a device that has been silent may be further behind.
+      entries_behind: Math.max(0, (d.reported_head_seq ?? d.head_seq) - d.head_seq),
+    }));
 }

@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   ADMIN_TOKEN_REFUSED: { http: 401, exit: 4, meaning: 'the administration token is wrong' },
   DEVICE_FLAGGED: { http: 403, exit: 4, meaning: 'the device is blocked after a fork or refusal' },
   WRONG_DEVICE: { http: 403, exit: 4, meaning: 'a device may only push its own chain' },
+  ORIGIN_REFUSED: { http: 403, exit: 4, meaning: 'a console request came from a page of another origin' },
   HEALTH_FACILITY_MISMATCH: { http: 403, exit: 4, meaning: 'a workstation may report health only for its own facility' },
   ENROLLMENT_CODE_REFUSED: { http: 403, exit: 4, meaning: 'no such enrollment code' },
   ENROLLMENT_CODE_EXPIRED: { http: 403, exit: 4, meaning: 'the enrollment code expired' },
