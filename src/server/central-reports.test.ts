@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveHold } from '../main/adjustments';
+import { resolveHold } from '../main/holds/adjustments';
 import { quickCount } from '../main/counts/submit';
 import { reportContext } from '../main/reports/export';
 import { renderReport } from '../main/reports/render';

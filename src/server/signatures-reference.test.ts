@@ -1,9 +1,9 @@
 import { sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualAdjustment } from '../main/adjustments';
+import { manualAdjustment } from '../main/holds/adjustments';
 import { CatalogStore } from '../main/catalog/store';
 import { currentPolicy } from '../main/counts/tolerance-store';
-import { signaturesOf, verifyEntrySignatures } from '../main/signatures';
+import { signaturesOf, verifyEntrySignatures } from '../main/holds/signatures';
 import { enrollWorkstation, syncOnce } from '../main/sync';
 import { SyncClient } from '../main/sync/http-client';
 import { pushOutbox } from '../main/sync/push';

@@ -1,5 +1,5 @@
 import { AdjustmentKind, DEFAULT_REASON_FOR_KIND } from '../../shared/counts';
-import { manualAdjustment } from '../../main/adjustments';
+import { manualAdjustment } from '../../main/holds/adjustments';
 import { CliError, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 import { refuseUntilPasswordChanged } from '../acting-user';

@@ -1,5 +1,5 @@
 import { holdDetail, listHolds } from '../../main/holds';
-import { signatureManifestationLines } from '../../main/signatures';
+import { signatureManifestationLines } from '../../main/holds/signatures';
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 

@@ -1,5 +1,5 @@
 import { manifestationText, Meaning, ReasonCode } from '../../shared/counts';
-import { resolveHold, type SignedAdjustment } from '../../main/adjustments';
+import { resolveHold, type SignedAdjustment } from '../../main/holds/adjustments';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
 import { refuseUntilPasswordChanged } from '../acting-user';

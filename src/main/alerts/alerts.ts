@@ -2,7 +2,7 @@ import { localDate } from '../../shared/reports/period';
 import { isSuspect } from '../../shared/quarantine/plain';
 import { listHolds } from '../holds';
 import { listStock } from '../ledger/stock-query';
-import { signingTimeZone } from '../signatures';
+import { signingTimeZone } from '../holds/signatures';
 import { syncStatus } from '../sync/status';
 import type { Workstation } from '../workstation';
 

@@ -1,7 +1,7 @@
 import type { Role } from '../../shared/domain/roles';
 import type { AuditTrail } from '../audit/trail';
 import type { Db } from '../db/open';
-import { reencryptSigningKeyOnPasswordChange } from '../signatures/keys';
+import { reencryptSigningKeyOnPasswordChange } from '../holds/signatures/keys';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { cachedStatement } from '../db/statement-cache';
 import { wallClockWithZone } from '../../shared/domain/wall-clock';

@@ -7,7 +7,7 @@ import type { Session } from '../auth/sessions';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import { canonicalRequest, entryThroughGate } from '../counts/through-gate';
 import { CatalogStore } from '../catalog/store';
-import { attachSignatures, authenticateSigner, manifestationsFor, signingTimeZone, type Credentials } from '../signatures';
+import { attachSignatures, authenticateSigner, manifestationsFor, signingTimeZone, type Credentials } from '../holds/signatures';
 import type { Workstation } from '../workstation';
 
 /** One line of an initial inventory: what the pharmacist counted of one NDC and lot. */

@@ -7,7 +7,7 @@ import type { Db } from '../db/open';
 import { findActiveHold } from '../holds';
 import { entryDocument } from '../../shared/ledger/entry-document';
 import { unitsOfEntry } from '../ledger/legacy-basis';
-import { signatureManifestationLines } from '../signatures';
+import { signatureManifestationLines } from '../holds/signatures';
 
 /**
  * A lot's stock card: every entry that touched it, oldest first by event time, with the

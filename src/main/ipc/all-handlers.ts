@@ -3,6 +3,7 @@ import { coreHandlers } from './handlers';
 import { receivingHandlers } from './receiving-handlers';
 import { ingestHandlers } from './ingest-handlers';
 import { countsHandlers } from './counts-handlers';
+import { holdsHandlers } from '../holds/handlers';
 import { reportsHandlers } from './reports-handlers';
 import { settingsHandlers } from './settings-handlers';
 import { inventoryHandlers } from './inventory-handlers';
@@ -14,6 +15,7 @@ export const allHandlers: HandlerTable = {
   ...receivingHandlers,
   ...ingestHandlers,
   ...countsHandlers,
+  ...holdsHandlers,
   ...settingsHandlers,
   ...reportsHandlers,
   ...inventoryHandlers,

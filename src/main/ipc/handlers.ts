@@ -17,7 +17,7 @@ import { syncStatus } from '../sync/status';
 import { localDate } from '../../shared/reports/period';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import { unitsOfEntry, type UnitsOf } from '../ledger/legacy-basis';
-import { signingTimeZone } from '../signatures';
+import { signingTimeZone } from '../holds/signatures';
 
 const view = (ws: Workstation, s: Session): SessionView => ({
   userId: s.user.user_id,

@@ -4,7 +4,7 @@ import { GENESIS_PREV_HASH } from '../../shared/ledger/hash';
 import type { Db } from '../db/open';
 import { ledgerCrypto } from './crypto';
 import { checkStock, type StockMismatch } from './stock';
-import { verifyEntrySignatures } from '../signatures/check';
+import { verifyEntrySignatures } from '../holds/signatures/check';
 import type { DeviceTrust } from './trust';
 
 /**

@@ -3,7 +3,7 @@ import { RxError, type ErrorCode } from '../../shared/errors/error-codes';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import { checkStep, isSuspect, type FieldProblem, type InvestigationStepKind } from '../../shared/quarantine/plain';
 import { localDate } from '../../shared/reports/period';
-import { authenticateSigner, signingTimeZone, type Credentials } from '../signatures';
+import { authenticateSigner, signingTimeZone, type Credentials } from '../holds/signatures';
 import type { Workstation } from '../workstation';
 import type { QuarantineItem } from './store';
 

@@ -1,7 +1,7 @@
 import { isSuspect, plainReason, shortDay, containerWordOf, type ReasonFacts } from '../../shared/quarantine/plain';
 import { parseNdc } from '../../shared/identifiers';
 import type { Workstation } from '../workstation';
-import { signingTimeZone } from '../signatures';
+import { signingTimeZone } from '../holds/signatures';
 import type { QuarantineItem } from './store';
 
 /** What a pharmacist reads first about a quarantined item; the reason codes stay underneath. */

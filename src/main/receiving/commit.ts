@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import type { LineRow, ReceivingSessions, SessionRow, UnitRow } from './session-store';
 import type { Workstation } from '../workstation';
-import { attachSignatures, authenticateSigner, manifestationsFor, signingTimeZone, type ReadySigner } from '../signatures';
+import { attachSignatures, authenticateSigner, manifestationsFor, signingTimeZone, type ReadySigner } from '../holds/signatures';
 import { checkDecisions, refusedUnits, setAsideText, type SetAsideDecision, type SetAsideDecisions, type SetAsideLine } from './set-aside';
 
 /** The ledger keeps at most this many serials in one entry's data (the gate's array limit). */

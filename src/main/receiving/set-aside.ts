@@ -1,6 +1,6 @@
 import { RxError } from '../../shared/errors/error-codes';
 import type { SetAsideDecisionInput, SetAsideLineView } from '../../shared/ipc/receiving-channels';
-import type { Credentials } from '../signatures';
+import type { Credentials } from '../holds/signatures';
 import type { UnitRow } from './session-store';
 
 /**

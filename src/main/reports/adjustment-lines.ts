@@ -1,7 +1,7 @@
 import { signaturesListed } from '../../shared/ledger/signature-check';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { unitsOfEntry } from '../ledger/legacy-basis';
-import { signatureManifestationLines } from '../signatures';
+import { signatureManifestationLines } from '../holds/signatures';
 import type { Reader } from './reader';
 
 export interface AdjustmentLine {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { deaNumberProblem, registrantProblem, type Registrant, type ReportRequest } from '../../shared/reports/types';
-import { signingTimeZone } from '../signatures';
+import { signingTimeZone } from '../holds/signatures';
 import type { Workstation } from '../workstation';
 import { ReportInputError, type Progress, type ReportContext } from './compute';
 import { ReportTooLargeError } from './pdf';

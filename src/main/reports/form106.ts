@@ -2,7 +2,7 @@ import { manifestationText } from '../../shared/counts';
 import { LOSS_TYPE_LABELS, LOSS_TYPES } from '../../shared/counts/adjustment-details';
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import { form106Candidates } from '../adjustments';
+import { form106Candidates } from '../holds/adjustments';
 import { BufferedTable } from '../../shared/reports/buffered-table';
 import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
 

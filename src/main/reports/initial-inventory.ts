@@ -1,6 +1,6 @@
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import { signatureManifestationLines } from '../signatures';
+import { signatureManifestationLines } from '../holds/signatures';
 import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
 import { ENTRY_COLUMNS, entryCells, SCHEDULE_LABEL, SCHEDULE_ORDER, type EntryRow, type Reader } from './reader';
 

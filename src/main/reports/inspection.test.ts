@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../shared/reports/csv';
 import { REPORT_TITLES, type ReportKind, type ReportRequest, type ReportSchedules } from '../../shared/reports/types';
 import { tempWorkstation } from '../../testing/temp-workstation';
-import { manualAdjustment, resolveHold } from '../adjustments';
+import { manualAdjustment, resolveHold } from '../holds/adjustments';
 import { quickCount } from '../counts/submit';
 import { recordInitialInventory } from '../inventory/initial';
 import { createGate } from '../ingest/gate';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tempWorkstation } from '../../testing/temp-workstation';
-import { manualAdjustment, resolveHold } from '../adjustments';
+import { manualAdjustment, resolveHold } from '../holds/adjustments';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import { quickCount } from '../counts/submit';
 import { inventoryAt } from './inventory-at';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../shared/reports/csv';
 import type { ReportRequest } from '../../shared/reports/types';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
-import { resolveHold } from '../adjustments';
+import { resolveHold } from '../holds/adjustments';
 import { createCount } from '../counts/count-sessions';
 import { quickCount } from '../counts/submit';
 import { recordInitialInventory } from '../inventory/initial';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanEvent } from '../../shared/scan/types';
 import { FakeUsbTransport, FAKE_HID_POS_REPORT_DESCRIPTOR, hidInterface } from './fake-transport';
 import { buildHidPosReports } from '../../shared/scan/hid-pos-report';
-import { startScannerService } from './index';
+import { startScannerService } from '.';
 import { ScanRouter, type UnroutedScan } from './scan-router';
 
 const fixedClock = (iso: string) => () => new Date(iso);

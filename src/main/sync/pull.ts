@@ -8,7 +8,7 @@ import { applyToStock } from '../ledger/stock';
 import { unitsOfEntry } from '../ledger/legacy-basis';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import { checkRow } from '../ledger/verify';
-import { checkStoredSignature } from '../signatures';
+import { checkStoredSignature } from '../holds/signatures';
 import type { Workstation } from '../workstation';
 import { pinDevices, pinServerKey } from './enroll';
 import { SyncError } from './errors';

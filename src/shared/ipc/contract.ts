@@ -7,6 +7,7 @@ import { LedgerEntryView } from '../schemas/ledger-entry';
 import { ingestChannels } from './ingest-channels';
 import { receivingChannels } from './receiving-channels';
 import { countsChannels } from './counts-channels';
+import { holdsChannels } from './holds-channels';
 import { reportsChannels } from './reports-channels';
 import { inventoryChannels } from './inventory-channels';
 import { settingsChannels } from './settings-channels';
@@ -162,6 +163,7 @@ export const contract = {
   ...ingestChannels,
   ...receivingChannels,
   ...countsChannels,
+  ...holdsChannels,
   ...settingsChannels,
   ...reportsChannels,
   ...inventoryChannels,

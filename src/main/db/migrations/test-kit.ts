@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '../open';
-import { MIGRATIONS } from './index';
+import { MIGRATIONS } from '.';
 import type { Migration } from './migration';
 
 /** For the tests of the migrations (NNNN-what.test.ts): real SQLite files in a temporary folder. */

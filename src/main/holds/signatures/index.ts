@@ -1,11 +1,11 @@
 import { sign } from 'node:crypto';
-import { can } from '../../shared/domain/roles';
-import { RxError } from '../../shared/errors/error-codes';
-import { localTimeWithOffset, type Meaning, type ReasonCode, type SignatureManifestation } from '../../shared/counts';
-import type { LedgerEntry } from '../../shared/schemas/ledger-entry';
-import type { User } from '../auth/users';
-import type { Db } from '../db/open';
-import type { Workstation } from '../workstation';
+import { can } from '../../../shared/domain/roles';
+import { RxError } from '../../../shared/errors/error-codes';
+import { localTimeWithOffset, type Meaning, type ReasonCode, type SignatureManifestation } from '../../../shared/counts';
+import type { LedgerEntry } from '../../../shared/schemas/ledger-entry';
+import type { User } from '../../auth/users';
+import type { Db } from '../../db/open';
+import type { Workstation } from '../../workstation';
 import { signaturesListed, type StoredSignature } from './check';
 import { unlockSigningKey, type SigningKey } from './keys';
 
@@ -91,7 +91,7 @@ export function attachSignatures(db: Db, entry: LedgerEntry, signers: ReadySigne
   }
 }
 
-export { signatureManifestationLines } from '../../shared/ledger/manifestation-lines';
+export { signatureManifestationLines } from '../../../shared/ledger/manifestation-lines';
 
 export function signaturesOf(db: Db, deviceId: string, seq: number): StoredSignature[] {
   return db

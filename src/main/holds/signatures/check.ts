@@ -3,13 +3,13 @@
  * signatures/index.ts (signing, which needs the workstation and the signing keys), so the
  * ledger's verifier can use it without depending on either.
  */
-import type { SignatureManifestation } from '../../shared/counts/manifestation';
-import { checkStoredSignature as checkSignatureWith, signaturesListed, type SignatureToCheck } from '../../shared/ledger/signature-check';
-import type { EntryData } from '../../shared/schemas/ledger-entry';
-import type { Db } from '../db/open';
-import { ledgerCrypto } from '../ledger/crypto';
+import type { SignatureManifestation } from '../../../shared/counts/manifestation';
+import { checkStoredSignature as checkSignatureWith, signaturesListed, type SignatureToCheck } from '../../../shared/ledger/signature-check';
+import type { EntryData } from '../../../shared/schemas/ledger-entry';
+import type { Db } from '../../db/open';
+import { ledgerCrypto } from '../../ledger/crypto';
 
-export { signaturesListed, type SignatureToCheck } from '../../shared/ledger/signature-check';
+export { signaturesListed, type SignatureToCheck } from '../../../shared/ledger/signature-check';
 
 export interface StoredSignature {
   device_id: string;

@@ -4,13 +4,13 @@ import type { RxError } from '../../shared/ipc/contract';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { quickCount } from '../counts/submit';
 import { savePolicy } from '../counts/tolerance-store';
-import { assertNoActiveHold, countActiveHolds, getHold, holdDetail } from '../holds';
+import { assertNoActiveHold, countActiveHolds, getHold, holdDetail } from './holds';
 import { stockOnHand } from '../ledger/stock';
-import { activePublicKey, signatureManifestationLines, verifyEntrySignatures } from '../signatures';
+import { activePublicKey, signatureManifestationLines, verifyEntrySignatures } from './signatures';
 import type { Workstation } from '../workstation';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import { sha256Hex } from '../ledger/hash';
-import { form106Candidates, manualAdjustment, resolveHold } from '.';
+import { form106Candidates, manualAdjustment, resolveHold } from './adjustments';
 
 let t: ReturnType<typeof tempWorkstation>;
 let ws: Workstation;

@@ -16,9 +16,9 @@ import type { Session } from '../auth/sessions';
 import { currentPolicy } from '../counts/tolerance-store';
 import type { Db } from '../db/open';
 import { canonicalRequest, entryThroughGate } from '../counts/through-gate';
-import { assertNoActiveHold, getHold } from '../holds';
+import { assertNoActiveHold, getHold } from './holds';
 import type { AppendResult } from '../ledger/append';
-import { attachSignatures, authenticateSigner, manifestationsFor, signaturesListed, signingTimeZone, type Credentials, type ReadySigner } from '../signatures';
+import { attachSignatures, authenticateSigner, manifestationsFor, signaturesListed, signingTimeZone, type Credentials, type ReadySigner } from './signatures';
 import type { Workstation } from '../workstation';
 
 export interface SignatureRequest {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from 'node:crypto';
-import type { Db } from '../db/open';
-import { rawPublicKeyB64 } from '../keys/device-key';
+import type { Db } from '../../db/open';
+import { rawPublicKeyB64 } from '../../keys/device-key';
 
 /**
  * Each user's own Ed25519 signing key (Part 11 §11.70). The PKCS#8 private key is encrypted
