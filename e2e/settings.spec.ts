@@ -31,3 +31,45 @@ test('Settings says there is no USB access and keeps working; an administrator c
     await station.stop();
   }
 });
+
+test.describe('set-up without a terminal (1366 × 768)', () => {
+  test.use({ viewport: { width: 1366, height: 768 } });
+
+  test('an administrator adds a user (the same ID twice is refused at the field), the new user must choose a password, and a disabled user cannot sign in', async ({ page }) => {
+    const station = await startStation({});
+    try {
+      await page.goto(station.url);
+      await signIn(page, 'admin', 'admin-password-e2e');
+      await page.getByTestId('nav-settings').click();
+      const panel = page.getByTestId('users-panel');
+      await expect(panel.getByTestId('users-row').filter({ hasText: 'admin' }).first()).toBeVisible();
+      const before = await panel.getByTestId('users-row').count();
+      await page.getByTestId('users-userId').fill('rita');
+      await page.getByTestId('users-name').fill('Rita Lee, RPh');
+      await page.getByTestId('users-role').selectOption('pharmacist');
+      await page.getByTestId('users-password').fill('temporary-pass-1');
+      await page.getByTestId('users-add').click();
+      await expect(page.getByTestId('users-done')).toContainText('Added rita');
+      await expect(panel.getByTestId('users-row').filter({ hasText: 'rita' })).toContainText('Must choose a password');
+
+      // The same ID again: said beside the user ID, focused, nothing added.
+      await page.getByTestId('users-userId').fill('rita');
+      await page.getByTestId('users-name').fill('Rita Other');
+      await page.getByTestId('users-password').fill('temporary-pass-2');
+      await page.getByTestId('users-add').click();
+      await expect(page.getByTestId('users-userId-problem')).toContainText('already exists');
+      await expect(page.getByTestId('users-userId')).toBeFocused();
+      await expect(page.getByTestId('users-userId')).toHaveAttribute('aria-invalid', 'true');
+      await expect(panel.getByTestId('users-row')).toHaveCount(before + 1);
+      await page.screenshot({ path: test.info().outputPath('users-duplicate.png'), fullPage: true });
+
+      await panel.getByTestId('users-row').filter({ hasText: 'rita' }).getByTestId('users-disable').click();
+      await expect(panel.getByTestId('users-row').filter({ hasText: 'rita' })).toContainText('Disabled');
+      await page.getByTestId('sign-out').click();
+      await signIn(page, 'rita', 'temporary-pass-1');
+      await expect(page.getByText('This account is disabled')).toBeVisible();
+    } finally {
+      await station.stop();
+    }
+  });
+});

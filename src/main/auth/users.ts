@@ -207,6 +207,20 @@ export class UserStore {
     }).immediate();
   }
 
+  /**
+   * An administrator disables an account (someone left) or enables it again. Nothing is deleted:
+   * the records a user signed keep naming them, and their printed name stays taken.
+   */
+  setDisabled(userId: string, disabled: boolean, actor: string): User {
+    if (userId === actor) throw new UserError('BAD_INPUT', 'you cannot disable your own account: ask another administrator');
+    return this.db.transaction(() => {
+      if (!this.row(userId)) throw new UserError('NOT_FOUND', `no user ${userId}`);
+      this.db.prepare('UPDATE users SET disabled = ? WHERE user_id = ?').run(disabled ? 1 : 0, userId);
+      this.audit.record({ actor, action: disabled ? 'USER_DISABLED' : 'USER_ENABLED', target: userId });
+      return this.get(userId)!;
+    }).immediate();
+  }
+
   changePassword(userId: string, current: string, next: string): AuthResult {
     const auth = this.authenticate(userId, current);
     if (!auth.ok) return auth;

@@ -6,6 +6,7 @@ import { countsHandlers } from './counts-handlers';
 import { holdsHandlers } from '../holds/handlers';
 import { reportsHandlers } from './reports-handlers';
 import { settingsHandlers } from './settings-handlers';
+import { usersHandlers } from './users-handlers';
 import { inventoryHandlers } from './inventory-handlers';
 import { quarantineHandlers } from './quarantine-handlers';
 
@@ -17,6 +18,7 @@ export const allHandlers: HandlerTable = {
   ...countsHandlers,
   ...holdsHandlers,
   ...settingsHandlers,
+  ...usersHandlers,
   ...reportsHandlers,
   ...inventoryHandlers,
   ...quarantineHandlers,

@@ -7,6 +7,7 @@ import { useSession } from '../state/stores';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { FieldError, focusProblemField, invalidProps } from '../ui/FieldError';
 import { parseWholeNumberInRange } from '../ui/number-field';
+import { UsersPanel } from './UsersPanel';
 
 type Scanners = ChannelOutput<'receiving.scanners'>;
 type Settings = ChannelOutput<'settings.get'>;
@@ -176,6 +177,8 @@ export function SettingsScreen() {
           )}
         </>
       ) : null}
+
+      {mayManage ? <UsersPanel /> : null}
 
       <h2>Automatic logoff</h2>
       <form onSubmit={(e) => void saveIdle(e)} aria-label="Automatic logoff">

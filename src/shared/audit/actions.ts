@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = {
   PASSWORD_CHANGED: 'sign-in',
   PASSWORD_RESET: 'users',
   USER_CREATED: 'users',
+  USER_DISABLED: 'users',
+  USER_ENABLED: 'users',
   SIGNATURE_APPLIED: 'signature',
   SIGNATURE_AUTH_FAILED: 'signature',
   SIGNATURE_REFUSED: 'signature',

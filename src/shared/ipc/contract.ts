@@ -11,6 +11,7 @@ import { holdsChannels } from './holds-channels';
 import { reportsChannels } from './reports-channels';
 import { inventoryChannels } from './inventory-channels';
 import { settingsChannels } from './settings-channels';
+import { usersChannels } from './users-channels';
 import { quarantineChannels } from './quarantine-channels';
 
 /**
@@ -165,6 +166,7 @@ export const contract = {
   ...countsChannels,
   ...holdsChannels,
   ...settingsChannels,
+  ...usersChannels,
   ...reportsChannels,
   ...inventoryChannels,
   ...quarantineChannels,
