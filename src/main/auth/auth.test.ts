@@ -134,3 +134,20 @@ describe('audit trail', () => {
     expect(ws.audit.verify()).toMatchObject({ ok: false, firstBadId: 2 });
   });
 });
+
+describe('an administrator disables an account', () => {
+  it('a disabled user cannot sign in, is enabled again, and nobody disables their own account; each change is audited', () => {
+    const { ws } = setup();
+    ws.users.create({ userId: 'rita', name: 'Rita Lee', role: 'pharmacist', password: 'pharmacist-pass-1', mustChange: false, actor: 'boss' });
+    ws.users.setDisabled('rita', true, 'boss');
+    expect(ws.users.authenticate('rita', 'pharmacist-pass-1')).toMatchObject({ ok: false, code: 'DISABLED' });
+    ws.users.setDisabled('rita', false, 'boss');
+    expect(ws.users.authenticate('rita', 'pharmacist-pass-1').ok).toBe(true);
+    expect(() => ws.users.setDisabled('rita', true, 'rita')).toThrow(/cannot disable your own account/);
+    expect(() => ws.users.setDisabled('nobody', true, 'boss')).toThrow(/no user nobody/);
+    expect(ws.audit.list().reverse().filter((a) => a.action === 'USER_DISABLED' || a.action === 'USER_ENABLED').map((a) => [a.action, a.actor, a.target])).toEqual([
+      ['USER_DISABLED', 'boss', 'rita'],
+      ['USER_ENABLED', 'boss', 'rita'],
+    ]);
+  });
+});
