@@ -73,3 +73,31 @@ test.describe('set-up without a terminal (1366 × 768)', () => {
     }
   });
 });
+
+test.describe('trading partners (1366 × 768)', () => {
+  test.use({ viewport: { width: 1366, height: 768 } });
+
+  test('an administrator lists the EDI senders and handler IDs the gate takes; a sender ID too long for ISA06 is refused at its field', async ({ page }) => {
+    const station = await startStation({});
+    try {
+      await page.goto(station.url);
+      await signIn(page, 'admin', 'admin-password-e2e');
+      await page.getByTestId('nav-settings').click();
+      await page.getByTestId('partners-edi').fill('ACMEDRUG\nTHIS-SENDER-ID-IS-TOO-LONG');
+      await page.getByTestId('partners-handlers').fill('erp:7');
+      await page.getByTestId('partners-save').click();
+      await expect(page.getByTestId('partners-edi-problem')).toContainText('THIS-SENDER-ID-IS-TOO-LONG');
+      await expect(page.getByTestId('partners-edi-problem')).toContainText('at most 15 characters');
+      await expect(page.getByTestId('partners-edi')).toBeFocused();
+      await page.getByTestId('partners-edi').fill('ACMEDRUG\nCARDINAL01');
+      await page.getByTestId('partners-save').click();
+      await expect(page.getByTestId('partners-saved')).toBeVisible();
+      await page.screenshot({ path: test.info().outputPath('partners.png'), fullPage: true });
+      const shown = station.cli(['ingest', '--settings', '--json']);
+      expect(shown.stdout).toContain('ACMEDRUG');
+      expect(shown.stdout).toContain('erp:7');
+    } finally {
+      await station.stop();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { ErrorBanner } from '../ui/ErrorBanner';
 import { FieldError, focusProblemField, invalidProps } from '../ui/FieldError';
 import { parseWholeNumberInRange } from '../ui/number-field';
 import { UsersPanel } from './UsersPanel';
+import { PartnersPanel } from './PartnersPanel';
 
 type Scanners = ChannelOutput<'receiving.scanners'>;
 type Settings = ChannelOutput<'settings.get'>;
@@ -179,6 +180,7 @@ export function SettingsScreen() {
       ) : null}
 
       {mayManage ? <UsersPanel /> : null}
+      {mayConfigurePos ? <PartnersPanel /> : null}
 
       <h2>Automatic logoff</h2>
       <form onSubmit={(e) => void saveIdle(e)} aria-label="Automatic logoff">

@@ -29,4 +29,22 @@ export const settingsChannels = {
     input: Empty,
     output: z.object({ port: z.number().int(), baseUrl: z.string(), token: z.string() }),
   },
+  /** Who the ingestion gate takes files from besides this workstation's users (docs/ingestion.md). */
+  'settings.partners': {
+    permission: 'facility.manage',
+    input: Empty,
+    output: z.object({ ediSenders: z.array(z.string()), handlerIds: z.array(z.string()) }),
+  },
+  'settings.setPartners': {
+    permission: 'facility.manage',
+    input: z
+      .object({
+        /** ISA06 (or GS02) sender IDs: X12 gives 15 characters at most; `bare` takes ST..SE files without an envelope. */
+        ediSenders: z.array(z.string().trim().min(1).max(15, 'an EDI sender ID (ISA06) is at most 15 characters').regex(/^[A-Za-z0-9 ._-]+$/, 'an EDI sender ID has letters, digits, space, . _ -')).max(200),
+        /** IDs another system (ERP, wholesaler) puts in handler_id; kept as claims beside the proven submitter. */
+        handlerIds: z.array(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'a handler ID has letters, digits, . _ : -')).max(500),
+      })
+      .strict(),
+    output: z.object({ ediSenders: z.array(z.string()), handlerIds: z.array(z.string()) }),
+  },
 } as const;
