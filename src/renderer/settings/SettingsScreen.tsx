@@ -179,8 +179,6 @@ export function SettingsScreen() {
         </>
       ) : null}
 
-      {mayManage ? <UsersPanel /> : null}
-      {mayConfigurePos ? <PartnersPanel /> : null}
 
       <h2>Automatic logoff</h2>
       <form onSubmit={(e) => void saveIdle(e)} aria-label="Automatic logoff">
@@ -216,6 +214,9 @@ export function SettingsScreen() {
           <p className="muted">Only an administrator changes this.</p>
         )}
       </form>
+
+      {mayManage ? <UsersPanel /> : null}
+      {mayConfigurePos ? <PartnersPanel /> : null}
     </section>
   );
 }
