@@ -2,6 +2,8 @@ import { signaturesListed } from '../../shared/ledger/signature-check';
 import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { unitsOfEntry } from '../ledger/legacy-basis';
 import { signatureManifestationLines } from '../holds/signatures';
+import type { CsvCell } from '../../shared/reports/csv';
+import type { ReportSink } from '../../shared/reports/types';
 import type { Reader } from './reader';
 
 export interface AdjustmentLine {
@@ -51,6 +53,33 @@ export function adjustmentLines(reader: Reader, kinds: readonly string[]): Adjus
     });
   }
   return out.sort((a, b) => Number(b.schedule === 'CII') - Number(a.schedule === 'CII'));
+}
+
+/**
+ * Writes adjustment lines as the DEA records want them: CII and CIII–V each in its own section,
+ * one row per line (its cells from `cells`), and each section's signature manifestations after
+ * its table — never between two rows.
+ */
+export function writeSignedSections(reader: Reader, sink: ReportSink, lines: AdjustmentLine[], cells: (l: AdjustmentLine) => CsvCell[]): void {
+  const section = reader.sectioner(sink);
+  let sigs: string[] = [];
+  let current: string | null = null;
+  const flush = () => {
+    for (const s of sigs) sink.signature(s);
+    sigs = [];
+  };
+  for (const l of lines) {
+    const sec = l.schedule === 'CII' ? 'cii' : 'ciii-v';
+    if (sec !== current) {
+      flush();
+      current = sec;
+      section(l.schedule);
+    }
+    reader.lines++;
+    sink.row(cells(l));
+    for (const m of l.manifestations) sigs.push(`${l.body.ndc}${l.body.lot ? ` lot ${l.body.lot}` : ''} (#${l.entry.seq}): ${m}`);
+  }
+  flush();
 }
 
 export { isObject, text } from '../../shared/reports/reader';

@@ -1,7 +1,7 @@
 import { ADJUSTMENT_KIND_LABELS, type AdjustmentKind } from '../../shared/counts';
 import { DESTRUCTION_KINDS } from '../../shared/counts/adjustment-details';
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import { adjustmentLines, isObject, text } from './adjustment-lines';
+import { adjustmentLines, isObject, text, writeSignedSections } from './adjustment-lines';
 import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
 
 /**
@@ -39,26 +39,12 @@ export function form41Report(reader: Reader, sink: ReportSink, notice: (t: strin
   if (single) notice(`${single} destruction(s) carry fewer than two signatures (recorded before the two-employee rule): 21 CFR 1317.95(d) asks for two witnesses; add them on the paper form.`);
   const noMethod = lines.filter((l) => !isObject(l.data.destruction)).length;
   if (noMethod) notice(`${noMethod} destruction(s) were recorded without method and place: fill them in on the form.`);
-  const section = reader.sectioner(sink);
-  let sigs: string[] = [];
-  let current: string | null = null;
-  const flush = () => {
-    for (const s of sigs) sink.signature(s);
-    sigs = [];
-  };
-  for (const l of lines) {
-    const sec = l.schedule === 'CII' ? 'cii' : 'ciii-v';
-    if (sec !== current) {
-      flush();
-      current = sec;
-      section(l.schedule);
-    }
+  writeSignedSections(reader, sink, lines, (l) => {
     const ndc = l.body.ndc!;
     const product = reader.product(ndc);
     const pu = reader.units.of(ndc);
     const d = isObject(l.data.destruction) ? l.data.destruction : {};
-    reader.lines++;
-    sink.row([
+    return [
       reader.local(l.body.event_time),
       ADJUSTMENT_KIND_LABELS[l.data.kind as AdjustmentKind] ?? text(l.data.kind),
       l.schedule,
@@ -75,8 +61,6 @@ export function form41Report(reader: Reader, sink: ReportSink, notice: (t: strin
       l.signers,
       l.manifestations.join(' | '),
       ...entryCells(l.entry),
-    ]);
-    for (const m of l.manifestations) sigs.push(`${ndc}${l.body.lot ? ` lot ${l.body.lot}` : ''} (#${l.entry.seq}): ${m}`);
-  }
-  flush();
+    ];
+  });
 }

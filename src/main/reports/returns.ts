@@ -1,7 +1,7 @@
 import { ADJUSTMENT_KIND_LABELS, type AdjustmentKind } from '../../shared/counts';
 import { TRANSFER_KINDS } from '../../shared/counts/adjustment-details';
 import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import { adjustmentLines, isObject, text } from './adjustment-lines';
+import { adjustmentLines, isObject, text, writeSignedSections } from './adjustment-lines';
 import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
 
 /**
@@ -42,26 +42,12 @@ export function returnsReport(reader: Reader, sink: ReportSink, notice: (t: stri
   if (noParty) notice(`${noParty} line(s) were recorded without the receiving party: keep the shipping record (invoice, 222 copy) with this record.`);
   const noOrder = lines.filter((l) => l.schedule === 'CII' && !isObject(l.data.order_form)).length;
   if (noOrder) notice(`${noOrder} Schedule II line(s) carry no DEA Form 222 or CSOS order of the recipient: keep the order form copy with this record.`);
-  const section = reader.sectioner(sink);
-  let sigs: string[] = [];
-  let current: string | null = null;
-  const flush = () => {
-    for (const s of sigs) sink.signature(s);
-    sigs = [];
-  };
-  for (const l of lines) {
-    const sec = l.schedule === 'CII' ? 'cii' : 'ciii-v';
-    if (sec !== current) {
-      flush();
-      current = sec;
-      section(l.schedule);
-    }
+  writeSignedSections(reader, sink, lines, (l) => {
     const ndc = l.body.ndc!;
     const product = reader.product(ndc);
     const party = isObject(l.data.counterparty) ? l.data.counterparty : {};
     const order = isObject(l.data.order_form) ? l.data.order_form : null;
-    reader.lines++;
-    sink.row([
+    return [
       reader.local(l.body.event_time),
       ADJUSTMENT_KIND_LABELS[l.data.kind as AdjustmentKind] ?? text(l.data.kind),
       l.schedule,
@@ -81,8 +67,6 @@ export function returnsReport(reader: Reader, sink: ReportSink, notice: (t: stri
       l.signers,
       l.manifestations.join(' | '),
       ...entryCells(l.entry),
-    ]);
-    for (const m of l.manifestations) sigs.push(`${ndc}${l.body.lot ? ` lot ${l.body.lot}` : ''} (#${l.entry.seq}): ${m}`);
-  }
-  flush();
+    ];
+  });
 }
