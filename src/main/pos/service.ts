@@ -1,4 +1,5 @@
 import { isStorageFullError } from '../db/storage-full';
+import { reserveWalRoom } from '../db/wal-room';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { describeIssues } from '../../shared/schemas/drug-record';
@@ -162,7 +163,12 @@ export class PosService {
     return answer;
   }
 
-  private async handleInner(kind: PosKind, raw: Buffer): Promise<PosAnswer> {
+  /**
+   * `commit` runs the request's transaction: the group commit, or for a rehearsal (warmUp) a
+   * transaction that is always rolled back.
+   */
+  private async handleInner(kind: PosKind, raw: Buffer, commit: Committer = (work) => this.commitInGroup(work)): Promise<PosAnswer> {
+    const rehearsal = commit === this.rehearse;
     const rawSha256 = sha256Hex(raw);
     const correlationId = randomUUID();
     const source = `pos:${kind}`;
@@ -314,9 +320,9 @@ export class PosService {
     };
 
     try {
-      const answer = await this.commitInGroup(work);
+      const answer = await commit(work);
       // Non-controlled metadata is written after the acknowledgment, off the request's path.
-      if (answer.route === 'non-controlled' && req.metadata) this.worker.enqueue(req.transaction_id, req.metadata);
+      if (answer.route === 'non-controlled' && req.metadata && !rehearsal) this.worker.enqueue(req.transaction_id, req.metadata);
       return { status: answer.status, body: answer.body };
     } catch (err) {
       // A full disk: nothing was committed, and quarantining the request would need the space
@@ -455,31 +461,66 @@ export class PosService {
 
   /**
    * Makes the first requests as cheap as the later ones, before the port opens: starts the WAL
-   * checkpoint and signing workers and waits for them, loads the PHI keys, and runs the request
-   * path `rounds` times on a synthetic request — JSON, the request schema, the patient token,
-   * the fingerprint, the gate's checks (the catalog, user, setting and hold look-ups with their
-   * prepared statements), the stored-answer and earlier-attempt look-ups, and the ledger append
-   * up to the signature — so V8 has compiled it and SQLite has prepared its statements. Nothing
-   * is written: no ledger entry, stock, quarantine item, stored answer or PHI record (the gate's
-   * evaluate and the ledger's warmUp only read). Never throws: a warm-up that fails only leaves
-   * the first requests slower.
+   * checkpoint and signing workers and waits for them, gives the WAL file its full size
+   * (db/wal-room.ts), loads the PHI keys, and runs the request path `rounds` times on a synthetic
+   * request — JSON, the request schema, the patient token, the fingerprint, the gate's checks
+   * (the catalog, user, setting and hold look-ups with their prepared statements), the
+   * stored-answer and earlier-attempt look-ups, and the ledger append up to the signature — then
+   * `rehearsals` times through the whole request, writes included, inside a transaction that is
+   * always rolled back, so V8 has compiled it and SQLite has prepared and run its statements.
+   * Nothing is written: no ledger entry, stock, quarantine item, stored answer or PHI record
+   * reaches the database, and the ledger's head does not move. Never throws: a warm-up that
+   * fails only leaves the first requests slower.
    */
-  async warmUp(rounds = 300): Promise<{ workers: boolean; rounds: number; ms: number }> {
+  async warmUp(rounds = 300, rehearsals = 60): Promise<{ workers: boolean; rounds: number; rehearsals: number; accepted: number; ms: number }> {
     const t0 = performance.now();
     const [checkpointer, signer] = await Promise.all([this.ws.checkpointer.start(), this.ws.ledger.startWorkers()]);
     let done = 0;
+    let rehearsed = 0;
+    let accepted = 0;
     try {
+      // Before the synthetic rounds: the first commits then overwrite WAL blocks instead of growing the file.
+      reserveWalRoom(this.db);
       this.vault.warmUp();
       const sample = this.warmUpSample();
       for (; done < rounds; done++) this.warmUpOnce(sample, done);
+      // The writing half of the path — the group commit's savepoint, the inserts of the entry,
+      // stock, stored answer and encrypted PHI, their statements' first runs — rehearsed on the
+      // same synthetic request and always rolled back (rehearse). Nothing reaches the database.
+      for (; rehearsed < rehearsals; rehearsed++) {
+        const answer = await this.handleInner('dispense', this.warmUpBody(sample, `warm-up-r${rehearsed}`), this.rehearse);
+        if (answer.status === 200) accepted++;
+      }
     } catch (err) {
       console.warn('[rxledger] POS warm-up stopped early (the first requests may be slower):', (err as Error).message);
     }
-    return { workers: checkpointer && signer, rounds: done, ms: performance.now() - t0 };
+    return { workers: checkpointer && signer, rounds: done, rehearsals: rehearsed, accepted, ms: performance.now() - t0 };
   }
 
-  /** An NDC of the catalog and an active user, so the synthetic request takes the accepting path of the checks. */
-  private warmUpSample(): { ndc: string; handler: string } {
+  /**
+   * Runs a request's work as the group commit does (a savepoint inside a write transaction) and
+   * then rolls the whole transaction back, returning the answer the work gave. Any failure comes
+   * out as a plain Error, so the request path never takes it for a busy database or a full disk
+   * (whose handling would write a quarantine item).
+   */
+  private readonly rehearse: Committer = async <T,>(work: () => T): Promise<T> => {
+    let answer: { value: T } | null = null;
+    try {
+      this.db
+        .transaction(() => {
+          answer = { value: this.db.transaction(work)() };
+          throw ROLLED_BACK;
+        })
+        .immediate();
+    } catch (err) {
+      if (err !== ROLLED_BACK) throw new Error(`rehearsal failed: ${(err as Error).message}`);
+    }
+    if (!answer) throw new Error('rehearsal gave no answer');
+    return (answer as { value: T }).value;
+  };
+
+  /** An NDC of the catalog, a lot in stock where there is one, and an active user, so the synthetic request takes the accepting path of the checks. */
+  private warmUpSample(): { ndc: string; lot: string; handler: string } {
     const pick = (sql: string, fallback: string): string => {
       try {
         return (this.db.prepare(sql).pluck().get() as string | undefined) ?? fallback;
@@ -487,25 +528,35 @@ export class PosService {
         return fallback;
       }
     };
+    const stocked = pick(
+      "SELECT s.ndc || char(9) || s.lot FROM stock s JOIN catalog_packages c ON c.ndc11 = s.ndc WHERE s.on_hand > 0 AND c.schedule IS NOT 'UNKNOWN' LIMIT 1",
+      '',
+    );
+    const [ndc, lot] = stocked ? stocked.split('\t') : [pick("SELECT ndc11 FROM catalog_packages WHERE schedule IS NOT 'UNKNOWN' LIMIT 1", '00002-1200-30'), 'WARMUP'];
     return {
-      ndc: pick("SELECT ndc11 FROM catalog_packages WHERE schedule IS NOT 'UNKNOWN' LIMIT 1", '00002-1200-30'),
-      handler: pick('SELECT user_id FROM users LIMIT 1', 'warm-up'),
+      ndc: ndc!,
+      lot: lot || 'WARMUP',
+      handler: pick('SELECT user_id FROM users WHERE disabled = 0 LIMIT 1', 'warm-up'),
     };
   }
 
-  private warmUpOnce(sample: { ndc: string; handler: string }, i: number): void {
-    const raw = Buffer.from(
+  private warmUpBody(sample: { ndc: string; lot: string; handler: string }, txid: string): Buffer {
+    return Buffer.from(
       JSON.stringify({
-        transaction_id: `warm-up-${i}`,
+        transaction_id: txid,
         ndc: sample.ndc,
-        lot: 'WARMUP',
+        lot: sample.lot,
         quantity: 1,
         handler_id: sample.handler,
         occurred_at: this.ws.clock.now().toISOString(),
-        patient: { id: `warm-up-${i % 7}`, name: 'Warm Up', dob: '1970-01-01' },
-        metadata: { rx_number: `W${i}` },
+        patient: { id: `${txid}-patient`, name: 'Warm Up', dob: '1970-01-01' },
+        metadata: { rx_number: txid },
       }),
     );
+  }
+
+  private warmUpOnce(sample: { ndc: string; lot: string; handler: string }, i: number): void {
+    const raw = this.warmUpBody(sample, `warm-up-${i}`);
     const rawSha256 = sha256Hex(raw);
     const parsed = PosRequest.safeParse(JSON.parse(raw.toString('utf8')));
     if (!parsed.success) throw new Error(describeIssues(parsed.error.issues).join('; '));
@@ -526,7 +577,7 @@ export class PosService {
             type: 'DISPENSE',
             facility_id: this.ws.facilityId,
             ndc: sample.ndc,
-            lot: 'WARMUP',
+            lot: sample.lot,
             serial: null,
             expiry: null,
             schedule: null,
@@ -545,6 +596,11 @@ export class PosService {
     await this.worker.drain();
   }
 }
+
+type Committer = <T>(work: () => T) => Promise<T>;
+
+/** Thrown inside a rehearsal's transaction so that better-sqlite3 rolls it back. */
+const ROLLED_BACK = new Error('rehearsal rolled back');
 
 const EARLIER_SELECT = `SELECT q.id, q.sha256, q.reasons, q.context, d.decision, d.decided_by, d.reason AS decision_reason
   FROM quarantine q LEFT JOIN quarantine_decisions d ON d.id = (SELECT MAX(id) FROM quarantine_decisions WHERE quarantine_id = q.id)`;

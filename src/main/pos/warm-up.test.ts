@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { memoryCatalog } from '../ingest/catalog-port';
@@ -24,8 +25,13 @@ describe('POS warm-up before the port opens', () => {
     const stock = ws.db.prepare('SELECT on_hand FROM stock').pluck().all();
     const head = ws.ledger.head();
     const service = new PosService(ws, { catalog: memoryCatalog({ '00002-1200-30': 'CII' }) });
-    const result = await service.warmUp(50);
+    const walBefore = statSync(`${ws.db.name}-wal`).size;
+    const result = await service.warmUp(50, 20);
     expect(result.rounds).toBe(50);
+    // The writing half ran on the accepting path (a lot in stock) and was rolled back each time.
+    expect(result.rehearsals).toBe(20);
+    expect(result.accepted).toBe(20);
+    expect(statSync(`${ws.db.name}-wal`).size).toBeGreaterThan(walBefore + 30_000_000);
     expect(result.workers).toBe(true);
     expect(counts()).toEqual(before);
     expect(ws.db.prepare('SELECT on_hand FROM stock').pluck().all()).toEqual(stock);
