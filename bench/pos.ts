@@ -7,9 +7,13 @@
  * (SQLite synchronous=FULL, Ed25519 signature, stock, idempotency, encrypted PHI).
  *
  * Printed against the 5 ms p99 target:
- * - first 10 s: from the very first request after the port opened. Nothing was sent before;
- *   the station warms itself up before it opens the port (PosService.warmUp: workers started,
- *   statements prepared, the request path run on a synthetic request that is never committed).
+ * - first 10 s: from the very first request after the port opened. Nothing was sent to the
+ *   station before; it warms itself up before it opens the port (PosService.warmUp: workers
+ *   started, the WAL file given its full size, statements prepared, the request path run on a
+ *   synthetic request and rehearsed with its writes in transactions that are rolled back). The
+ *   client process first runs its own HTTP code against a server of its own (pos-load.mjs), as
+ *   a pharmacy system that has been running for hours has, so its first use of node:http is not
+ *   counted against the station.
  * - steady state: after 3,000 more dispenses, for `steadySeconds`.
  * - the same first 10 s on a second station started with RXLEDGER_POS_WARMUP=0, for comparison.
  * - this disk's fsync'd one-row commit (p50/p99), the floor under every acknowledgment.
