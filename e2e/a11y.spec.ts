@@ -111,6 +111,13 @@ test('every screen of every role at 1366 × 768: the whole nav visible, stable A
     await page.keyboard.press('Alt+Digit6');
     await page.reload();
     await expect(page.getByTestId('nav-counts')).toHaveAttribute('aria-current', 'page');
+    // The stock card, the one view opened over a screen that the other specs do not check.
+    await page.keyboard.press('Alt+Digit1');
+    await page.getByTestId('stock-row').first().focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('stock-card')).toBeVisible();
+    await expectNoSeriousViolations(page, info, 'technician stock card');
+    await shot(page, info, 'technician-stock-card');
   } finally {
     await station.stop();
   }
