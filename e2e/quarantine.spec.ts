@@ -1,6 +1,6 @@
 import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
 import { test } from '@playwright/test';
-import { accessibilityViolations } from './a11y-checks';
+import { expectNoSeriousViolations } from './axe';
 import { drugRecord, expect, signIn, startStation, type Station } from './fixtures';
 
 /**
@@ -91,7 +91,7 @@ test('suspect products: one investigated to illegitimate, one cleared; alerts co
     await expect(detail.getByTestId('quarantine-replay')).toHaveCount(0);
     const inv = detail.getByTestId('investigation');
     await expect(inv.getByTestId('investigation-state')).toHaveAttribute('data-state', 'none');
-    expect(await accessibilityViolations(page), 'quarantine item with its investigation form').toEqual([]);
+    await expectNoSeriousViolations(page, testInfo, 'quarantine item with its investigation form');
 
     await inv.getByTestId('investigation-note').fill('Called Cardinal: SN-SCAN-1 shipped once, in the bottle already scanned');
     await inv.getByTestId('investigation-password').fill(RPH.password);
@@ -158,7 +158,7 @@ test('suspect products: one investigated to illegitimate, one cleared; alerts co
     await page.getByTestId('nav-alerts').click();
     await expect(page.getByTestId('alert-quarantine_growing')).toBeVisible();
     await shot(page, testInfo, '6-alerts');
-    expect(await accessibilityViolations(page), 'alerts').toEqual([]);
+    await expectNoSeriousViolations(page, testInfo, 'alerts');
     const boxes = await page.locator('[data-testid^="alert-"], form[aria-label="Alert thresholds"]').evaluateAll((els) =>
       els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => {
         const r = e.getBoundingClientRect();
@@ -187,7 +187,7 @@ test('a manager sets alert thresholds; a wrong one is named beside its field', a
     await expect(page.getByText('Expiring within: "abc" is not a whole number')).toBeVisible();
     await expect(page.getByTestId('threshold-expiringDays')).toBeFocused();
     await shot(page, testInfo, '7-thresholds-error');
-    expect(await accessibilityViolations(page), 'alerts with the thresholds form').toEqual([]);
+    await expectNoSeriousViolations(page, testInfo, 'alerts with the thresholds form');
     await page.getByTestId('threshold-expiringDays').fill('60');
     await page.getByTestId('thresholds-save').click();
     await expect(page.getByTestId('alert-expiring_lots')).toContainText('within 60 days');

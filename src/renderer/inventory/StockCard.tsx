@@ -120,7 +120,7 @@ function CardBody({ card }: { card: Card }) {
           {card.hidden} Movements are listed without their quantities until your count is submitted or cancelled.
         </p>
       ) : null}
-      <div className="table-scroll stock-card-scroll" tabIndex={0} aria-label="Movements of this lot, oldest first">
+      <div className="table-scroll stock-card-scroll" tabIndex={0} role="region" aria-label="Movements of this lot, oldest first">
         <table className="ledger-table stock-card-table" data-testid="stock-card-movements">
           <thead>
             <tr>

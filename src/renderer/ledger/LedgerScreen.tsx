@@ -113,7 +113,7 @@ export function LedgerScreen() {
             ? 'Loading ledger…'
             : ''}
       </p>
-      <div className="table-scroll" tabIndex={0} aria-label="Ledger entries">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Ledger entries">
         <table className="ledger-table" data-testid="ledger-table">
           <thead>
             <tr>

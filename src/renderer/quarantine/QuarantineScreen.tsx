@@ -65,7 +65,7 @@ export function QuarantineScreen() {
       <p className="panel-meta" aria-live="polite">
         {shown.length} item{shown.length === 1 ? '' : 's'}; items are never deleted.
       </p>
-      <div className="table-scroll q-list" tabIndex={0}>
+      <div className="table-scroll q-list" tabIndex={0} role="region" aria-label="Quarantine items">
         <table data-testid="quarantine-table">
           <thead>
             <tr>
@@ -174,7 +174,7 @@ function QuarantineDetail({ id, mayReadPhi, onDecided }: { id: number; mayReadPh
   const summary = item.summary;
   const blockedBySuspect = summary.suspect && summary.investigation !== 'cleared';
   return (
-    <div className="q-detail" data-testid="quarantine-detail" aria-label={`Quarantine item ${id}`}>
+    <div className="q-detail" data-testid="quarantine-detail" role="region" aria-label={`Quarantine item ${id}`}>
       <h2>{summary.drug_name ?? describeSource(item.source)}</h2>
       <div className="q-facts">
         <dl>

@@ -65,8 +65,8 @@ export function Shell() {
   return (
     <div className="shell">
       <header className="topbar">
-        <span className="brand" aria-label={`RxLedger, ${facility}`}>
-          RxLedger
+        <span className="brand">
+          RxLedger{facility ? <span className="sr-only">, {facility}</span> : null}
         </span>
         <nav aria-label="Screens">
           <ul className="nav-list">
