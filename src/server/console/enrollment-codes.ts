@@ -5,7 +5,7 @@ import { sha256Hex } from '../crypto';
 import { iso, type Sql } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { facilityInfo } from '../routes/enroll';
-import { parseBody } from '../routes/parse';
+import { parseForm } from './input';
 import { audit } from './audit';
 import type { ConsoleContext } from './routes';
 
@@ -69,7 +69,7 @@ export function enrollmentCodeRoutes(app: FastifyInstance, ctx: ConsoleContext):
       await audit(store, u.user_id, action, 'refused', { code: 'FORBIDDEN', role: u.role });
       throw new HttpError('FORBIDDEN', 'Only an administrator may make an enrollment code.');
     }
-    const m = parseBody(MakeCode, req.body);
+    const m = parseForm(MakeCode, req.body);
     const made = await makeEnrollmentCode(store, m.facility_id, m.expires_in_hours, u.user_id).catch(async (err: unknown) => {
       if (err instanceof HttpError) await audit(store, u.user_id, action, 'refused', { code: err.code, facility_id: m.facility_id });
       throw err;

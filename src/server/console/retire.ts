@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { iso } from '../db/pg-adapter';
 import { HttpError } from '../errors';
-import { parseBody } from '../routes/parse';
+import { parseForm } from './input';
 import { audit, DECIDING_ROLES } from './audit';
 import type { ConsoleContext } from './routes';
 
@@ -27,9 +27,9 @@ export function retireRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
       await audit(store, u.user_id, action, 'refused', { code: 'FORBIDDEN', device_id: deviceId, role: u.role });
       throw new HttpError('FORBIDDEN', 'Only an administrator or a compliance officer may retire a device; a regional manager may not.');
     }
-    const m = parseBody(Retire, req.body);
+    const m = parseForm(Retire, req.body);
     // The signature is the password given again now, not the session: 21 CFR 11.200(a)(1).
-    await ctx.checkPassword(u.user_id, m.password, action);
+    await ctx.checkPassword(u.user_id, m.password, action, { device_id: deviceId });
     const decided = await store
       .transaction(async (tx) => {
         const dev = (

@@ -42,7 +42,7 @@ export interface ConsoleContext {
   /** The signed-in user of this request (the hook proved the session). */
   user(req: FastifyRequest): ConsoleUser;
   /** Checks a user's password; failures count toward the lockout. Throws a refusal, audited. */
-  checkPassword(userId: string, password: string, action: string): Promise<ConsoleUser>;
+  checkPassword(userId: string, password: string, action: string, details?: Record<string, unknown>): Promise<ConsoleUser>;
 }
 
 /** What a user with a temporary password may still do: see who they are, change it, sign out. */
@@ -134,7 +134,7 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
    * The password check shared by sign-in and a signed decision: failures count toward the
    * lockout either way, as on the workstation.
    */
-  const checkPassword = async (userId: string, password: string, action: string): Promise<ConsoleUser> => {
+  const checkPassword = async (userId: string, password: string, action: string, details: Record<string, unknown> = {}): Promise<ConsoleUser> => {
     const row = (
       await store.query<ConsoleUser & { password_hash: string; disabled: boolean; locked_until: Date | null; locked_now: boolean }>(
         'SELECT user_id, display_name, role, must_change_password, password_hash, disabled, locked_until, (locked_until IS NOT NULL AND locked_until > now()) AS locked_now FROM console_users WHERE user_id = $1',
@@ -150,11 +150,11 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     }
     const lock = row ?? (await store.query<{ locked_until: Date | null; locked_now: boolean }>('SELECT locked_until, (locked_until IS NOT NULL AND locked_until > now()) AS locked_now FROM console_unknown_failures WHERE user_id = $1', [userId])).rows[0]!;
     if (row?.disabled) {
-      await audit(store, userId, action, 'refused', { code: 'DISABLED' });
+      await audit(store, userId, action, 'refused', { ...details, code: 'DISABLED' });
       throw new HttpError('DISABLED', 'This console account is disabled.');
     }
     if (lock.locked_now) {
-      await audit(store, auditUser, action, 'refused', { code: 'LOCKED', user: userId, locked_until: iso(lock.locked_until) });
+      await audit(store, auditUser, action, 'refused', { ...details, code: 'LOCKED', user: userId, locked_until: iso(lock.locked_until) });
       throw new HttpError('LOCKED', `Account locked after ${MAX_FAILURES} failed attempts until ${iso(lock.locked_until)}.`, { locked_until: iso(lock.locked_until) });
     }
     const ok = await verifyPassword(password, row ? row.password_hash : await dummyHash());
@@ -169,7 +169,7 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
         )
       ).rows[0]!;
       const lockedNow = r.failed_attempts === 0;
-      await audit(store, auditUser, action, 'refused', { code: lockedNow ? 'LOCKED' : 'BAD_CREDENTIALS', user: userId, failures: lockedNow ? MAX_FAILURES : r.failed_attempts });
+      await audit(store, auditUser, action, 'refused', { ...details, code: lockedNow ? 'LOCKED' : 'BAD_CREDENTIALS', user: userId, failures: lockedNow ? MAX_FAILURES : r.failed_attempts });
       if (lockedNow) throw new HttpError('LOCKED', `Too many failed attempts: account locked for ${LOCK_MINUTES} minutes, until ${iso(r.locked_until)}.`, { locked_until: iso(r.locked_until) });
       const left = MAX_FAILURES - r.failed_attempts;
       throw new HttpError('BAD_CREDENTIALS', `User ID or password is wrong. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`);
@@ -232,7 +232,7 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     }
     const m = parseBody(Clear, req.body);
     // The signature is the password given again now, not the session: 21 CFR 11.200(a)(1).
-    await checkPassword(u.user_id, m.password, action);
+    await checkPassword(u.user_id, m.password, action, { device_id: deviceId });
     const meaning = 'I investigated this device and clear its block so it may push again';
     const decided = await store.transaction(async (tx) => {
       const dev = (await tx.query<{ flagged: boolean; flag_reason: string | null; retired_at: Date | null }>('SELECT flagged, flag_reason, retired_at FROM devices WHERE device_id = $1 FOR UPDATE', [deviceId])).rows[0];

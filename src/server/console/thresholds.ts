@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { iso, type Sql } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { facilityInfo } from '../routes/enroll';
-import { parseBody } from '../routes/parse';
+import { parseForm } from './input';
 import { audit, DECIDING_ROLES } from './audit';
 import type { ConsoleContext } from './routes';
 
@@ -99,7 +99,7 @@ export function thresholdRoutes(app: FastifyInstance, ctx: ConsoleContext): void
       await audit(store, u.user_id, action, 'refused', { code: 'FORBIDDEN', role: u.role });
       throw new HttpError('FORBIDDEN', 'Only an administrator or a compliance officer may set alert thresholds.');
     }
-    const m = parseBody(ThresholdsInput, req.body);
+    const m = parseForm(ThresholdsInput, req.body);
     if (m.scope !== 'global') await facilityInfo(store, m.scope);
     const values = THRESHOLD_KINDS.map((k) => m[k]);
     const saved = await store.transaction(async (tx) => {
