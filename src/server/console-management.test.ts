@@ -57,7 +57,7 @@ describe.each(BACKENDS)('console management on %s', (backend) => {
     ] as const) {
       await adminCall(url, token, 'POST', '/v1/admin/console-users', { user_id, name: `Name of ${user_id}`, role, password });
     }
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await close();
     await cleanupAll();
