@@ -14,9 +14,8 @@ const VIEWS: { id: View; label: string; admin?: boolean }[] = [
   { id: 'holds', label: 'Holds' },
   { id: 'stock', label: 'Stock' },
   { id: 'codes', label: 'Enrollment codes' },
-  { id: 'thresholds', label: 'Alert thresholds' },
+  { id: 'thresholds', label: 'Thresholds' },
   { id: 'users', label: 'Users', admin: true },
-  { id: 'password', label: 'My password' },
 ];
 
 function ago(seconds: number | null): string {
@@ -59,7 +58,7 @@ export function ConsoleApp() {
         <main className="auth-page">
           <div className="auth-card">
             <PasswordForm user={user} forced onEnded={onEnded} onDone={() => setMustChange(false)} />
-            <button type="button" className="btn btn-wide" onClick={signOut} data-testid="console-signout">
+            <button type="button" className="btn btn-wide console-passwd-signout" onClick={signOut} data-testid="console-signout">
               Sign out
             </button>
           </div>
@@ -153,6 +152,9 @@ function Signed({ user, onEnded, onSignOut }: { user: User; onEnded: (e: Console
         <span className="console-user" data-testid="console-whoami">
           {user.name} · {ROLE_NAMES[user.role]}
         </span>
+        <button type="button" className="btn btn-signout" aria-current={view === 'password' ? 'page' : undefined} onClick={() => setView('password')} data-testid="console-nav-password">
+          My password
+        </button>
         <button type="button" className="btn btn-signout" onClick={onSignOut} data-testid="console-signout">
           Sign out
         </button>
@@ -242,7 +244,7 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
                 <tr>
                   <th scope="col">Workstation</th>
                   <th scope="col">Last sync</th>
-                  <th scope="col" className="num">Entries accepted</th>
+                  <th scope="col" className="num">Accepted</th>
                   <th scope="col" className="num">Behind</th>
                   <DeviceHealthHeads />
                   <th scope="col">State</th>
@@ -261,21 +263,24 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
                     data-over={d.alerts.length > 0 ? 'true' : 'false'}
                     className={d.retired_at ? 'console-retired' : d.alerts.length > 0 ? 'console-over' : undefined}
                   >
-                    <td className="mono">{d.device_id}</td>
+                    <td className="mono console-device-id">{d.device_id}</td>
                     <td title={when(d.last_push_at)}>{ago(d.seconds_since_push)}</td>
                     <td className="num">{d.head_seq}</td>
                     <td className="num">{d.entries_behind}</td>
                     <DeviceHealthCells device={d} />
                     <td className="console-reason">
                       {d.retired_at ? (
-                        <span className="console-state-retired">Retired {when(d.retired_at)}: refused from then on</span>
+                        <span className="console-state-retired" title="Refused from then on; what it sent stays in the records">
+                          Retired {when(d.retired_at)}
+                        </span>
                       ) : d.flagged ? (
                         <span className="console-state-blocked">Blocked: {d.flag_reason ?? 'flagged'}</span>
                       ) : (
                         <span className="console-state-ok">Accepted: not blocked</span>
                       )}
                     </td>
-                    <td className="console-actions">
+                    <td>
+                      <div className="console-actions">
                       {d.flagged && !d.retired_at && mayDecide ? (
                         <button type="button" className="btn" data-testid={`console-clear-${d.device_id}`} onClick={() => { setDone(null); setRetiring(null); setClearing(d); }}>
                           Clear…
@@ -286,6 +291,7 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
                           Retire…
                         </button>
                       ) : null}
+                      </div>
                     </td>
                   </tr>
                 ))}

@@ -45,7 +45,7 @@ export function PasswordForm({ user, forced, onDone, onEnded }: { user: User; fo
     <form onSubmit={submit} noValidate aria-labelledby="passwd-title" data-testid="console-passwd-form">
       <h1 id="passwd-title">{forced ? 'Choose your own password' : 'Change my password'}</h1>
       <p className="auth-hint">
-        {forced ? `${user.name}: an administrator set your password. Choose your own before you go on; ` : ''}At least 10 characters; a phrase is easier to remember than symbols.
+        {forced ? `${user.name}: an administrator set your password. Choose your own before you go on. ` : ''}At least 10 characters; a phrase is easier to remember than symbols.
       </p>
       {done ? (
         <div className="banner banner-ok" role="status" data-testid="console-passwd-done">

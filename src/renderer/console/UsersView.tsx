@@ -147,7 +147,8 @@ export function UsersView({ user, onEnded }: { user: User; onEnded: (e: ConsoleE
                   <td>{ROLE_NAMES[u.role]}</td>
                   <td>{u.disabled ? 'Disabled' : u.locked_until ? `Locked until ${when(u.locked_until)}` : u.must_change_password ? 'Must choose a password' : 'Active'}</td>
                   <td>{u.password_changed_at ? when(u.password_changed_at) : '—'}</td>
-                  <td className="console-actions">
+                  <td>
+                    <div className="console-actions">
                     {resetting === u.user_id ? (
                       <form
                         className="console-inline"
@@ -177,6 +178,7 @@ export function UsersView({ user, onEnded }: { user: User; onEnded: (e: ConsoleE
                         {u.disabled ? 'Enable' : 'Disable'}
                       </button>
                     ) : null}
+                    </div>
                   </td>
                 </tr>
               ))}
