@@ -17,9 +17,10 @@ export function DeviceHealthHeads() {
 }
 
 /** A count as last reported, marked when it is over its threshold; "—" before any report. */
-function Count({ value, over, testId }: { value: number | null | undefined; over: Over | undefined; testId: string }) {
+function Count({ value, over, age, testId }: { value: number | null | undefined; over: Over | undefined; age: number | undefined; testId: string }) {
+  const reported = age === undefined ? 'not reported yet' : `as reported with the push ${age < 120 ? `${age} s` : age < 7200 ? `${Math.round(age / 60)} min` : `${Math.round(age / 3600)} h`} ago`;
   return (
-    <td className={`num${over ? ' console-over-cell' : ''}`} data-testid={testId} data-over={over ? 'true' : 'false'} title={over ? overText(over) : undefined}>
+    <td className={`num${over ? ' console-over-cell' : ''}`} data-testid={testId} data-over={over ? 'true' : 'false'} title={over ? `${overText(over)}, ${reported}` : reported}>
       {value === null || value === undefined ? '—' : value}
     </td>
   );
@@ -29,8 +30,8 @@ function Count({ value, over, testId }: { value: number | null | undefined; over
 export function DeviceHealthCells({ device: d }: { device: Device }) {
   return (
     <>
-      <Count value={d.health?.quarantine_open} over={overOf(d, 'quarantine_open')} testId={`console-quarantine-${d.device_id}`} />
-      <Count value={d.health?.suspect_open} over={overOf(d, 'suspect_open')} testId={`console-suspect-${d.device_id}`} />
+      <Count value={d.health?.quarantine_open} over={overOf(d, 'quarantine_open')} age={d.health?.age_seconds} testId={`console-quarantine-${d.device_id}`} />
+      <Count value={d.health?.suspect_open} over={overOf(d, 'suspect_open')} age={d.health?.age_seconds} testId={`console-suspect-${d.device_id}`} />
     </>
   );
 }
