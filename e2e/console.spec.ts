@@ -86,6 +86,8 @@ test('the central console: sign in, see a forked workstation, clear it with a si
   await rmPage.getByTestId('console-signin-submit').click();
   await expect(rmPage.locator('tr[data-flagged="true"]')).toHaveCount(1);
   await expect(rmPage.getByRole('button', { name: 'Clear…' })).toHaveCount(0);
+  await expect(rmPage.getByRole('button', { name: 'Retire…' })).toHaveCount(0);
+  await expect(rmPage.getByTestId('console-nav-users')).toHaveCount(0);
   await rmPage.screenshot({ path: testInfo.outputPath('7-regional-manager.png') });
   await rm.close();
 });

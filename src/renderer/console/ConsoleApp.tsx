@@ -301,7 +301,7 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
         </div>
       ))}
       {data && !mayDecide && data.facilities.some((f) => f.devices.some((d) => d.flagged)) ? (
-        <p className="muted">An administrator or a compliance officer clears a blocked workstation after the investigation.</p>
+        <p className="muted">An administrator or a compliance officer clears or retires a workstation after the investigation.</p>
       ) : null}
     </section>
   );
