@@ -170,7 +170,10 @@ describe.each(BACKENDS)('console API on %s', (backend) => {
     expect(await flagged(ws.deviceId)).toBe(true);
     expect(await decisions(ws.deviceId)).toBe(0);
     const audit = await store.query<{ user_id: string; details: string }>("SELECT user_id, details FROM server_audit WHERE action = 'clear device flag' AND outcome = 'refused' AND details::jsonb ->> 'device_id' = $1", [ws.deviceId]);
-    expect(audit.rows.map((r) => [r.user_id, (JSON.parse(r.details) as { code: string }).code])).toEqual([['rmanager', 'FORBIDDEN']]);
+    expect(audit.rows.map((r) => [r.user_id, (JSON.parse(r.details) as { code: string }).code])).toEqual([
+      ['rmanager', 'FORBIDDEN'],
+      ['cofficer', 'BAD_CREDENTIALS'],
+    ]);
   });
 
   it('clears a fork with a signed decision: recorded, audited, and the device may push again', async () => {

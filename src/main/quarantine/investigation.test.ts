@@ -5,7 +5,7 @@ import { ingestEvent } from '../ingest/gate';
 import { tempWorkstation } from '../../testing/temp-workstation';
 import type { Workstation } from '../workstation';
 import { QuarantineDecisionError, rejectQuarantined, replayQuarantined } from './decide';
-import { InvestigationError, investigationSteps, recordInvestigationStep, signedText } from './investigation';
+import { InvestigationError, investigationSteps, openSuspectCount, recordInvestigationStep, signedText } from './investigation';
 import { summarize } from './summary';
 
 // 12 Nov 2026 10:00 UTC; the serial was first received the day before.
@@ -73,7 +73,10 @@ describe('DSCSA suspect-product investigation', () => {
   it('records signed findings, then an illegitimate outcome with both notice dates; the item is rejected with it', async () => {
     const id = await suspect();
     const before = ws.db.prepare('SELECT COUNT(*) AS n FROM ledger_entries').get();
+    expect(openSuspectCount(ws)).toBe(1);
     recordInvestigationStep(ws, id, { step: 'finding', note: 'Wholesaler says SN0001 shipped once, on 11 Nov', signer: RPH });
+    // A finding is no outcome: still under investigation (the count the central office sees).
+    expect(openSuspectCount(ws)).toBe(1);
     const s = recordInvestigationStep(ws, id, { step: 'illegitimate', note: 'Label print differs from the genuine bottle', fda3911Date: '2026-11-12', partnerNoticeDate: '2026-11-12', signer: RPH });
     expect(s).toMatchObject({ step: 'illegitimate', signed_by: 'rph01', printed_name: 'Robin Pharmacist', fda_3911_date: '2026-11-12', partner_notice_date: '2026-11-12' });
     // The signature is the pharmacist's own key over the step and the item's bytes.
@@ -82,6 +85,7 @@ describe('DSCSA suspect-product investigation', () => {
     expect(verify(null, Buffer.from(signedText(ws.quarantine.get(id)!, { ...s, note: 'changed' })), key, Buffer.from(s.signature, 'base64'))).toBe(false);
 
     expect(ws.quarantine.get(id)!.status).toBe('rejected');
+    expect(openSuspectCount(ws)).toBe(0);
     expect(ws.quarantine.decisions(id)[0]!.reason).toMatch(/illegitimate product \(DSCSA\): FDA Form 3911 sent 2026-11-12/);
     expect(summarize(ws, ws.quarantine.get(id)!).investigation).toBe('illegitimate');
     expect(ws.audit.list().reverse().filter((a) => a.action.startsWith('SUSPECT_')).map((a) => [a.action, a.actor])).toEqual([
@@ -98,6 +102,9 @@ describe('DSCSA suspect-product investigation', () => {
     expect(() => rejectQuarantined(ws, id, { actor: 'rph01', reason: 'double scan' })).toThrow(QuarantineDecisionError);
     recordInvestigationStep(ws, id, { step: 'cleared', note: 'Double scan of the bottle already received on 11 Nov', signer: RPH });
     expect(summarize(ws, ws.quarantine.get(id)!).investigation).toBe('cleared');
+    // Cleared: no longer a suspect under investigation, though still awaiting its decision.
+    expect(openSuspectCount(ws)).toBe(0);
+    expect(ws.quarantine.openCount()).toBe(1);
     expect(rejectQuarantined(ws, id, { actor: 'rph01', reason: 'double scan: the bottle is in stock' }).quarantine_id).toBe(id);
     expect(ws.quarantine.get(id)!.status).toBe('rejected');
   });

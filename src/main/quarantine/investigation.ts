@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto';
 import { RxError, type ErrorCode } from '../../shared/errors/error-codes';
 import { canonicalJson } from '../../shared/ledger/canonical';
-import { checkStep, isSuspect, type FieldProblem, type InvestigationStepKind } from '../../shared/quarantine/plain';
+import { checkStep, isSuspect, SUSPECT_REASONS, type FieldProblem, type InvestigationStepKind } from '../../shared/quarantine/plain';
 import { localDate } from '../../shared/reports/period';
 import { authenticateSigner, signingTimeZone, type Credentials } from '../holds/signatures';
 import type { Workstation } from '../workstation';
@@ -177,6 +177,23 @@ export function recordInvestigationStep(ws: Workstation, id: number, input: Step
       return { id: stepId, quarantine_id: id, ...fields, public_key: signer.key.publicKeyB64, signature };
     })
     .immediate();
+}
+
+/**
+ * Suspect products still under investigation: open quarantine items (no replay or reject yet)
+ * with a suspect reason and no outcome step (cleared items take the normal path again; an
+ * illegitimate one is rejected in the same transaction). Sent to the central office with the health.
+ */
+export function openSuspectCount(ws: Workstation): number {
+  const reasons = SUSPECT_REASONS.map(() => '?').join(', ');
+  return ws.db
+    .prepare<string[], { n: number }>(
+      `SELECT COUNT(*) AS n FROM quarantine q
+        WHERE NOT EXISTS (SELECT 1 FROM quarantine_decisions d WHERE d.quarantine_id = q.id)
+          AND EXISTS (SELECT 1 FROM json_each(q.reasons) r WHERE r.value IN (${reasons}))
+          AND NOT EXISTS (SELECT 1 FROM suspect_investigation_steps s WHERE s.quarantine_id = q.id AND s.step <> 'finding')`,
+    )
+    .get(...SUSPECT_REASONS)!.n;
 }
 
 /**

@@ -43,7 +43,8 @@ export async function pushOutbox(ws: Workstation, client: SyncClient, opts: { ba
     let res: PushResponse;
     try {
       // Health goes only to a server that said it takes it: an older server refuses unknown fields.
-      const health = state.get('server_takes_health') === '1' ? { health: workstationHealth(ws) } : {};
+      const takes = Number(state.get('server_takes_health') ?? 0);
+      const health = takes >= 1 ? { health: workstationHealth(ws, { suspect: takes >= 2 }) } : {};
       res = await client.signedPost('/v1/push', { entries: batch, local_head_seq: ws.ledger.head().seq, ...health }, PushResponseSchema);
     } catch (err) {
       if (err instanceof SyncError && err.code === 'GAP' && typeof err.body.expected_seq === 'number' && gapRetries < 3) {
@@ -64,7 +65,7 @@ export async function pushOutbox(ws: Workstation, client: SyncClient, opts: { ba
     }
     db.transaction(() => {
       ack.run(ws.deviceId, res.head.seq);
-      state.set({ server_head_seq: res.head.seq, server_head_hash: res.head.hash, ...(res.health ? { server_takes_health: 1 } : {}) });
+      state.set({ server_head_seq: res.head.seq, server_head_hash: res.head.hash, ...(res.health ? { server_takes_health: res.health_suspect_open ? 2 : 1 } : {}) });
     }).immediate();
     result.pushed += batch.length;
     result.accepted += res.accepted;

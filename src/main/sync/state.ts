@@ -18,7 +18,10 @@ export type SyncStateKey =
   | 'signature_push_cursor'
   /** The server's id of the last sibling signature stored here. */
   | 'signature_pull_cursor'
-  /** "1" once the server answered a push with `health: true`: it takes health in a push. */
+  /**
+   * "1" once the server answered a push with `health: true`: it takes health in a push; "2" once
+   * it also answered `health_suspect_open: true`: it takes the suspect count too.
+   */
   | 'server_takes_health';
 
 export type WorkerState = 'online' | 'offline' | 'auth-refused' | 'syncing';

@@ -1,26 +1,23 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, ConsoleRequestError, ROLE_NAMES, type ConsoleError, type Device, type Facility, type Hold, type StockRow, type User } from './api';
+import { api, ROLE_NAMES, type ConsoleError, type Device, type Facility, type Hold, type StockRow, type User } from './api';
+import { DeviceHealthCells, DeviceHealthHeads, FacilityAlerts } from './DeviceHealth';
+import { EnrollmentCodesView } from './EnrollmentCodesView';
+import { PasswordForm } from './PasswordForm';
+import { RetireForm } from './RetireForm';
+import { ThresholdsView } from './ThresholdsView';
+import { UsersView } from './UsersView';
+import { asError, Banner, ENDED, useView, when } from './view-kit';
 
-type View = 'devices' | 'holds' | 'stock';
-const VIEWS: { id: View; label: string }[] = [
+type View = 'devices' | 'holds' | 'stock' | 'codes' | 'thresholds' | 'users' | 'password';
+const VIEWS: { id: View; label: string; admin?: boolean }[] = [
   { id: 'devices', label: 'Devices' },
   { id: 'holds', label: 'Holds' },
   { id: 'stock', label: 'Stock' },
+  { id: 'codes', label: 'Enrollment codes' },
+  { id: 'thresholds', label: 'Thresholds' },
+  { id: 'users', label: 'Users', admin: true },
 ];
 
-const asError = (e: unknown): ConsoleError => (e instanceof ConsoleRequestError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String(e) });
-const ENDED = new Set(['NOT_SIGNED_IN', 'SESSION_ENDED']);
-
-function Banner({ error, testId }: { error: ConsoleError | null; testId: string }) {
-  if (!error) return null;
-  return (
-    <div className="banner banner-error" role="alert" data-testid={testId} data-code={error.code}>
-      <span className="banner-text">{error.message}</span>
-    </div>
-  );
-}
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 function ago(seconds: number | null): string {
   if (seconds === null) return 'never pushed';
   if (seconds < 120) return `${seconds} s ago`;
@@ -31,12 +28,16 @@ function ago(seconds: number | null): string {
 /** The central office's console: sign in, then devices, holds and stock across facilities. */
 export function ConsoleApp() {
   const [user, setUser] = useState<User | null>(null);
+  const [mustChange, setMustChange] = useState(false);
   const [checked, setChecked] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
-    api<{ user: User }>('GET', 'me')
-      .then((r) => setUser(r.user))
+    api<{ user: User; must_change_password?: boolean }>('GET', 'me')
+      .then((r) => {
+        setUser(r.user);
+        setMustChange(r.must_change_password === true);
+      })
       .catch(() => setUser(null))
       .finally(() => setChecked(true));
   }, []);
@@ -46,26 +47,43 @@ export function ConsoleApp() {
     setUser(null);
     setNotice(e.message);
   }, []);
+  const signOut = () => {
+    void api('POST', 'sign-out').finally(() => setUser(null));
+  };
 
   if (!checked) return null;
   return (
     <div className="app">
-      {user ? (
+      {user && mustChange ? (
+        <main className="auth-page">
+          <div className="auth-card">
+            <PasswordForm user={user} forced onEnded={onEnded} onDone={() => setMustChange(false)} />
+            <button type="button" className="btn btn-wide console-passwd-signout" onClick={signOut} data-testid="console-signout">
+              Sign out
+            </button>
+          </div>
+        </main>
+      ) : user ? (
         <Signed
           user={user}
           onEnded={onEnded}
-          onSignOut={() => {
-            void api('POST', 'sign-out').finally(() => setUser(null));
-          }}
+          onSignOut={signOut}
         />
       ) : (
-        <SignIn notice={notice} onSignedIn={(u) => { setNotice(null); setUser(u); }} />
+        <SignIn
+          notice={notice}
+          onSignedIn={(u, change) => {
+            setNotice(null);
+            setMustChange(change);
+            setUser(u);
+          }}
+        />
       )}
     </div>
   );
 }
 
-function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (u: User) => void }) {
+function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (u: User, mustChange: boolean) => void }) {
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ConsoleError | null>(null);
@@ -75,7 +93,8 @@ function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (u:
     setBusy(true);
     setError(null);
     try {
-      onSignedIn((await api<{ user: User }>('POST', 'sign-in', { user: userId.trim(), password })).user);
+      const r = await api<{ user: User; must_change_password?: boolean }>('POST', 'sign-in', { user: userId.trim(), password });
+      onSignedIn(r.user, r.must_change_password === true);
     } catch (err) {
       setError(asError(err));
       setPassword('');
@@ -121,7 +140,7 @@ function Signed({ user, onEnded, onSignOut }: { user: User; onEnded: (e: Console
         <span className="brand">RxLedger central</span>
         <nav aria-label="Console views">
           <ul className="nav-list">
-            {VIEWS.map((v) => (
+            {VIEWS.filter((v) => !v.admin || user.role === 'administrator').map((v) => (
               <li key={v.id}>
                 <button type="button" className="nav-item" aria-current={view === v.id ? 'page' : undefined} data-testid={`console-nav-${v.id}`} onClick={() => setView(v.id)}>
                   {v.label}
@@ -133,43 +152,42 @@ function Signed({ user, onEnded, onSignOut }: { user: User; onEnded: (e: Console
         <span className="console-user" data-testid="console-whoami">
           {user.name} · {ROLE_NAMES[user.role]}
         </span>
+        <button type="button" className="btn btn-signout" aria-current={view === 'password' ? 'page' : undefined} onClick={() => setView('password')} data-testid="console-nav-password">
+          My password
+        </button>
         <button type="button" className="btn btn-signout" onClick={onSignOut} data-testid="console-signout">
           Sign out
         </button>
       </header>
       <div className="app-body">
         <main className="screen">
-          {view === 'devices' ? <DevicesView user={user} onEnded={onEnded} /> : view === 'holds' ? <HoldsView onEnded={onEnded} /> : <StockView onEnded={onEnded} />}
+          {view === 'devices' ? (
+            <DevicesView user={user} onEnded={onEnded} />
+          ) : view === 'holds' ? (
+            <HoldsView onEnded={onEnded} />
+          ) : view === 'stock' ? (
+            <StockView onEnded={onEnded} />
+          ) : view === 'codes' ? (
+            <EnrollmentCodesView user={user} onEnded={onEnded} />
+          ) : view === 'thresholds' ? (
+            <ThresholdsView user={user} onEnded={onEnded} />
+          ) : view === 'users' ? (
+            <UsersView user={user} onEnded={onEnded} />
+          ) : (
+            <section className="panel">
+              <PasswordForm user={user} forced={false} onEnded={onEnded} onDone={() => undefined} />
+            </section>
+          )}
         </main>
       </div>
     </div>
   );
 }
 
-/** Loads a view's data; a refusal that ends the session goes up, any other is shown in place. */
-function useView<T>(path: string, onEnded: (e: ConsoleError) => void): { data: T | null; error: ConsoleError | null; reload: () => void } {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<ConsoleError | null>(null);
-  const [n, setN] = useState(0);
-  useEffect(() => {
-    let live = true;
-    api<T>('GET', path)
-      .then((d) => live && (setData(d), setError(null)))
-      .catch((e: unknown) => {
-        const err = asError(e);
-        if (ENDED.has(err.code)) onEnded(err);
-        else if (live) setError(err);
-      });
-    return () => {
-      live = false;
-    };
-  }, [path, n, onEnded]);
-  return { data, error, reload: () => setN((x) => x + 1) };
-}
-
 function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError) => void }) {
   const { data, error, reload } = useView<{ facilities: Facility[] }>('devices', onEnded);
   const [clearing, setClearing] = useState<Device | null>(null);
+  const [retiring, setRetiring] = useState<Device | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const mayDecide = user.role === 'administrator' || user.role === 'compliance_officer';
   return (
@@ -199,11 +217,25 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
           }}
         />
       ) : null}
+      {retiring ? (
+        <RetireForm
+          device={retiring}
+          user={user}
+          onCancel={() => setRetiring(null)}
+          onEnded={onEnded}
+          onDone={(msg) => {
+            setRetiring(null);
+            setDone(msg);
+            reload();
+          }}
+        />
+      ) : null}
       {data?.facilities.map((f) => (
         <div className="console-section" key={f.facility_id} data-testid={`console-facility-${f.facility_id}`}>
           <h2>
             {f.name} <span className="mono muted">{f.facility_id}</span>
           </h2>
+          <FacilityAlerts facility={f} />
           {f.devices.length === 0 ? (
             <p className="muted">No workstation enrolled.</p>
           ) : (
@@ -212,8 +244,9 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
                 <tr>
                   <th scope="col">Workstation</th>
                   <th scope="col">Last sync</th>
-                  <th scope="col" className="num">Entries accepted</th>
+                  <th scope="col" className="num">Accepted</th>
                   <th scope="col" className="num">Behind</th>
+                  <DeviceHealthHeads />
                   <th scope="col">State</th>
                   <th scope="col">
                     <span className="sr-only">Action</span>
@@ -222,20 +255,43 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
               </thead>
               <tbody>
                 {f.devices.map((d) => (
-                  <tr key={d.device_id} data-testid={`console-device-${d.device_id}`} data-flagged={d.flagged ? 'true' : 'false'}>
-                    <td className="mono">{d.device_id}</td>
+                  <tr
+                    key={d.device_id}
+                    data-testid={`console-device-${d.device_id}`}
+                    data-flagged={d.flagged ? 'true' : 'false'}
+                    data-retired={d.retired_at ? 'true' : 'false'}
+                    data-over={d.alerts.length > 0 ? 'true' : 'false'}
+                    className={d.retired_at ? 'console-retired' : d.alerts.length > 0 ? 'console-over' : undefined}
+                  >
+                    <td className="mono console-device-id">{d.device_id}</td>
                     <td title={when(d.last_push_at)}>{ago(d.seconds_since_push)}</td>
                     <td className="num">{d.head_seq}</td>
                     <td className="num">{d.entries_behind}</td>
+                    <DeviceHealthCells device={d} />
                     <td className="console-reason">
-                      {d.flagged ? <span className="console-state-blocked">Blocked: {d.flag_reason ?? 'flagged'}</span> : <span className="console-state-ok">Accepted: not blocked</span>}
+                      {d.retired_at ? (
+                        <span className="console-state-retired" title="Refused from then on; what it sent stays in the records">
+                          Retired {when(d.retired_at)}
+                        </span>
+                      ) : d.flagged ? (
+                        <span className="console-state-blocked">Blocked: {d.flag_reason ?? 'flagged'}</span>
+                      ) : (
+                        <span className="console-state-ok">Accepted: not blocked</span>
+                      )}
                     </td>
                     <td>
-                      {d.flagged && mayDecide ? (
-                        <button type="button" className="btn" data-testid={`console-clear-${d.device_id}`} onClick={() => { setDone(null); setClearing(d); }}>
+                      <div className="console-actions">
+                      {d.flagged && !d.retired_at && mayDecide ? (
+                        <button type="button" className="btn" data-testid={`console-clear-${d.device_id}`} onClick={() => { setDone(null); setRetiring(null); setClearing(d); }}>
                           Clear…
                         </button>
                       ) : null}
+                      {!d.retired_at && mayDecide ? (
+                        <button type="button" className="btn" data-testid={`console-retire-${d.device_id}`} onClick={() => { setDone(null); setClearing(null); setRetiring(d); }}>
+                          Retire…
+                        </button>
+                      ) : null}
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -245,7 +301,7 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
         </div>
       ))}
       {data && !mayDecide && data.facilities.some((f) => f.devices.some((d) => d.flagged)) ? (
-        <p className="muted">An administrator or a compliance officer clears a blocked workstation after the investigation.</p>
+        <p className="muted">An administrator or a compliance officer clears or retires a workstation after the investigation.</p>
       ) : null}
     </section>
   );

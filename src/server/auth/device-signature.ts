@@ -13,6 +13,7 @@ export interface DeviceRow {
   public_key: string;
   flagged: boolean;
   flag_reason: string | null;
+  retired_at: Date | null;
 }
 
 /** Parsed public keys by their base64 text: a pure cache, nothing a second process needs. */
@@ -57,7 +58,7 @@ export async function authenticateDevice(db: Sql, req: FastifyRequest): Promise<
     throw new HttpError('AUTH_MISSING', `this endpoint needs a device signature (${HEADERS.device}, ${HEADERS.nonce}, ${HEADERS.signature})`);
   }
   const device = (
-    await db.query<DeviceRow>('SELECT device_id, facility_id, public_key, flagged, flag_reason FROM devices WHERE device_id = $1', [deviceId])
+    await db.query<DeviceRow>('SELECT device_id, facility_id, public_key, flagged, flag_reason, retired_at FROM devices WHERE device_id = $1', [deviceId])
   ).rows[0];
   if (!device) throw new HttpError('UNKNOWN_DEVICE', `device ${deviceId} is not enrolled with this server`);
   const raw = (req as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
@@ -68,6 +69,9 @@ export async function authenticateDevice(db: Sql, req: FastifyRequest): Promise<
   const used = await db.query('DELETE FROM auth_nonces WHERE nonce = $1 AND device_id = $2 AND expires_at > now() RETURNING nonce', [nonce, deviceId]);
   if (used.rows.length === 0) {
     throw new HttpError('NONCE_INVALID', 'the challenge is unknown, already used or expired; ask for a new one (POST /v1/auth/challenge)');
+  }
+  if (device.retired_at) {
+    throw new HttpError('DEVICE_RETIRED', `device ${deviceId} was retired by the central office (${device.retired_at instanceof Date ? device.retired_at.toISOString() : String(device.retired_at)}); it may no longer push or pull. What it sent before stays in the records. Enroll a new workstation with a new code.`);
   }
   if (device.flagged) {
     throw new HttpError('DEVICE_FLAGGED', `device ${deviceId} is blocked by the central office: ${device.flag_reason ?? 'flagged'}. Call the central office; nothing more is accepted from it until they clear it.`);

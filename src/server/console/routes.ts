@@ -6,10 +6,15 @@ import { z } from 'zod';
 import { sha256Hex } from '../crypto';
 import { iso, type Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
-import { activeHolds, deviceList, stockByLot } from '../routes/admin';
+import { activeHolds, stockByLot } from '../routes/admin';
 import { parseBody } from '../routes/parse';
 import { audit, DECIDING_ROLES, type ConsoleRole } from './audit';
+import { facilityStatus } from './facility-status';
+import { enrollmentCodeRoutes } from './enrollment-codes';
 import { dummyHash, verifyPassword } from './passwords';
+import { retireRoutes } from './retire';
+import { thresholdRoutes } from './thresholds';
+import { consoleUserRoutes, passwdRoute } from './users';
 
 export interface ConsoleOptions {
   /** Where the built console page is (out/renderer of `npm run build:renderer`). */
@@ -24,11 +29,24 @@ const COOKIE = 'rxl_console';
 const MAX_FAILURES = 5;
 const LOCK_MINUTES = 15;
 
-interface ConsoleUser {
+export interface ConsoleUser {
   user_id: string;
   display_name: string;
   role: ConsoleRole;
+  must_change_password: boolean;
 }
+
+/** What the console's route modules share: the store, the proven user of a request, the password check. */
+export interface ConsoleContext {
+  store: Store;
+  /** The signed-in user of this request (the hook proved the session). */
+  user(req: FastifyRequest): ConsoleUser;
+  /** Checks a user's password; failures count toward the lockout. Throws a refusal, audited. */
+  checkPassword(userId: string, password: string, action: string, details?: Record<string, unknown>): Promise<ConsoleUser>;
+}
+
+/** What a user with a temporary password may still do: see who they are, change it, sign out. */
+const BEFORE_CHANGE = new Set(['/console/api/me', '/console/api/passwd', '/console/api/sign-out']);
 
 const SignIn = z.object({ user: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict();
 const Clear = z.object({ password: z.string().min(1).max(200), reason: z.string().trim().min(10, 'write the reason in at least 10 characters').max(2000) }).strict();
@@ -90,7 +108,7 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
                 end_reason = CASE WHEN s.ended_at IS NULL AND s.last_seen_at <= now() - make_interval(secs => $2) THEN 'idle' ELSE s.end_reason END
            FROM console_users u
           WHERE s.token_hash = $1 AND u.user_id = s.user_id
-        RETURNING u.user_id, u.display_name, u.role, (s.ended_at IS NOT NULL OR u.disabled) AS ended`,
+        RETURNING u.user_id, u.display_name, u.role, u.must_change_password, (s.ended_at IS NOT NULL OR u.disabled) AS ended`,
         [sha256Hex(token), idleSeconds],
       )
     ).rows[0];
@@ -98,7 +116,12 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
       await audit(store, row?.user_id ?? null, `${req.method} ${req.url.split('?')[0]}`, 'refused', { code: 'SESSION_ENDED' });
       throw new HttpError('SESSION_ENDED', 'the console session ended (idle for too long, or signed out); sign in again');
     }
-    sessionOf.set(req, { user_id: row.user_id, display_name: row.display_name, role: row.role });
+    const path = req.url.split('?')[0]!;
+    if (row.must_change_password && !BEFORE_CHANGE.has(path)) {
+      await audit(store, row.user_id, `${req.method} ${path}`, 'refused', { code: 'MUST_CHANGE_PASSWORD' });
+      throw new HttpError('MUST_CHANGE_PASSWORD', 'Your password was set by an administrator: choose your own before anything else.');
+    }
+    sessionOf.set(req, { user_id: row.user_id, display_name: row.display_name, role: row.role, must_change_password: row.must_change_password });
   });
 
   const user = (req: FastifyRequest): ConsoleUser => {
@@ -111,10 +134,10 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
    * The password check shared by sign-in and a signed decision: failures count toward the
    * lockout either way, as on the workstation.
    */
-  const checkPassword = async (userId: string, password: string, action: string): Promise<ConsoleUser> => {
+  const checkPassword = async (userId: string, password: string, action: string, details: Record<string, unknown> = {}): Promise<ConsoleUser> => {
     const row = (
       await store.query<ConsoleUser & { password_hash: string; disabled: boolean; locked_until: Date | null; locked_now: boolean }>(
-        'SELECT user_id, display_name, role, password_hash, disabled, locked_until, (locked_until IS NOT NULL AND locked_until > now()) AS locked_now FROM console_users WHERE user_id = $1',
+        'SELECT user_id, display_name, role, must_change_password, password_hash, disabled, locked_until, (locked_until IS NOT NULL AND locked_until > now()) AS locked_now FROM console_users WHERE user_id = $1',
         [userId],
       )
     ).rows[0];
@@ -127,11 +150,11 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     }
     const lock = row ?? (await store.query<{ locked_until: Date | null; locked_now: boolean }>('SELECT locked_until, (locked_until IS NOT NULL AND locked_until > now()) AS locked_now FROM console_unknown_failures WHERE user_id = $1', [userId])).rows[0]!;
     if (row?.disabled) {
-      await audit(store, userId, action, 'refused', { code: 'DISABLED' });
+      await audit(store, userId, action, 'refused', { ...details, code: 'DISABLED' });
       throw new HttpError('DISABLED', 'This console account is disabled.');
     }
     if (lock.locked_now) {
-      await audit(store, auditUser, action, 'refused', { code: 'LOCKED', user: userId, locked_until: iso(lock.locked_until) });
+      await audit(store, auditUser, action, 'refused', { ...details, code: 'LOCKED', user: userId, locked_until: iso(lock.locked_until) });
       throw new HttpError('LOCKED', `Account locked after ${MAX_FAILURES} failed attempts until ${iso(lock.locked_until)}.`, { locked_until: iso(lock.locked_until) });
     }
     const ok = await verifyPassword(password, row ? row.password_hash : await dummyHash());
@@ -146,14 +169,15 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
         )
       ).rows[0]!;
       const lockedNow = r.failed_attempts === 0;
-      await audit(store, auditUser, action, 'refused', { code: lockedNow ? 'LOCKED' : 'BAD_CREDENTIALS', user: userId, failures: lockedNow ? MAX_FAILURES : r.failed_attempts });
+      await audit(store, auditUser, action, 'refused', { ...details, code: lockedNow ? 'LOCKED' : 'BAD_CREDENTIALS', user: userId, failures: lockedNow ? MAX_FAILURES : r.failed_attempts });
       if (lockedNow) throw new HttpError('LOCKED', `Too many failed attempts: account locked for ${LOCK_MINUTES} minutes, until ${iso(r.locked_until)}.`, { locked_until: iso(r.locked_until) });
       const left = MAX_FAILURES - r.failed_attempts;
       throw new HttpError('BAD_CREDENTIALS', `User ID or password is wrong. ${left} attempt${left === 1 ? '' : 's'} left before the account locks.`);
     }
     await store.query('UPDATE console_users SET failed_attempts = 0, locked_until = NULL WHERE user_id = $1', [userId]);
-    return { user_id: row.user_id, display_name: row.display_name, role: row.role };
+    return { user_id: row.user_id, display_name: row.display_name, role: row.role, must_change_password: row.must_change_password };
   };
+  const ctx: ConsoleContext = { store, user, checkPassword };
 
   const secure = (req: FastifyRequest) => (opts.publicOrigin ?? String(req.headers['x-forwarded-proto'] ?? '')).startsWith('https');
 
@@ -164,7 +188,7 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     await store.query('INSERT INTO console_sessions (token_hash, user_id) VALUES ($1, $2)', [sha256Hex(token), u.user_id]);
     await audit(store, u.user_id, 'sign in', 'done', {});
     void reply.header('set-cookie', `${COOKIE}=${token}; Path=/console; HttpOnly; SameSite=Strict${secure(req) ? '; Secure' : ''}`);
-    return { user: publicUser(u), idle_seconds: idleSeconds };
+    return { user: publicUser(u), idle_seconds: idleSeconds, must_change_password: u.must_change_password };
   });
 
   app.post('/console/api/sign-out', async (req, reply) => {
@@ -175,15 +199,13 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     return { ok: true };
   });
 
-  app.get('/console/api/me', async (req) => ({ user: publicUser(user(req)), idle_seconds: idleSeconds }));
+  app.get('/console/api/me', async (req) => ({ user: publicUser(user(req)), idle_seconds: idleSeconds, must_change_password: user(req).must_change_password }));
 
   app.get('/console/api/devices', async (req) => {
     const u = user(req);
-    const [devices, facilities] = await Promise.all([deviceList(store), store.query<{ facility_id: string; name: string }>('SELECT facility_id, name FROM facilities ORDER BY facility_id')]);
+    const facilities = await facilityStatus(store);
     await audit(store, u.user_id, 'view devices', 'done', {});
-    return {
-      facilities: facilities.rows.map((f) => ({ ...f, devices: devices.filter((d) => d.facility_id === f.facility_id) })),
-    };
+    return { facilities };
   });
 
   app.get('/console/api/holds', async (req) => {
@@ -210,11 +232,12 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     }
     const m = parseBody(Clear, req.body);
     // The signature is the password given again now, not the session: 21 CFR 11.200(a)(1).
-    await checkPassword(u.user_id, m.password, action);
+    await checkPassword(u.user_id, m.password, action, { device_id: deviceId });
     const meaning = 'I investigated this device and clear its block so it may push again';
     const decided = await store.transaction(async (tx) => {
-      const dev = (await tx.query<{ flagged: boolean; flag_reason: string | null }>('SELECT flagged, flag_reason FROM devices WHERE device_id = $1 FOR UPDATE', [deviceId])).rows[0];
+      const dev = (await tx.query<{ flagged: boolean; flag_reason: string | null; retired_at: Date | null }>('SELECT flagged, flag_reason, retired_at FROM devices WHERE device_id = $1 FOR UPDATE', [deviceId])).rows[0];
       if (!dev) throw new HttpError('NOT_FOUND', `no device ${deviceId} on this server`);
+      if (dev.retired_at) throw new HttpError('CONFLICT', `device ${deviceId} is retired; a retired device is not cleared`);
       if (!dev.flagged) throw new HttpError('CONFLICT', `device ${deviceId} is not blocked; nothing to clear`);
       const d = (
         await tx.query<{ id: number; signed_at: Date }>(
@@ -232,6 +255,12 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     });
     return { decision: { ...decided, device_id: deviceId, decision: 'clear', reason: m.reason, printed_name: u.display_name, role: u.role, meaning } };
   });
+
+  retireRoutes(app, ctx);
+  enrollmentCodeRoutes(app, ctx);
+  consoleUserRoutes(app, ctx);
+  passwdRoute(app, ctx);
+  thresholdRoutes(app, ctx);
 
   // The page itself: one HTML file and the built assets it names, nothing else from the folder.
   app.get('/console', async (_req, reply) => reply.redirect('/console/'));

@@ -250,6 +250,42 @@ CREATE TABLE server_audit (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'retired devices, suspect counts in health, console-made enrollment codes, alert thresholds, console user management',
+    sql: `
+-- A retired device is refused for good (push, pull, enrolling again); its accepted entries stay.
+ALTER TABLE devices ADD COLUMN retired_at TIMESTAMPTZ;
+
+-- The decision column now takes 'retire' as well as 'clear'.
+ALTER TABLE device_decisions DROP CONSTRAINT device_decisions_decision_check;
+ALTER TABLE device_decisions ADD CONSTRAINT device_decisions_decision_check CHECK (decision IN ('clear', 'retire'));
+
+-- Open DSCSA suspect investigations as the workstation last reported them; NULL from a
+-- workstation that does not report them yet.
+ALTER TABLE device_health ADD COLUMN suspect_open BIGINT;
+
+-- Who made a code: a console user's ID, or NULL for the administrator token.
+ALTER TABLE enrollment_codes ADD COLUMN created_by TEXT;
+
+-- A temporary password (a new user, a reset) must be changed at the next sign-in.
+ALTER TABLE console_users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE console_users ADD COLUMN password_changed_at TIMESTAMPTZ;
+
+-- Alert thresholds: one row for every facility (scope 'global') and rows for single facilities
+-- (scope = facility_id) whose non-NULL values override the global ones. NULL: no threshold.
+CREATE TABLE alert_thresholds (
+  scope TEXT PRIMARY KEY,
+  entries_behind BIGINT,
+  hours_since_push DOUBLE PRECISION,
+  hold_open_hours DOUBLE PRECISION,
+  quarantine_open BIGINT,
+  suspect_open BIGINT,
+  updated_by TEXT NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 export async function migrateServer(store: Store, migrations = SERVER_MIGRATIONS): Promise<number> {

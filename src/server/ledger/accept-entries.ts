@@ -37,7 +37,7 @@ export async function acceptEntries(
       return out;
     });
     serverMetrics.entriesAccepted.inc({}, r.accepted);
-    return { ...r, health: true };
+    return { ...r, health: true, health_suspect_open: true };
   } catch (err) {
     if (!(err instanceof Fork)) throw err;
     serverMetrics.forks.inc();
@@ -61,12 +61,14 @@ export async function acceptEntries(
 
 async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntry[], localHeadSeq: number | undefined): Promise<PushResponse> {
   const locked = (
-    await tx.query<{ head_seq: number; head_hash: string; flagged: boolean; flag_reason: string | null }>(
-      'SELECT head_seq, head_hash, flagged, flag_reason FROM devices WHERE device_id = $1 FOR UPDATE',
+    await tx.query<{ head_seq: number; head_hash: string; flagged: boolean; flag_reason: string | null; retired: boolean }>(
+      'SELECT head_seq, head_hash, flagged, flag_reason, retired_at IS NOT NULL AS retired FROM devices WHERE device_id = $1 FOR UPDATE',
       [device.device_id],
     )
   ).rows[0];
   if (!locked) throw new HttpError('UNKNOWN_DEVICE', `device ${device.device_id} is not enrolled with this server`);
+  // Checked again under the lock: a retirement signed while this push was authenticated wins.
+  if (locked.retired) throw new HttpError('DEVICE_RETIRED', `device ${device.device_id} was retired by the central office; nothing more is accepted from it`);
   if (locked.flagged) throw new HttpError('DEVICE_FLAGGED', `device ${device.device_id} is blocked by the central office: ${locked.flag_reason ?? 'flagged'}`);
   const key = deviceKey(device.public_key);
   let head: Head = { seq: locked.head_seq, hash: locked.head_hash };
@@ -162,11 +164,11 @@ async function acceptInTransaction(tx: Sql, device: DeviceRow, entries: WireEntr
  */
 async function recordHealth(tx: Sql, device: DeviceRow, h: WorkstationHealth): Promise<void> {
   await tx.query(
-    `INSERT INTO device_health (device_id, facility_id, outbox_depth, quarantine_open, pos_p99_ms, pos_samples, reported_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now())
+    `INSERT INTO device_health (device_id, facility_id, outbox_depth, quarantine_open, suspect_open, pos_p99_ms, pos_samples, reported_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now())
      ON CONFLICT (device_id) DO UPDATE SET facility_id = excluded.facility_id, outbox_depth = excluded.outbox_depth, quarantine_open = excluded.quarantine_open,
-       pos_p99_ms = excluded.pos_p99_ms, pos_samples = excluded.pos_samples, reported_at = excluded.reported_at`,
-    [device.device_id, device.facility_id, h.outbox_depth, h.quarantine_open, h.pos_p99_ms, h.pos_samples],
+       suspect_open = excluded.suspect_open, pos_p99_ms = excluded.pos_p99_ms, pos_samples = excluded.pos_samples, reported_at = excluded.reported_at`,
+    [device.device_id, device.facility_id, h.outbox_depth, h.quarantine_open, h.suspect_open ?? null, h.pos_p99_ms, h.pos_samples],
   );
 }
 

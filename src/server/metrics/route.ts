@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAdmin } from '../auth/admin-token';
 import type { Store } from '../db/pg-adapter';
+import { facilityStatus } from '../console/facility-status';
+import { THRESHOLD_KINDS } from '../console/thresholds';
 import { gaugeText, serverMetrics, type Labels } from './registry';
 
 /** The Prometheus text format's content type. */
@@ -61,8 +63,8 @@ async function databaseGauges(store: Store): Promise<string[]> {
   ).rows;
   const forks = (await store.query<{ n: number }>("SELECT COUNT(*)::bigint AS n FROM alarms WHERE kind = 'FORK'")).rows[0]?.n ?? 0;
   const health = (
-    await store.query<{ facility_id: string; device_id: string; outbox_depth: number; quarantine_open: number; pos_p99_ms: number | null; age: number }>(
-      `SELECT facility_id, device_id, outbox_depth, quarantine_open, pos_p99_ms, EXTRACT(EPOCH FROM now() - reported_at)::double precision AS age
+    await store.query<{ facility_id: string; device_id: string; outbox_depth: number; quarantine_open: number; suspect_open: number | null; pos_p99_ms: number | null; age: number }>(
+      `SELECT facility_id, device_id, outbox_depth, quarantine_open, suspect_open, pos_p99_ms, EXTRACT(EPOCH FROM now() - reported_at)::double precision AS age
          FROM device_health ORDER BY facility_id, device_id`,
     )
   ).rows;
@@ -85,7 +87,19 @@ async function databaseGauges(store: Store): Promise<string[]> {
     gaugeText('rxledger_facility_oldest_push_age_seconds', "Seconds since the facility's least recently pushing device last pushed.", byFacility((r) => (r.oldest_push_seconds === null ? null : Number(r.oldest_push_seconds)))),
     gaugeText('rxledger_workstation_outbox_depth', 'Entries in the workstation outbox, as it last reported with a push.', byDevice((r) => Number(r.outbox_depth))),
     gaugeText('rxledger_workstation_quarantine_open', 'Quarantined inputs awaiting a decision on the workstation, as last reported.', byDevice((r) => Number(r.quarantine_open))),
+    gaugeText('rxledger_workstation_suspect_open', 'Open DSCSA suspect investigations on the workstation, as last reported.', byDevice((r) => (r.suspect_open === null ? null : Number(r.suspect_open)))),
+    gaugeText('rxledger_over_threshold', 'Workstations (holds, for hold_open_hours) over an alert threshold set in the console, per facility and kind.', overThreshold(await facilityStatus(store))),
     gaugeText('rxledger_workstation_pos_p99_seconds', 'POS acknowledgment p99 on the workstation over its recent window, as last reported.', byDevice((r) => (r.pos_p99_ms === null ? null : Number(r.pos_p99_ms) / 1000))),
     gaugeText('rxledger_workstation_health_age_seconds', 'Seconds since the workstation last reported its health.', byDevice((r) => Number(r.age))),
   ];
+}
+
+/** One sample per facility and threshold kind that has a threshold in force: how many are over it. */
+function overThreshold(facilities: Awaited<ReturnType<typeof facilityStatus>>): { labels: Labels; value: number }[] {
+  return facilities.flatMap((f) =>
+    THRESHOLD_KINDS.filter((k) => f.thresholds[k] !== null).map((kind) => ({
+      labels: { facility: f.facility_id, kind },
+      value: kind === 'hold_open_hours' ? f.holds_over_threshold : f.devices.filter((d) => d.alerts.some((a) => a.kind === kind)).length,
+    })),
+  );
 }

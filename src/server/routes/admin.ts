@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-token';
-import { randomBase32 } from '../auth/proofs';
-import { sha256Hex } from '../crypto';
 import { iso, type Sql, type Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { ReferenceKind } from '../../shared/sync/protocol';
@@ -11,6 +9,7 @@ import { SIGNATURE_COLUMNS, verifySignatures } from '../ledger/accept-signatures
 import { facilityInfo } from './enroll';
 import { parseBody } from './parse';
 import { audit, ConsoleRole } from '../console/audit';
+import { makeEnrollmentCode } from '../console/enrollment-codes';
 import { hashPassword, passwordProblem } from '../console/passwords';
 
 const FacilityAdd = z
@@ -83,17 +82,9 @@ export function adminRoutes(app: FastifyInstance, store: Store): void {
 
   app.post('/v1/admin/enrollment-codes', async (req, reply) => {
     const m = parseBody(CodeRequest, req.body);
-    await facilityInfo(store, m.facility_id);
-    const codeId = randomBase32(8);
-    const secret = randomBase32(24);
-    const row = (
-      await store.query<{ expires_at: Date }>(
-        `INSERT INTO enrollment_codes (code_id, secret_hash, facility_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4)) RETURNING expires_at`,
-        [codeId, sha256Hex(secret), m.facility_id, m.expires_in_hours],
-      )
-    ).rows[0]!;
+    const made = await makeEnrollmentCode(store, m.facility_id, m.expires_in_hours, null);
     reply.code(201);
-    return { code: `${codeId}-${secret}`, facility_id: m.facility_id, expires_at: iso(row.expires_at) };
+    return { code: made.code, facility_id: made.facility_id, expires_at: made.expires_at };
   });
 
   app.post('/v1/admin/reference', async (req) => {
@@ -212,9 +203,10 @@ export async function deviceList(store: Sql) {
     reported_head_seq: number | null;
     flagged: boolean;
     flag_reason: string | null;
+    retired_at: Date | null;
     seconds_since_push: number | null;
   }>(
-    `SELECT device_id, facility_id, enrolled_at, head_seq, head_hash, last_push_at, last_seen_at, reported_head_seq, flagged, flag_reason,
+    `SELECT device_id, facility_id, enrolled_at, head_seq, head_hash, last_push_at, last_seen_at, reported_head_seq, flagged, flag_reason, retired_at,
             EXTRACT(EPOCH FROM now() - last_push_at)::bigint AS seconds_since_push
        FROM devices ORDER BY facility_id, device_id`,
   );
@@ -223,6 +215,7 @@ export async function deviceList(store: Sql) {
       enrolled_at: iso(d.enrolled_at),
       last_push_at: iso(d.last_push_at),
       last_seen_at: iso(d.last_seen_at),
+      retired_at: iso(d.retired_at),
       // As of the device's last contact; a device that has been silent may be further behind.
       entries_behind: Math.max(0, (d.reported_head_seq ?? d.head_seq) - d.head_seq),
     }));

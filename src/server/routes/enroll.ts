@@ -42,9 +42,12 @@ export function enrollRoutes(app: FastifyInstance, store: Store, identity: Serve
       if (!verifyEd25519(ledgerCrypto, key, Buffer.from(message, 'utf8'), m.signature)) {
         throw new HttpError('BAD_ENROLL_SIGNATURE', 'the enrollment request is not signed by the key it presents');
       }
-      const existing = (await tx.query<{ public_key: string; facility_id: string }>('SELECT public_key, facility_id FROM devices WHERE device_id = $1', [m.device_id])).rows[0];
+      const existing = (await tx.query<{ public_key: string; facility_id: string; retired_at: Date | null }>('SELECT public_key, facility_id, retired_at FROM devices WHERE device_id = $1', [m.device_id])).rows[0];
       if (existing && (existing.public_key !== m.public_key || existing.facility_id !== m.facility_id)) {
         throw new HttpError('DEVICE_KEY_MISMATCH', `device ${m.device_id} is already enrolled with another key or facility; a device ID is never reused`);
+      }
+      if (existing?.retired_at) {
+        throw new HttpError('DEVICE_RETIRED', `device ${m.device_id} was retired by the central office and cannot be enrolled again; a new workstation enrolls with its own device ID`);
       }
       const deviceSignature = identity.signDevice(m);
       if (!existing) {

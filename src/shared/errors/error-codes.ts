@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   ADMIN_TOKEN_MISSING: { http: 401, exit: 4, meaning: 'the administration token is missing' },
   ADMIN_TOKEN_REFUSED: { http: 401, exit: 4, meaning: 'the administration token is wrong' },
   DEVICE_FLAGGED: { http: 403, exit: 4, meaning: 'the device is blocked after a fork or refusal' },
+  DEVICE_RETIRED: { http: 403, exit: 4, meaning: 'the device was retired by the central office; nothing more is accepted from it' },
   WRONG_DEVICE: { http: 403, exit: 4, meaning: 'a device may only push its own chain' },
   ORIGIN_REFUSED: { http: 403, exit: 4, meaning: 'a console request came from a page of another origin' },
   HEALTH_FACILITY_MISMATCH: { http: 403, exit: 4, meaning: 'a workstation may report health only for its own facility' },

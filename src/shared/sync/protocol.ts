@@ -105,6 +105,11 @@ export const WorkstationHealth = z
     outbox_depth: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     /** Quarantined inputs awaiting a decision. */
     quarantine_open: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /**
+     * Open DSCSA suspect investigations (suspect items with no outcome yet; part of
+     * quarantine_open). Sent only to a server that answered `health_suspect_open: true`.
+     */
+    suspect_open: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     /** POS acknowledgment p99 over the workstation's recent window, ms; null without samples. */
     pos_p99_ms: z.number().min(0).max(86_400_000).nullable(),
     pos_samples: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -122,7 +127,14 @@ export const PushRequest = z
   .strict();
 export type PushRequest = z.infer<typeof PushRequest>;
 /** `health: true`: this server takes `health` in a push (a server that does not answers without it). */
-export const PushResponse = z.object({ head: Head, accepted: z.number().int(), already: z.number().int(), health: z.boolean().optional() });
+export const PushResponse = z.object({
+  head: Head,
+  accepted: z.number().int(),
+  already: z.number().int(),
+  health: z.boolean().optional(),
+  /** This server takes `suspect_open` in the health (an older one refuses the unknown field). */
+  health_suspect_open: z.boolean().optional(),
+});
 export type PushResponse = z.infer<typeof PushResponse>;
 
 /**
