@@ -113,7 +113,7 @@ describe('catalog import from Settings', () => {
     const admin = caller('ada', 'admin-pass-long-1');
     await admin.signIn();
     const wrong = { name: 'shipment.edi', bytes: Buffer.from('ISA*00*          *00*          *ZZ*ACME           *ZZ*PHARMACY       *260101*1200*U*00401*000000001*0*P*>~\n') };
-    await expect(importFiles(admin.call, [sample('fda_product_sample.txt'), wrong])).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/^files: shipment\.edi is not a drug catalog file: .*Nothing was imported\.$/s) });
+    await expect(importFiles(admin.call, [sample('fda_product_sample.txt'), wrong])).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/^files: the file "shipment\.edi" is not a drug catalog file: .*\. Nothing was imported\.$/s) });
     expect(packagesInCatalog()).toBe(0);
     expect((ws.db.prepare('SELECT COUNT(*) AS n FROM catalog_products').get() as { n: number }).n).toBe(0);
     expect(ws.audit.list({ action: 'CATALOG_IMPORT_REFUSED', limit: 5 }).map((a) => [a.actor, a.target])).toEqual([['ada', 'shipment.edi']]);

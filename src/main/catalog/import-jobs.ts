@@ -107,7 +107,7 @@ export function runCatalogImport(ws: Workstation, job: CatalogImportJob): void {
     // importBytes refuses it with the parser's own words and records the refusal; nothing is imported.
     const refusals = wrong.map((f) => store.importBytes(f.name, f.bytes, { actor: job.owner }));
     job.results = refusals;
-    job.error = refusals.map((r) => `${r.file} is not a drug catalog file: ${r.error ?? 'unknown format'}`).join(' ') + ' Nothing was imported.';
+    job.error = `${refusals.map((r) => `the file "${r.file}" is not a drug catalog file: ${(r.error ?? 'its kind is unknown').replace(/\.?$/, '.')}`).join(' ')} Nothing was imported.`;
     job.state = 'refused';
     throw new CatalogImportRefused('files', job.error);
   }

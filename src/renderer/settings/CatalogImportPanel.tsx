@@ -64,7 +64,7 @@ export function CatalogImportPanel() {
           type="file"
           multiple
           accept=".txt,.json,.csv,text/plain,application/json,text/csv"
-          disabled={busy}
+          // Not disabled while importing: a refusal focuses this field, and a disabled one cannot take it (the button is).
           onChange={(e) => {
             setFiles(Array.from(e.target.files ?? []));
             setProblem(null);

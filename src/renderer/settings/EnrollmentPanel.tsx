@@ -79,7 +79,8 @@ export function EnrollmentPanel({ mayEnroll, onEnrolled }: { mayEnroll: boolean;
         spellCheck={false}
         value={form[f]}
         placeholder={placeholder}
-        disabled={busy}
+        // Read-only rather than disabled while enrolling: a disabled field cannot take the focus its refusal gives it.
+        readOnly={busy}
         onChange={(e) => setForm((x) => ({ ...x, [f]: e.target.value }))}
         data-testid={`enroll-${f}`}
         {...invalidProps(`enroll-${f}`, at(f))}
