@@ -193,6 +193,7 @@ test.describe('registrant, drug catalog and central server from Settings (1366 Ã
       await page.getByTestId('enroll-code').fill(`${code.slice(0, 9)}${code.slice(9).split('').reverse().join('')}`);
       await page.getByTestId('enroll-submit').click();
       await expect(page.getByTestId('enroll-code-problem')).toContainText('not one this server issued');
+      await expect(page.getByTestId('enroll-code-problem')).toContainText('This workstation was not enrolled');
       await expect(page.getByTestId('enroll-code')).toBeFocused();
       await expect(page.getByTestId('enrollment-state')).toHaveAttribute('data-state', 'not-enrolled');
       await page.screenshot({ path: test.info().outputPath('enroll-wrong-code.png'), fullPage: false });

@@ -17,7 +17,8 @@ const STATE_LABEL: Record<Enrollment['syncState'], string> = {
 };
 
 function fieldOf(message: string): { field: Field | null; text: string } {
-  const m = /^(serverUrl|code): (.*)$/s.exec(message.split('; ')[0] ?? message);
+  // Several fields' problems come joined by "; "; the first goes beside its field. A field's own text may hold "; " too.
+  const m = /^(serverUrl|code): (.*)$/s.exec(message.split(/; (?=(?:serverUrl|code): )/)[0] ?? message);
   return m ? { field: m[1] as Field, text: m[2]! } : { field: null, text: message };
 }
 

@@ -9,7 +9,8 @@ type Registrant = ChannelOutput<'reports.registrant'>;
 
 /** "deaNumber: …" from the workstation's refusal, for the field it names. */
 function fieldOf(message: string): { field: Field | null; text: string } {
-  const m = /^(name|address|deaNumber): (.*)$/s.exec(message.split('; ')[0] ?? message);
+  // Several fields' problems come joined by "; "; the first goes beside its field. A field's own text may hold "; " too.
+  const m = /^(name|address|deaNumber): (.*)$/s.exec(message.split(/; (?=(?:name|address|deaNumber): )/)[0] ?? message);
   return m ? { field: m[1] as Field, text: m[2]! } : { field: null, text: message };
 }
 
