@@ -4,8 +4,10 @@ import { invoke } from '../api/client';
 import { formatLocalDateTime } from '../format/time';
 import { asRxError } from '../state/session-store';
 import { FieldError, focusProblemField, invalidProps } from '../ui/FieldError';
+import { fieldProblems } from '../ui/field-problems';
 
-type Field = 'serverUrl' | 'code';
+const FIELDS = ['serverUrl', 'code'] as const;
+type Field = (typeof FIELDS)[number];
 type Enrollment = ChannelOutput<'settings.enrollment'>;
 
 const STATE_LABEL: Record<Enrollment['syncState'], string> = {
@@ -16,12 +18,6 @@ const STATE_LABEL: Record<Enrollment['syncState'], string> = {
   syncing: 'syncing',
 };
 
-function fieldOf(message: string): { field: Field | null; text: string } {
-  // Several fields' problems come joined by "; "; the first goes beside its field. A field's own text may hold "; " too.
-  const m = /^(serverUrl|code): (.*)$/s.exec(message.split(/; (?=(?:serverUrl|code): )/)[0] ?? message);
-  return m ? { field: m[1] as Field, text: m[2]! } : { field: null, text: message };
-}
-
 /**
  * Enrollment with the central server, as `rxledger enroll` does it (the same code path): the
  * address and the one-time code the central office gave. Shows what this workstation is
@@ -30,7 +26,7 @@ function fieldOf(message: string): { field: Field | null; text: string } {
 export function EnrollmentPanel({ mayEnroll, onEnrolled }: { mayEnroll: boolean; onEnrolled?: () => void }) {
   const [state, setState] = useState<Enrollment | null>(null);
   const [form, setForm] = useState({ serverUrl: '', code: '' });
-  const [problem, setProblem] = useState<{ field: Field | null; text: string } | null>(null);
+  const [problem, setProblem] = useState<{ byField: Partial<Record<Field, string>>; other: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const refs = { serverUrl: useRef<HTMLInputElement>(null), code: useRef<HTMLInputElement>(null) };
@@ -39,7 +35,7 @@ export function EnrollmentPanel({ mayEnroll, onEnrolled }: { mayEnroll: boolean;
     try {
       setState(await invoke('settings.enrollment', {}));
     } catch (err) {
-      setProblem({ field: null, text: asRxError(err).message });
+      setProblem({ byField: {}, other: asRxError(err).message });
     }
   }, []);
   useEffect(() => {
@@ -59,15 +55,17 @@ export function EnrollmentPanel({ mayEnroll, onEnrolled }: { mayEnroll: boolean;
       setDone(true);
       onEnrolled?.();
     } catch (err) {
-      const p = fieldOf(asRxError(err).message);
+      const p = fieldProblems(asRxError(err).message, FIELDS);
       setProblem(p);
-      if (p.field) requestAnimationFrame(() => focusProblemField(refs[p.field!].current));
+      const first = p.first;
+      // After the problem is on screen, so the scroll takes its height into account.
+      if (first) requestAnimationFrame(() => focusProblemField(refs[first].current));
     } finally {
       setBusy(false);
     }
   }
 
-  const at = (f: Field) => (problem?.field === f ? problem.text : null);
+  const at = (f: Field) => problem?.byField[f] ?? null;
   const input = (f: Field, label: string, placeholder: string) => (
     <div className="field">
       <label className="field-label" htmlFor={`enroll-${f}`}>
@@ -121,9 +119,9 @@ export function EnrollmentPanel({ mayEnroll, onEnrolled }: { mayEnroll: boolean;
           <h3>{state?.serverUrl ? 'Enroll again' : 'Enroll this workstation'}</h3>
           {input('serverUrl', 'Central server address', 'https://central.example:8443')}
           {input('code', 'Enrollment code from the central office (rxledger server enrollment-code)', 'XXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX')}
-          {problem && problem.field === null ? (
+          {problem?.other ? (
             <p className="field-problem" role="alert" data-testid="enroll-problem">
-              {problem.text}
+              {problem.other}
             </p>
           ) : null}
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="enroll-submit">

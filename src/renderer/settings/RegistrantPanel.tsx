@@ -3,16 +3,11 @@ import type { ChannelOutput } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
 import { asRxError } from '../state/session-store';
 import { FieldError, focusProblemField, invalidProps } from '../ui/FieldError';
+import { fieldProblems } from '../ui/field-problems';
 
-type Field = 'name' | 'address' | 'deaNumber';
+const FIELDS = ['name', 'address', 'deaNumber'] as const;
+type Field = (typeof FIELDS)[number];
 type Registrant = ChannelOutput<'reports.registrant'>;
-
-/** "deaNumber: …" from the workstation's refusal, for the field it names. */
-function fieldOf(message: string): { field: Field | null; text: string } {
-  // Several fields' problems come joined by "; "; the first goes beside its field. A field's own text may hold "; " too.
-  const m = /^(name|address|deaNumber): (.*)$/s.exec(message.split(/; (?=(?:name|address|deaNumber): )/)[0] ?? message);
-  return m ? { field: m[1] as Field, text: m[2]! } : { field: null, text: message };
-}
 
 /**
  * The DEA registrant the records are kept for (what `rxledger facility set` sets): this is the
@@ -22,7 +17,7 @@ function fieldOf(message: string): { field: Field | null; text: string } {
 export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
   const [form, setForm] = useState({ name: '', address: '', deaNumber: '' });
   const [current, setCurrent] = useState<Registrant | null>(null);
-  const [problem, setProblem] = useState<{ field: Field | null; text: string } | null>(null);
+  const [problem, setProblem] = useState<{ byField: Partial<Record<Field, string>>; other: string | null } | null>(null);
   const [saved, setSaved] = useState(false);
   const refs = { name: useRef<HTMLInputElement>(null), address: useRef<HTMLInputElement>(null), deaNumber: useRef<HTMLInputElement>(null) };
 
@@ -32,7 +27,7 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
         setCurrent(r);
         setForm({ name: r.name ?? '', address: r.address ?? '', deaNumber: r.dea_number ?? '' });
       })
-      .catch((err: unknown) => setProblem({ field: null, text: asRxError(err).message }));
+      .catch((err: unknown) => setProblem({ byField: {}, other: asRxError(err).message }));
   }, []);
 
   async function save(e: FormEvent) {
@@ -46,13 +41,13 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
       setSaved(true);
       onSaved?.();
     } catch (err) {
-      const p = fieldOf(asRxError(err).message);
+      const p = fieldProblems(asRxError(err).message, FIELDS);
       setProblem(p);
-      if (p.field) focusProblemField(refs[p.field].current);
+      if (p.first) focusProblemField(refs[p.first].current);
     }
   }
 
-  const at = (f: Field) => (problem?.field === f ? problem.text : null);
+  const at = (f: Field) => problem?.byField[f] ?? null;
   const input = (f: Field, label: string, placeholder?: string) => (
     <div className="field">
       <label className="field-label" htmlFor={`registrant-${f}`}>
@@ -86,9 +81,9 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
       {input('name', 'Name on the DEA registration')}
       {input('address', 'Registered address')}
       {input('deaNumber', 'DEA registration number (two letters, seven digits; the last is the check digit)', 'AB1234563')}
-      {problem && problem.field === null ? (
+      {problem?.other ? (
         <p className="field-problem" role="alert" data-testid="registrant-panel-error">
-          {problem.text}
+          {problem.other}
         </p>
       ) : null}
       <button type="submit" className="btn btn-primary" data-testid="registrant-save">

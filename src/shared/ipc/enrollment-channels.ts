@@ -4,7 +4,7 @@ import { z } from 'zod';
 const ServerUrl = z
   .string()
   .trim()
-  .min(1, 'the central server address, e.g. https://central.example:8443')
+  .min(1, 'give the central server address, e.g. https://central.example:8443')
   .max(500)
   .refine((s) => {
     try {
@@ -34,7 +34,7 @@ export const enrollmentChannels = {
   'settings.enrollment': { permission: 'stock.read', input: z.object({}).strict(), output: EnrollmentView },
   'settings.enroll': {
     permission: 'facility.manage',
-    input: z.object({ serverUrl: ServerUrl, code: z.string().trim().min(1, 'the enrollment code from the central office').max(100) }).strict(),
+    input: z.object({ serverUrl: ServerUrl, code: z.string().trim().min(1, 'give the enrollment code from the central office').max(100) }).strict(),
     output: EnrollmentView,
   },
 } as const;
