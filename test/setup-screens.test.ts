@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allHandlers } from '../src/main/ipc/all-handlers';
 import { dispatch, type CallContext } from '../src/main/ipc/dispatch';
 import type { Workstation } from '../src/main/workstation';
 import { CATALOG_CHUNK_BYTES } from '../src/shared/ipc/catalog-channels';
 import { buildApp } from '../src/server/app';
-import { initServer, openServerStore } from '../src/server/run';
+import { createAdminToken } from '../src/server/auth/admin-token';
+import { openServerStore } from '../src/server/run';
 import { REPO, addFacility, cleanupAll, enrollmentCode, newWorkstation, tempDir } from './sync-faults/helpers';
 
 /**
@@ -145,11 +146,11 @@ describe('enrollment from Settings', () => {
 
   afterAll(async () => close());
 
-  async function server() {
-    if (url) return;
+  // The central server (PGlite) is opened once, before the test's clock starts: opening it is slow on a loaded machine.
+  beforeAll(async () => {
     const storage = { dataDir: tempDir('server') };
-    token = (await initServer(storage)).token;
     const { store, release } = await openServerStore(storage);
+    token = await createAdminToken(store);
     const app = await buildApp({ store });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address();
@@ -159,7 +160,7 @@ describe('enrollment from Settings', () => {
       await release();
     };
     await addFacility(url, token, 'MAIN01');
-  }
+  }, 120_000);
 
   /** A port on 127.0.0.1 nothing listens on. */
   async function closedPort(): Promise<number> {
@@ -170,8 +171,7 @@ describe('enrollment from Settings', () => {
     return port;
   }
 
-  it('refuses a bad address, an unreachable server and a wrong code at their fields, then enrolls with the CLI path, audited for the manager', async () => {
-    await server();
+  it('refuses a bad address, an unreachable server and a wrong code at their fields, then enrolls with the CLI path, audited for the manager', { timeout: 120_000 }, async () => {
     const manager = caller('morgan', 'manager-pass-1');
     await manager.signIn();
     const before = await manager.call<{ serverUrl: string | null; syncState: string; deviceId: string }>('settings.enrollment', {});
