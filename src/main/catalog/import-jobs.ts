@@ -3,13 +3,15 @@ import { detectCatalogFormat } from '../../shared/catalog/detect';
 import type { CatalogFormat } from '../../shared/catalog/types';
 import { reprojectLegacyNdcs } from '../ledger/stock';
 import type { Workstation } from '../workstation';
+import { importCatalogInWorker } from './import-worker-client';
 import { CatalogStore, type ImportResult } from './store';
 
 /**
  * A catalog import started from the Settings screen: files arrive in pieces over the IPC
  * transport (browser mode takes 1 MiB a request), then are imported by the same
  * CatalogStore.importBytes as `rxledger catalog import` (one transaction a file, an import
- * record, CATALOG_IMPORTED or CATALOG_IMPORT_REFUSED in the audit trail, for the signed-in user).
+ * record, CATALOG_IMPORTED or CATALOG_IMPORT_REFUSED in the audit trail, for the signed-in user),
+ * in a worker thread.
  */
 export interface CatalogImportJob {
   jobId: string;
@@ -114,28 +116,26 @@ export function runCatalogImport(ws: Workstation, job: CatalogImportJob): void {
   job.state = 'importing';
   const order = files.map((f, i) => ({ ...f, rank: RANK[kinds[i]!] })).sort((a, b) => a.rank - b.rank || a.i - b.i);
   const results = new Array<ImportResult>(files.length);
-  // One file per turn of the event loop, so the screen's polls see each file's progress.
-  const step = (k: number) => {
-    try {
-      if (k === order.length) {
-        // Version 0.1 receipts recorded in containers read in units once their package size is known (as the CLI does).
-        reprojectLegacyNdcs(ws.db);
-        job.results = results;
-        job.current = null;
-        job.state = 'done';
-        return;
-      }
-      const f = order[k]!;
-      job.current = f.name;
-      results[f.i] = store.importBytes(f.name, f.bytes, { actor: job.owner });
-      job.imported = k + 1;
-      job.results = results.filter(Boolean);
-      setImmediate(() => step(k + 1));
-    } catch (err) {
+  // In a worker thread: the POS API and the screens of this process keep answering meanwhile.
+  importCatalogInWorker(ws, order, job.owner, ({ index, result }) => {
+    const f = order[index]!;
+    job.current = f.name;
+    if (!result) return;
+    results[f.i] = result;
+    job.imported++;
+    job.results = results.filter(Boolean);
+  }).then(
+    () => {
+      // Version 0.1 receipts recorded in containers read in units once their package size is known (as the CLI does).
+      reprojectLegacyNdcs(ws.db);
+      job.results = results;
+      job.current = null;
+      job.state = 'done';
+    },
+    (err: unknown) => {
       job.state = 'refused';
       job.current = null;
       job.error = `The import stopped: ${(err as Error)?.message ?? String(err)}. Files listed as imported were committed; the rest were not.`;
-    }
-  };
-  setImmediate(() => step(0));
+    },
+  );
 }

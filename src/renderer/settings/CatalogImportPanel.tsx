@@ -91,7 +91,8 @@ export function CatalogImportPanel() {
           </div>
         </div>
       ) : null}
-      {job?.state === 'done' ? (
+      {/* After a stop part-way, the files already committed are listed too. */}
+      {job && (job.state === 'done' || job.state === 'refused') && job.results.length ? (
         <ul data-testid="catalog-summary">
           {job.results.map((r) => (
             <li key={r.file} data-testid="catalog-file-result" data-refused={r.error ? 'true' : 'false'}>
