@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { addFacility, cleanupAll, enrollmentCode, prepareServer, spawnServer, tempDir } from '../test/sync-faults/helpers';
 import { repoRoot, rxledger, signIn, startStation } from './fixtures';
 
 test.afterAll(async () => {
   await cleanupAll();
 });
+
+/** A screenshot in the test's output folder, attached to the test's result as an artifact. */
+async function shot(page: Page, name: string, fullPage = false) {
+  const path = test.info().outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage });
+  await test.info().attach(name, { path, contentType: 'image/png' });
+}
 
 test('Settings says there is no USB access and keeps working; an administrator changes the idle logoff', async ({ page }) => {
   const station = await startStation({ seed: ({ addUser }) => addUser('tina', 'technician', 'technician-pass-1') });
@@ -68,7 +75,7 @@ test.describe('set-up without a terminal (1366 Ã— 768)', () => {
       await expect(page.getByTestId('users-userId')).toBeFocused();
       await expect(page.getByTestId('users-userId')).toHaveAttribute('aria-invalid', 'true');
       await expect(panel.getByTestId('users-row')).toHaveCount(before + 1);
-      await page.screenshot({ path: test.info().outputPath('users-duplicate.png'), fullPage: true });
+      await shot(page, 'users-duplicate', true);
 
       await panel.getByTestId('users-row').filter({ hasText: 'rita' }).getByTestId('users-disable').click();
       await expect(panel.getByTestId('users-row').filter({ hasText: 'rita' })).toContainText('Disabled');
@@ -99,7 +106,7 @@ test.describe('trading partners (1366 Ã— 768)', () => {
       await page.getByTestId('partners-edi').fill('ACMEDRUG\nCARDINAL01');
       await page.getByTestId('partners-save').click();
       await expect(page.getByTestId('partners-saved')).toBeVisible();
-      await page.screenshot({ path: test.info().outputPath('partners.png'), fullPage: true });
+      await shot(page, 'partners', true);
       const shown = station.cli(['ingest', '--settings', '--json']);
       expect(shown.stdout).toContain('ACMEDRUG');
       expect(shown.stdout).toContain('erp:7');
@@ -129,13 +136,23 @@ test.describe('registrant, drug catalog and central server from Settings (1366 Ã
       await expect(page.getByTestId('registrant-deaNumber')).toBeFocused();
       await expect(page.getByTestId('registrant-deaNumber')).toHaveAttribute('aria-invalid', 'true');
       expect(JSON.parse(rxledger(['facility', 'show', '--json', '--data', station.dataDir]).stdout)).toMatchObject({ dea_number: null });
-      await page.screenshot({ path: test.info().outputPath('registrant-refused.png'), fullPage: false });
+      await shot(page, 'registrant-refused');
       await page.getByTestId('registrant-deaNumber').fill('AB1234563');
       await page.getByTestId('registrant-save').click();
       await expect(page.getByTestId('registrant-saved')).toBeVisible();
       await expect(page.getByTestId('registrant-panel-problem')).toHaveCount(0);
       await expect(page.getByTestId('settings-workstation')).toContainText('AB1234563');
       expect(JSON.parse(station.cli(['facility', 'show', '--json']).stdout)).toMatchObject({ name: 'Main Street Pharmacy', dea_number: 'AB1234563', problem: null });
+      // Reports shows it read-only, and leads back here to change it.
+      await page.getByTestId('nav-reports').click();
+      await expect(page.getByTestId('registrant-summary')).toContainText('Main Street Pharmacy Â· 1 Main Street, Springfield, IL 62701 Â· DEA AB1234563');
+      await expect(page.getByTestId('registrant').locator('input')).toHaveCount(0);
+      await shot(page, 'reports-registrant');
+      await page.getByTestId('registrant-edit').click();
+      await expect(page.getByTestId('nav-settings')).toHaveAttribute('aria-current', 'page');
+      await expect(page.getByTestId('registrant-deaNumber')).toHaveValue('AB1234563');
+      await expect(page.getByTestId('registrant-name')).toBeFocused();
+      await expect(page.getByTestId('registrant-name')).toBeInViewport();
 
       // A shipment file chosen with the catalog: refused beside the field, nothing imported.
       await page.getByTestId('catalog-files').setInputFiles([sample('fda_product_sample.txt'), { name: 'shipment.edi', mimeType: 'text/plain', buffer: Buffer.from('ISA*00*          *00*          *ZZ*ACME           *ZZ*PHARMACY       *260101*1200*U*00401*000000001*0*P*>~\n') }]);
@@ -144,7 +161,7 @@ test.describe('registrant, drug catalog and central server from Settings (1366 Ã
       await expect(page.getByTestId('catalog-files-problem')).toContainText('Nothing was imported');
       await expect(page.getByTestId('catalog-files')).toHaveAttribute('aria-invalid', 'true');
       expect(rxledger(['catalog', 'search', 'Quinidine', '--data', station.dataDir]).status).toBe(1);
-      await page.screenshot({ path: test.info().outputPath('catalog-wrong-file.png'), fullPage: false });
+      await shot(page, 'catalog-wrong-file');
 
       await page.getByTestId('catalog-files').setInputFiles([sample('fda_package_sample.txt'), sample('fda_product_sample.txt')]);
       await page.getByTestId('catalog-import').click();
@@ -155,8 +172,8 @@ test.describe('registrant, drug catalog and central server from Settings (1366 Ã
       await expect(results.nth(1)).toContainText('fda_product_sample.txt (FDA product.txt): 2 products, 0 packages, 0 skipped; 2 added');
       await expect(page.getByTestId('catalog-files-problem')).toHaveCount(0);
       await page.getByTestId('catalog-summary').scrollIntoViewIfNeeded();
-      await page.screenshot({ path: test.info().outputPath('catalog-imported.png'), fullPage: false });
-      await page.screenshot({ path: test.info().outputPath('settings-full.png'), fullPage: true });
+      await shot(page, 'catalog-imported');
+      await shot(page, 'settings-full', true);
       expect(station.cli(['catalog', 'show', '0002-0800-01']).stdout).toContain('Sterile Diluent');
       const imports = JSON.parse(station.cli(['catalog', 'imports', '--json']).stdout) as { imported_by: string }[];
       expect(imports.map((i) => i.imported_by)).toEqual(['admin', 'admin']);
@@ -196,7 +213,7 @@ test.describe('registrant, drug catalog and central server from Settings (1366 Ã
       await expect(page.getByTestId('enroll-code-problem')).toContainText('This workstation was not enrolled');
       await expect(page.getByTestId('enroll-code')).toBeFocused();
       await expect(page.getByTestId('enrollment-state')).toHaveAttribute('data-state', 'not-enrolled');
-      await page.screenshot({ path: test.info().outputPath('enroll-wrong-code.png'), fullPage: false });
+      await shot(page, 'enroll-wrong-code');
 
       await page.getByTestId('enroll-code').fill(code);
       await page.getByTestId('enroll-submit').click();
@@ -209,7 +226,7 @@ test.describe('registrant, drug catalog and central server from Settings (1366 Ã
       await expect(page.getByTestId('enrollment-last-sync')).not.toHaveText('never', { timeout: 30_000 });
       await expect(page.getByTestId('settings-workstation')).toContainText(server.url);
       await page.getByTestId('enrollment-panel').scrollIntoViewIfNeeded();
-      await page.screenshot({ path: test.info().outputPath('enrolled.png'), fullPage: false });
+      await shot(page, 'enrolled');
     } finally {
       await station.stop();
       await server.stop();

@@ -4,7 +4,8 @@ import { RxError, type ChannelOutput } from '../../shared/ipc/contract';
 import { invoke } from '../api/client';
 import { formatLocalDateTime } from '../format/time';
 import { asRxError } from '../state/session-store';
-import { navStore, useSession } from '../state/stores';
+import { useSession } from '../state/stores';
+import { openRegistrantSettings } from '../settings/open-registrant';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { base64ToBytes, PHASE_LABELS, progressPercent, REPORT_CHOICES, requestFromForm, type ReportFormState } from './report-form';
 import type { ReportSchedules } from '../../shared/reports/types';
@@ -124,7 +125,7 @@ export function ReportsScreen() {
         ) : null}
         {/* Settings is the one place the registrant is changed (as `rxledger facility set`); here it is only shown. */}
         {mayManage ? (
-          <button type="button" className="btn" data-testid="registrant-edit" onClick={() => navStore.getState().go('settings')}>
+          <button type="button" className="btn" data-testid="registrant-edit" onClick={openRegistrantSettings}>
             Change the registrant in Settings
           </button>
         ) : null}

@@ -4,6 +4,7 @@ import { invoke } from '../api/client';
 import { asRxError } from '../state/session-store';
 import { FieldError, focusProblemField, invalidProps } from '../ui/FieldError';
 import { fieldProblems } from '../ui/field-problems';
+import { takeRegistrantRequest } from './open-registrant';
 
 const FIELDS = ['name', 'address', 'deaNumber'] as const;
 type Field = (typeof FIELDS)[number];
@@ -22,10 +23,13 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
   const refs = { name: useRef<HTMLInputElement>(null), address: useRef<HTMLInputElement>(null), deaNumber: useRef<HTMLInputElement>(null) };
 
   useEffect(() => {
+    const wanted = takeRegistrantRequest();
     void invoke('reports.registrant', {})
       .then((r) => {
         setCurrent(r);
         setForm({ name: r.name ?? '', address: r.address ?? '', deaNumber: r.dea_number ?? '' });
+        // Came from Reports' "Change the registrant": the panel is far down the screen; bring it to the person.
+        if (wanted) requestAnimationFrame(() => focusProblemField(refs.name.current));
       })
       .catch((err: unknown) => setProblem({ byField: {}, other: asRxError(err).message }));
   }, []);
