@@ -225,6 +225,9 @@ test.describe('registrant, drug catalog and central server from Settings (1366 Ã
       // The sync worker of the running workstation takes it from here.
       await expect(page.getByTestId('enrollment-last-sync')).not.toHaveText('never', { timeout: 30_000 });
       await expect(page.getByTestId('settings-workstation')).toContainText(server.url);
+      // The registrant came with the enrollment; the form shows it (a Save would not undo it).
+      await expect(page.getByTestId('registrant-name')).toHaveValue('Pharmacy MAIN01');
+      await expect(page.getByTestId('registrant-deaNumber')).toHaveValue('AB1234563');
       await page.getByTestId('enrollment-panel').scrollIntoViewIfNeeded();
       await shot(page, 'enrolled');
     } finally {

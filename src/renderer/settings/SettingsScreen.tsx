@@ -41,6 +41,9 @@ export function SettingsScreen() {
   const [idleProblem, setIdleProblem] = useState<string | null>(null);
   const [idleSaved, setIdleSaved] = useState(false);
   const idleRef = useRef<HTMLInputElement>(null);
+  // Enrolling brings the central server's registrant: the registrant form is read again, so a
+  // Save afterwards does not put back what was there before.
+  const [enrollments, setEnrollments] = useState(0);
 
   const load = useCallback(async () => {
     try {
@@ -224,9 +227,15 @@ export function SettingsScreen() {
       {mayManage ? <UsersPanel /> : null}
       {mayConfigurePos ? <PartnersPanel /> : null}
       {/* Set-up that `rxledger facility set`, `catalog import` and `enroll` do at a terminal. */}
-      {mayConfigurePos ? <RegistrantPanel onSaved={() => void load()} /> : null}
+      {mayConfigurePos ? <RegistrantPanel key={enrollments} onSaved={() => void load()} /> : null}
       {mayConfigurePos ? <CatalogImportPanel /> : null}
-      <EnrollmentPanel mayEnroll={mayConfigurePos} onEnrolled={() => void load()} />
+      <EnrollmentPanel
+        mayEnroll={mayConfigurePos}
+        onEnrolled={() => {
+          setEnrollments((n) => n + 1);
+          void load();
+        }}
+      />
     </section>
   );
 }
