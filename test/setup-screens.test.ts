@@ -120,6 +120,19 @@ describe('catalog import from Settings', () => {
     expect(ws.audit.list({ action: 'CATALOG_IMPORT_REFUSED', limit: 5 }).map((a) => [a.actor, a.target])).toEqual([['ada', 'shipment.edi']]);
   });
 
+  it('takes pieces only in order and within the declared size, and a job only from the user who began it', async () => {
+    const admin = caller('ada', 'admin-pass-long-1');
+    await admin.signIn();
+    const { jobId } = await admin.call<{ jobId: string }>('catalog.importBegin', { files: [{ name: 'product.txt', size: 4 }] });
+    await expect(admin.call('catalog.importChunk', { jobId, file: 0, offset: 2, data: Buffer.from('ab').toString('base64') })).rejects.toMatchObject({ message: /piece at 2 arrived, 0 expected/ });
+    await expect(admin.call('catalog.importChunk', { jobId, file: 0, offset: 0, data: Buffer.from('abcdef').toString('base64') })).rejects.toMatchObject({ message: /^files: product\.txt: more bytes than its size/ });
+    await expect(admin.call('catalog.importRun', { jobId })).rejects.toMatchObject({ message: /^files: product\.txt: 0 of 4 bytes arrived/ });
+    const manager = caller('morgan', 'manager-pass-1');
+    await manager.signIn();
+    await expect(manager.call('catalog.importStatus', { jobId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(packagesInCatalog()).toBe(0);
+  });
+
   it('is for a manager or administrator: a technician is refused', async () => {
     const tech = caller('tina', 'technician-pass-1');
     await tech.signIn();
