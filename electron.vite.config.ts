@@ -21,6 +21,7 @@ export default defineConfig({
           index: r('./src/main/electron/main.ts'),
           'verify-worker': r('./src/main/ledger/verify-worker.ts'),
           'reports-worker': r('./src/main/reports/worker.ts'),
+          'catalog-import-worker': r('./src/main/catalog/import-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -6,7 +6,7 @@ import { parseCsv } from '../src/shared/reports/csv';
 import { drugRecord, repoRoot, rxledger, signIn, startStation, type Station } from './fixtures';
 
 /**
- * Issue 7 end to end in Chromium: a manager sets the registrant on the Reports screen (DEA
+ * Issue 7 end to end in Chromium: a manager sets the registrant in Settings, reached from the Reports screen (DEA
  * records are refused before), exports every report as CSV and PDF, and the files that reach
  * the browser as downloads are read back — the CSV parsed, the PDF's text extracted — and their
  * figures checked against the ledger. An open count shows on the report; the CLI refuses an
@@ -77,14 +77,17 @@ test.describe('DEA records and audit exports', () => {
       await page.getByTestId('report-export').click();
       await expect(page.getByTestId('report-error')).toContainText('rxledger facility set');
 
+      // The registrant is changed in one place, Settings; Reports shows it and leads there.
       await page.getByTestId('registrant-edit').click();
       await page.getByTestId('registrant-name').fill('Main Street Pharmacy');
       await page.getByTestId('registrant-address').fill('1 Main Street, Springfield, IL 62701');
-      await page.getByTestId('registrant-dea').fill('AB1234564');
+      await page.getByTestId('registrant-deaNumber').fill('AB1234564');
       await page.getByTestId('registrant-save').click();
-      await expect(page.getByTestId('report-error')).toContainText('wrong check digit');
-      await page.getByTestId('registrant-dea').fill('AB1234563');
+      await expect(page.getByTestId('registrant-deaNumber-problem')).toContainText('wrong check digit');
+      await page.getByTestId('registrant-deaNumber').fill('AB1234563');
       await page.getByTestId('registrant-save').click();
+      await expect(page.getByTestId('registrant-saved')).toBeVisible();
+      await page.getByTestId('nav-reports').click();
       await expect(page.getByTestId('registrant-summary')).toContainText('DEA AB1234563');
       await expect(page.getByTestId('registrant-problem')).toHaveCount(0);
 

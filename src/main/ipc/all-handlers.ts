@@ -9,6 +9,8 @@ import { settingsHandlers } from './settings-handlers';
 import { usersHandlers } from './users-handlers';
 import { inventoryHandlers } from './inventory-handlers';
 import { quarantineHandlers } from './quarantine-handlers';
+import { catalogHandlers } from './catalog-handlers';
+import { enrollmentHandlers } from './enrollment-handlers';
 
 /** Every channel's handler. A feature adds its table here with one spread. */
 export const allHandlers: HandlerTable = {
@@ -22,4 +24,6 @@ export const allHandlers: HandlerTable = {
   ...reportsHandlers,
   ...inventoryHandlers,
   ...quarantineHandlers,
+  ...catalogHandlers,
+  ...enrollmentHandlers,
 };

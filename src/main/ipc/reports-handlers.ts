@@ -56,6 +56,11 @@ export const reportsHandlers: { [C in keyof typeof reportsChannels]: Handler<C> 
     try {
       setRegistrant(ws, input, session!.user.user_id);
     } catch (err) {
+      // "deaNumber: …" puts the refusal beside its field on the Settings screen.
+      if (err instanceof ReportRefusedError && err.reason === 'BAD_REQUEST') {
+        const field = /registrant name/.test(err.message) ? 'name' : /registrant address/.test(err.message) ? 'address' : 'deaNumber';
+        throw new RxError('BAD_INPUT', `${field}: ${err.message}. Nothing was changed.`);
+      }
       refused(err);
     }
     return registrantView(ws);

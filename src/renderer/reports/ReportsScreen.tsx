@@ -5,6 +5,7 @@ import { invoke } from '../api/client';
 import { formatLocalDateTime } from '../format/time';
 import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
+import { openRegistrantSettings } from '../settings/open-registrant';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { base64ToBytes, PHASE_LABELS, progressPercent, REPORT_CHOICES, requestFromForm, type ReportFormState } from './report-form';
 import type { ReportSchedules } from '../../shared/reports/types';
@@ -43,8 +44,6 @@ export function ReportsScreen() {
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<RxError | null>(null);
   const [recent, setRecent] = useState<Recent>([]);
-  const [editing, setEditing] = useState(false);
-  const [reg, setReg] = useState({ name: '', address: '', deaNumber: '' });
   const poll = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const load = useCallback(async () => {
@@ -52,7 +51,6 @@ export function ReportsScreen() {
       const [r, rec] = await Promise.all([invoke('reports.registrant', {}), invoke('reports.recent', {})]);
       setRegistrant(r);
       setRecent(rec.exports);
-      setReg({ name: r.name ?? '', address: r.address ?? '', deaNumber: r.dea_number ?? '' });
     } catch (err) {
       setError(asRxError(err));
     }
@@ -103,18 +101,6 @@ export function ReportsScreen() {
     }
   }
 
-  async function saveRegistrant(e: FormEvent) {
-    e.preventDefault();
-    try {
-      setRegistrant(await invoke('reports.setRegistrant', reg));
-      setEditing(false);
-      setError(null);
-      void load();
-    } catch (err) {
-      setError(asRxError(err));
-    }
-  }
-
   const choice = REPORT_CHOICES.find((c) => c.kind === form.kind)!;
   const running = job?.state === 'running';
   const pct = job ? (job.state === 'done' ? 100 : progressPercent(job.done, job.total)) : 0;
@@ -134,37 +120,14 @@ export function ReportsScreen() {
         ) : null}
         {registrant?.problem ? (
           <div className="banner banner-warning" role="status" data-testid="registrant-problem">
-            {registrant.problem}. DEA records cannot be exported until it is set{mayManage ? ' (Edit below)' : ' — ask a manager or administrator'}.
+            {registrant.problem}. DEA records cannot be exported until it is set{mayManage ? ' in Settings' : ' — ask a manager or administrator'}.
           </div>
         ) : null}
-        {mayManage && !editing ? (
-          <button type="button" className="btn" data-testid="registrant-edit" onClick={() => setEditing(true)}>
-            Edit registrant
+        {/* Settings is the one place the registrant is changed (as `rxledger facility set`); here it is only shown. */}
+        {mayManage ? (
+          <button type="button" className="btn" data-testid="registrant-edit" onClick={openRegistrantSettings}>
+            Change the registrant in Settings
           </button>
-        ) : null}
-        {editing ? (
-          <form onSubmit={(e) => void saveRegistrant(e)} className="form-grid">
-            <label>
-              Name on the DEA registration
-              <input data-testid="registrant-name" value={reg.name} onChange={(e) => setReg({ ...reg, name: e.target.value })} required />
-            </label>
-            <label>
-              Registered address
-              <input data-testid="registrant-address" value={reg.address} onChange={(e) => setReg({ ...reg, address: e.target.value })} required />
-            </label>
-            <label>
-              DEA registration number
-              <input data-testid="registrant-dea" value={reg.deaNumber} onChange={(e) => setReg({ ...reg, deaNumber: e.target.value.toUpperCase() })} placeholder="AB1234563" required />
-            </label>
-            <div>
-              <button type="submit" className="btn btn-primary" data-testid="registrant-save">
-                Save registrant
-              </button>{' '}
-              <button type="button" className="btn" onClick={() => setEditing(false)}>
-                Cancel
-              </button>
-            </div>
-          </form>
         ) : null}
       </section>
 

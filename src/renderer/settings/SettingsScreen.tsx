@@ -9,6 +9,9 @@ import { FieldError, focusProblemField, invalidProps } from '../ui/FieldError';
 import { parseWholeNumberInRange } from '../ui/number-field';
 import { UsersPanel } from './UsersPanel';
 import { PartnersPanel } from './PartnersPanel';
+import { RegistrantPanel } from './RegistrantPanel';
+import { EnrollmentPanel } from './EnrollmentPanel';
+import { CatalogImportPanel } from './CatalogImportPanel';
 
 type Scanners = ChannelOutput<'receiving.scanners'>;
 type Settings = ChannelOutput<'settings.get'>;
@@ -21,7 +24,10 @@ const STATE_LABEL: Record<string, string> = {
   disconnected: 'unplugged',
 };
 
-/** This workstation, its scanners and the idle logoff. */
+/**
+ * This workstation, its scanners and the idle logoff, and its set-up without a terminal: users,
+ * trading partners, the DEA registrant, the drug catalog and enrollment with the central server.
+ */
 export function SettingsScreen() {
   const role = useSession((s) => s.session?.role);
   const mayManage = role ? can(role, 'users.manage') : false;
@@ -35,6 +41,9 @@ export function SettingsScreen() {
   const [idleProblem, setIdleProblem] = useState<string | null>(null);
   const [idleSaved, setIdleSaved] = useState(false);
   const idleRef = useRef<HTMLInputElement>(null);
+  // Enrolling brings the central server's registrant: the registrant form is read again, so a
+  // Save afterwards does not put back what was there before.
+  const [enrollments, setEnrollments] = useState(0);
 
   const load = useCallback(async () => {
     try {
@@ -149,13 +158,13 @@ export function SettingsScreen() {
             {settings.facilityName ? ` — ${settings.facilityName}` : ''}
           </dd>
           <dt>Address</dt>
-          <dd>{settings.facilityAddress ?? 'not set (rxledger facility set)'}</dd>
+          <dd>{settings.facilityAddress ?? `not set (${mayConfigurePos ? 'DEA registrant, below' : 'a manager sets it in Settings'})`}</dd>
           <dt>DEA number</dt>
-          <dd>{settings.deaNumber ?? 'not set (rxledger facility set)'}</dd>
+          <dd>{settings.deaNumber ?? `not set (${mayConfigurePos ? 'DEA registrant, below' : 'a manager sets it in Settings'})`}</dd>
           <dt>Device</dt>
           <dd>{settings.deviceId}</dd>
           <dt>Central server</dt>
-          <dd>{settings.syncServer ?? 'not enrolled (rxledger enroll)'}</dd>
+          <dd>{settings.syncServer ?? 'not enrolled (Central server, below)'}</dd>
         </dl>
       ) : null}
 
@@ -217,6 +226,16 @@ export function SettingsScreen() {
 
       {mayManage ? <UsersPanel /> : null}
       {mayConfigurePos ? <PartnersPanel /> : null}
+      {/* Set-up that `rxledger facility set`, `catalog import` and `enroll` do at a terminal. */}
+      {mayConfigurePos ? <RegistrantPanel key={enrollments} onSaved={() => void load()} /> : null}
+      {mayConfigurePos ? <CatalogImportPanel /> : null}
+      <EnrollmentPanel
+        mayEnroll={mayConfigurePos}
+        onEnrolled={() => {
+          setEnrollments((n) => n + 1);
+          void load();
+        }}
+      />
     </section>
   );
 }

@@ -13,6 +13,8 @@ import { inventoryChannels } from './inventory-channels';
 import { settingsChannels } from './settings-channels';
 import { usersChannels } from './users-channels';
 import { quarantineChannels } from './quarantine-channels';
+import { catalogChannels } from './catalog-channels';
+import { enrollmentChannels } from './enrollment-channels';
 
 /**
  * The one contract between the renderer and the main process. Electron's ipcMain and the
@@ -170,6 +172,8 @@ export const contract = {
   ...reportsChannels,
   ...inventoryChannels,
   ...quarantineChannels,
+  ...catalogChannels,
+  ...enrollmentChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -51,7 +51,13 @@ export const reportsChannels = {
   'reports.registrant': { permission: 'reports.export', input: z.object({}).strict(), output: RegistrantView },
   'reports.setRegistrant': {
     permission: 'facility.manage',
-    input: z.object({ name: z.string().trim().min(1).max(200), address: z.string().trim().min(1).max(500), deaNumber: z.string().trim().min(1).max(20) }).strict(),
+    input: z
+      .object({
+        name: z.string().trim().min(1, 'give the name on the DEA registration').max(200),
+        address: z.string().trim().min(1, 'give the registered location address').max(500),
+        deaNumber: z.string().trim().min(1, 'give the DEA registration number (two letters, seven digits)').max(20),
+      })
+      .strict(),
     output: RegistrantView,
   },
   /** Starts computing a report in the worker; poll reports.status for progress. */
