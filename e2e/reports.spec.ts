@@ -91,6 +91,16 @@ test.describe('DEA records and audit exports', () => {
       await expect(page.getByTestId('registrant-summary')).toContainText('DEA AB1234563');
       await expect(page.getByTestId('registrant-problem')).toHaveCount(0);
 
+      // A period that ends before it starts: said under "To", which gets the focus; nothing asked of the workstation.
+      await page.getByTestId('report-kind').selectOption('cii-log');
+      await page.getByTestId('report-from').fill('2026-12-01');
+      await page.getByTestId('report-to').fill('2026-11-30');
+      await page.getByTestId('report-export').click();
+      await expect(page.getByTestId('report-to-problem')).toContainText('The period is empty: From 2026-12-01 is after To 2026-11-30');
+      await expect(page.getByTestId('report-to')).toHaveAttribute('aria-invalid', 'true');
+      await expect(page.getByTestId('report-to')).toBeFocused();
+      await expect(page.getByTestId('report-job')).toHaveCount(0);
+
       // CII perpetual log, CSV: every movement, running balance, the ledger head.
       const log = await exportAs(page, 'cii-log', 'csv', '2026-11-01', '2026-11-30');
       expect(log.name).toBe('rxledger-cii-log-MAIN01-2026-11-01_2026-11-30.csv');

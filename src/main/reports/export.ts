@@ -71,7 +71,7 @@ export function assertCanReport(ws: Workstation, req: ReportRequest): void {
   if (problem) {
     throw new ReportRefusedError(
       'NO_REGISTRANT',
-      `${problem}: DEA records must name the registrant. Set it with "rxledger facility set --data DIR --name NAME --address ADDRESS --dea-number AB1234563" ` +
+      `${problem}: DEA records must name the registrant. Set it with "rxledger facility set --data DIR --name NAME --address ADDRESS --dea-number AB1234563 --as USER" ` +
         '(or Settings › DEA registrant), or enroll this workstation with the central server, which sends it. Nothing was exported.',
     );
   }

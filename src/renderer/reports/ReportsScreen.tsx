@@ -7,7 +7,8 @@ import { asRxError } from '../state/session-store';
 import { useSession } from '../state/stores';
 import { openRegistrantSettings } from '../settings/open-registrant';
 import { ErrorBanner } from '../ui/ErrorBanner';
-import { base64ToBytes, PHASE_LABELS, progressPercent, REPORT_CHOICES, requestFromForm, type ReportFormState } from './report-form';
+import { FieldError, focusFirstInvalid, invalidProps } from '../ui/FieldError';
+import { base64ToBytes, PHASE_LABELS, progressPercent, REPORT_CHOICES, requestFromForm, type ReportFormField, type ReportFormState } from './report-form';
 import type { ReportSchedules } from '../../shared/reports/types';
 
 type Registrant = ChannelOutput<'reports.registrant'>;
@@ -43,6 +44,10 @@ export function ReportsScreen() {
   const [form, setForm] = useState<ReportFormState>({ kind: 'biennial', format: 'pdf', from: '', to: today(), taken: 'close', ndcs: '', schedules: 'all' });
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<RxError | null>(null);
+  /** A problem with what was typed, shown under its field (server refusals stay in the banner under the form). */
+  const [problem, setProblem] = useState<{ field: ReportFormField; message: string } | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const problemOf = (f: ReportFormField) => (problem?.field === f ? problem.message : null);
   const [recent, setRecent] = useState<Recent>([]);
   const poll = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -90,8 +95,14 @@ export function ReportsScreen() {
   async function exportReport(e: FormEvent) {
     e.preventDefault();
     setError(null);
+    setProblem(null);
     const r = requestFromForm(form);
-    if (!r.ok) return setError(new RxError('BAD_INPUT', r.message));
+    if (!r.ok) {
+      setProblem({ field: r.field, message: r.message });
+      // After React has marked the field invalid: bring it to the person.
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
+      return;
+    }
     try {
       setJob(null);
       const { jobId } = await invoke('reports.start', r.request);
@@ -131,7 +142,7 @@ export function ReportsScreen() {
         ) : null}
       </section>
 
-      <form className="card form-grid" onSubmit={(e) => void exportReport(e)} aria-labelledby="export-title">
+      <form ref={formRef} className="card form-grid" onSubmit={(e) => void exportReport(e)} aria-labelledby="export-title" noValidate>
         <h2 id="export-title">Export</h2>
         <label>
           Report
@@ -146,11 +157,13 @@ export function ReportsScreen() {
         <p className="panel-meta">{choice.hint}</p>
         <label>
           From
-          <input type="date" data-testid="report-from" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
+          <input type="date" id="report-from" data-testid="report-from" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} {...invalidProps('report-from', problemOf('from'))} />
+          <FieldError fieldId="report-from" problem={problemOf('from')} testId="report-from-problem" />
         </label>
         <label>
           To{form.kind === 'biennial' ? ' (inventory date)' : ''}
-          <input type="date" data-testid="report-to" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
+          <input type="date" id="report-to" data-testid="report-to" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} {...invalidProps('report-to', problemOf('to'))} />
+          <FieldError fieldId="report-to" problem={problemOf('to')} testId="report-to-problem" />
         </label>
         {form.kind === 'biennial' ? (
           <label>
@@ -174,7 +187,8 @@ export function ReportsScreen() {
         {form.kind === 'cii-log' ? (
           <label>
             Only these NDCs (optional)
-            <input data-testid="report-ndcs" value={form.ndcs} placeholder="00002-1200-30, …" onChange={(e) => setForm({ ...form, ndcs: e.target.value })} />
+            <input id="report-ndcs" data-testid="report-ndcs" value={form.ndcs} placeholder="00002-1200-30, …" onChange={(e) => setForm({ ...form, ndcs: e.target.value })} {...invalidProps('report-ndcs', problemOf('ndcs'))} />
+            <FieldError fieldId="report-ndcs" problem={problemOf('ndcs')} testId="report-ndcs-problem" />
           </label>
         ) : null}
         <fieldset>

@@ -16,8 +16,8 @@ describe('Reports form', () => {
     expect(requestFromForm(form({ kind: 'audit', schedules: 'cii' }))).toEqual({ ok: true, request: { kind: 'audit', format: 'csv', from: '2026-11-01', to: '2026-11-30' } });
   });
   it('says what is wrong before asking', () => {
-    expect(requestFromForm(form({ from: '2026-12-01' }))).toEqual({ ok: false, message: 'The period is empty: From 2026-12-01 is after To 2026-11-30.' });
-    expect(requestFromForm(form({ ndcs: 'abc' }))).toMatchObject({ ok: false, message: expect.stringMatching(/^NDC "abc"/) });
+    expect(requestFromForm(form({ from: '2026-12-01' }))).toEqual({ ok: false, field: 'to', message: 'The period is empty: From 2026-12-01 is after To 2026-11-30.' });
+    expect(requestFromForm(form({ ndcs: 'abc' }))).toMatchObject({ ok: false, field: 'ndcs', message: expect.stringMatching(/^NDC "abc"/) });
   });
   it('shows progress and decodes the file', () => {
     expect(progressPercent(50, 200)).toBe(25);

@@ -25,16 +25,19 @@ export const REPORT_CHOICES: { kind: ReportKind; label: string; hint: string }[]
 ];
 
 /** The request the form describes, or what is wrong with it in words. */
-export function requestFromForm(f: ReportFormState): { ok: true; request: ReportRequest } | { ok: false; message: string } {
-  for (const [label, v] of [['From', f.from], ['To', f.to]] as const) {
-    if (v && !isRealDate(v)) return { ok: false, message: `${label} "${v}" is not a date (YYYY-MM-DD).` };
+/** The form field a problem is about, so the screen shows it under that field. */
+export type ReportFormField = 'from' | 'to' | 'ndcs';
+
+export function requestFromForm(f: ReportFormState): { ok: true; request: ReportRequest } | { ok: false; message: string; field: ReportFormField } {
+  for (const [label, v, field] of [['From', f.from, 'from'], ['To', f.to, 'to']] as const) {
+    if (v && !isRealDate(v)) return { ok: false, field, message: `${label} "${v}" is not a date (YYYY-MM-DD).` };
   }
-  if (f.from && f.to && f.from > f.to) return { ok: false, message: `The period is empty: From ${f.from} is after To ${f.to}.` };
+  if (f.from && f.to && f.from > f.to) return { ok: false, field: 'to', message: `The period is empty: From ${f.from} is after To ${f.to}.` };
   const ndcs: string[] = [];
   if (f.kind === 'cii-log') {
     for (const t of f.ndcs.split(/[\s,;]+/).filter(Boolean)) {
       const r = ndc11Of(t);
-      if (!r.ok) return { ok: false, message: `NDC "${t}": ${r.message}` };
+      if (!r.ok) return { ok: false, field: 'ndcs', message: `NDC "${t}": ${r.message}` };
       ndcs.push(r.ndc);
     }
   }
