@@ -17,7 +17,7 @@ const USAGE = `usage:
                                                          a web console user; the password on the first line of stdin
   rxledger server reference put --server URL --token T --kind catalog|user|policy --key K [--facility ID] --doc JSON
   rxledger server devices|stock|holds|alarms|verify --server URL --token T [--facility ID]
-  rxledger server report cii-log|receipts|dispensing --server URL --token T --facility ID [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+  rxledger server report cii-log|receipts|dispensing|form41|returns|form106 --server URL --token T --facility ID [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                   [--tz ZONE] [--schedules cii|ciii-v|all] [--ndc NDC]... [--device ID] --out FILE    a facility's DEA record as CSV, computed by the server from the synced ledger
 The token may come from RXLEDGER_ADMIN_TOKEN and the URL from RXLEDGER_SERVER instead (arguments show in ps).
 `;
@@ -240,7 +240,8 @@ async function consoleUser(argv: string[], io: CliIO): Promise<number> {
  */
 async function facilityReport(argv: string[], io: CliIO): Promise<number> {
   const [kind, ...rest] = argv;
-  if (kind !== 'cii-log' && kind !== 'receipts' && kind !== 'dispensing') throw new CliError(`usage: rxledger server report cii-log|receipts|dispensing …\n${USAGE}`);
+  const kinds = ['cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106'];
+  if (!kind || !kinds.includes(kind)) throw new CliError(`usage: rxledger server report ${kinds.join('|')} …\n${USAGE}`);
   const { values } = parseCommandArgs(rest, {
     ...adminOptions,
     facility: { type: 'string' },

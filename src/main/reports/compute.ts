@@ -6,12 +6,12 @@ import { auditReport } from './audit-report';
 import { biennialReport, inventoryInstant } from './biennial';
 import { ciiLogReport } from '../../shared/reports/cii-log';
 import { dispensingReport } from '../../shared/reports/dispensing';
-import { form106Report } from './form106';
-import { form41Report } from './form41';
+import { form106Report } from '../../shared/reports/form106';
+import { form41Report } from '../../shared/reports/form41';
 import { initialInventoryReport } from './initial-inventory';
 import { Reader, ReportInputError, type Progress, type ReportContext } from './reader';
 import { receiptsReport } from '../../shared/reports/receipts';
-import { returnsReport } from './returns';
+import { returnsReport } from '../../shared/reports/returns';
 
 export { inventoryInstant, ReportInputError, type Progress, type ReportContext };
 

@@ -5,6 +5,7 @@ import type { LedgerHead, ReportSchedules } from '../../shared/reports/types';
 import { CatalogStore, type CatalogEntry } from '../catalog/store';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import type { Db } from '../db/open';
+import { getHold } from '../holds/holds';
 import { GENESIS_PREV_HASH } from '../ledger/hash';
 import { legacyContainerEntries } from '../ledger/legacy-basis';
 
@@ -120,6 +121,30 @@ export class Reader extends ReportReader {
         'SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = ? AND facility_id = ? AND event_time >= ? AND event_time <= ? ORDER BY event_time, device_id, seq',
       )
       .iterate(type, this.ctx.facilityId, from, to);
+  }
+
+  adjustmentsOfKinds(kinds: readonly string[], from: string, to: string): Iterable<EntryRow> {
+    return this.db
+      .prepare<[string, string, string, string], EntryRow>(
+        `SELECT device_id, seq, hash, body FROM ledger_entries
+          WHERE type = 'ADJUSTMENT' AND facility_id = ? AND event_time >= ? AND event_time <= ?
+            AND json_extract(body, '$.data.kind') IN (SELECT value FROM json_each(?))
+          ORDER BY event_time, device_id, seq`,
+      )
+      .all(this.ctx.facilityId, from, to, JSON.stringify(kinds));
+  }
+
+  form106Adjustments(): Iterable<EntryRow> {
+    // A JSON true reads as 1 through json_extract.
+    return this.db
+      .prepare<[string], EntryRow>(
+        "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'ADJUSTMENT' AND facility_id = ? AND json_extract(body, '$.data.form_106') = 1 ORDER BY event_time, device_id, seq",
+      )
+      .all(this.ctx.facilityId);
+  }
+
+  holdCountTime(holdId: string): string | null {
+    return getHold(this.db, holdId)?.count_time ?? null;
   }
 
   /**

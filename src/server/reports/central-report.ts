@@ -1,9 +1,12 @@
 import { ciiLogReport } from '../../shared/reports/cii-log';
 import { dispensingReport } from '../../shared/reports/dispensing';
 import { reportFileName } from '../../shared/reports/file-name';
+import { form106Report } from '../../shared/reports/form106';
+import { form41Report } from '../../shared/reports/form41';
 import { resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
 import { writeReport, type ReportContext } from '../../shared/reports/reader';
 import { receiptsReport } from '../../shared/reports/receipts';
+import { returnsReport } from '../../shared/reports/returns';
 import { CsvSink, type LedgerHead, type ReportRequest } from '../../shared/reports/types';
 import { sha256Hex } from '../crypto';
 import type { Store } from '../db/pg-adapter';
@@ -11,8 +14,11 @@ import { HttpError } from '../errors';
 import { facilityInfo } from '../routes/enroll';
 import { ServerReader } from './server-reader';
 
-/** The reports the central server computes so far; the others need data only workstations hold (see docs/notes.md). */
-export const CENTRAL_REPORT_KINDS = ['cii-log', 'receipts', 'dispensing'] as const;
+/**
+ * The reports the central server computes. The audit trail is not among them: the audit log
+ * stays on each workstation (it is not synced), so only a workstation can export it.
+ */
+export const CENTRAL_REPORT_KINDS = ['cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106'] as const;
 export type CentralReportKind = (typeof CENTRAL_REPORT_KINDS)[number];
 
 export interface CentralReport {
@@ -64,9 +70,20 @@ export async function centralReport(
   const parts: Buffer[] = [];
   const sink = new CsvSink((text) => parts.push(Buffer.from(text, 'utf8')));
   const written = writeReport(reader, sink, (notice) => {
-    if (req.kind === 'cii-log') ciiLogReport(reader, sink, notice, req.ndcs ?? null);
-    else if (req.kind === 'receipts') receiptsReport(reader, sink, notice);
-    else dispensingReport(reader, sink, notice);
+    switch (req.kind) {
+      case 'cii-log':
+        return ciiLogReport(reader, sink, notice, req.ndcs ?? null);
+      case 'receipts':
+        return receiptsReport(reader, sink, notice);
+      case 'dispensing':
+        return dispensingReport(reader, sink, notice);
+      case 'form41':
+        return form41Report(reader, sink, notice);
+      case 'returns':
+        return returnsReport(reader, sink, notice);
+      case 'form106':
+        return form106Report(reader, sink, notice);
+    }
   });
   for (const t of sink.text()) parts.push(Buffer.from(t, 'utf8'));
   const bytes = Buffer.concat(parts);

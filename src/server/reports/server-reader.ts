@@ -24,6 +24,9 @@ export class ServerReader extends ReportReader {
   private readonly ciiRows = new Map<string, CiiLogRow[]>();
   private readonly lists = new Map<EntryListType, EntryRow[]>();
   private receiptsAll = 0;
+  private adjustments: (EntryRow & { kind: string | null })[] | null = null;
+  private form106: EntryRow[] | null = null;
+  private readonly holdCountTimes = new Map<string, string | null>();
   readonly units = { of: (ndc: string): PackageUnits | null => this.catalog.get(ndc)?.units ?? null };
 
   static async load(db: Sql, ctx: ReportContext, period: ResolvedPeriod, req: ReportRequest, progress: (p: Progress) => void = () => {}): Promise<ServerReader> {
@@ -104,6 +107,19 @@ export class ServerReader extends ReportReader {
         ).rows.map((x) => ({ ...x, seq: Number(x.seq) })),
       );
     }
+    if (req.kind === 'form41' || req.kind === 'returns') {
+      // Every adjustment of the period: Form 41 and the returns record each pick their kinds.
+      r.adjustments = (
+        await db.query<EntryRow & { kind: string | null }>(
+          `SELECT device_id, seq, hash, body, CASE WHEN jsonb_typeof(body::jsonb -> 'data' -> 'kind') = 'string' THEN body::jsonb -> 'data' ->> 'kind' END AS kind
+             FROM entries
+            WHERE type = 'ADJUSTMENT' AND facility_id = $1 AND event_time COLLATE "C" >= $2 AND event_time COLLATE "C" <= $3
+            ORDER BY event_time COLLATE "C", device_id COLLATE "C", seq`,
+          [f, from, period.toUtc],
+        )
+      ).rows.map((x) => ({ ...x, seq: Number(x.seq) }));
+    }
+    if (req.kind === 'form106') await ServerReader.loadForm106(db, r);
     return r;
   }
 
@@ -141,6 +157,53 @@ export class ServerReader extends ReportReader {
     const rows = this.lists.get(type);
     if (!rows) throw new Error(`the central server's report reader did not load the ${type} entries`);
     return rows;
+  }
+
+  adjustmentsOfKinds(kinds: readonly string[]): Iterable<EntryRow> {
+    if (!this.adjustments) throw new Error("the central server's report reader did not load the adjustments");
+    return this.adjustments.filter((a) => a.kind !== null && kinds.includes(a.kind)).map(({ kind: _kind, ...row }) => row);
+  }
+  form106Adjustments(): Iterable<EntryRow> {
+    if (!this.form106) throw new Error("the central server's report reader did not load the Form 106 adjustments");
+    return this.form106;
+  }
+  holdCountTime(holdId: string): string | null {
+    if (!this.holdCountTimes.has(holdId)) throw new Error(`the central server's report reader did not load hold ${holdId}`);
+    return this.holdCountTimes.get(holdId)!;
+  }
+
+  /** Form 106: every signed theft-or-loss adjustment, and the count time of each hold they resolve. */
+  static async loadForm106(db: Sql, r: ServerReader): Promise<void> {
+    r.form106 = (
+      await db.query<EntryRow>(
+        `SELECT device_id, seq, hash, body FROM entries
+          WHERE type = 'ADJUSTMENT' AND facility_id = $1 AND (body::jsonb -> 'data' -> 'form_106') IN ('true'::jsonb, '1'::jsonb)
+          ORDER BY event_time COLLATE "C", device_id COLLATE "C", seq`,
+        [r.ctx.facilityId],
+      )
+    ).rows.map((x) => ({ ...x, seq: Number(x.seq) }));
+    const holds = new Set<string>();
+    for (const a of r.form106) {
+      const id = (JSON.parse(a.body) as { data?: { hold_id?: unknown } }).data?.hold_id;
+      if (typeof id === 'string') holds.add(id);
+    }
+    for (const id of holds) r.holdCountTimes.set(id, null);
+    if (holds.size === 0) return;
+    // The workstation reads the hold's latest HOLD_PLACED (holds.ts getHold); a hold is placed once.
+    for (const h of (
+      await db.query<{ hold_id: string; count_time: string | null }>(
+        `SELECT DISTINCT ON (hold_id) hold_id, count_time FROM (
+           SELECT body::jsonb -> 'data' ->> 'hold_id' AS hold_id,
+                  CASE WHEN jsonb_typeof(body::jsonb -> 'data' -> 'count_time') = 'string' THEN body::jsonb -> 'data' ->> 'count_time' END AS count_time,
+                  event_time
+             FROM entries WHERE type = 'HOLD_PLACED' AND facility_id = $1) p
+          WHERE hold_id IN (SELECT jsonb_array_elements_text($2::jsonb))
+          ORDER BY hold_id, event_time COLLATE "C" DESC`,
+        [r.ctx.facilityId, JSON.stringify([...holds])],
+      )
+    ).rows) {
+      r.holdCountTimes.set(h.hold_id, h.count_time);
+    }
   }
 
   private loadedRows(ndc: string): CiiLogRow[] {

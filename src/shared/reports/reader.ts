@@ -127,6 +127,19 @@ export abstract class ReportReader {
   abstract receiptCount(): number;
   /** Entries of a type with event time in [from, to], ordered by event time, device, seq. */
   abstract entriesOfType(type: EntryListType, from: string, to: string): Iterable<EntryRow>;
+  /**
+   * ADJUSTMENT entries whose `data.kind` is one of `kinds` with event time in [from, to], ordered
+   * by event time, device, seq (Form 41: destructions; the returns record: returns, transfers).
+   */
+  abstract adjustmentsOfKinds(kinds: readonly string[], from: string, to: string): Iterable<EntryRow>;
+  /**
+   * Every ADJUSTMENT marked `data.form_106` (a signed theft or loss), ordered by event time,
+   * device, seq. Not by period: Form 106 goes by when the loss was discovered, which for a
+   * count's hold is the count time (holdCountTime), known only once the entry is read.
+   */
+  abstract form106Adjustments(): Iterable<EntryRow>;
+  /** The count time its HOLD_PLACED entry records for a hold, or null (no such hold, or none recorded). */
+  abstract holdCountTime(holdId: string): string | null;
 
   /**
    * The dosage form of an NDC, from the catalog (FDA DOSAGEFORMNAME / openFDA dosage_form). The
