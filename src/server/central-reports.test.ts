@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualAdjustment, resolveHold } from '../main/holds/adjustments';
 import { quickCount } from '../main/counts/submit';
+import { recordInitialInventory } from '../main/inventory/initial';
 import { reportContext } from '../main/reports/export';
 import { renderReport } from '../main/reports/render';
 import { enrollWorkstation, syncOnce as syncOnceRaw } from '../main/sync';
@@ -17,6 +18,7 @@ import { CENTRAL_GENERATOR } from './reports/central-report';
 
 const OXY = '00002-1200-30';
 const ALP = '00409-1234-01';
+const METHADONE = '00054-0001-01'; // CII, only in the initial inventory
 const NOW = new Date('2026-11-20T15:00:00.000Z');
 const ZONE = 'America/New_York';
 
@@ -137,6 +139,18 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
       details: { counterparty: { name: 'Return Solutions Inc', address: '5 Dock Rd, Dallas, TX', dea_number: 'RR1234563' }, order_form: { kind: '222', number: '998877665', line: 3 } },
     });
     manualAdjustment(ws, { ...sign, ndc: ALP, lot: 'B7', quantity: 3, kind: 'theft_or_loss', reason: 'theft_or_loss', details: { loss: { type: 'burglary', police_report: 'SPD-77', value_cents: 1250, corrective_action: 'Alarm on the back door' } } });
+    // Lots found on hand when recording began (the initial inventory), signed by the pharmacist.
+    recordInitialInventory(ws, {
+      lines: [
+        { ndc: METHADONE, lot: 'M1', expiry: '2027-06-30', containers: { full_containers: 1, partial_units: [40] } },
+        { ndc: ALP, lot: 'B0', expiry: '2027-06-30', containers: { full_containers: 2, partial_units: [] } },
+      ],
+      taken: 'opening',
+      signer: { userId: 'pat', password: 'pharmacist-pass-1' },
+      source: 'cli',
+    });
+    // A count of B7 far below the book: its hold stays open, and the biennial marks the lot.
+    expect(quickCount(ws, { actor: 'tina', ndc: ALP, lot: 'B7', counted: 100 }).hold_id).toBeTruthy();
     await syncOnce(ws);
 
     // A second workstation of the facility receives too; after both sync, each holds both chains.
@@ -148,7 +162,13 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
     await syncOnce(ws2);
     ws2.users.create({ userId: 'tina', name: 'Tina Technician', role: 'technician', password: 'technician-pass-1', actor: 'test' });
     ws2.users.create({ userId: 'pat', name: 'Pat Pharmacist', role: 'pharmacist', password: 'pharmacist-pass-1', actor: 'test' });
-    ws2.ledger.append([receipt({ ndc: ALP, lot: 'B9', schedule: 'CIV', quantity: 100, delta: 100, actor: 'tina', event_time: '2026-11-05T14:00:00.000Z', expiry: '2027-12-31' })]);
+    // It counts its lot the next day and dispenses after the count: the biennial rolls the count
+    // forward by that dispense (a movement line under the lot).
+    ws2.ledger.append([
+      receipt({ ndc: ALP, lot: 'B9', schedule: 'CIV', quantity: 100, delta: 100, actor: 'tina', event_time: '2026-11-05T14:00:00.000Z', expiry: '2027-12-31' }),
+      receipt({ type: 'COUNT', ndc: ALP, lot: 'B9', schedule: 'CIV', expiry: null, quantity: 100, delta: 0, actor: 'tina', event_time: '2026-11-06T14:00:00.000Z', data: { count_id: 'C-B9' } }),
+      receipt({ type: 'DISPENSE', ndc: ALP, lot: 'B9', schedule: 'CIV', expiry: null, quantity: 12, delta: -12, actor: 'pos01', event_time: '2026-11-07T15:00:00.000Z', data: { pos_transaction_id: 'T-9', patient_token: 'ptok-5' } }),
+    ]);
     await syncOnce(ws2);
     await syncOnce(ws);
   });
@@ -179,6 +199,12 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
     ['returns', { from: '2026-11-01', to: '2026-11-30', schedules: 'cii' }],
     ['form106', { from: '2026-11-01', to: '2026-11-30' }],
     ['form106', { from: '2026-11-20', to: '2026-11-20', schedules: 'ciii-v' }],
+    ['biennial', { from: '2026-11-01', to: '2026-11-20', taken: 'close' }],
+    ['biennial', { to: '2026-11-20', taken: 'close' }],
+    ['biennial', { from: '2026-11-15', to: '2026-11-20', taken: 'close', schedules: 'cii' }],
+    ['biennial', { from: '2026-11-01', to: '2026-11-10', taken: 'opening' }],
+    ['initial', {}],
+    ['initial', { schedules: 'ciii-v' }],
   ] as const)('%s %j: the same bytes as the workstation exports for the same period and head', async (kind, period) => {
     const { ndcs, ...rest } = period as { ndcs?: readonly string[] } & Record<string, string>;
     const q = new URLSearchParams({ ...rest, format: 'csv', tz: ZONE, device: ws.deviceId, ...(ndcs ? { ndc: ndcs.join(',') } : {}) });
@@ -190,8 +216,13 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
     expect(mine.toString('utf8')).toMatch(/\r\nline,/);
     // The catalog and the people came through sync: names, not bare codes, on both sides.
     expect(mine.toString('utf8')).not.toContain('not in the drug catalog');
-    // Dispenses are recorded by the POS device; the person is the handler its source named.
-    expect(mine.toString('utf8')).toContain(kind === 'dispensing' ? 'pos01; handler named by the source: Pat Pharmacist (pat)' : 'Tina Technician (tina)');
+    // Dispenses are recorded by the POS device; the person is the handler its source named. The
+    // initial inventory is the pharmacist's; a biennial before any count names no counter.
+    const person = kind === 'dispensing' ? 'pos01; handler named by the source: Pat Pharmacist (pat)' : kind === 'initial' ? 'Pat Pharmacist (pat)' : 'Tina Technician (tina)';
+    if (!('taken' in period && period.taken === 'opening')) expect(mine.toString('utf8')).toContain(person);
+    // Counts from the 1st: ws2's count of B9 is rolled forward by the dispense after it.
+    if (kind === 'biennial' && period.taken === 'close' && !('schedules' in period)) expect(mine.toString('utf8')).toContain(',B7,2027-10-31,on compliance hold,');
+    if (kind === 'biennial' && 'from' in period && period.from === '2026-11-01') expect(mine.toString('utf8')).toMatch(/\r\nmovement,CIV,00409-1234-01,after the count: dispense,/);
     expect(server.bytes.toString('utf8')).toBe(mine.toString('utf8'));
     expect(server.bytes.equals(mine)).toBe(true);
     expect(server.headers.get('x-rxl-sha256')).toMatch(/^[0-9a-f]{64}$/);
@@ -207,6 +238,11 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
     expect(readFileSync(out).equals(mine)).toBe(true);
     expect(printed.ledger_heads).toEqual([`${ws.deviceId}:${ws.ledger.head().seq}:${ws.ledger.head().hash}`, `${ws2.deviceId}:${ws2.ledger.head().seq}:${ws2.ledger.head().hash}`]);
     expect(printed.lines).toBeGreaterThan(0);
+    // The biennial's --taken reaches the server.
+    const bien = join(tempDir('central-report'), 'biennial.csv');
+    const b = await runCli(['server', 'report', 'biennial', '--server', url, '--token', token, '--facility', 'MAIN01', '--from', '2026-11-01', '--to', '2026-11-10', '--taken', 'opening', '--tz', ZONE, '--device', ws.deviceId, '--out', bien]);
+    expect(b.stderr).toBe('');
+    expect(readFileSync(bien).equals(await workstationCsv({ kind: 'biennial', from: '2026-11-01', to: '2026-11-10', taken: 'opening' }))).toBe(true);
     const refused = await runCli(['server', 'report', 'cii-log', '--server', url, '--token', 'rxa_wrong', '--facility', 'MAIN01', '--out', join(tempDir('central-report'), 'x.csv')]);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain('administrator token');

@@ -1,15 +1,17 @@
+import { biennialReport, inventoryInstant } from '../../shared/reports/biennial';
 import { ciiLogReport } from '../../shared/reports/cii-log';
 import { dispensingReport } from '../../shared/reports/dispensing';
 import { reportFileName } from '../../shared/reports/file-name';
 import { form106Report } from '../../shared/reports/form106';
 import { form41Report } from '../../shared/reports/form41';
+import { initialInventoryReport } from '../../shared/reports/initial-inventory';
 import { resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
-import { writeReport, type ReportContext } from '../../shared/reports/reader';
+import { ReportInputError, writeReport, type ReportContext } from '../../shared/reports/reader';
 import { receiptsReport } from '../../shared/reports/receipts';
 import { returnsReport } from '../../shared/reports/returns';
 import { CsvSink, type LedgerHead, type ReportRequest } from '../../shared/reports/types';
 import { sha256Hex } from '../crypto';
-import type { Store } from '../db/pg-adapter';
+import type { Sql, Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { facilityInfo } from '../routes/enroll';
 import { ServerReader } from './server-reader';
@@ -18,7 +20,7 @@ import { ServerReader } from './server-reader';
  * The reports the central server computes. The audit trail is not among them: the audit log
  * stays on each workstation (it is not synced), so only a workstation can export it.
  */
-export const CENTRAL_REPORT_KINDS = ['cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106'] as const;
+export const CENTRAL_REPORT_KINDS = ['biennial', 'initial', 'cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106'] as const;
 export type CentralReportKind = (typeof CENTRAL_REPORT_KINDS)[number];
 
 export interface CentralReport {
@@ -47,7 +49,8 @@ export async function centralReport(
 ): Promise<CentralReport> {
   if (req.format !== 'csv') throw new HttpError('BAD_REQUEST', 'the central server exports CSV only (format=csv); PDF is made on a workstation');
   const facility = await facilityInfo(store, facilityId);
-  const resolved = resolvePeriod({ from: req.from, to: req.to }, opts.timeZone, opts.now, 'none');
+  // The biennial is of one day (--to); the workstation resolves its period the same way (compute.ts).
+  const resolved = resolvePeriod({ from: req.from, to: req.to }, opts.timeZone, opts.now, req.kind === 'biennial' ? 'to' : 'none');
   if (!resolved.ok) throw new HttpError('BAD_REQUEST', resolved.message);
   const period = resolved.period;
   if (opts.device) {
@@ -63,14 +66,20 @@ export async function centralReport(
     generatedBy: opts.generatedBy ?? CENTRAL_GENERATOR,
     registrant: { name: facility.name, address: facility.address, dea_number: facility.dea_number },
   };
-  const reader = await store.transaction(async (tx) => {
+  const taken = req.taken ?? 'close';
+  const { reader, at } = await store.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    return ServerReader.load(tx, ctx, period, req);
+    const at = req.kind === 'biennial' ? await biennialInstant(tx, ctx, period, taken, opts.now) : null;
+    return { reader: await ServerReader.load(tx, ctx, period, req, at), at };
   });
   const parts: Buffer[] = [];
   const sink = new CsvSink((text) => parts.push(Buffer.from(text, 'utf8')));
   const written = writeReport(reader, sink, (notice) => {
     switch (req.kind) {
+      case 'biennial':
+        return biennialReport(reader, sink, notice, taken, at!);
+      case 'initial':
+        return initialInventoryReport(reader, sink, notice);
       case 'cii-log':
         return ciiLogReport(reader, sink, notice, req.ndcs ?? null);
       case 'receipts':
@@ -88,4 +97,15 @@ export async function centralReport(
   for (const t of sink.text()) parts.push(Buffer.from(t, 'utf8'));
   const bytes = Buffer.concat(parts);
   return { ...written, period, bytes, sha256: sha256Hex(bytes), fileName: reportFileName(facilityId, req, { period }) };
+}
+
+/** The biennial's inventory instant, from the facility's first synced entry as the workstation finds it from its own. */
+async function biennialInstant(tx: Sql, ctx: ReportContext, period: ResolvedPeriod, taken: 'opening' | 'close', now: Date): Promise<string> {
+  const first = (await tx.query<{ t: string | null }>('SELECT MIN(event_time COLLATE "C") AS t FROM entries WHERE facility_id = $1', [ctx.facilityId])).rows[0]?.t ?? null;
+  try {
+    return inventoryInstant(first, ctx, period, taken, now);
+  } catch (err) {
+    if (err instanceof ReportInputError) throw new HttpError('BAD_REQUEST', err.message);
+    throw err;
+  }
 }

@@ -1,10 +1,13 @@
 import type { Schedule } from '../../shared/domain/schedule';
 import type { ResolvedPeriod } from '../../shared/reports/period';
-import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type OpenCount, type Progress, type ReportContext, type ReportProduct } from '../../shared/reports/reader';
+import { countsWindow } from '../../shared/reports/biennial';
+import type { CountRow } from '../../shared/reports/inventory-at';
+import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type HoldEvent, type OpenCount, type Progress, type ReportContext, type ReportProduct } from '../../shared/reports/reader';
 import type { LedgerHead, ReportRequest } from '../../shared/reports/types';
 import type { PackageUnits } from '../../shared/units';
 import type { Sql } from '../db/pg-adapter';
 import { centralCatalog, centralUserNames, type CentralProduct } from './central-catalog';
+import { LoadedInventory, lotBalancesFromDb } from './server-inventory';
 
 /**
  * The report reader at the central server, over the facility's synced entries. The shared
@@ -27,9 +30,12 @@ export class ServerReader extends ReportReader {
   private adjustments: (EntryRow & { kind: string | null })[] | null = null;
   private form106: EntryRow[] | null = null;
   private readonly holdCountTimes = new Map<string, string | null>();
+  private inventory: LoadedInventory | null = null;
+  private initial: EntryRow[] | null = null;
   readonly units = { of: (ndc: string): PackageUnits | null => this.catalog.get(ndc)?.units ?? null };
 
-  static async load(db: Sql, ctx: ReportContext, period: ResolvedPeriod, req: ReportRequest, progress: (p: Progress) => void = () => {}): Promise<ServerReader> {
+  /** `at`: the biennial's inventory instant (inventoryInstant), which decides what it reads. */
+  static async load(db: Sql, ctx: ReportContext, period: ResolvedPeriod, req: ReportRequest, at: string | null = null, progress: (p: Progress) => void = () => {}): Promise<ServerReader> {
     const r = new ServerReader(ctx, period, progress, req.schedules ?? 'all');
     const f = ctx.facilityId;
     r.catalog = await centralCatalog(db, f);
@@ -120,6 +126,20 @@ export class ServerReader extends ReportReader {
       ).rows.map((x) => ({ ...x, seq: Number(x.seq) }));
     }
     if (req.kind === 'form106') await ServerReader.loadForm106(db, r);
+    if (req.kind === 'biennial') {
+      if (!at) throw new Error('the biennial inventory needs its inventory instant');
+      const ndcs = [...r.scheduleOf].filter(([, s]) => r.wants(s)).map(([ndc]) => ndc);
+      r.inventory = await LoadedInventory.load(db, f, ndcs, at, countsWindow(period, at), r.units.of);
+    }
+    if (req.kind === 'initial') {
+      r.initial = (
+        await db.query<EntryRow>(
+          `SELECT device_id, seq, hash, body FROM entries WHERE type = 'INITIAL_INVENTORY' AND facility_id = $1
+            ORDER BY event_time COLLATE "C", device_id COLLATE "C", seq`,
+          [f],
+        )
+      ).rows.map((x) => ({ ...x, seq: Number(x.seq) }));
+    }
     return r;
   }
 
@@ -172,6 +192,37 @@ export class ServerReader extends ReportReader {
     return this.holdCountTimes.get(holdId)!;
   }
 
+  hasEntriesBy(ndc: string, at: string): boolean {
+    return this.loadedInventory().hasEntriesBy(ndc, at);
+  }
+  bookAt(ndc: string, at: string): Map<string, number> {
+    return this.loadedInventory().bookAt(ndc, at);
+  }
+  countEntries(ndc: string, from: string, at: string): CountRow[] {
+    return this.loadedInventory().countEntries(ndc, from, at);
+  }
+  movementEntries(ndc: string, after: string, at: string): EntryRow[] {
+    return this.loadedInventory().movementEntries(ndc, after, at);
+  }
+  expiriesAt(at: string): Map<string, string> {
+    const inv = this.loadedInventory();
+    if (at !== inv.at) throw new Error(`the central server's report reader loaded the expiries at ${inv.at}, not at ${at}`);
+    return new Map(inv.expiries);
+  }
+  protected holdEvents(at: string): Iterable<HoldEvent> {
+    const inv = this.loadedInventory();
+    if (at !== inv.at) throw new Error(`the central server's report reader loaded the holds at ${inv.at}, not at ${at}`);
+    return inv.holds;
+  }
+  initialInventoryEntries(): Iterable<EntryRow> {
+    if (!this.initial) throw new Error("the central server's report reader did not load the initial inventory");
+    return this.initial;
+  }
+  private loadedInventory(): LoadedInventory {
+    if (!this.inventory) throw new Error("the central server's report reader did not load the inventory");
+    return this.inventory;
+  }
+
   /** Form 106: every signed theft-or-loss adjustment, and the count time of each hold they resolve. */
   static async loadForm106(db: Sql, r: ServerReader): Promise<void> {
     r.form106 = (
@@ -214,33 +265,3 @@ export class ServerReader extends ReportReader {
 }
 
 const balanceKey = (ndc: string, at: string, inclusive: boolean) => `${ndc}|${at}|${inclusive ? 1 : 0}`;
-
-/**
- * Stock of an NDC by lot at a moment, summed from the entries (the server keeps no stock
- * projection), with version 0.1 container-basis receipts counted in units as the workstation does.
- */
-async function lotBalancesFromDb(db: Sql, facilityId: string, ndc: string, at: string, inclusive: boolean, unitsOf: (ndc: string) => PackageUnits | null): Promise<Map<string, number>> {
-  const cmp = inclusive ? '<=' : '<';
-  const out = new Map<string, number>();
-  for (const r of (
-    await db.query<{ lot: string; n: number }>(
-      `SELECT COALESCE(lot, '') AS lot, SUM(delta)::bigint AS n FROM entries WHERE facility_id = $1 AND ndc = $2 AND event_time COLLATE "C" ${cmp} $3 GROUP BY 1`,
-      [facilityId, ndc, at],
-    )
-  ).rows) {
-    out.set(r.lot, (out.get(r.lot) ?? 0) + Number(r.n));
-  }
-  const per = unitsOf(ndc)?.units_per_container ?? null;
-  if (per !== null) {
-    for (const r of (
-      await db.query<{ lot: string; delta: number }>(
-        `SELECT COALESCE(lot, '') AS lot, delta FROM entries
-          WHERE facility_id = $1 AND ndc = $2 AND event_time COLLATE "C" ${cmp} $3 AND body::jsonb -> 'data' ->> 'quantity_basis' = 'containers'`,
-        [facilityId, ndc, at],
-      )
-    ).rows) {
-      out.set(r.lot, (out.get(r.lot) ?? 0) + Number(r.delta) * (per - 1));
-    }
-  }
-  return out;
-}

@@ -15,6 +15,8 @@ const Query = z
     /** CII log: only these NDCs, comma-separated. */
     ndc: z.string().max(10_000).optional(),
     schedules: ReportSchedules.optional(),
+    /** Biennial inventory: taken at opening or close of business (default close). */
+    taken: z.enum(['opening', 'close']).optional(),
     /** The workstation whose export this must equal: its chain's head is listed first, as it lists it. */
     device: z.string().min(1).max(200).optional(),
   })
@@ -29,7 +31,7 @@ export function reportRoutes(app: FastifyInstance, store: Store, now: () => Date
   app.get('/v1/admin/facilities/:id/reports/:kind', async (req, reply) => {
     const { id, kind } = req.params as { id: string; kind: string };
     if (!(CENTRAL_REPORT_KINDS as readonly string[]).includes(kind)) {
-      throw new HttpError('BAD_REQUEST', `the central server computes ${CENTRAL_REPORT_KINDS.join(', ')} so far; "${kind}" is exported from a workstation of the facility`);
+      throw new HttpError('BAD_REQUEST', `the central server computes ${CENTRAL_REPORT_KINDS.join(', ')}; "${kind}" is exported from a workstation of the facility${kind === 'audit' ? ' (the audit log is kept on each workstation and is not synced)' : ''}`);
     }
     const q = Query.safeParse(req.query ?? {});
     if (!q.success) {
@@ -48,6 +50,7 @@ export function reportRoutes(app: FastifyInstance, store: Store, now: () => Date
       from: q.data.from ?? null,
       to: q.data.to ?? null,
       ...(q.data.schedules ? { schedules: q.data.schedules } : {}),
+      ...(q.data.taken ? { taken: q.data.taken } : {}),
       ...(q.data.ndc ? { ndcs: q.data.ndc.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     });
     if (!parsed.success) {
