@@ -10,6 +10,7 @@ import { enrollWorkstation, syncOnce as syncOnceRaw } from '../main/sync';
 import type { Workstation } from '../main/workstation';
 import { receipt, tempWorkstation, TEST_CATALOG } from '../testing/temp-workstation';
 import { BACKENDS, addFacility, adminCall, cleanupAll, enrollmentCode, runCli, storageFor, tempDir } from '../../test/sync-faults/helpers';
+import { pdfPages } from '../reports-pdf/pdf-text';
 import type { ReportRequest } from '../shared/reports/types';
 import { buildApp } from './app';
 import { createAdminToken } from './auth/admin-token';
@@ -290,7 +291,24 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
     const empty = await serverCsv('/v1/admin/facilities/MAIN01/reports/cii-log?from=2026-11-30&to=2026-11-01');
     expect(empty.status).toBe(400);
     expect(empty.bytes.toString('utf8')).toContain('the period is empty');
-    const pdf = await serverCsv('/v1/admin/facilities/MAIN01/reports/cii-log?format=pdf');
-    expect(pdf.status).toBe(400);
+    const word = await serverCsv('/v1/admin/facilities/MAIN01/reports/cii-log?format=docx');
+    expect(word.status).toBe(400);
+  });
+
+  it.each([
+    ['cii-log', { from: '2026-11-01', to: '2026-11-30' }],
+    ['biennial', { from: '2026-11-01', to: '2026-11-20', taken: 'close' }],
+    ['form106', { from: '2026-11-01', to: '2026-11-30' }],
+  ] as const)('%s %j as PDF: the same text on the same pages as the workstation prints', async (kind, period) => {
+    const q = new URLSearchParams({ ...period, format: 'pdf', tz: ZONE, device: ws.deviceId });
+    const server = await serverCsv(`/v1/admin/facilities/MAIN01/reports/${kind}?${q}`);
+    expect(server.status).toBe(200);
+    expect(server.headers.get('content-type')).toBe('application/pdf');
+    const mine = (await renderReport(ws.db, reportContext(ws, CENTRAL_GENERATOR), { kind, ...period, format: 'pdf' } as ReportRequest)).bytes;
+    const pages = pdfPages(mine).map((p) => p.lines);
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.flat().join(' ')).toContain('Ledger head');
+    // pdfkit stamps each file with its creation time: the pages, not the bytes, are compared.
+    expect(pdfPages(server.bytes).map((p) => p.lines)).toEqual(pages);
   });
 });

@@ -19,7 +19,7 @@ const USAGE = `usage:
   rxledger server devices|stock|holds|alarms|verify --server URL --token T [--facility ID]
   rxledger server report biennial|initial|cii-log|receipts|dispensing|form41|returns|form106 --server URL --token T --facility ID
                   [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--taken opening|close] [--tz ZONE] [--schedules cii|ciii-v|all] [--ndc NDC]...
-                  [--device ID] --out FILE    a facility's DEA record as CSV, computed by the server from the synced ledger
+                  [--device ID] [--format csv|pdf] --out FILE    a facility's DEA record (CSV or PDF), computed by the server from the synced ledger
 The token may come from RXLEDGER_ADMIN_TOKEN and the URL from RXLEDGER_SERVER instead (arguments show in ps).
 `;
 
@@ -253,12 +253,14 @@ async function facilityReport(argv: string[], io: CliIO): Promise<number> {
     schedules: { type: 'string' },
     taken: { type: 'string' },
     device: { type: 'string' },
+    format: { type: 'string' },
     out: { type: 'string' },
   });
   if (!values.facility) throw new CliError('--facility ID is required');
   if (!values.out) throw new CliError('--out FILE is required (where the CSV is written)');
   const target = adminTarget(values, io);
-  const q = new URLSearchParams({ format: 'csv' });
+  if (values.format && values.format !== 'csv' && values.format !== 'pdf') throw new CliError('--format is csv or pdf');
+  const q = new URLSearchParams({ format: values.format ?? 'csv' });
   if (values.from) q.set('from', values.from);
   if (values.to) q.set('to', values.to);
   q.set('tz', values.tz ?? io.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
@@ -301,6 +303,7 @@ async function facilityReport(argv: string[], io: CliIO): Promise<number> {
   const out = {
     file: path,
     kind,
+    format: values.format ?? 'csv',
     facility_id: values.facility,
     sha256: res.headers.get('x-rxl-sha256'),
     bytes: bytes.length,

@@ -6,10 +6,10 @@ import { form106Report } from '../../shared/reports/form106';
 import { form41Report } from '../../shared/reports/form41';
 import { initialInventoryReport } from '../../shared/reports/initial-inventory';
 import { resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
-import { ReportInputError, writeReport, type ReportContext } from '../../shared/reports/reader';
+import { ReportInputError, writeReport, type ReportContext, type WrittenReport } from '../../shared/reports/reader';
 import { receiptsReport } from '../../shared/reports/receipts';
 import { returnsReport } from '../../shared/reports/returns';
-import { CsvSink, type LedgerHead, type ReportRequest } from '../../shared/reports/types';
+import { CsvSink, type LedgerHead, type ReportRequest, type ReportSink } from '../../shared/reports/types';
 import { sha256Hex } from '../crypto';
 import type { Sql, Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
@@ -38,7 +38,7 @@ export const CENTRAL_GENERATOR = { user_id: 'central-office', name: 'Central off
 
 /**
  * A facility's DEA record computed from its synced entries with the workstation's own report
- * code (src/shared/reports), as CSV. Every read happens in one REPEATABLE READ snapshot, so the
+ * code (src/shared/reports), as CSV or PDF (the workstation's PDF writer, src/reports-pdf). Every read happens in one REPEATABLE READ snapshot, so the
  * figures and the heads printed with them belong together while pushes keep arriving.
  */
 export async function centralReport(
@@ -47,7 +47,6 @@ export async function centralReport(
   req: ReportRequest & { kind: CentralReportKind },
   opts: { now: Date; timeZone: string; generatedBy?: { user_id: string; name: string }; device?: string },
 ): Promise<CentralReport> {
-  if (req.format !== 'csv') throw new HttpError('BAD_REQUEST', 'the central server exports CSV only (format=csv); PDF is made on a workstation');
   const facility = await facilityInfo(store, facilityId);
   // The biennial is of one day (--to); the workstation resolves its period the same way (compute.ts).
   const resolved = resolvePeriod({ from: req.from, to: req.to }, opts.timeZone, opts.now, req.kind === 'biennial' ? 'to' : 'none');
@@ -73,8 +72,26 @@ export async function centralReport(
     return { reader: await ServerReader.load(tx, ctx, period, req, at), at };
   });
   const parts: Buffer[] = [];
-  const sink = new CsvSink((text) => parts.push(Buffer.from(text, 'utf8')));
-  const written = writeReport(reader, sink, (notice) => {
+  // The workstation's own PDF writer (src/reports-pdf), loaded only when a PDF is asked for.
+  const pdfModule = req.format === 'pdf' ? await import('../../reports-pdf/pdf') : null;
+  const pdf = pdfModule ? new pdfModule.PdfSink() : null;
+  const sink: ReportSink = pdf ?? new CsvSink((text) => parts.push(Buffer.from(text, 'utf8')));
+  let written: WrittenReport;
+  try {
+    written = write(reader, sink, req, taken, at);
+  } catch (err) {
+    if (pdfModule && err instanceof pdfModule.ReportTooLargeError) throw new HttpError('BAD_REQUEST', (err as Error).message);
+    throw err;
+  }
+  if (pdf) parts.push(await pdf.bytes());
+  else for (const t of (sink as CsvSink).text()) parts.push(Buffer.from(t, 'utf8'));
+  const bytes = Buffer.concat(parts);
+  return { ...written, period, bytes, sha256: sha256Hex(bytes), fileName: reportFileName(facilityId, req, { period }) };
+}
+
+/** The report's body, by kind: the same functions the workstation's computeReport calls. */
+function write(reader: ServerReader, sink: ReportSink, req: ReportRequest & { kind: CentralReportKind }, taken: 'opening' | 'close', at: string | null): WrittenReport {
+  return writeReport(reader, sink, (notice) => {
     switch (req.kind) {
       case 'biennial':
         return biennialReport(reader, sink, notice, taken, at!);
@@ -94,9 +111,6 @@ export async function centralReport(
         return form106Report(reader, sink, notice);
     }
   });
-  for (const t of sink.text()) parts.push(Buffer.from(t, 'utf8'));
-  const bytes = Buffer.concat(parts);
-  return { ...written, period, bytes, sha256: sha256Hex(bytes), fileName: reportFileName(facilityId, req, { period }) };
 }
 
 /** The biennial's inventory instant, from the facility's first synced entry as the workstation finds it from its own. */

@@ -9,7 +9,7 @@ const Query = z
   .object({
     from: z.string().optional(),
     to: z.string().optional(),
-    format: z.literal('csv').default('csv'),
+    format: z.enum(['csv', 'pdf']).default('csv'),
     /** The facility's zone (IANA); the server has no setting per facility yet. */
     tz: z.string().min(1).max(100).optional(),
     /** CII log: only these NDCs, comma-separated. */
@@ -24,8 +24,8 @@ const Query = z
 
 /**
  * `GET /v1/admin/facilities/:id/reports/:kind` (administrator token, checked by the admin
- * routes' hook for every /v1/admin/ path): the CSV a workstation of the facility exports for
- * the same period and ledger head, computed here from the synced entries.
+ * routes' hook for every /v1/admin/ path): the CSV (or PDF) a workstation of the facility
+ * exports for the same period and ledger head, computed here from the synced entries.
  */
 export function reportRoutes(app: FastifyInstance, store: Store, now: () => Date): void {
   app.get('/v1/admin/facilities/:id/reports/:kind', async (req, reply) => {
@@ -60,7 +60,7 @@ export function reportRoutes(app: FastifyInstance, store: Store, now: () => Date
     const r = await centralReport(store, id, parsed.data as ReportRequest & { kind: CentralReportKind }, { now: now(), timeZone, ...(q.data.device ? { device: q.data.device } : {}) });
     const local = r.heads.map((h) => `${h.device_id}:${h.seq}:${h.hash}`).join(' ');
     return reply
-      .type('text/csv; charset=utf-8')
+      .type(r.fileName.endsWith('.pdf') ? 'application/pdf' : 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${r.fileName}"`)
       .header('x-rxl-sha256', r.sha256)
       .header('x-rxl-lines', String(r.lines))
