@@ -14,6 +14,7 @@ import { pdfPages } from '../reports-pdf/pdf-text';
 import type { ReportRequest } from '../shared/reports/types';
 import { buildApp } from './app';
 import { createAdminToken } from './auth/admin-token';
+import type { Store } from './db/pg-adapter';
 import { openServerStore } from './run';
 import { CENTRAL_GENERATOR } from './reports/central-report';
 
@@ -49,10 +50,12 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
   let token = '';
   let ws: Workstation;
   let ws2: Workstation;
+  let store: Store;
   const closers: (() => Promise<void> | void)[] = [];
 
   beforeAll(async () => {
     const opened = await openServerStore(await storageFor(backend));
+    store = opened.store;
     token = await createAdminToken(opened.store);
     const app = await buildApp({ store: opened.store, now: () => NOW });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -293,6 +296,31 @@ describe.each(BACKENDS)('DEA reports at the central server on %s', (backend) => 
     expect(empty.bytes.toString('utf8')).toContain('the period is empty');
     const word = await serverCsv('/v1/admin/facilities/MAIN01/reports/cii-log?format=docx');
     expect(word.status).toBe(400);
+  });
+
+  it('a console user downloads a report: the same bytes as a workstation generating it as that user, audited with its sha256', async () => {
+    await adminCall(url, token, 'POST', '/v1/admin/console-users', { user_id: 'cofficer', name: 'Casey Officer', role: 'compliance_officer', password: 'compliance-pw-0001' });
+    const signIn = await fetch(`${url}/console/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'cofficer', password: 'compliance-pw-0001' }) });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const period = { from: '2026-11-01', to: '2026-11-30' };
+    const q = new URLSearchParams({ ...period, format: 'csv', tz: ZONE, device: ws.deviceId });
+    const res = await fetch(`${url}/console/api/reports/MAIN01/form41?${q}`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('rxledger-form41-MAIN01-2026-11-01_2026-11-30.csv');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const mine = (await renderReport(ws.db, reportContext(ws, { user_id: 'cofficer', name: 'Casey Officer' }), { kind: 'form41', ...period, format: 'csv' })).bytes;
+    expect(bytes.toString('utf8')).toContain('by Casey Officer (cofficer)');
+    expect(bytes.equals(mine)).toBe(true);
+    const done = await store.query<{ details: string }>("SELECT details FROM server_audit WHERE action = 'export report' AND outcome = 'done' AND user_id = 'cofficer'");
+    expect(done.rows).toHaveLength(1);
+    expect(JSON.parse(done.rows[0]!.details)).toMatchObject({ facility_id: 'MAIN01', kind: 'form41', format: 'csv', from: '2026-11-01', to: '2026-11-30', sha256: res.headers.get('x-rxl-sha256') });
+    // No session: refused by the console's session hook; the audit trail is refused and audited.
+    expect((await fetch(`${url}/console/api/reports/MAIN01/form41?${q}`)).status).toBe(401);
+    const audit = await fetch(`${url}/console/api/reports/MAIN01/audit?${q}`, { headers: { cookie } });
+    expect(audit.status).toBe(400);
+    const refused = await store.query<{ details: string }>("SELECT details FROM server_audit WHERE action = 'export report' AND outcome = 'refused' AND user_id = 'cofficer'");
+    expect(JSON.parse(refused.rows[0]!.details)).toMatchObject({ code: 'BAD_REQUEST', kind: 'audit' });
   });
 
   it.each([
