@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ConsoleRequestError, ROLE_NAMES, type ConsoleError, type Device, type Facility, type Hold, type StockRow, type User } from './api';
+import { ReportsView } from './ReportsView';
 
-type View = 'devices' | 'holds' | 'stock';
+type View = 'devices' | 'holds' | 'stock' | 'reports';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'devices', label: 'Devices' },
   { id: 'holds', label: 'Holds' },
   { id: 'stock', label: 'Stock' },
+  { id: 'reports', label: 'Reports' },
 ];
 
 const asError = (e: unknown): ConsoleError => (e instanceof ConsoleRequestError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: String(e) });
@@ -139,7 +141,7 @@ function Signed({ user, onEnded, onSignOut }: { user: User; onEnded: (e: Console
       </header>
       <div className="app-body">
         <main className="screen">
-          {view === 'devices' ? <DevicesView user={user} onEnded={onEnded} /> : view === 'holds' ? <HoldsView onEnded={onEnded} /> : <StockView onEnded={onEnded} />}
+          {view === 'devices' ? <DevicesView user={user} onEnded={onEnded} /> : view === 'holds' ? <HoldsView onEnded={onEnded} /> : view === 'reports' ? <ReportsView onEnded={onEnded} /> : <StockView onEnded={onEnded} />}
         </main>
       </div>
     </div>
