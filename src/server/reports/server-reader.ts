@@ -27,7 +27,7 @@ export class ServerReader extends ReportReader {
   private readonly ciiRows = new Map<string, CiiLogRow[]>();
   private readonly lists = new Map<EntryListType, EntryRow[]>();
   private receiptsAll = 0;
-  private adjustments: (EntryRow & { kind: string | null })[] | null = null;
+  private adjustments: { from: string; to: string; rows: (EntryRow & { kind: string | null })[] } | null = null;
   private form106: EntryRow[] | null = null;
   private readonly holdCountTimes = new Map<string, string | null>();
   private inventory: LoadedInventory | null = null;
@@ -115,7 +115,7 @@ export class ServerReader extends ReportReader {
     }
     if (req.kind === 'form41' || req.kind === 'returns') {
       // Every adjustment of the period: Form 41 and the returns record each pick their kinds.
-      r.adjustments = (
+      const rows = (
         await db.query<EntryRow & { kind: string | null }>(
           `SELECT device_id, seq, hash, body, CASE WHEN jsonb_typeof(body::jsonb -> 'data' -> 'kind') = 'string' THEN body::jsonb -> 'data' ->> 'kind' END AS kind
              FROM entries
@@ -124,6 +124,7 @@ export class ServerReader extends ReportReader {
           [f, from, period.toUtc],
         )
       ).rows.map((x) => ({ ...x, seq: Number(x.seq) }));
+      r.adjustments = { from, to: period.toUtc, rows };
     }
     if (req.kind === 'form106') await ServerReader.loadForm106(db, r);
     if (req.kind === 'biennial') {
@@ -179,9 +180,10 @@ export class ServerReader extends ReportReader {
     return rows;
   }
 
-  adjustmentsOfKinds(kinds: readonly string[]): Iterable<EntryRow> {
-    if (!this.adjustments) throw new Error("the central server's report reader did not load the adjustments");
-    return this.adjustments.filter((a) => a.kind !== null && kinds.includes(a.kind)).map(({ kind: _kind, ...row }) => row);
+  adjustmentsOfKinds(kinds: readonly string[], from: string, to: string): Iterable<EntryRow> {
+    const a = this.adjustments;
+    if (!a || a.from !== from || a.to !== to) throw new Error(`the central server's report reader did not load the adjustments from ${from} to ${to}`);
+    return a.rows.filter((a) => a.kind !== null && kinds.includes(a.kind)).map(({ kind: _kind, ...row }) => row);
   }
   form106Adjustments(): Iterable<EntryRow> {
     if (!this.form106) throw new Error("the central server's report reader did not load the Form 106 adjustments");
