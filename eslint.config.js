@@ -81,6 +81,20 @@ export default tseslint.config(
     },
   },
   {
+    // The PDF writer of the DEA reports (pdfkit), run by the workstation and the central server
+    // alike: Node-side, so not in src/shared, and like src/shared it imports neither process.
+    files: ['src/reports-pdf/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'the PDF writer runs under plain Node too (the central server)' }],
+          patterns: [{ group: ['**/main/**', '**/renderer/**', '**/server/**', '**/preload/**', '**/cli/**'], message: 'src/reports-pdf imports only src/shared and packages: the workstation and the server both use it' }],
+        },
+      ],
+    },
+  },
+  {
     // Tests that drive a workstation against a real server import both sides.
     files: ['src/server/**/*.test.ts'],
     rules: {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { pdfText } from '../src/main/reports/pdf-text';
+import { pdfText } from '../src/reports-pdf/pdf-text';
 import { parseCsv } from '../src/shared/reports/csv';
 import { drugRecord, repoRoot, rxledger, signIn, startStation, type Station } from './fixtures';
 

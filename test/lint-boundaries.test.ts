@@ -47,6 +47,8 @@ describe('lint boundaries between the processes', () => {
     ['src/renderer/x.tsx', '../main/workstation', 'src/renderer imports nothing from src/main'],
     ['src/renderer/screens/x.tsx', 'node:fs', 'src/renderer imports nothing from src/main'],
     ['src/main/x.ts', 'electron', 'only src/main/electron/ may import electron'],
+    ['src/reports-pdf/x.ts', '../main/reports/reader', 'src/reports-pdf imports only src/shared'],
+    ['src/reports-pdf/x.ts', '../server/reports/central-report', 'src/reports-pdf imports only src/shared'],
   ])('the other boundaries hold: %s importing %s', async (file, from, message) => {
     expect(await restricted(file, from)).toEqual([expect.stringContaining(message)]);
   });
@@ -56,6 +58,9 @@ describe('lint boundaries between the processes', () => {
     ['src/main/sync/x.ts', '../../shared/sync/protocol'],
     ['src/main/pos/x.ts', './server'],
     ['src/main/electron/x.ts', 'electron'],
+    // The PDF writer is shared by the workstation and the server.
+    ['src/server/reports/x.ts', '../../reports-pdf/pdf'],
+    ['src/main/reports/x.ts', '../../reports-pdf/pdf'],
     // Tests that drive a workstation against a real server import both sides.
     ['src/server/x.test.ts', '../main/workstation'],
   ])('and let the allowed imports through: %s importing %s', async (file, from) => {

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Store } from './db/pg-adapter';
 import { HttpError } from './errors';
 import { adminRoutes } from './routes/admin';
+import { consoleReportRoutes } from './console/reports';
 import { consoleRoutes, type ConsoleOptions } from './console/routes';
 import { deviceSyncRoutes } from './routes/device-sync';
 import { enrollRoutes } from './routes/enroll';
@@ -97,5 +98,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...opts.console,
     uiDir: opts.console?.uiDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'renderer'),
   });
+  consoleReportRoutes(app, opts.store, opts.now ?? (() => new Date()));
   return app;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pdfText } from '../../main/reports/pdf-text';
+import { pdfText } from '../../reports-pdf/pdf-text';
 import { parseCsv } from '../../shared/reports/csv';
 import { repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';

@@ -17,8 +17,9 @@ const USAGE = `usage:
                                                          a web console user; the password on the first line of stdin
   rxledger server reference put --server URL --token T --kind catalog|user|policy --key K [--facility ID] --doc JSON
   rxledger server devices|stock|holds|alarms|verify --server URL --token T [--facility ID]
-  rxledger server report cii-log|receipts|dispensing --server URL --token T --facility ID [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-                  [--tz ZONE] [--schedules cii|ciii-v|all] [--ndc NDC]... [--device ID] --out FILE    a facility's DEA record as CSV, computed by the server from the synced ledger
+  rxledger server report biennial|initial|cii-log|receipts|dispensing|form41|returns|form106 --server URL --token T --facility ID
+                  [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--taken opening|close] [--tz ZONE] [--schedules cii|ciii-v|all] [--ndc NDC]...
+                  [--device ID] [--format csv|pdf] --out FILE    a facility's DEA record (CSV or PDF), computed by the server from the synced ledger
 The token may come from RXLEDGER_ADMIN_TOKEN and the URL from RXLEDGER_SERVER instead (arguments show in ps).
 `;
 
@@ -240,7 +241,8 @@ async function consoleUser(argv: string[], io: CliIO): Promise<number> {
  */
 async function facilityReport(argv: string[], io: CliIO): Promise<number> {
   const [kind, ...rest] = argv;
-  if (kind !== 'cii-log' && kind !== 'receipts' && kind !== 'dispensing') throw new CliError(`usage: rxledger server report cii-log|receipts|dispensing …\n${USAGE}`);
+  const kinds = ['biennial', 'initial', 'cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106'];
+  if (!kind || !kinds.includes(kind)) throw new CliError(`usage: rxledger server report ${kinds.join('|')} …\n${USAGE}`);
   const { values } = parseCommandArgs(rest, {
     ...adminOptions,
     facility: { type: 'string' },
@@ -249,18 +251,22 @@ async function facilityReport(argv: string[], io: CliIO): Promise<number> {
     tz: { type: 'string' },
     ndc: { type: 'string', multiple: true },
     schedules: { type: 'string' },
+    taken: { type: 'string' },
     device: { type: 'string' },
+    format: { type: 'string' },
     out: { type: 'string' },
   });
   if (!values.facility) throw new CliError('--facility ID is required');
   if (!values.out) throw new CliError('--out FILE is required (where the CSV is written)');
   const target = adminTarget(values, io);
-  const q = new URLSearchParams({ format: 'csv' });
+  if (values.format && values.format !== 'csv' && values.format !== 'pdf') throw new CliError('--format is csv or pdf');
+  const q = new URLSearchParams({ format: values.format ?? 'csv' });
   if (values.from) q.set('from', values.from);
   if (values.to) q.set('to', values.to);
   q.set('tz', values.tz ?? io.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
   if (values.ndc?.length) q.set('ndc', values.ndc.join(','));
   if (values.schedules) q.set('schedules', values.schedules);
+  if (values.taken) q.set('taken', values.taken);
   if (values.device) q.set('device', values.device);
   let res: Response;
   try {
@@ -297,6 +303,7 @@ async function facilityReport(argv: string[], io: CliIO): Promise<number> {
   const out = {
     file: path,
     kind,
+    format: values.format ?? 'csv',
     facility_id: values.facility,
     sha256: res.headers.get('x-rxl-sha256'),
     bytes: bytes.length,

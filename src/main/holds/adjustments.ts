@@ -18,8 +18,9 @@ import type { Db } from '../db/open';
 import { canonicalRequest, entryThroughGate } from '../counts/through-gate';
 import { assertNoActiveHold, getHold } from './holds';
 import type { AppendResult } from '../ledger/append';
-import { attachSignatures, authenticateSigner, manifestationsFor, signaturesListed, signingTimeZone, type Credentials, type ReadySigner } from './signatures';
+import { attachSignatures, authenticateSigner, manifestationsFor, signingTimeZone, type Credentials, type ReadySigner } from './signatures';
 import type { Workstation } from '../workstation';
+import { form106Line, type Form106Line } from '../../shared/reports/form106';
 
 export interface SignatureRequest {
   signer: Credentials;
@@ -281,45 +282,14 @@ export function manualAdjustment(
   return result;
 }
 
-export interface Form106Line {
-  entry: EntryRef;
-  facility_id: string;
-  ndc: string;
-  lot: string | null;
-  schedule: Schedule | null;
-  /** Units lost (positive). */
-  quantity_lost: number;
-  /** When the loss was found (the count time when it came from a count), and when it was signed. */
-  discovered_at: string;
-  signed_at: string;
-  hold_id: string | null;
-  count_id: string | null;
-  signatures: SignatureManifestation[];
-}
+export type { Form106Line };
 
-/** Signed adjustments with reason theft_or_loss: the material of a DEA Form 106 draft (for the reports module). */
+/** Signed adjustments with reason theft_or_loss: the material of a DEA Form 106 draft (the report itself is src/shared/reports/form106.ts). */
 export function form106Candidates(db: Db, facilityId?: string): Form106Line[] {
   const rows = db
     .prepare<[{ f: string | null }], { device_id: string; seq: number; hash: string; body: string }>(
       "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'ADJUSTMENT' AND (@f IS NULL OR facility_id = @f) AND json_extract(body, '$.data.form_106') = 1 ORDER BY event_time",
     )
     .all({ f: facilityId ?? null });
-  return rows.map((r) => {
-    const b = JSON.parse(r.body) as EntryBody;
-    const holdId = typeof b.data.hold_id === 'string' ? b.data.hold_id : null;
-    const hold = holdId ? getHold(db, holdId) : null;
-    return {
-      entry: { device_id: r.device_id, seq: r.seq, hash: r.hash },
-      facility_id: b.facility_id,
-      ndc: b.ndc!,
-      lot: b.lot,
-      schedule: b.schedule,
-      quantity_lost: Math.max(0, -b.delta),
-      discovered_at: hold?.count_time ?? b.event_time,
-      signed_at: b.event_time,
-      hold_id: holdId,
-      count_id: typeof b.data.count_id === 'string' ? b.data.count_id : null,
-      signatures: signaturesListed(b.data),
-    };
-  });
+  return rows.map((r) => form106Line(r, JSON.parse(r.body) as EntryBody, (holdId) => getHold(db, holdId)?.count_time ?? null));
 }

@@ -3,17 +3,17 @@ import { writeReport } from '../../shared/reports/reader';
 import type { LedgerHead, ReportRequest, ReportSink } from '../../shared/reports/types';
 import type { Db } from '../db/open';
 import { auditReport } from './audit-report';
-import { biennialReport, inventoryInstant } from './biennial';
+import { biennialReport, inventoryInstant } from '../../shared/reports/biennial';
 import { ciiLogReport } from '../../shared/reports/cii-log';
 import { dispensingReport } from '../../shared/reports/dispensing';
-import { form106Report } from './form106';
-import { form41Report } from './form41';
-import { initialInventoryReport } from './initial-inventory';
+import { form106Report } from '../../shared/reports/form106';
+import { form41Report } from '../../shared/reports/form41';
+import { initialInventoryReport } from '../../shared/reports/initial-inventory';
 import { Reader, ReportInputError, type Progress, type ReportContext } from './reader';
 import { receiptsReport } from '../../shared/reports/receipts';
-import { returnsReport } from './returns';
+import { returnsReport } from '../../shared/reports/returns';
 
-export { inventoryInstant, ReportInputError, type Progress, type ReportContext };
+export { ReportInputError, type Progress, type ReportContext };
 
 export interface ReportOutcome {
   lines: number;
@@ -32,7 +32,7 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
   const resolved = resolvePeriod({ from: req.from, to: req.to }, ctx.timeZone, now, req.kind === 'biennial' ? 'to' : 'none');
   if (!resolved.ok) throw new ReportInputError(resolved.message);
   const period = resolved.period;
-  const at = req.kind === 'biennial' ? inventoryInstant(db, ctx, period, req.taken ?? 'close', now) : null;
+  const at = req.kind === 'biennial' ? inventoryInstant(firstEventTime(db, ctx.facilityId), ctx, period, req.taken ?? 'close', now) : null;
   const began = !db.inTransaction;
   if (began) db.exec('BEGIN');
   try {
@@ -72,4 +72,9 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
   } finally {
     if (began) db.exec('COMMIT');
   }
+}
+
+/** The facility's earliest event time (null: an empty ledger), which an inventory may not precede. */
+function firstEventTime(db: Db, facilityId: string): string | null {
+  return db.prepare<[string], { t: string | null }>('SELECT MIN(event_time) AS t FROM ledger_entries WHERE facility_id = ?').get(facilityId)?.t ?? null;
 }

@@ -5,7 +5,7 @@ import { deaNumberProblem, registrantProblem, type Registrant, type ReportReques
 import { signingTimeZone } from '../holds/signatures';
 import type { Workstation } from '../workstation';
 import { ReportInputError, type Progress, type ReportContext } from './compute';
-import { ReportTooLargeError } from './pdf';
+import { ReportTooLargeError } from '../../reports-pdf/pdf';
 import type { RenderedReport } from './render';
 import { runReportInWorker } from './worker-client';
 

@@ -11,7 +11,7 @@ import { createGate } from '../ingest/gate';
 import { ingestNdjsonFile } from '../ingest/ndjson-file';
 import type { Workstation } from '../workstation';
 import { produceReport, setRegistrant } from './export';
-import { pdfPages, pdfText } from './pdf-text';
+import { pdfPages, pdfText } from '../../reports-pdf/pdf-text';
 
 /**
  * Issue 14, as an inspector would try it: a small pharmacy built through the real paths — an

@@ -1,130 +1,60 @@
-import type { EntryBody, EntryType } from '../../shared/schemas/ledger-entry';
+import { inventoryAt as inventoryFrom, type CountRow, type InventoryLine, type InventorySource } from '../../shared/reports/inventory-at';
+import type { EntryRow } from '../../shared/reports/reader';
 import type { Db } from '../db/open';
-import { legacyContainerEntries, legacyExtrasByLot, unitsOfEntry, type UnitsOf } from '../ledger/legacy-basis';
+import { legacyContainerEntries, legacyExtrasByLot, type UnitsOf } from '../ledger/legacy-basis';
 
-/** A physical count of a lot (or of every lot of an NDC) that an inventory starts from. */
-export interface CountObservation {
-  type: 'COUNT' | 'INITIAL_INVENTORY';
-  ndc: string;
-  /** null: the count covered every lot of the NDC. */
-  lot: string | null;
-  counted: number;
-  at: string;
-  actor: string;
-  count_id: string | null;
-  containers: { full_containers: number; units_per_container: number; partial_units: number[] } | null;
-  ref: string;
-}
-
-/** An entry between the count and the inventory time that changes what is on the shelf. */
-export interface Movement {
-  device_id: string;
-  seq: number;
-  hash: string;
-  type: EntryType;
-  event_time: string;
-  /** Dosage units. */
-  delta: number;
-  actor: string;
-  body: EntryBody;
-}
-
-export interface InventoryLine {
-  ndc: string;
-  /** '' with `wholeNdc`: every lot (the count covered the NDC); '' otherwise: lot unknown. */
-  lot: string;
-  wholeNdc: boolean;
-  /** The ledger's balance at the instant (dosage units). */
-  book: number;
-  count: CountObservation | null;
-  /** Movements after the count up to the instant, oldest first (empty without a count). */
-  movements: Movement[];
-  /** The inventory figure: the count rolled forward by the movements, or the book without a count. */
-  figure: number;
-}
+export type { CountObservation, InventoryLine, Movement } from '../../shared/reports/inventory-at';
 
 /**
- * Adjustments that bring the book to a count (a hold's signed resolution) change the book, not
- * the shelf: the count they reconcile already saw the shelf as it was. Rolling a count forward
- * therefore skips them; every other stock movement (receipts, dispenses, returns, manual
- * adjustments such as breakage, destruction or a loss) happened on the shelf and is applied.
+ * The inventory at an instant over this workstation's SQLite ledger: the shared computation
+ * (src/shared/reports/inventory-at.ts, which the central server runs too) reading through the
+ * statements here.
  */
-function movesTheShelf(b: EntryBody): boolean {
-  return !(b.type === 'ADJUSTMENT' && b.data.kind === 'count_variance');
-}
+export class SqliteInventorySource implements InventorySource {
+  private readonly bookStmt;
+  private readonly countStmt;
+  private readonly moveStmt;
+  /** Legacy container-basis extras up to an instant, by "ndc|lot" (one instant per report). */
+  private extras: { at: string; byLot: Map<string, number> } | null = null;
 
-/**
- * The inventory of some NDCs at an instant, from the ledger alone (every chain held here, the
- * stock projection is not read): per lot, the last count at or before the instant and on or
- * after `countsFrom`, rolled forward by every movement between the count and the instant;
- * entries after the instant are excluded. The book figure stands beside it.
- */
-export function inventoryAt(db: Db, facilityId: string, ndcs: readonly string[], at: string, countsFrom: string | null, unitsOf: UnitsOf): InventoryLine[] {
-  const bookStmt = db.prepare<[string, string, string], { lot: string; n: number }>(
-    "SELECT COALESCE(lot, '') AS lot, SUM(delta) AS n FROM ledger_entries WHERE facility_id = ? AND ndc = ? AND event_time <= ? GROUP BY COALESCE(lot, '')",
-  );
-  const countStmt = db.prepare<[string, string, string, string], { device_id: string; seq: number; body: string }>(
-    `SELECT device_id, seq, body FROM ledger_entries
-      WHERE facility_id = ? AND ndc = ? AND type IN ('COUNT', 'INITIAL_INVENTORY') AND event_time >= ? AND event_time <= ?
-      ORDER BY event_time, recorded_at, device_id, seq`,
-  );
-  const moveStmt = db.prepare<[string, string, string, string], { device_id: string; seq: number; hash: string; body: string }>(
-    `SELECT device_id, seq, hash, body FROM ledger_entries
-      WHERE facility_id = ? AND ndc = ? AND delta != 0 AND event_time > ? AND event_time <= ?
-      ORDER BY event_time, recorded_at, device_id, seq`,
-  );
-  const extras = legacyExtrasByLot(legacyContainerEntries(db, unitsOf, { facilityId, to: at }));
-  const out: InventoryLine[] = [];
-  for (const ndc of ndcs) {
-    const book = new Map<string, number>();
-    for (const r of bookStmt.all(facilityId, ndc, at)) book.set(r.lot, r.n + (extras.get(`${ndc}|${r.lot}`) ?? 0));
-    const lotCounts = new Map<string, CountObservation>();
-    let whole: CountObservation | null = null;
-    for (const r of countStmt.all(facilityId, ndc, countsFrom ?? '', at)) {
-      const b = JSON.parse(r.body) as EntryBody;
-      const c = b.data.containers as CountObservation['containers'] | undefined;
-      const obs: CountObservation = {
-        type: b.type as CountObservation['type'],
-        ndc,
-        lot: b.lot,
-        counted: b.quantity,
-        at: b.event_time,
-        actor: b.actor,
-        count_id: typeof b.data.count_id === 'string' ? b.data.count_id : null,
-        containers: c && typeof c === 'object' && typeof c.full_containers === 'number' ? c : null,
-        ref: `${r.device_id}#${r.seq}`,
-      };
-      if (b.lot === null && b.type === 'COUNT') whole = obs;
-      else lotCounts.set(b.lot ?? '', obs);
-    }
-    const movementsAfter = (from: string, lot: string | null): Movement[] =>
-      moveStmt
-        .all(facilityId, ndc, from, at)
-        .map((r) => ({ r, b: JSON.parse(r.body) as EntryBody }))
-        .filter(({ b }) => (lot === null || (b.lot ?? '') === lot) && movesTheShelf(b))
-        .map(({ r, b }) => ({ device_id: r.device_id, seq: r.seq, hash: r.hash, type: b.type, event_time: b.event_time, delta: unitsOfEntry(b, unitsOf).delta, actor: b.actor, body: b }));
-
-    if (whole && [...lotCounts.values()].every((c) => c.at <= whole!.at)) {
-      const movements = movementsAfter(whole.at, null);
-      out.push({
-        ndc,
-        lot: '',
-        wholeNdc: true,
-        book: [...book.values()].reduce((s, n) => s + n, 0),
-        count: whole,
-        movements,
-        figure: whole.counted + movements.reduce((s, m) => s + m.delta, 0),
-      });
-      continue;
-    }
-    const lots = new Set([...[...book].filter(([, n]) => n !== 0).map(([l]) => l), ...lotCounts.keys()]);
-    for (const lot of [...lots].sort()) {
-      const count = lotCounts.get(lot) ?? null;
-      const movements = count ? movementsAfter(count.at, lot) : [];
-      const b = book.get(lot) ?? 0;
-      out.push({ ndc, lot, wholeNdc: false, book: b, count, movements, figure: count ? count.counted + movements.reduce((s, m) => s + m.delta, 0) : b });
-    }
-    if (lots.size === 0) out.push({ ndc, lot: '', wholeNdc: false, book: 0, count: null, movements: [], figure: 0 });
+  constructor(
+    private readonly db: Db,
+    private readonly facilityId: string,
+    private readonly unitsOf: UnitsOf,
+  ) {
+    this.bookStmt = db.prepare<[string, string, string], { lot: string; n: number }>(
+      "SELECT COALESCE(lot, '') AS lot, SUM(delta) AS n FROM ledger_entries WHERE facility_id = ? AND ndc = ? AND event_time <= ? GROUP BY COALESCE(lot, '')",
+    );
+    this.countStmt = db.prepare<[string, string, string, string], CountRow>(
+      `SELECT device_id, seq, body FROM ledger_entries
+        WHERE facility_id = ? AND ndc = ? AND type IN ('COUNT', 'INITIAL_INVENTORY') AND event_time >= ? AND event_time <= ?
+        ORDER BY event_time, recorded_at, device_id, seq`,
+    );
+    this.moveStmt = db.prepare<[string, string, string, string], EntryRow>(
+      `SELECT device_id, seq, hash, body FROM ledger_entries
+        WHERE facility_id = ? AND ndc = ? AND delta != 0 AND event_time > ? AND event_time <= ?
+        ORDER BY event_time, recorded_at, device_id, seq`,
+    );
   }
-  return out;
+
+  bookAt(ndc: string, at: string): Map<string, number> {
+    if (this.extras?.at !== at) this.extras = { at, byLot: legacyExtrasByLot(legacyContainerEntries(this.db, this.unitsOf, { facilityId: this.facilityId, to: at })) };
+    const extras = this.extras.byLot;
+    const book = new Map<string, number>();
+    for (const r of this.bookStmt.all(this.facilityId, ndc, at)) book.set(r.lot, r.n + (extras.get(`${ndc}|${r.lot}`) ?? 0));
+    return book;
+  }
+
+  countEntries(ndc: string, from: string, at: string): CountRow[] {
+    return this.countStmt.all(this.facilityId, ndc, from, at);
+  }
+
+  movementEntries(ndc: string, after: string, at: string): EntryRow[] {
+    return this.moveStmt.all(this.facilityId, ndc, after, at);
+  }
+}
+
+/** The inventory of some NDCs at an instant, from this database's ledger (see the shared inventoryAt). */
+export function inventoryAt(db: Db, facilityId: string, ndcs: readonly string[], at: string, countsFrom: string | null, unitsOf: UnitsOf): InventoryLine[] {
+  return inventoryFrom(new SqliteInventorySource(db, facilityId, unitsOf), ndcs, at, countsFrom, unitsOf);
 }

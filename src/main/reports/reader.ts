@@ -1,18 +1,22 @@
 import type { Schedule } from '../../shared/domain/schedule';
 import type { ResolvedPeriod } from '../../shared/reports/period';
-import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type OpenCount, type Progress, type ReportContext } from '../../shared/reports/reader';
+import type { CountRow } from '../../shared/reports/inventory-at';
+import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type HoldEvent, type OpenCount, type Progress, type ReportContext } from '../../shared/reports/reader';
 import type { LedgerHead, ReportSchedules } from '../../shared/reports/types';
 import { CatalogStore, type CatalogEntry } from '../catalog/store';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import type { Db } from '../db/open';
+import { getHold } from '../holds/holds';
 import { GENESIS_PREV_HASH } from '../ledger/hash';
 import { legacyContainerEntries } from '../ledger/legacy-basis';
+import { SqliteInventorySource } from './inventory-at';
 
 /**
  * The workstation's report reader: the shared ReportReader (src/shared/reports/reader.ts) over
  * this database, inside the report's read transaction (compute.ts opens it), with the catalog
- * and package units. Each report is its own module; the CII log and the receiving record are
- * shared with the central server (src/shared/reports/), the others still read `db` here.
+ * and package units. Every DEA report is a module of src/shared/reports/ that reads only
+ * through these methods, so the central server runs the same code over its own reader; the
+ * audit trail (audit-report.ts) still reads `db` here, since the audit log is not synced.
  */
 export {
   ENTRY_COLUMNS,
@@ -30,6 +34,7 @@ export class Reader extends ReportReader {
   private readonly catalogCache = new Map<string, CatalogEntry | null>();
   private readonly userNames: Map<string, string>;
   readonly units: PackageUnitsLookup;
+  private readonly inventory: SqliteInventorySource;
 
   constructor(
     readonly db: Db,
@@ -47,6 +52,7 @@ export class Reader extends ReportReader {
     }
     this.catalog = catalog;
     this.units = new PackageUnitsLookup(db);
+    this.inventory = new SqliteInventorySource(db, ctx.facilityId, (n) => this.units.of(n));
     this.userNames = new Map(db.prepare<[], { user_id: string; name: string }>('SELECT user_id, name FROM users').all().map((u) => [u.user_id, u.name]));
   }
 
@@ -122,6 +128,30 @@ export class Reader extends ReportReader {
       .iterate(type, this.ctx.facilityId, from, to);
   }
 
+  adjustmentsOfKinds(kinds: readonly string[], from: string, to: string): Iterable<EntryRow> {
+    return this.db
+      .prepare<[string, string, string, string], EntryRow>(
+        `SELECT device_id, seq, hash, body FROM ledger_entries
+          WHERE type = 'ADJUSTMENT' AND facility_id = ? AND event_time >= ? AND event_time <= ?
+            AND json_extract(body, '$.data.kind') IN (SELECT value FROM json_each(?))
+          ORDER BY event_time, device_id, seq`,
+      )
+      .all(this.ctx.facilityId, from, to, JSON.stringify(kinds));
+  }
+
+  form106Adjustments(): Iterable<EntryRow> {
+    // A JSON true reads as 1 through json_extract.
+    return this.db
+      .prepare<[string], EntryRow>(
+        "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'ADJUSTMENT' AND facility_id = ? AND json_extract(body, '$.data.form_106') = 1 ORDER BY event_time, device_id, seq",
+      )
+      .all(this.ctx.facilityId);
+  }
+
+  holdCountTime(holdId: string): string | null {
+    return getHold(this.db, holdId)?.count_time ?? null;
+  }
+
   /**
    * Stock of an NDC by lot at a moment (entries with event time before it, or up to and
    * including it), read from whichever side of the ledger is smaller: the entries up to the
@@ -165,19 +195,44 @@ export class Reader extends ReportReader {
     return out;
   }
 
-  /** The lots (`ndc|lot`, or `ndc|` for every lot of an NDC) on compliance hold at a moment. */
-  activeHoldsAt(asOf: string): Set<string> {
-    const placed = new Map<string, string>();
-    for (const r of this.db
-      .prepare<[string, string], { type: string; ndc: string | null; lot: string | null; hold_id: string | null }>(
-        "SELECT type, ndc, lot, json_extract(body, '$.data.hold_id') AS hold_id FROM ledger_entries WHERE type IN ('HOLD_PLACED', 'HOLD_RELEASED') AND facility_id = ? AND event_time <= ? ORDER BY event_time",
-      )
-      .iterate(this.ctx.facilityId, asOf)) {
-      if (!r.hold_id) continue;
-      if (r.type === 'HOLD_PLACED') placed.set(r.hold_id, `${r.ndc}|${r.lot ?? ''}`);
-      else placed.delete(r.hold_id);
-    }
-    return new Set(placed.values());
+  hasEntriesBy(ndc: string, at: string): boolean {
+    return this.db.prepare<[string, string, string], { x: number }>('SELECT 1 AS x FROM ledger_entries WHERE ndc = ? AND event_time <= ? AND facility_id = ? LIMIT 1').get(ndc, at, this.ctx.facilityId) !== undefined;
   }
-}
 
+  bookAt(ndc: string, at: string): Map<string, number> {
+    return this.inventory.bookAt(ndc, at);
+  }
+
+  countEntries(ndc: string, from: string, at: string): CountRow[] {
+    return this.inventory.countEntries(ndc, from, at);
+  }
+
+  movementEntries(ndc: string, after: string, at: string): EntryRow[] {
+    return this.inventory.movementEntries(ndc, after, at);
+  }
+
+  expiriesAt(at: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const r of this.db
+      .prepare<[string, string], { ndc: string; lot: string; expiry: string | null }>(
+        "SELECT ndc, COALESCE(lot, '') AS lot, MAX(json_extract(body, '$.expiry')) AS expiry FROM ledger_entries WHERE type IN ('RECEIPT', 'INITIAL_INVENTORY') AND facility_id = ? AND event_time <= ? GROUP BY ndc, COALESCE(lot, '')",
+      )
+      .iterate(this.ctx.facilityId, at)) {
+      if (r.expiry) out.set(`${r.ndc}|${r.lot}`, r.expiry);
+    }
+    return out;
+  }
+
+  protected holdEvents(at: string): Iterable<HoldEvent> {
+    return this.db
+      .prepare<[string, string], HoldEvent>(
+        "SELECT type, ndc, lot, json_extract(body, '$.data.hold_id') AS hold_id FROM ledger_entries WHERE type IN ('HOLD_PLACED', 'HOLD_RELEASED') AND facility_id = ? AND event_time <= ? ORDER BY event_time, device_id, seq",
+      )
+      .iterate(this.ctx.facilityId, at);
+  }
+
+  initialInventoryEntries(): Iterable<EntryRow> {
+    return this.db
+      .prepare<[string], EntryRow>("SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'INITIAL_INVENTORY' AND facility_id = ? ORDER BY event_time, device_id, seq")
+      .all(this.ctx.facilityId);
+  }}

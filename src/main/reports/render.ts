@@ -25,7 +25,7 @@ export async function renderReport(db: Db, ctx: ReportContext, req: ReportReques
     bytes = Buffer.concat(parts);
   } else {
     // pdfkit is large: loaded only when a PDF is asked for.
-    const { PdfSink } = await import('./pdf');
+    const { PdfSink } = await import('../../reports-pdf/pdf');
     const sink = new PdfSink();
     outcome = computeReport(db, ctx, req, sink, onProgress);
     onProgress?.({ phase: 'writing', done: 0, total: 1 });

@@ -11,7 +11,7 @@ import { quickCount } from '../counts/submit';
 import { recordInitialInventory } from '../inventory/initial';
 import type { Workstation } from '../workstation';
 import { exportReportToFile, produceReport, ReportRefusedError, setRegistrant } from './export';
-import { pdfText } from './pdf-text';
+import { pdfText } from '../../reports-pdf/pdf-text';
 
 const OXY = '00002-1200-30';
 const ALP = '00409-1234-01';

@@ -9,7 +9,7 @@ import { startPosServer, type RunningPosServer } from '../pos/server';
 import type { ReceivingService } from '../receiving/service';
 import type { Workstation } from '../workstation';
 import { produceReport, setRegistrant } from './export';
-import { pdfText } from './pdf-text';
+import { pdfText } from '../../reports-pdf/pdf-text';
 
 /**
  * Issue 14 point 8, the sources the inspection test (NDJSON) does not cover: a receipt made on

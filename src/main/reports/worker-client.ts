@@ -4,7 +4,7 @@ import type { ReportRequest } from '../../shared/reports/types';
 import { DB_FILE } from '../db/files';
 import type { Workstation } from '../workstation';
 import { ReportInputError, type Progress, type ReportContext } from './compute';
-import { ReportTooLargeError } from './pdf';
+import { ReportTooLargeError } from '../../reports-pdf/pdf';
 import { renderReport, type RenderedReport } from './render';
 
 /**

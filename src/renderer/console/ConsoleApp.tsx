@@ -3,16 +3,18 @@ import { api, ROLE_NAMES, type ConsoleError, type Device, type Facility, type Ho
 import { DeviceHealthCells, DeviceHealthHeads, FacilityAlerts } from './DeviceHealth';
 import { EnrollmentCodesView } from './EnrollmentCodesView';
 import { PasswordForm } from './PasswordForm';
+import { ReportsView } from './ReportsView';
 import { RetireForm } from './RetireForm';
 import { ThresholdsView } from './ThresholdsView';
 import { UsersView } from './UsersView';
 import { asError, Banner, ENDED, useView, when } from './view-kit';
 
-type View = 'devices' | 'holds' | 'stock' | 'codes' | 'thresholds' | 'users' | 'password';
+type View = 'devices' | 'holds' | 'stock' | 'reports' | 'codes' | 'thresholds' | 'users' | 'password';
 const VIEWS: { id: View; label: string; admin?: boolean }[] = [
   { id: 'devices', label: 'Devices' },
   { id: 'holds', label: 'Holds' },
   { id: 'stock', label: 'Stock' },
+  { id: 'reports', label: 'Reports' },
   { id: 'codes', label: 'Enrollment codes' },
   { id: 'thresholds', label: 'Thresholds' },
   { id: 'users', label: 'Users', admin: true },
@@ -167,6 +169,8 @@ function Signed({ user, onEnded, onSignOut }: { user: User; onEnded: (e: Console
             <HoldsView onEnded={onEnded} />
           ) : view === 'stock' ? (
             <StockView onEnded={onEnded} />
+          ) : view === 'reports' ? (
+            <ReportsView onEnded={onEnded} />
           ) : view === 'codes' ? (
             <EnrollmentCodesView user={user} onEnded={onEnded} />
           ) : view === 'thresholds' ? (

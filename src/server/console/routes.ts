@@ -75,13 +75,20 @@ function ownOrigin(req: FastifyRequest, publicOrigin: string | undefined): strin
   return `${proto}://${req.headers.host ?? ''}`;
 }
 
+/** The signed-in console user of each request under /console/api/ (set by the session hook below). */
+const sessionOf = new WeakMap<FastifyRequest, ConsoleUser>();
+
+/** Who a console request is from, for route modules of their own (src/server/console/reports.ts); null before the session hook ran. */
+export function consoleUserOf(req: FastifyRequest): Readonly<ConsoleUser> | null {
+  return sessionOf.get(req) ?? null;
+}
+
 /**
  * The central office's web console: its own users and sessions (in the database, so any server
  * process serves any session), views across facilities, and signed decisions about devices.
  */
 export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleOptions): void {
   const idleSeconds = opts.idleSeconds ?? 600;
-  const sessionOf = new WeakMap<FastifyRequest, ConsoleUser>();
 
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/console')) return;

@@ -1,18 +1,26 @@
+import { biennialReport, inventoryInstant } from '../../shared/reports/biennial';
 import { ciiLogReport } from '../../shared/reports/cii-log';
 import { dispensingReport } from '../../shared/reports/dispensing';
 import { reportFileName } from '../../shared/reports/file-name';
+import { form106Report } from '../../shared/reports/form106';
+import { form41Report } from '../../shared/reports/form41';
+import { initialInventoryReport } from '../../shared/reports/initial-inventory';
 import { resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
-import { writeReport, type ReportContext } from '../../shared/reports/reader';
+import { ReportInputError, writeReport, type ReportContext, type WrittenReport } from '../../shared/reports/reader';
 import { receiptsReport } from '../../shared/reports/receipts';
-import { CsvSink, type LedgerHead, type ReportRequest } from '../../shared/reports/types';
+import { returnsReport } from '../../shared/reports/returns';
+import { CsvSink, type LedgerHead, type ReportRequest, type ReportSink } from '../../shared/reports/types';
 import { sha256Hex } from '../crypto';
-import type { Store } from '../db/pg-adapter';
+import type { Sql, Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { facilityInfo } from '../routes/enroll';
 import { ServerReader } from './server-reader';
 
-/** The reports the central server computes so far; the others need data only workstations hold (see docs/notes.md). */
-export const CENTRAL_REPORT_KINDS = ['cii-log', 'receipts', 'dispensing'] as const;
+/**
+ * The reports the central server computes. The audit trail is not among them: the audit log
+ * stays on each workstation (it is not synced), so only a workstation can export it.
+ */
+export const CENTRAL_REPORT_KINDS = ['biennial', 'initial', 'cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106'] as const;
 export type CentralReportKind = (typeof CENTRAL_REPORT_KINDS)[number];
 
 export interface CentralReport {
@@ -30,7 +38,7 @@ export const CENTRAL_GENERATOR = { user_id: 'central-office', name: 'Central off
 
 /**
  * A facility's DEA record computed from its synced entries with the workstation's own report
- * code (src/shared/reports), as CSV. Every read happens in one REPEATABLE READ snapshot, so the
+ * code (src/shared/reports), as CSV or PDF (the workstation's PDF writer, src/reports-pdf). Every read happens in one REPEATABLE READ snapshot, so the
  * figures and the heads printed with them belong together while pushes keep arriving.
  */
 export async function centralReport(
@@ -39,9 +47,9 @@ export async function centralReport(
   req: ReportRequest & { kind: CentralReportKind },
   opts: { now: Date; timeZone: string; generatedBy?: { user_id: string; name: string }; device?: string },
 ): Promise<CentralReport> {
-  if (req.format !== 'csv') throw new HttpError('BAD_REQUEST', 'the central server exports CSV only (format=csv); PDF is made on a workstation');
   const facility = await facilityInfo(store, facilityId);
-  const resolved = resolvePeriod({ from: req.from, to: req.to }, opts.timeZone, opts.now, 'none');
+  // The biennial is of one day (--to); the workstation resolves its period the same way (compute.ts).
+  const resolved = resolvePeriod({ from: req.from, to: req.to }, opts.timeZone, opts.now, req.kind === 'biennial' ? 'to' : 'none');
   if (!resolved.ok) throw new HttpError('BAD_REQUEST', resolved.message);
   const period = resolved.period;
   if (opts.device) {
@@ -57,18 +65,61 @@ export async function centralReport(
     generatedBy: opts.generatedBy ?? CENTRAL_GENERATOR,
     registrant: { name: facility.name, address: facility.address, dea_number: facility.dea_number },
   };
-  const reader = await store.transaction(async (tx) => {
+  const taken = req.taken ?? 'close';
+  const { reader, at } = await store.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    return ServerReader.load(tx, ctx, period, req);
+    const at = req.kind === 'biennial' ? await biennialInstant(tx, ctx, period, taken, opts.now) : null;
+    return { reader: await ServerReader.load(tx, ctx, period, req, at), at };
   });
   const parts: Buffer[] = [];
-  const sink = new CsvSink((text) => parts.push(Buffer.from(text, 'utf8')));
-  const written = writeReport(reader, sink, (notice) => {
-    if (req.kind === 'cii-log') ciiLogReport(reader, sink, notice, req.ndcs ?? null);
-    else if (req.kind === 'receipts') receiptsReport(reader, sink, notice);
-    else dispensingReport(reader, sink, notice);
-  });
-  for (const t of sink.text()) parts.push(Buffer.from(t, 'utf8'));
+  // The workstation's own PDF writer (src/reports-pdf), loaded only when a PDF is asked for.
+  const pdfModule = req.format === 'pdf' ? await import('../../reports-pdf/pdf') : null;
+  const pdf = pdfModule ? new pdfModule.PdfSink() : null;
+  const sink: ReportSink = pdf ?? new CsvSink((text) => parts.push(Buffer.from(text, 'utf8')));
+  let written: WrittenReport;
+  try {
+    written = write(reader, sink, req, taken, at);
+  } catch (err) {
+    if (pdfModule && err instanceof pdfModule.ReportTooLargeError) throw new HttpError('BAD_REQUEST', (err as Error).message);
+    throw err;
+  }
+  if (pdf) parts.push(await pdf.bytes());
+  else for (const t of (sink as CsvSink).text()) parts.push(Buffer.from(t, 'utf8'));
   const bytes = Buffer.concat(parts);
   return { ...written, period, bytes, sha256: sha256Hex(bytes), fileName: reportFileName(facilityId, req, { period }) };
+}
+
+/** The report's body, by kind: the same functions the workstation's computeReport calls. */
+function write(reader: ServerReader, sink: ReportSink, req: ReportRequest & { kind: CentralReportKind }, taken: 'opening' | 'close', at: string | null): WrittenReport {
+  return writeReport(reader, sink, (notice) => {
+    switch (req.kind) {
+      case 'biennial':
+        return biennialReport(reader, sink, notice, taken, at!);
+      case 'initial':
+        return initialInventoryReport(reader, sink, notice);
+      case 'cii-log':
+        return ciiLogReport(reader, sink, notice, req.ndcs ?? null);
+      case 'receipts':
+        return receiptsReport(reader, sink, notice);
+      case 'dispensing':
+        return dispensingReport(reader, sink, notice);
+      case 'form41':
+        return form41Report(reader, sink, notice);
+      case 'returns':
+        return returnsReport(reader, sink, notice);
+      case 'form106':
+        return form106Report(reader, sink, notice);
+    }
+  });
+}
+
+/** The biennial's inventory instant, from the facility's first synced entry as the workstation finds it from its own. */
+async function biennialInstant(tx: Sql, ctx: ReportContext, period: ResolvedPeriod, taken: 'opening' | 'close', now: Date): Promise<string> {
+  const first = (await tx.query<{ t: string | null }>('SELECT MIN(event_time COLLATE "C") AS t FROM entries WHERE facility_id = $1', [ctx.facilityId])).rows[0]?.t ?? null;
+  try {
+    return inventoryInstant(first, ctx, period, taken, now);
+  } catch (err) {
+    if (err instanceof ReportInputError) throw new HttpError('BAD_REQUEST', err.message);
+    throw err;
+  }
 }

@@ -1,10 +1,13 @@
 import type { Schedule } from '../../shared/domain/schedule';
 import type { ResolvedPeriod } from '../../shared/reports/period';
-import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type OpenCount, type Progress, type ReportContext, type ReportProduct } from '../../shared/reports/reader';
+import { countsWindow } from '../../shared/reports/biennial';
+import type { CountRow } from '../../shared/reports/inventory-at';
+import { ReportReader, sortHeads, type CiiLogRow, type EntryListType, type EntryRow, type HoldEvent, type OpenCount, type Progress, type ReportContext, type ReportProduct } from '../../shared/reports/reader';
 import type { LedgerHead, ReportRequest } from '../../shared/reports/types';
 import type { PackageUnits } from '../../shared/units';
 import type { Sql } from '../db/pg-adapter';
 import { centralCatalog, centralUserNames, type CentralProduct } from './central-catalog';
+import { LoadedInventory, lotBalancesFromDb } from './server-inventory';
 
 /**
  * The report reader at the central server, over the facility's synced entries. The shared
@@ -24,9 +27,15 @@ export class ServerReader extends ReportReader {
   private readonly ciiRows = new Map<string, CiiLogRow[]>();
   private readonly lists = new Map<EntryListType, EntryRow[]>();
   private receiptsAll = 0;
+  private adjustments: { from: string; to: string; rows: (EntryRow & { kind: string | null })[] } | null = null;
+  private form106: EntryRow[] | null = null;
+  private readonly holdCountTimes = new Map<string, string | null>();
+  private inventory: LoadedInventory | null = null;
+  private initial: EntryRow[] | null = null;
   readonly units = { of: (ndc: string): PackageUnits | null => this.catalog.get(ndc)?.units ?? null };
 
-  static async load(db: Sql, ctx: ReportContext, period: ResolvedPeriod, req: ReportRequest, progress: (p: Progress) => void = () => {}): Promise<ServerReader> {
+  /** `at`: the biennial's inventory instant (inventoryInstant), which decides what it reads. */
+  static async load(db: Sql, ctx: ReportContext, period: ResolvedPeriod, req: ReportRequest, at: string | null = null, progress: (p: Progress) => void = () => {}): Promise<ServerReader> {
     const r = new ServerReader(ctx, period, progress, req.schedules ?? 'all');
     const f = ctx.facilityId;
     r.catalog = await centralCatalog(db, f);
@@ -104,6 +113,34 @@ export class ServerReader extends ReportReader {
         ).rows.map((x) => ({ ...x, seq: Number(x.seq) })),
       );
     }
+    if (req.kind === 'form41' || req.kind === 'returns') {
+      // Every adjustment of the period: Form 41 and the returns record each pick their kinds.
+      const rows = (
+        await db.query<EntryRow & { kind: string | null }>(
+          `SELECT device_id, seq, hash, body, CASE WHEN jsonb_typeof(body::jsonb -> 'data' -> 'kind') = 'string' THEN body::jsonb -> 'data' ->> 'kind' END AS kind
+             FROM entries
+            WHERE type = 'ADJUSTMENT' AND facility_id = $1 AND event_time COLLATE "C" >= $2 AND event_time COLLATE "C" <= $3
+            ORDER BY event_time COLLATE "C", device_id COLLATE "C", seq`,
+          [f, from, period.toUtc],
+        )
+      ).rows.map((x) => ({ ...x, seq: Number(x.seq) }));
+      r.adjustments = { from, to: period.toUtc, rows };
+    }
+    if (req.kind === 'form106') await ServerReader.loadForm106(db, r);
+    if (req.kind === 'biennial') {
+      if (!at) throw new Error('the biennial inventory needs its inventory instant');
+      const ndcs = [...r.scheduleOf].filter(([, s]) => r.wants(s)).map(([ndc]) => ndc);
+      r.inventory = await LoadedInventory.load(db, f, ndcs, at, countsWindow(period, at), r.units.of);
+    }
+    if (req.kind === 'initial') {
+      r.initial = (
+        await db.query<EntryRow>(
+          `SELECT device_id, seq, hash, body FROM entries WHERE type = 'INITIAL_INVENTORY' AND facility_id = $1
+            ORDER BY event_time COLLATE "C", device_id COLLATE "C", seq`,
+          [f],
+        )
+      ).rows.map((x) => ({ ...x, seq: Number(x.seq) }));
+    }
     return r;
   }
 
@@ -143,6 +180,85 @@ export class ServerReader extends ReportReader {
     return rows;
   }
 
+  adjustmentsOfKinds(kinds: readonly string[], from: string, to: string): Iterable<EntryRow> {
+    const a = this.adjustments;
+    if (!a || a.from !== from || a.to !== to) throw new Error(`the central server's report reader did not load the adjustments from ${from} to ${to}`);
+    return a.rows.filter((a) => a.kind !== null && kinds.includes(a.kind)).map(({ kind: _kind, ...row }) => row);
+  }
+  form106Adjustments(): Iterable<EntryRow> {
+    if (!this.form106) throw new Error("the central server's report reader did not load the Form 106 adjustments");
+    return this.form106;
+  }
+  holdCountTime(holdId: string): string | null {
+    if (!this.holdCountTimes.has(holdId)) throw new Error(`the central server's report reader did not load hold ${holdId}`);
+    return this.holdCountTimes.get(holdId)!;
+  }
+
+  hasEntriesBy(ndc: string, at: string): boolean {
+    return this.loadedInventory().hasEntriesBy(ndc, at);
+  }
+  bookAt(ndc: string, at: string): Map<string, number> {
+    return this.loadedInventory().bookAt(ndc, at);
+  }
+  countEntries(ndc: string, from: string, at: string): CountRow[] {
+    return this.loadedInventory().countEntries(ndc, from, at);
+  }
+  movementEntries(ndc: string, after: string, at: string): EntryRow[] {
+    return this.loadedInventory().movementEntries(ndc, after, at);
+  }
+  expiriesAt(at: string): Map<string, string> {
+    const inv = this.loadedInventory();
+    if (at !== inv.at) throw new Error(`the central server's report reader loaded the expiries at ${inv.at}, not at ${at}`);
+    return new Map(inv.expiries);
+  }
+  protected holdEvents(at: string): Iterable<HoldEvent> {
+    const inv = this.loadedInventory();
+    if (at !== inv.at) throw new Error(`the central server's report reader loaded the holds at ${inv.at}, not at ${at}`);
+    return inv.holds;
+  }
+  initialInventoryEntries(): Iterable<EntryRow> {
+    if (!this.initial) throw new Error("the central server's report reader did not load the initial inventory");
+    return this.initial;
+  }
+  private loadedInventory(): LoadedInventory {
+    if (!this.inventory) throw new Error("the central server's report reader did not load the inventory");
+    return this.inventory;
+  }
+
+  /** Form 106: every signed theft-or-loss adjustment, and the count time of each hold they resolve. */
+  static async loadForm106(db: Sql, r: ServerReader): Promise<void> {
+    r.form106 = (
+      await db.query<EntryRow>(
+        `SELECT device_id, seq, hash, body FROM entries
+          WHERE type = 'ADJUSTMENT' AND facility_id = $1 AND (body::jsonb -> 'data' -> 'form_106') IN ('true'::jsonb, '1'::jsonb)
+          ORDER BY event_time COLLATE "C", device_id COLLATE "C", seq`,
+        [r.ctx.facilityId],
+      )
+    ).rows.map((x) => ({ ...x, seq: Number(x.seq) }));
+    const holds = new Set<string>();
+    for (const a of r.form106) {
+      const id = (JSON.parse(a.body) as { data?: { hold_id?: unknown } }).data?.hold_id;
+      if (typeof id === 'string') holds.add(id);
+    }
+    for (const id of holds) r.holdCountTimes.set(id, null);
+    if (holds.size === 0) return;
+    // The workstation reads the hold's latest HOLD_PLACED (holds.ts getHold); a hold is placed once.
+    for (const h of (
+      await db.query<{ hold_id: string; count_time: string | null }>(
+        `SELECT DISTINCT ON (hold_id) hold_id, count_time FROM (
+           SELECT body::jsonb -> 'data' ->> 'hold_id' AS hold_id,
+                  CASE WHEN jsonb_typeof(body::jsonb -> 'data' -> 'count_time') = 'string' THEN body::jsonb -> 'data' ->> 'count_time' END AS count_time,
+                  event_time
+             FROM entries WHERE type = 'HOLD_PLACED' AND facility_id = $1) p
+          WHERE hold_id IN (SELECT jsonb_array_elements_text($2::jsonb))
+          ORDER BY hold_id, event_time COLLATE "C" DESC`,
+        [r.ctx.facilityId, JSON.stringify([...holds])],
+      )
+    ).rows) {
+      r.holdCountTimes.set(h.hold_id, h.count_time);
+    }
+  }
+
   private loadedRows(ndc: string): CiiLogRow[] {
     const rows = this.ciiRows.get(ndc);
     if (!rows) throw new Error(`the central server's report reader did not load the entries of ${ndc}`);
@@ -151,33 +267,3 @@ export class ServerReader extends ReportReader {
 }
 
 const balanceKey = (ndc: string, at: string, inclusive: boolean) => `${ndc}|${at}|${inclusive ? 1 : 0}`;
-
-/**
- * Stock of an NDC by lot at a moment, summed from the entries (the server keeps no stock
- * projection), with version 0.1 container-basis receipts counted in units as the workstation does.
- */
-async function lotBalancesFromDb(db: Sql, facilityId: string, ndc: string, at: string, inclusive: boolean, unitsOf: (ndc: string) => PackageUnits | null): Promise<Map<string, number>> {
-  const cmp = inclusive ? '<=' : '<';
-  const out = new Map<string, number>();
-  for (const r of (
-    await db.query<{ lot: string; n: number }>(
-      `SELECT COALESCE(lot, '') AS lot, SUM(delta)::bigint AS n FROM entries WHERE facility_id = $1 AND ndc = $2 AND event_time COLLATE "C" ${cmp} $3 GROUP BY 1`,
-      [facilityId, ndc, at],
-    )
-  ).rows) {
-    out.set(r.lot, (out.get(r.lot) ?? 0) + Number(r.n));
-  }
-  const per = unitsOf(ndc)?.units_per_container ?? null;
-  if (per !== null) {
-    for (const r of (
-      await db.query<{ lot: string; delta: number }>(
-        `SELECT COALESCE(lot, '') AS lot, delta FROM entries
-          WHERE facility_id = $1 AND ndc = $2 AND event_time COLLATE "C" ${cmp} $3 AND body::jsonb -> 'data' ->> 'quantity_basis' = 'containers'`,
-        [facilityId, ndc, at],
-      )
-    ).rows) {
-      out.set(r.lot, (out.get(r.lot) ?? 0) + Number(r.delta) * (per - 1));
-    }
-  }
-  return out;
-}

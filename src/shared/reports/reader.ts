@@ -1,5 +1,6 @@
 import type { Schedule } from '../domain/schedule';
 import type { PackageUnits } from '../units/package-units';
+import type { CountRow, InventorySource } from './inventory-at';
 import { localTimeText, type ResolvedPeriod } from './period';
 import {
   REPORT_RULES,
@@ -97,7 +98,15 @@ export function sortHeads(heads: LedgerHead[]): LedgerHead[] {
   return heads.sort((a, b) => Number(b.local) - Number(a.local) || a.device_id.localeCompare(b.device_id));
 }
 
-export abstract class ReportReader {
+/** A HOLD_PLACED or HOLD_RELEASED entry, as the inventory's status column reads it. */
+export interface HoldEvent {
+  type: string;
+  ndc: string | null;
+  lot: string | null;
+  hold_id: string | number | null;
+}
+
+export abstract class ReportReader implements InventorySource {
   lines = 0;
   footerNotes: string[] = [];
 
@@ -127,6 +136,43 @@ export abstract class ReportReader {
   abstract receiptCount(): number;
   /** Entries of a type with event time in [from, to], ordered by event time, device, seq. */
   abstract entriesOfType(type: EntryListType, from: string, to: string): Iterable<EntryRow>;
+  /**
+   * ADJUSTMENT entries whose `data.kind` is one of `kinds` with event time in [from, to], ordered
+   * by event time, device, seq (Form 41: destructions; the returns record: returns, transfers).
+   */
+  abstract adjustmentsOfKinds(kinds: readonly string[], from: string, to: string): Iterable<EntryRow>;
+  /**
+   * Every ADJUSTMENT marked `data.form_106` (a signed theft or loss), ordered by event time,
+   * device, seq. Not by period: Form 106 goes by when the loss was discovered, which for a
+   * count's hold is the count time (holdCountTime), known only once the entry is read.
+   */
+  abstract form106Adjustments(): Iterable<EntryRow>;
+  /** The count time its HOLD_PLACED entry records for a hold, or null (no such hold, or none recorded). */
+  abstract holdCountTime(holdId: string): string | null;
+
+  // The inventories (biennial, initial).
+  /** Whether the NDC has an entry with event time at or before `at`. */
+  abstract hasEntriesBy(ndc: string, at: string): boolean;
+  abstract bookAt(ndc: string, at: string): Map<string, number>;
+  abstract countEntries(ndc: string, from: string, at: string): readonly CountRow[];
+  abstract movementEntries(ndc: string, after: string, at: string): readonly EntryRow[];
+  /** The latest expiry recorded by a RECEIPT or INITIAL_INVENTORY up to `at`, by "ndc|lot" (lot '' for none). */
+  abstract expiriesAt(at: string): Map<string, string>;
+  /** HOLD_PLACED and HOLD_RELEASED entries with event time at or before `at`, ordered by event time, device, seq. */
+  protected abstract holdEvents(at: string): Iterable<HoldEvent>;
+  /** Every INITIAL_INVENTORY entry of the facility, ordered by event time, device, seq. */
+  abstract initialInventoryEntries(): Iterable<EntryRow>;
+
+  /** The lots (`ndc|lot`, or `ndc|` for every lot of an NDC) on compliance hold at a moment. */
+  activeHoldsAt(asOf: string): Set<string> {
+    const placed = new Map<string | number, string>();
+    for (const r of this.holdEvents(asOf)) {
+      if (!r.hold_id) continue;
+      if (r.type === 'HOLD_PLACED') placed.set(r.hold_id, `${r.ndc}|${r.lot ?? ''}`);
+      else placed.delete(r.hold_id);
+    }
+    return new Set(placed.values());
+  }
 
   /**
    * The dosage form of an NDC, from the catalog (FDA DOSAGEFORMNAME / openFDA dosage_form). The

@@ -1,11 +1,11 @@
-import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import { signatureManifestationLines } from '../holds/signatures';
+import { signatureManifestationLines } from '../ledger/manifestation-lines';
+import type { EntryBody } from '../schemas/ledger-entry';
 import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
-import { ENTRY_COLUMNS, entryCells, SCHEDULE_LABEL, SCHEDULE_ORDER, type EntryRow, type Reader } from './reader';
+import { ENTRY_COLUMNS, entryCells, SCHEDULE_LABEL, SCHEDULE_ORDER, type ReportReader } from './reader';
+import type { ReportColumn, ReportSink } from './types';
 
 /** The initial inventory (21 CFR 1304.11(b)): the INITIAL_INVENTORY entries, with the pharmacist's signatures. */
-export function initialInventoryReport(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
+export function initialInventoryReport(reader: ReportReader, sink: ReportSink, notice: (t: string) => void): void {
   const columns: ReportColumn[] = [
     { key: 'schedule', label: 'Sched.', width: 4 },
     { key: 'ndc', label: 'NDC', width: 9 },
@@ -22,10 +22,7 @@ export function initialInventoryReport(reader: Reader, sink: ReportSink, notice:
     ...ENTRY_COLUMNS,
   ];
   reader.header(sink, 'initial', columns, [['Scope', 'the opening balance of every controlled substance on hand when the registrant began recording, counted and signed by a pharmacist']]);
-  const rows = reader.db
-    .prepare<[string], EntryRow>("SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'INITIAL_INVENTORY' AND facility_id = ? ORDER BY event_time, device_id, seq")
-    .all(reader.ctx.facilityId)
-    .map((r) => ({ r, b: JSON.parse(r.body) as EntryBody }));
+  const rows = [...reader.initialInventoryEntries()].map((r) => ({ r, b: JSON.parse(r.body) as EntryBody }));
   const scheduled = reader.scheduleMap();
   const withSchedule = rows.map((x) => ({ ...x, schedule: x.b.schedule ?? (x.b.ndc ? (scheduled.get(x.b.ndc) ?? null) : null) }));
   const controlled = withSchedule.filter((x) => x.schedule && reader.wants(x.schedule));

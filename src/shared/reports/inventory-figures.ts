@@ -1,5 +1,5 @@
-import type { ReportColumn } from '../../shared/reports/types';
-import { splitContainers } from '../../shared/units';
+import type { ReportColumn } from './types';
+import { splitContainers } from '../units';
 
 /**
  * What a line of the biennial and of the initial inventory share (21 CFR 1304.11(e)): the

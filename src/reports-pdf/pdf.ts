@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
-import { headText, shortForPdf, type ReportColumn, type ReportFooter, type ReportHeader, type ReportSink, type RowKind } from '../../shared/reports/types';
-import type { CsvCell } from '../../shared/reports/csv';
+import { headText, shortForPdf, type ReportColumn, type ReportFooter, type ReportHeader, type ReportSink, type RowKind } from '../shared/reports/types';
+import type { CsvCell } from '../shared/reports/csv';
 import { wrapWords, type Measure } from './pdf-wrap';
 
 /** A PDF of more lines than this is refused (tens of thousands of pages help nobody): use CSV or a shorter period. */

@@ -1,27 +1,26 @@
-import { localDayStart, localTimeText, type ResolvedPeriod } from '../../shared/reports/period';
-import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import { formatUnits } from '../../shared/units';
-import type { Db } from '../db/open';
-import { entryDocument } from '../../shared/ledger/entry-document';
-import { BufferedTable } from '../../shared/reports/buffered-table';
+import { entryDocument } from '../ledger/entry-document';
+import { formatUnits } from '../units';
+import { BufferedTable } from './buffered-table';
 import { inventoryAt, type InventoryLine } from './inventory-at';
 import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
-import { ENTRY_COLUMNS, entryCells, ReportInputError, SCHEDULE_LABEL, SCHEDULE_ORDER, type Reader, type ReportContext } from './reader';
+import { localDayStart, localTimeText, type ResolvedPeriod } from './period';
+import { ENTRY_COLUMNS, entryCells, ReportInputError, SCHEDULE_LABEL, SCHEDULE_ORDER, type ReportContext, type ReportReader } from './reader';
+import type { ReportColumn, ReportSink } from './types';
 
 /**
  * The instant an inventory is "taken at" (1304.11(a)): the opening of business is the start of
  * the local day (before any entry of that day), the close its end (after every entry of it);
  * a close of today is now. Refused for a day in the future, or an instant before the ledger's
- * first entry (there was nothing on record to inventory).
+ * first entry (`first`: the facility's earliest event time, null for an empty ledger — there
+ * was nothing on record to inventory).
  */
-export function inventoryInstant(db: Db, ctx: ReportContext, period: ResolvedPeriod, taken: 'opening' | 'close', now: Date): string {
+export function inventoryInstant(first: string | null, ctx: Pick<ReportContext, 'timeZone'>, period: ResolvedPeriod, taken: 'opening' | 'close', now: Date): string {
   const today = localTimeText(now.toISOString(), ctx.timeZone).slice(0, 10);
   if (period.toDate > today) {
     throw new ReportInputError(`--to ${period.toDate} is in the future (today is ${today} in ${ctx.timeZone}): an inventory is of stock on hand at a time that has come; give today or an earlier date`);
   }
   const start = localDayStart(period.toDate, ctx.timeZone).toISOString();
   const at = taken === 'opening' ? start : period.toUtc < now.toISOString() ? period.toUtc : now.toISOString();
-  const first = db.prepare<[string], { t: string | null }>('SELECT MIN(event_time) AS t FROM ledger_entries WHERE facility_id = ?').get(ctx.facilityId)?.t ?? null;
   if (first === null) throw new ReportInputError('the ledger holds no entry yet: there is nothing to inventory. Record the initial inventory first (rxledger initial-inventory)');
   if (at < first) {
     const firstDay = localTimeText(first, ctx.timeZone);
@@ -32,8 +31,16 @@ export function inventoryInstant(db: Db, ctx: ReportContext, period: ResolvedPer
   return at;
 }
 
+/**
+ * Where the biennial looks for counts: from the period's first day when `--from` was given and is
+ * not after the inventory time; otherwise every count up to it (null).
+ */
+export function countsWindow(p: ResolvedPeriod, at: string): string | null {
+  return p.fromUtc && p.fromUtc <= at ? p.fromUtc : null;
+}
+
 /** The biennial inventory (21 CFR 1304.11): every controlled NDC and lot as of the inventory time `at`. */
-export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: string) => void, taken: 'opening' | 'close', at: string): void {
+export function biennialReport(reader: ReportReader, sink: ReportSink, notice: (t: string) => void, taken: 'opening' | 'close', at: string): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
     { key: 'schedule', label: 'Sched.', width: 4 },
@@ -52,7 +59,7 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
     { key: 'count_id', label: 'Count', width: 6 },
     ...ENTRY_COLUMNS,
   ];
-  const window = p.fromUtc && p.fromUtc <= at ? p.fromUtc : null;
+  const window = countsWindow(p, at);
   reader.header(sink, 'biennial', columns, [
     ['Inventory date', p.toDate],
     ['Taken at', taken === 'opening' ? 'opening of business' : 'close of business'],
@@ -64,21 +71,12 @@ export function biennialReport(reader: Reader, sink: ReportSink, notice: (t: str
   ], { period: `inventory of ${p.toDate}, ${taken === 'opening' ? 'opening' : 'close'} of business` });
   reader.openCounts(notice, 'the figures of the products it covers');
 
-  const f = reader.ctx.facilityId;
   const scheduled = reader.scheduleMap();
-  const any = reader.db.prepare<[string, string, string], { x: number }>('SELECT 1 AS x FROM ledger_entries WHERE ndc = ? AND event_time <= ? AND facility_id = ? LIMIT 1');
-  const candidates = [...scheduled].filter(([ndc, s]) => reader.wants(s) && any.get(ndc, at, f)).map(([ndc]) => ndc);
+  const candidates = [...scheduled].filter(([ndc, s]) => reader.wants(s) && reader.hasEntriesBy(ndc, at)).map(([ndc]) => ndc);
   reader.progress({ phase: 'balances', done: 0, total: candidates.length });
-  const inventory = inventoryAt(reader.db, f, candidates, at, window, (n) => reader.units.of(n));
+  const inventory = inventoryAt(reader, candidates, at, window, (n) => reader.units.of(n));
   reader.progress({ phase: 'balances', done: candidates.length, total: candidates.length });
-  const expiries = new Map<string, string>();
-  for (const r of reader.db
-    .prepare<[string, string], { ndc: string; lot: string; expiry: string | null }>(
-      "SELECT ndc, COALESCE(lot, '') AS lot, MAX(json_extract(body, '$.expiry')) AS expiry FROM ledger_entries WHERE type IN ('RECEIPT', 'INITIAL_INVENTORY') AND facility_id = ? AND event_time <= ? GROUP BY ndc, COALESCE(lot, '')",
-    )
-    .iterate(f, at)) {
-    if (r.expiry) expiries.set(`${r.ndc}|${r.lot}`, r.expiry);
-  }
+  const expiries = reader.expiriesAt(at);
   const held = reader.activeHoldsAt(at);
   const byNdc = new Map<string, InventoryLine[]>();
   for (const l of inventory) byNdc.set(l.ndc, [...(byNdc.get(l.ndc) ?? []), l]);

@@ -1,10 +1,10 @@
-import { signaturesListed } from '../../shared/ledger/signature-check';
-import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import { unitsOfEntry } from '../ledger/legacy-basis';
-import { signatureManifestationLines } from '../holds/signatures';
-import type { CsvCell } from '../../shared/reports/csv';
-import type { ReportSink } from '../../shared/reports/types';
-import type { Reader } from './reader';
+import { signatureManifestationLines } from '../ledger/manifestation-lines';
+import { signaturesListed } from '../ledger/signature-check';
+import type { EntryBody } from '../schemas/ledger-entry';
+import { unitsOfEntry } from '../units/entry-units';
+import type { CsvCell } from './csv';
+import type { ReportReader } from './reader';
+import type { ReportSink } from './types';
 
 export interface AdjustmentLine {
   entry: { device_id: string; seq: number; hash: string };
@@ -23,19 +23,11 @@ export interface AdjustmentLine {
  * for, CII first (so each section is one table), then in event-time order. What Form 41 and the
  * returns record share.
  */
-export function adjustmentLines(reader: Reader, kinds: readonly string[]): AdjustmentLine[] {
+export function adjustmentLines(reader: ReportReader, kinds: readonly string[]): AdjustmentLine[] {
   const p = reader.period;
   const schedules = reader.scheduleMap();
   const out: AdjustmentLine[] = [];
-  const rows = reader.db
-    .prepare<[string, string, string, string], { device_id: string; seq: number; hash: string; body: string }>(
-      `SELECT device_id, seq, hash, body FROM ledger_entries
-        WHERE type = 'ADJUSTMENT' AND facility_id = ? AND event_time >= ? AND event_time <= ?
-          AND json_extract(body, '$.data.kind') IN (SELECT value FROM json_each(?))
-        ORDER BY event_time, device_id, seq`,
-    )
-    .all(reader.ctx.facilityId, p.fromUtc ?? '', p.toUtc, JSON.stringify(kinds));
-  for (const r of rows) {
+  for (const r of reader.adjustmentsOfKinds(kinds, p.fromUtc ?? '', p.toUtc)) {
     const b = JSON.parse(r.body) as EntryBody;
     const schedule = b.schedule ?? (b.ndc ? (schedules.get(b.ndc) ?? null) : null);
     if (!schedule || !b.ndc || !reader.wants(schedule)) continue;
@@ -60,7 +52,7 @@ export function adjustmentLines(reader: Reader, kinds: readonly string[]): Adjus
  * one row per line (its cells from `cells`), and each section's signature manifestations after
  * its table — never between two rows.
  */
-export function writeSignedSections(reader: Reader, sink: ReportSink, lines: AdjustmentLine[], cells: (l: AdjustmentLine) => CsvCell[]): void {
+export function writeSignedSections(reader: ReportReader, sink: ReportSink, lines: AdjustmentLine[], cells: (l: AdjustmentLine) => CsvCell[]): void {
   const section = reader.sectioner(sink);
   let sigs: string[] = [];
   let current: string | null = null;
@@ -82,4 +74,4 @@ export function writeSignedSections(reader: Reader, sink: ReportSink, lines: Adj
   flush();
 }
 
-export { isObject, text } from '../../shared/reports/reader';
+export { isObject, text } from './reader';

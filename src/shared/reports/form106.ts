@@ -1,15 +1,52 @@
-import { manifestationText } from '../../shared/counts';
-import { LOSS_TYPE_LABELS, LOSS_TYPES } from '../../shared/counts/adjustment-details';
-import type { ReportColumn, ReportSink } from '../../shared/reports/types';
-import type { EntryBody } from '../../shared/schemas/ledger-entry';
-import { form106Candidates } from '../holds/adjustments';
-import { BufferedTable } from '../../shared/reports/buffered-table';
-import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
+import { manifestationText, type SignatureManifestation } from '../counts';
+import { LOSS_TYPE_LABELS, LOSS_TYPES } from '../counts/adjustment-details';
+import type { Schedule } from '../domain/schedule';
+import { signaturesListed } from '../ledger/signature-check';
+import type { EntryBody, EntryRef } from '../schemas/ledger-entry';
+import { BufferedTable } from './buffered-table';
+import { ENTRY_COLUMNS, entryCells, isObject, type EntryRow, type ReportReader } from './reader';
+import type { ReportColumn, ReportSink } from './types';
 
 /** Cents as the dollars Form 106 asks for ("42.50"): text, so a spreadsheet keeps the cents. */
 export const dollars = (cents: number): string => (cents / 100).toFixed(2);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export interface Form106Line {
+  entry: EntryRef;
+  facility_id: string;
+  ndc: string;
+  lot: string | null;
+  schedule: Schedule | null;
+  /** Units lost (positive). */
+  quantity_lost: number;
+  /** When the loss was found (the count time when it came from a count), and when it was signed. */
+  discovered_at: string;
+  signed_at: string;
+  hold_id: string | null;
+  count_id: string | null;
+  signatures: SignatureManifestation[];
+}
+
+/**
+ * A signed theft-or-loss adjustment as Form 106 lists it. `holdCountTime` is the count time of
+ * the hold it resolved (from that hold's HOLD_PLACED entry): a loss found by a count was
+ * discovered when the count was taken, not when the pharmacist signed.
+ */
+export function form106Line(r: { device_id: string; seq: number; hash: string }, b: EntryBody, holdCountTime: (holdId: string) => string | null): Form106Line {
+  const holdId = typeof b.data.hold_id === 'string' ? b.data.hold_id : null;
+  return {
+    entry: { device_id: r.device_id, seq: r.seq, hash: r.hash },
+    facility_id: b.facility_id,
+    ndc: b.ndc!,
+    lot: b.lot,
+    schedule: b.schedule,
+    quantity_lost: Math.max(0, -b.delta),
+    discovered_at: (holdId ? holdCountTime(holdId) : null) ?? b.event_time,
+    signed_at: b.event_time,
+    hold_id: holdId,
+    count_id: typeof b.data.count_id === 'string' ? b.data.count_id : null,
+    signatures: signaturesListed(b.data),
+  };
+}
 
 /**
  * The DEA Form 106 draft (21 CFR 1301.76(b)): every signed theft-or-loss adjustment discovered in
@@ -17,7 +54,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * police report, value, dosage form, corrective action. The signers' manifestations follow each
  * section's table (never between two of its rows).
  */
-export function form106Report(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
+export function form106Report(reader: ReportReader, sink: ReportSink, notice: (t: string) => void): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
     { key: 'schedule', label: 'Sched.', width: 3 },
@@ -47,9 +84,12 @@ export function form106Report(reader: Reader, sink: ReportSink, notice: (t: stri
   ]);
   notice('DRAFT for DEA Form 106. Notify the DEA Field Division Office in writing within one business day of discovering a theft or significant loss (21 CFR 1301.76(b)), then file Form 106 online.');
   const from = p.fromUtc ?? '';
-  const bodyOf = reader.db.prepare<[string, number], { body: string }>('SELECT body FROM ledger_entries WHERE device_id = ? AND seq = ?');
   const schedules = reader.scheduleMap();
-  const lines = form106Candidates(reader.db, reader.ctx.facilityId)
+  const lines = [...reader.form106Adjustments()]
+    .map((r: EntryRow) => {
+      const b = JSON.parse(r.body) as EntryBody;
+      return { ...form106Line(r, b, (h) => reader.holdCountTime(h)), b };
+    })
     .filter((l) => l.discovered_at >= from && l.discovered_at <= p.toUtc && reader.wants(l.schedule ?? schedules.get(l.ndc)))
     .sort((a, b) => Number(b.schedule === 'CII') - Number(a.schedule === 'CII'));
   const parts = { cii: new BufferedTable(), other: new BufferedTable() };
@@ -58,7 +98,7 @@ export function form106Report(reader: Reader, sink: ReportSink, notice: (t: stri
   for (const l of lines) {
     const part = l.schedule === 'CII' ? 'cii' : 'other';
     const product = reader.product(l.ndc);
-    const b = JSON.parse(bodyOf.get(l.entry.device_id, l.entry.seq)!.body) as EntryBody;
+    const b = l.b;
     const loss = isObject(b.data.loss) ? b.data.loss : null;
     const type = loss && typeof loss.type === 'string' ? loss.type : null;
     if (!type) noType++;

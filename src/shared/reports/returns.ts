@@ -1,15 +1,15 @@
-import { ADJUSTMENT_KIND_LABELS, type AdjustmentKind } from '../../shared/counts';
-import { TRANSFER_KINDS } from '../../shared/counts/adjustment-details';
-import type { ReportColumn, ReportSink } from '../../shared/reports/types';
+import { ADJUSTMENT_KIND_LABELS, type AdjustmentKind } from '../counts';
+import { TRANSFER_KINDS } from '../counts/adjustment-details';
+import type { ReportColumn, ReportSink } from './types';
 import { adjustmentLines, isObject, text, writeSignedSections } from './adjustment-lines';
-import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
+import { ENTRY_COLUMNS, entryCells, type ReportReader } from './reader';
 
 /**
  * Returns to wholesalers and reverse distributors and transfers to other registrants
  * (1304.22(c), 1305, 1317.10): each labelled by its own kind, naming the party it went to with
  * its address and DEA number and, for CII, the recipient's DEA Form 222 or CSOS order and line.
  */
-export function returnsReport(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
+export function returnsReport(reader: ReportReader, sink: ReportSink, notice: (t: string) => void): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
     { key: 'date', label: 'Date', width: 8 },

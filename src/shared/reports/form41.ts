@@ -1,15 +1,15 @@
-import { ADJUSTMENT_KIND_LABELS, type AdjustmentKind } from '../../shared/counts';
-import { DESTRUCTION_KINDS } from '../../shared/counts/adjustment-details';
-import type { ReportColumn, ReportSink } from '../../shared/reports/types';
+import { ADJUSTMENT_KIND_LABELS, type AdjustmentKind } from '../counts';
+import { DESTRUCTION_KINDS } from '../counts/adjustment-details';
+import type { ReportColumn, ReportSink } from './types';
 import { adjustmentLines, isObject, text, writeSignedSections } from './adjustment-lines';
-import { ENTRY_COLUMNS, entryCells, type Reader } from './reader';
+import { ENTRY_COLUMNS, entryCells, type ReportReader } from './reader';
 
 /**
  * A DEA Form 41 draft (21 CFR 1304.21(e), 1317.95(d)): every controlled substance destroyed in
  * the period — what, how much, how and where — and the two employees who destroyed and
  * witnessed it, with their §11.50 manifestations after each section's table.
  */
-export function form41Report(reader: Reader, sink: ReportSink, notice: (t: string) => void): void {
+export function form41Report(reader: ReportReader, sink: ReportSink, notice: (t: string) => void): void {
   const p = reader.period;
   const columns: ReportColumn[] = [
     { key: 'destroyed_at', label: 'Date destroyed', width: 8 },
