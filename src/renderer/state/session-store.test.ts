@@ -65,4 +65,27 @@ describe('session store', () => {
     expect(store.getState().session?.userId).toBe('alice');
     expect(store.getState().error?.code).toBe('UNAVAILABLE');
   });
+
+  it('a session question asked before a sign-in does not sign out the person who signed in meanwhile', async () => {
+    let answerSession: (v: unknown) => void = () => undefined;
+    const store = createSessionStore({
+      invoke: (async (channel: string) => {
+        if (channel === 'auth.session') return new Promise<unknown>((r) => (answerSession = r));
+        if (channel === 'auth.signIn') return { session: ALICE };
+        throw new Error(`unexpected ${channel}`);
+      }) as Invoke,
+    });
+    // Asked while nobody was signed in (a screen's call refused after the last sign-out)…
+    const asked = store.getState().refresh();
+    await store.getState().signIn('alice', 'correct horse');
+    // …and answered only after Alice signed in.
+    answerSession({ session: null, endedBecause: 'signed-out' });
+    await asked;
+    expect(store.getState().session?.userId).toBe('alice');
+    // A question asked after the sign-in is heard as always.
+    const later = store.getState().refresh();
+    answerSession({ session: null, endedBecause: 'idle' });
+    await later;
+    expect(store.getState().session).toBeNull();
+  });
 });

@@ -41,6 +41,12 @@ export function noticeFor(endedBecause: EndedBecause, idleTimeoutSeconds: number
 export function createSessionStore({ invoke, storage }: SessionStoreDeps) {
   let lastIdle: number | null = readIdle(storage);
   let inFlight: Promise<void> | null = null;
+  /**
+   * Bumped by every sign-in, password change and sign-out. A session question asked before one
+   * of them answers about the time before it: a "not signed in" that was asked while the previous
+   * user signed out must not sign out the person who has signed in since.
+   */
+  let epoch = 0;
 
   function remember(session: SessionView) {
     lastIdle = session.idleTimeoutSeconds;
@@ -60,8 +66,10 @@ export function createSessionStore({ invoke, storage }: SessionStoreDeps) {
     refresh() {
       // Focus and the timer can both ask at once; one question is enough.
       inFlight ??= (async () => {
+        const askedAt = epoch;
         try {
           const { session, endedBecause } = await invoke('auth.session', {});
+          if (askedAt !== epoch) return;
           if (session) {
             remember(session);
             set({ loaded: true, session, error: null });
@@ -70,7 +78,7 @@ export function createSessionStore({ invoke, storage }: SessionStoreDeps) {
             set({ loaded: true, session: null, notice, error: null });
           }
         } catch (err) {
-          set({ error: asRxError(err) });
+          if (askedAt === epoch) set({ error: asRxError(err) });
         } finally {
           inFlight = null;
         }
@@ -80,18 +88,21 @@ export function createSessionStore({ invoke, storage }: SessionStoreDeps) {
 
     async signIn(userId, password) {
       const { session } = await invoke('auth.signIn', { userId, password });
+      epoch++;
       remember(session);
       set({ loaded: true, session, notice: null, error: null });
     },
 
     async changePassword(current, next) {
       const { session } = await invoke('auth.changePassword', { current, next });
+      epoch++;
       remember(session);
       set({ session, error: null });
     },
 
     async signOut() {
       await invoke('auth.signOut', {});
+      epoch++;
       set({ session: null, notice: null });
     },
   }));
