@@ -151,6 +151,8 @@ test('problems beside their field: sign-in that does not reveal user IDs, the id
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await expect(page.getByTestId('nav-settings')).toHaveAttribute('aria-current', 'page');
     const idle = page.getByTestId('settings-idle');
+    // The stored value arrives after the screen: typing before it lands would append to it.
+    await expect(idle).toHaveValue(/^\d+$/);
     await idle.fill('abc');
     await page.getByTestId('settings-idle-save').click();
     await expect(page.getByTestId('settings-idle-problem')).toHaveText('Numbers only: "abc" is not a number of minutes.');

@@ -31,6 +31,7 @@ test('Settings says there is no USB access and keeps working; an administrator c
     await expect(page.getByTestId('settings-workstation')).toContainText('MAIN01');
     await page.getByTestId('settings-pos-show').click();
     await expect(page.getByTestId('settings-pos')).toContainText(station.asAdmin(['pos-token']).stdout.trim());
+    await expect(page.getByTestId('settings-idle')).toHaveValue(/^\d+$/);
     await page.getByTestId('settings-idle').fill('5');
     await page.getByTestId('settings-idle-save').click();
     await expect(page.getByTestId('settings-idle-saved')).toContainText('5 idle minutes');
