@@ -4,10 +4,10 @@ import { DeviceHealthCells, DeviceHealthHeads, FacilityAlerts } from './DeviceHe
 import { EnrollmentCodesView } from './EnrollmentCodesView';
 import { PasswordForm } from './PasswordForm';
 import { ReportsView } from './ReportsView';
-import { RetireForm } from './RetireForm';
+import { ClearForm, RetireForm } from './DeviceDecisionForm';
 import { ThresholdsView } from './ThresholdsView';
 import { UsersView } from './UsersView';
-import { asError, Banner, ENDED, useView, when } from './view-kit';
+import { asError, Banner, useView, when } from './view-kit';
 
 type View = 'devices' | 'holds' | 'stock' | 'reports' | 'codes' | 'thresholds' | 'users' | 'password';
 const VIEWS: { id: View; label: string; admin?: boolean }[] = [
@@ -308,58 +308,6 @@ function DevicesView({ user, onEnded }: { user: User; onEnded: (e: ConsoleError)
         <p className="muted">An administrator or a compliance officer clears or retires a workstation after the investigation.</p>
       ) : null}
     </section>
-  );
-}
-
-function ClearForm({ device, user, onCancel, onDone, onEnded }: { device: Device; user: User; onCancel: () => void; onDone: (msg: string) => void; onEnded: (e: ConsoleError) => void }) {
-  const [reason, setReason] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<ConsoleError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api<{ decision: { id: number; signed_at: string } }>('POST', `devices/${encodeURIComponent(device.device_id)}/clear`, { reason, password });
-      onDone(`Workstation ${device.device_id} cleared by ${user.name} at ${when(r.decision.signed_at)} (decision ${r.decision.id}). It may push again.`);
-    } catch (err) {
-      const x = asError(err);
-      if (ENDED.has(x.code)) return onEnded(x);
-      setError(x);
-      setPassword('');
-      setBusy(false);
-    }
-  }
-  return (
-    <form className="console-decision" onSubmit={submit} aria-labelledby="clear-title" data-testid="console-clear-form">
-      <h2 id="clear-title">Clear workstation {device.device_id}</h2>
-      <p>
-        Blocked because: <strong>{device.flag_reason ?? 'flagged'}</strong>
-      </p>
-      <p className="muted">Clear it only after the investigation: it will be allowed to push again. Your signature is your password, given again now; the decision is recorded with your name and reason.</p>
-      <Banner error={error} testId="console-clear-error" />
-      <div className="field">
-        <label className="field-label" htmlFor="clear-reason">
-          Reason (what the investigation found)
-        </label>
-        <textarea id="clear-reason" data-testid="console-clear-reason" value={reason} onChange={(e) => setReason(e.target.value)} disabled={busy} />
-      </div>
-      <div className="field">
-        <label className="field-label" htmlFor="clear-password">
-          Password of {user.name}
-        </label>
-        <input id="clear-password" data-testid="console-clear-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} disabled={busy} />
-      </div>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" data-testid="console-clear-sign" disabled={busy || !reason.trim() || !password}>
-          Sign and clear
-        </button>
-        <button type="button" className="btn" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
-    </form>
   );
 }
 
