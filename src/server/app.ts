@@ -10,6 +10,7 @@ import { consoleRoutes, type ConsoleOptions } from './console/routes';
 import { deviceSyncRoutes } from './routes/device-sync';
 import { enrollRoutes } from './routes/enroll';
 import { reportRoutes } from './routes/reports';
+import { lingerOnClose } from '../shared/http/linger';
 import { loadServerIdentity } from './identity';
 import { instrumentRequests, metricsRoute } from './metrics/route';
 
@@ -71,7 +72,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const e = err as Error & { statusCode?: number; code?: string };
     const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
     if (status === 413) {
-      return reply.code(413).send({ error: 'BODY_TOO_LARGE', message: `the request body is larger than this server accepts (${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes); send smaller batches` });
+      // The rest of the body is not read: the connection closes after the answer, lingering so
+      // the client sees the 413 rather than a reset.
+      lingerOnClose(req.raw.socket);
+      return reply.header('connection', 'close').code(413).send({ error: 'BODY_TOO_LARGE', message: `the request body is larger than this server accepts (${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes); send smaller batches` });
     }
     if (status < 500) return reply.code(status).send({ error: e.code ?? 'BAD_REQUEST', message: e.message });
     req.log.error(err);

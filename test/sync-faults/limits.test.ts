@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pausedChunkedUpload } from '../../src/testing/paused-upload';
 import { cleanupAll, prepareServer, spawnServer, storageFor, type ServerProcess } from './helpers';
 
 /** Reads a raw socket until the server answers or closes; returns the status line, if any. */
@@ -71,6 +72,16 @@ describe('the server refuses abusive requests and keeps answering others (PGlite
     // Refused once the 8 MB limit was passed: the server read a few MB, not a gigabyte.
     expect(status).toBe(413);
     expect(sent).toBeLessThan(256 * 1024 * 1024);
+    expect(await health(server.url)).toBe(200);
+  });
+
+  it('lets a client that is still sending read its 413 (lingering close), instead of a broken pipe', async () => {
+    const u = new URL(server.url);
+    const r = await pausedChunkedUpload({ port: Number(u.port), path: '/v1/push', headers: { Host: '127.0.0.1', 'Content-Type': 'application/json' }, chunkBytes: 1024 * 1024, chunksBefore: 10, chunksAfter: 3 });
+    expect(r.error).toBeNull();
+    expect(r.status).toBe(413);
+    expect(r.answer).toMatch(/connection: close/i);
+    expect(r.answer).toContain('BODY_TOO_LARGE');
     expect(await health(server.url)).toBe(200);
   });
 

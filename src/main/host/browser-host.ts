@@ -103,6 +103,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Runnin
       input = body.length ? JSON.parse(body.toString('utf8')) : {};
     } catch (err) {
       const tooLarge = err instanceof BodyTooLargeError;
+      if (tooLarge) res.setHeader('Connection', 'close');
       return json(res, tooLarge ? 413 : 400, { ok: false, error: { code: 'BAD_INPUT', message: tooLarge ? err.message : 'the body is not JSON' } });
     }
     let sessionId = readCookie(req, COOKIE);

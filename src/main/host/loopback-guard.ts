@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { lingerOnClose } from '../../shared/http/linger';
 
 /**
  * Checks that a request to a loopback service came from a page of that service. A web page on
@@ -45,18 +46,54 @@ export function bearerToken(req: IncomingMessage): string | null {
 
 export class BodyTooLargeError extends Error {}
 
-/** Reads a request body up to a limit, refusing early rather than buffering a huge upload. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads a request body up to a limit, refusing early rather than buffering a huge upload. On a
+ * refusal the connection is set to linger (`lingerOnClose`): the caller answers 413 with
+ * `Connection: close`, and the client, still sending, reads that answer instead of a reset. The
+ * request is not destroyed here, since that would close the socket before the 413 is written.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLargeError(`request body of ${declared} bytes exceeds ${limit}`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError(`request body exceeds ${limit} bytes`);
-    chunks.push(chunk);
+  if (declared > limit) {
+    lingerOnClose(req.socket);
+    return Promise.reject(new BodyTooLargeError(`request body of ${declared} bytes exceeds ${limit}`));
   }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      stop();
+      lingerOnClose(req.socket);
+      // Flowing with no listener: what still arrives is read and dropped.
+      req.resume();
+      reject(new BodyTooLargeError(`request body exceeds ${limit} bytes`));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(err);
+    };
+    // A client that goes away mid-body: the same error the stream gives, for isClientAbort.
+    const onClose = () => {
+      stop();
+      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pausedChunkedUpload } from '../../testing/paused-upload';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { memoryCatalog } from '../ingest/catalog-port';
 import { rejectQuarantined } from '../quarantine/decide';
@@ -291,6 +292,45 @@ describe('POS API', () => {
     expect(entryCount()).toBe(0);
     const sources = ws.quarantine.list().map((i) => i.source);
     expect(sources).toEqual(['pos:dispense', 'pos:dispense']);
+  });
+
+  it('answers 413 to a chunked body that grows past the limit while the client is still sending, and keeps serving', async () => {
+    // No Content-Length: the limit is found while reading. The client goes on writing; it must
+    // read the refusal, not a reset, and the station must not read the gigabyte.
+    let sent = 0;
+    const answer = await new Promise<{ status: number | null; body: string }>((resolve) => {
+      const req = request(
+        { host: '127.0.0.1', port: pos.port, path: '/pos/v1/dispense', method: 'POST', headers: { host: `127.0.0.1:${pos.port}`, authorization: `Bearer ${pos.token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? null, body: text }));
+          res.on('error', () => resolve({ status: res.statusCode ?? null, body: text }));
+        },
+      );
+      req.on('error', (err) => resolve({ status: null, body: String(err) }));
+      const chunk = Buffer.alloc(16 * 1024, 0x20);
+      const pump = (): void => {
+        while (sent < 1024 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ reason: 'BODY_TOO_LARGE' });
+    expect(sent).toBeLessThan(256 * 1024 * 1024);
+    expect((await post('/pos/v1/dispense', body())).status).toBe(200);
+  });
+
+  it('lets a POS system that is still sending read its 413 (lingering close), instead of a broken pipe', async () => {
+    const r = await pausedChunkedUpload({ port: pos.port, path: '/pos/v1/dispense', headers: { Host: `127.0.0.1:${pos.port}`, Authorization: `Bearer ${pos.token}`, 'Content-Type': 'application/json' }, chunkBytes: 64 * 1024, chunksBefore: 4, chunksAfter: 3 });
+    expect(r.error).toBeNull();
+    expect(r.status).toBe(413);
+    expect(r.answer).toContain('BODY_TOO_LARGE');
+    expect((await post('/pos/v1/dispense', body())).status).toBe(200);
   });
 
   it('refuses a body over the limit, a wrong token, a foreign Origin and a DNS-rebound Host', async () => {
