@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CENTRAL_REPORT_KINDS } from '../../shared/reports/dea-record';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 import { readPassword } from '../password-input';
 import { parseCommandArgs } from '../workstation-args';
@@ -235,14 +236,13 @@ async function consoleUser(argv: string[], io: CliIO): Promise<number> {
 }
 
 /**
- * `rxledger server report KIND --facility ID --out FILE`: the CSV the server computes from the
+ * `rxledger server report KIND --facility ID --out FILE`: the CSV or PDF the server computes from the
  * facility's synced ledger with the workstation's report code. Written beside FILE and renamed
  * into place, so a failed download leaves no half file.
  */
 async function facilityReport(argv: string[], io: CliIO): Promise<number> {
   const [kind, ...rest] = argv;
-  const kinds = ['biennial', 'initial', 'cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106'];
-  if (!kind || !kinds.includes(kind)) throw new CliError(`usage: rxledger server report ${kinds.join('|')} …\n${USAGE}`);
+  if (!kind || !(CENTRAL_REPORT_KINDS as readonly string[]).includes(kind)) throw new CliError(`usage: rxledger server report ${CENTRAL_REPORT_KINDS.join('|')} …\n${USAGE}`);
   const { values } = parseCommandArgs(rest, {
     ...adminOptions,
     facility: { type: 'string' },
@@ -257,7 +257,7 @@ async function facilityReport(argv: string[], io: CliIO): Promise<number> {
     out: { type: 'string' },
   });
   if (!values.facility) throw new CliError('--facility ID is required');
-  if (!values.out) throw new CliError('--out FILE is required (where the CSV is written)');
+  if (!values.out) throw new CliError('--out FILE is required (where the report is written)');
   const target = adminTarget(values, io);
   if (values.format && values.format !== 'csv' && values.format !== 'pdf') throw new CliError('--format is csv or pdf');
   const q = new URLSearchParams({ format: values.format ?? 'csv' });

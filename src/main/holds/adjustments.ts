@@ -282,8 +282,6 @@ export function manualAdjustment(
   return result;
 }
 
-export type { Form106Line };
-
 /** Signed adjustments with reason theft_or_loss: the material of a DEA Form 106 draft (the report itself is src/shared/reports/form106.ts). */
 export function form106Candidates(db: Db, facilityId?: string): Form106Line[] {
   const rows = db

@@ -3,15 +3,9 @@ import { writeReport } from '../../shared/reports/reader';
 import type { LedgerHead, ReportRequest, ReportSink } from '../../shared/reports/types';
 import type { Db } from '../db/open';
 import { auditReport } from './audit-report';
-import { biennialReport, inventoryInstant } from '../../shared/reports/biennial';
-import { ciiLogReport } from '../../shared/reports/cii-log';
-import { dispensingReport } from '../../shared/reports/dispensing';
-import { form106Report } from '../../shared/reports/form106';
-import { form41Report } from '../../shared/reports/form41';
-import { initialInventoryReport } from '../../shared/reports/initial-inventory';
+import { inventoryInstant } from '../../shared/reports/biennial';
+import { writeDeaRecord } from '../../shared/reports/dea-record';
 import { Reader, ReportInputError, type Progress, type ReportContext } from './reader';
-import { receiptsReport } from '../../shared/reports/receipts';
-import { returnsReport } from '../../shared/reports/returns';
 
 export { ReportInputError, type Progress, type ReportContext };
 
@@ -37,37 +31,8 @@ export function computeReport(db: Db, ctx: ReportContext, req: ReportRequest, si
   if (began) db.exec('BEGIN');
   try {
     const r = new Reader(db, ctx, period, onProgress ?? (() => {}), req.schedules ?? 'all');
-    const written = writeReport(r, sink, (notice) => {
-      switch (req.kind) {
-        case 'biennial':
-          biennialReport(r, sink, notice, req.taken ?? 'close', at!);
-          break;
-        case 'initial':
-          initialInventoryReport(r, sink, notice);
-          break;
-        case 'cii-log':
-          ciiLogReport(r, sink, notice, req.ndcs ?? null);
-          break;
-        case 'receipts':
-          receiptsReport(r, sink, notice);
-          break;
-        case 'dispensing':
-          dispensingReport(r, sink, notice);
-          break;
-        case 'form41':
-          form41Report(r, sink, notice);
-          break;
-        case 'returns':
-          returnsReport(r, sink, notice);
-          break;
-        case 'form106':
-          form106Report(r, sink, notice);
-          break;
-        case 'audit':
-          auditReport(r, sink, notice);
-          break;
-      }
-    });
+    // The audit trail is the workstation's own; every other record is made as the server makes it.
+    const written = writeReport(r, sink, (notice) => (req.kind === 'audit' ? auditReport(r, sink, notice) : writeDeaRecord(r, sink, notice, { ...req, kind: req.kind }, at)));
     return { ...written, period };
   } finally {
     if (began) db.exec('COMMIT');

@@ -3,8 +3,6 @@ import type { EntryRow } from '../../shared/reports/reader';
 import type { Db } from '../db/open';
 import { legacyContainerEntries, legacyExtrasByLot, type UnitsOf } from '../ledger/legacy-basis';
 
-export type { CountObservation, InventoryLine, Movement } from '../../shared/reports/inventory-at';
-
 /**
  * The inventory at an instant over this workstation's SQLite ledger: the shared computation
  * (src/shared/reports/inventory-at.ts, which the central server runs too) reading through the

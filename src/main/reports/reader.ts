@@ -235,4 +235,5 @@ export class Reader extends ReportReader {
     return this.db
       .prepare<[string], EntryRow>("SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'INITIAL_INVENTORY' AND facility_id = ? ORDER BY event_time, device_id, seq")
       .all(this.ctx.facilityId);
-  }}
+  }
+}

@@ -3,8 +3,9 @@ import type { Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { centralReport } from '../reports/central-report';
 import { parseReportQuery, sendReport } from '../routes/reports';
+import { anchorText } from '../../shared/reports/types';
 import { audit } from './audit';
-import { consoleUserOf } from './routes';
+import { consoleUser } from './routes';
 
 /**
  * `GET /console/api/reports/:facility/:kind`: a facility's DEA record, as the administrator
@@ -16,8 +17,7 @@ import { consoleUserOf } from './routes';
  */
 export function consoleReportRoutes(app: FastifyInstance, store: Store, now: () => Date): void {
   app.get('/console/api/reports/:facility/:kind', async (req, reply) => {
-    const u = consoleUserOf(req);
-    if (!u) throw new HttpError('NOT_SIGNED_IN', 'sign in to the console first');
+    const u = consoleUser(req);
     const { facility, kind } = req.params as { facility: string; kind: string };
     const action = 'export report';
     try {
@@ -41,7 +41,7 @@ export function consoleReportRoutes(app: FastifyInstance, store: Store, now: () 
         file: r.fileName,
         sha256: r.sha256,
         lines: r.lines,
-        ledger_heads: r.heads.map((h) => `${h.device_id}:${h.seq}:${h.hash}`),
+        ledger_heads: r.heads.map(anchorText),
       });
       return sendReport(reply, r);
     } catch (err) {

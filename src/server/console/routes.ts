@@ -78,9 +78,11 @@ function ownOrigin(req: FastifyRequest, publicOrigin: string | undefined): strin
 /** The signed-in console user of each request under /console/api/ (set by the session hook below). */
 const sessionOf = new WeakMap<FastifyRequest, ConsoleUser>();
 
-/** Who a console request is from, for route modules of their own (src/server/console/reports.ts); null before the session hook ran. */
-export function consoleUserOf(req: FastifyRequest): Readonly<ConsoleUser> | null {
-  return sessionOf.get(req) ?? null;
+/** Who a console request is from (set by the session hook); also for route modules of their own (src/server/console/reports.ts). */
+export function consoleUser(req: FastifyRequest): ConsoleUser {
+  const u = sessionOf.get(req);
+  if (!u) throw new HttpError('NOT_SIGNED_IN', 'sign in to the console first');
+  return u;
 }
 
 /**
@@ -131,11 +133,6 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     sessionOf.set(req, { user_id: row.user_id, display_name: row.display_name, role: row.role, must_change_password: row.must_change_password });
   });
 
-  const user = (req: FastifyRequest): ConsoleUser => {
-    const u = sessionOf.get(req);
-    if (!u) throw new HttpError('NOT_SIGNED_IN', 'sign in to the console first');
-    return u;
-  };
 
   /**
    * The password check shared by sign-in and a signed decision: failures count toward the
@@ -184,7 +181,7 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
     await store.query('UPDATE console_users SET failed_attempts = 0, locked_until = NULL WHERE user_id = $1', [userId]);
     return { user_id: row.user_id, display_name: row.display_name, role: row.role, must_change_password: row.must_change_password };
   };
-  const ctx: ConsoleContext = { store, user, checkPassword };
+  const ctx: ConsoleContext = { store, user: consoleUser, checkPassword };
 
   const secure = (req: FastifyRequest) => (opts.publicOrigin ?? String(req.headers['x-forwarded-proto'] ?? '')).startsWith('https');
 
@@ -199,38 +196,38 @@ export function consoleRoutes(app: FastifyInstance, store: Store, opts: ConsoleO
   });
 
   app.post('/console/api/sign-out', async (req, reply) => {
-    const u = user(req);
+    const u = consoleUser(req);
     await store.query("UPDATE console_sessions SET ended_at = now(), end_reason = 'signed out' WHERE token_hash = $1 AND ended_at IS NULL", [sha256Hex(cookieToken(req) ?? '')]);
     await audit(store, u.user_id, 'sign out', 'done', {});
     void reply.header('set-cookie', `${COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0`);
     return { ok: true };
   });
 
-  app.get('/console/api/me', async (req) => ({ user: publicUser(user(req)), idle_seconds: idleSeconds, must_change_password: user(req).must_change_password }));
+  app.get('/console/api/me', async (req) => ({ user: publicUser(consoleUser(req)), idle_seconds: idleSeconds, must_change_password: consoleUser(req).must_change_password }));
 
   app.get('/console/api/devices', async (req) => {
-    const u = user(req);
+    const u = consoleUser(req);
     const facilities = await facilityStatus(store);
     await audit(store, u.user_id, 'view devices', 'done', {});
     return { facilities };
   });
 
   app.get('/console/api/holds', async (req) => {
-    const u = user(req);
+    const u = consoleUser(req);
     const holds = await activeHolds(store, 'oldest');
     await audit(store, u.user_id, 'view holds', 'done', {});
     return { holds };
   });
 
   app.get('/console/api/stock', async (req) => {
-    const u = user(req);
+    const u = consoleUser(req);
     const rows = await stockByLot(store, null);
     await audit(store, u.user_id, 'view stock', 'done', {});
     return { stock: rows };
   });
 
   app.post('/console/api/devices/:deviceId/clear', async (req) => {
-    const u = user(req);
+    const u = consoleUser(req);
     const deviceId = (req.params as { deviceId: string }).deviceId;
     const action = 'clear device flag';
     if (!DECIDING_ROLES.includes(u.role)) {

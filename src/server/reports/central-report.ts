@@ -1,14 +1,8 @@
-import { biennialReport, inventoryInstant } from '../../shared/reports/biennial';
-import { ciiLogReport } from '../../shared/reports/cii-log';
-import { dispensingReport } from '../../shared/reports/dispensing';
+import { inventoryInstant } from '../../shared/reports/biennial';
+import { CENTRAL_REPORT_KINDS, writeDeaRecord, type CentralReportKind } from '../../shared/reports/dea-record';
 import { reportFileName } from '../../shared/reports/file-name';
-import { form106Report } from '../../shared/reports/form106';
-import { form41Report } from '../../shared/reports/form41';
-import { initialInventoryReport } from '../../shared/reports/initial-inventory';
 import { resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
 import { ReportInputError, writeReport, type ReportContext, type WrittenReport } from '../../shared/reports/reader';
-import { receiptsReport } from '../../shared/reports/receipts';
-import { returnsReport } from '../../shared/reports/returns';
 import { CsvSink, type LedgerHead, type ReportRequest, type ReportSink } from '../../shared/reports/types';
 import { sha256Hex } from '../crypto';
 import type { Sql, Store } from '../db/pg-adapter';
@@ -16,12 +10,7 @@ import { HttpError } from '../errors';
 import { facilityInfo } from '../routes/enroll';
 import { ServerReader } from './server-reader';
 
-/**
- * The reports the central server computes. The audit trail is not among them: the audit log
- * stays on each workstation (it is not synced), so only a workstation can export it.
- */
-export const CENTRAL_REPORT_KINDS = ['biennial', 'initial', 'cii-log', 'receipts', 'dispensing', 'form41', 'returns', 'form106'] as const;
-export type CentralReportKind = (typeof CENTRAL_REPORT_KINDS)[number];
+export { CENTRAL_REPORT_KINDS, type CentralReportKind };
 
 export interface CentralReport {
   bytes: Buffer;
@@ -78,7 +67,7 @@ export async function centralReport(
   const sink: ReportSink = pdf ?? new CsvSink((text) => parts.push(Buffer.from(text, 'utf8')));
   let written: WrittenReport;
   try {
-    written = write(reader, sink, req, taken, at);
+    written = writeReport(reader, sink, (notice) => writeDeaRecord(reader, sink, notice, req, at));
   } catch (err) {
     if (pdfModule && err instanceof pdfModule.ReportTooLargeError) throw new HttpError('BAD_REQUEST', (err as Error).message);
     throw err;
@@ -87,30 +76,6 @@ export async function centralReport(
   else for (const t of (sink as CsvSink).text()) parts.push(Buffer.from(t, 'utf8'));
   const bytes = Buffer.concat(parts);
   return { ...written, period, bytes, sha256: sha256Hex(bytes), fileName: reportFileName(facilityId, req, { period }) };
-}
-
-/** The report's body, by kind: the same functions the workstation's computeReport calls. */
-function write(reader: ServerReader, sink: ReportSink, req: ReportRequest & { kind: CentralReportKind }, taken: 'opening' | 'close', at: string | null): WrittenReport {
-  return writeReport(reader, sink, (notice) => {
-    switch (req.kind) {
-      case 'biennial':
-        return biennialReport(reader, sink, notice, taken, at!);
-      case 'initial':
-        return initialInventoryReport(reader, sink, notice);
-      case 'cii-log':
-        return ciiLogReport(reader, sink, notice, req.ndcs ?? null);
-      case 'receipts':
-        return receiptsReport(reader, sink, notice);
-      case 'dispensing':
-        return dispensingReport(reader, sink, notice);
-      case 'form41':
-        return form41Report(reader, sink, notice);
-      case 'returns':
-        return returnsReport(reader, sink, notice);
-      case 'form106':
-        return form106Report(reader, sink, notice);
-    }
-  });
 }
 
 /** The biennial's inventory instant, from the facility's first synced entry as the workstation finds it from its own. */

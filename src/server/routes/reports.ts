@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ReportRequest, ReportSchedules } from '../../shared/reports/types';
+import { anchorText, ReportRequest, ReportSchedules } from '../../shared/reports/types';
 import type { Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { CENTRAL_REPORT_KINDS, centralReport, type CentralReport, type CentralReportKind } from '../reports/central-report';
@@ -70,7 +70,7 @@ export function sendReport(reply: FastifyReply, r: CentralReport): FastifyReply 
     .header('content-disposition', `attachment; filename="${r.fileName}"`)
     .header('x-rxl-sha256', r.sha256)
     .header('x-rxl-lines', String(r.lines))
-    .header('x-rxl-ledger-heads', r.heads.map((h) => `${h.device_id}:${h.seq}:${h.hash}`).join(' '))
+    .header('x-rxl-ledger-heads', r.heads.map(anchorText).join(' '))
     .send(r.bytes);
 }
 

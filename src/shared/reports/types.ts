@@ -93,6 +93,9 @@ export interface LedgerHead {
   local: boolean;
 }
 
+/** A head as `rxledger verify --anchor` takes it: DEVICE:SEQ:HASH. */
+export const anchorText = (h: LedgerHead): string => `${h.device_id}:${h.seq}:${h.hash}`;
+
 export interface ReportColumn {
   key: string;
   label: string;
