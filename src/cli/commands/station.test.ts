@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HELPER_NICENESS } from '../../main/host/thread-priority';
 import { repoRoot } from '../../testing/corpora';
 import { cli } from '../../testing/run-cli';
 
@@ -34,6 +35,16 @@ describe('rxledger station and pos-token', () => {
       const info = JSON.parse(first) as { pos_url: string; port: number; facility_id: string; sync: string };
       expect(info).toMatchObject({ facility_id: 'MAIN01', sync: 'off (--no-sync)' });
       expect(info.pos_url).toBe(`http://127.0.0.1:${info.port}/pos/v1/`);
+      if (process.platform === 'linux') {
+        // Ready means its helper threads yield to the main thread, which answers the POS (host/thread-priority.ts).
+        const nice = (tid: string) => {
+          const stat = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        };
+        const tids = readdirSync(`/proc/${child.pid}/task`);
+        expect(nice(String(child.pid))).toBe(0);
+        expect(tids.filter((t) => t !== String(child.pid)).map(nice)).toEqual(tids.filter((t) => t !== String(child.pid)).map(() => HELPER_NICENESS));
+      }
       const health = await fetch(`${info.pos_url}health`, { headers: { authorization: `Bearer ${token}` } });
       expect(health.status).toBe(200);
       const refused = await fetch(`${info.pos_url}dispense`, {

@@ -1,5 +1,6 @@
 import { resolveDataDir } from '../../main/data-dir';
 import { posPortFor, startWorkstationServices, type WorkstationServices } from '../../main/host/workstation-services';
+import { lowerHelperThreadPriority } from '../../main/host/thread-priority';
 import { Workstation } from '../../main/workstation';
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs } from '../workstation-args';
@@ -38,6 +39,8 @@ export const stationCommand: Command = async (argv, io) => {
     services = await startWorkstationServices(ws, { posPort: port, receiving: false, sync: !values['no-sync'], log: () => undefined });
     const pos = services.pos;
     if (!pos) throw new CliError(services.posProblem ?? 'the POS API did not start', 1);
+    // The workers are running now: from here the main thread, which answers the POS, comes first.
+    lowerHelperThreadPriority();
     const syncNote = values['no-sync'] ? 'off (--no-sync)' : 'on';
     if (values.json) printJson(io, { pos_url: pos.url, port: pos.port, facility_id: ws.facilityId, sync: syncNote });
     else
