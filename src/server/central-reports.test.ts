@@ -6,7 +6,7 @@ import { quickCount } from '../main/counts/submit';
 import { recordInitialInventory } from '../main/inventory/initial';
 import { reportContext } from '../main/reports/export';
 import { renderReport } from '../main/reports/render';
-import { enrollWorkstation, syncOnce as syncOnceRaw } from '../main/sync';
+import { enrollWorkstation, syncOnce } from '../main/sync';
 import type { Workstation } from '../main/workstation';
 import { receipt, tempWorkstation, TEST_CATALOG } from '../testing/temp-workstation';
 import { BACKENDS, addFacility, adminCall, cleanupAll, enrollmentCode, runCli, storageFor, tempDir } from '../../test/sync-faults/helpers';
@@ -23,20 +23,6 @@ const ALP = '00409-1234-01';
 const METHADONE = '00054-0001-01'; // CII, only in the initial inventory
 const NOW = new Date('2026-11-20T15:00:00.000Z');
 const ZONE = 'America/New_York';
-
-/**
- * One sync, tried again once when the connection was reset: after a long pause (password
- * hashing on a loaded machine) the client may reuse a keep-alive socket the server is just
- * closing. That race is the transport's, not what this test is about.
- */
-async function syncOnce(w: Workstation): Promise<void> {
-  try {
-    await syncOnceRaw(w);
-  } catch (err) {
-    if (!String((err as Error).message).includes('ECONNRESET')) throw err;
-    await syncOnceRaw(w);
-  }
-}
 
 /**
  * A workstation builds a month of controlled-substance history (a receiving-screen receipt with

@@ -157,6 +157,35 @@ describe.each(BACKENDS)('sync under faults, server on %s', (backend) => {
     }
   }, HEAVY);
 
+  it('tries a push once more at once when its connection is cut, with a new challenge; a second cut is left to the outbox', async () => {
+    const { token, server, wss } = await setup();
+    const ws = wss[0]!;
+    const proxy = await startFaultProxy(server.url);
+    try {
+      // Cut before the server saw it (a kept-alive socket the server had closed): pushed on the second try.
+      appendEntries(ws, 20);
+      proxy.plan = ({ path, n }) => (path === '/v1/push' && n === 1 ? 'reset' : 'pass');
+      expect(await syncOnce(ws, { serverUrl: proxy.url })).toMatchObject({ pushed: 20, accepted: 20, already: 0, outboxDepth: 0 });
+      expect(proxy.counts.reset).toBe(1);
+
+      // Cut after the server committed: the second try finds them there, nothing doubled.
+      appendEntries(ws, 15);
+      proxy.plan = ({ path, n }) => (path === '/v1/push' && n === 3 ? 'drop-response' : 'pass');
+      expect(await syncOnce(ws, { serverUrl: proxy.url })).toMatchObject({ pushed: 15, accepted: 0, already: 15, outboxDepth: 0 });
+      expect(proxy.counts['drop-response']).toBe(1);
+
+      // Cut twice in a row: the attempt fails as "unreachable" and the entries wait in the outbox.
+      appendEntries(ws, 5);
+      proxy.plan = ({ path, n }) => (path === '/v1/push' && (n === 5 || n === 6) ? 'reset' : 'pass');
+      await expect(syncOnce(ws, { serverUrl: proxy.url })).rejects.toMatchObject({ kind: 'transient', message: expect.stringContaining('unreachable') });
+      expect(outboxDepth(ws)).toBe(5);
+      expect(await syncOnce(ws, { serverUrl: proxy.url })).toMatchObject({ pushed: 5, accepted: 5, outboxDepth: 0 });
+      await expectUnion(server.url, token, [ws]);
+    } finally {
+      await proxy.close();
+    }
+  }, HEAVY);
+
   it('syncs with workstation clocks hours off (no synchronized clock in the protocol)', async () => {
     const { token, server, facility } = await setup(0);
     const ahead = 7 * 3600_000;

@@ -4,6 +4,11 @@ import { ChallengeResponse, HEADERS, requestSigningString } from '../../shared/s
 import { sha256Hex } from '../ledger/hash';
 import { SyncError } from './errors';
 
+/** SyncError.code of a request whose connection was cut under it (no answer, no timeout). */
+export const CONNECTION_RESET = 'CONNECTION_RESET';
+/** Node's and undici's codes for a connection the other side closed or reset. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 export interface ClientOptions {
   serverUrl: string;
   deviceId: string;
@@ -35,18 +40,25 @@ export class SyncClient {
     return this.send(path, text, { 'content-type': 'application/json', ...extraHeaders }, schema);
   }
 
-  /** A device-signed request; a stale challenge is replaced once before the refusal counts. */
+  /**
+   * A device-signed request. Tried once more at once, with a new challenge, when the challenge
+   * was stale or the connection was reset (a kept-alive socket the server closed while this
+   * process was busy — the request may or may not have arrived); a second failure is the
+   * outbox's to retry with backoff. Safe to repeat: pushes and signatures are idempotent on the
+   * server (the same entry again is "already"), pulls only read, and each attempt signs a new
+   * single-use challenge.
+   */
   async signedPost<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
     const text = JSON.stringify(body);
     const bodyHash = sha256Hex(text);
     for (let attempt = 0; ; attempt++) {
-      const { nonce } = await this.post('/v1/auth/challenge', { device_id: this.opts.deviceId }, ChallengeResponse);
-      const message = requestSigningString('POST', path, bodyHash, this.opts.deviceId, nonce);
-      const signature = sign(null, Buffer.from(message, 'utf8'), this.opts.privateKey).toString('base64');
       try {
+        const { nonce } = await this.post('/v1/auth/challenge', { device_id: this.opts.deviceId }, ChallengeResponse);
+        const message = requestSigningString('POST', path, bodyHash, this.opts.deviceId, nonce);
+        const signature = sign(null, Buffer.from(message, 'utf8'), this.opts.privateKey).toString('base64');
         return await this.send(path, text, { 'content-type': 'application/json', [HEADERS.device]: this.opts.deviceId, [HEADERS.nonce]: nonce, [HEADERS.signature]: signature }, schema);
       } catch (err) {
-        if (attempt === 0 && err instanceof SyncError && err.code === 'NONCE_INVALID') continue;
+        if (attempt === 0 && err instanceof SyncError && (err.code === 'NONCE_INVALID' || err.code === CONNECTION_RESET)) continue;
         throw err;
       }
     }
@@ -63,7 +75,8 @@ export class SyncClient {
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const why = e.name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs ?? 30_000} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
-      throw new SyncError('transient', `central server ${this.baseUrl} unreachable: ${why}`);
+      const reset = e.name !== 'TimeoutError' && e.name !== 'AbortError' && RESET_CODES.has(e.cause?.code ?? '');
+      throw new SyncError('transient', `central server ${this.baseUrl} unreachable: ${why}`, null, reset ? CONNECTION_RESET : null);
     }
     let json: Record<string, unknown> = {};
     try {
