@@ -72,6 +72,28 @@ describe('CTT transaction totals', () => {
     expect(ack(hash)).toEqual(expect.arrayContaining(['AK2*856*0001~', 'IK3*CTT*29**8~', 'IK4*2*347*7*13~', 'IK5*R*5~']));
   });
 
+  it('a negative CTT01 is a count no set can have: refused as a mismatch, not let through', () => {
+    expect(findings(edit('4010-846-inventory-advice.edi', 'CTT*2~', 'CTT*-2~')).errors).toEqual(['AK4:7 CTT01: CTT01: number of line items says -2, the set has 2 LIN segments']);
+  });
+
+  it('CTT02 is compared as the number it is: 124.0 is the hash 124; 1.24, 12.4 and -124 are not', () => {
+    expect(findings(edit('4010-846-inventory-advice.edi', 'CTT*2~', 'CTT*2*124.0~')).errors).toEqual([]);
+    for (const wrong of ['1.24', '12.4', '-124'])
+      expect(findings(edit('4010-846-inventory-advice.edi', 'CTT*2~', `CTT*2*${wrong}~`)).errors).toEqual([
+        `AK4:7 CTT02: CTT02: hash total says ${wrong}, the QTY02 quantities of the set add up to 124`,
+      ]);
+  });
+
+  it('one CTT, after the detail: a second CTT is over its maximum use (5), a CTT before the LINs or a LIN after it is out of sequence (7)', () => {
+    const twice = edit('4010-846-inventory-advice.edi', 'CTT*2~', 'CTT*2~\nCTT*2*124~').replace('SE*9*0001', 'SE*10*0001');
+    expect(findings(twice).errors).toEqual(['AK3:5 CTT: CTT appears more than once: a transaction set has one']);
+    expect(ack(twice)).toEqual(expect.arrayContaining(['AK3*CTT*9**5~', 'AK5*R*5~']));
+    const early = edit('4010-846-inventory-advice.edi', 'CTT*2~\n', '').replace('BIA*00*DD*INV20240607*20240607~', 'BIA*00*DD*INV20240607*20240607~\nCTT*2~');
+    expect(findings(early).errors).toEqual(['AK3:7 CTT: CTT before any LIN: the totals come after the detail']);
+    const late = edit('4010-846-inventory-advice.edi', 'LIN*2*UK*00300021200305~\nQTY*33*24*BX~\nCTT*2~', 'LIN*2*UK*00300021200305~\nCTT*2~\nLIN*3*UK*00300021200305~');
+    expect(findings(late).errors).toEqual(expect.arrayContaining(['AK3:7 LIN: LIN after the CTT: the detail comes before the totals']));
+  });
+
   it('a CTT01 that is not a number stays an element syntax error, not a count mismatch', () => {
     expect(findings(edit('4010-852-product-activity.edi', 'CTT*2~', 'CTT*X~')).errors).toEqual(['AK4:6 CTT01: CTT01: "X" is not a whole number']);
   });

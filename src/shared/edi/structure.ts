@@ -28,6 +28,8 @@ export function checkStructure(type: string, segments: readonly Segment[]): read
   // CTT02 hash: digits of every QTY02 (846) or SN102 (856), signs and decimal points dropped.
   let hash = 0n;
   let ctt = null as { seg: Segment; pos: number } | null;
+  // A CTT already refused for coming first: the detail after it is not refused again.
+  let cttEarly = false;
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     const pos = i + 1;
@@ -63,7 +65,15 @@ export function checkStructure(type: string, segments: readonly Segment[]): read
       if (id === 'LIN') linCount++;
       if (id === 'SN1') hash += hashDigits(seg.elements[2]);
     }
-    if (id === 'CTT' && ctt === null) ctt = { seg, pos };
+    if (id === 'CTT') {
+      // CTT is the summary area's, used once (max use 1), after the detail it totals.
+      if (ctt !== null) at(out, seg, pos, '5', 'CTT appears more than once: a transaction set has one');
+      else {
+        ctt = { seg, pos };
+        cttEarly = type === '856' ? !hlSeen : !linSeen;
+        if (cttEarly) at(out, seg, pos, '7', `CTT before any ${type === '856' ? 'HL' : 'LIN'}: the totals come after the detail`);
+      }
+    } else if (ctt !== null && !cttEarly && (id === 'LIN' || id === 'HL')) at(out, seg, pos, '7', `${id} after the CTT: the detail comes before the totals`);
     lastId = id;
   }
   const last = segments[segments.length - 1]!;
@@ -100,12 +110,19 @@ function checkTotals(type: string, seg: Segment, pos: number, lines: number, has
     });
   const ctt01 = (seg.elements[1] ?? '').trim();
   // A CTT01 that is not a number is already an element error (code 6); only compare numbers.
-  if (/^\d+$/.test(ctt01) && Number(ctt01) !== lines)
+  // N0 allows a minus sign, but no count of segments is negative: -7 disagrees like 7 would.
+  if (/^-?\d+$/.test(ctt01) && Number(ctt01) !== lines)
     note(1, '354', `number of line items says ${ctt01}, the set has ${lines} ${what} segment${lines === 1 ? '' : 's'}`, ctt01);
   const ctt02 = (seg.elements[2] ?? '').trim();
-  if (hash === null || ctt02 === '' || !/^-?(\d+\.?\d*|\.\d+)$/.test(ctt02)) return;
-  const expected = (hash % 10_000_000_000n).toString();
-  if (hashDigits(ctt02) !== BigInt(expected))
+  const value = /^(-?)(\d*)(?:\.(\d*))?$/.exec(ctt02);
+  if (hash === null || ctt02 === '' || !value || (value[2] === '' && (value[3] ?? '') === '')) return;
+  // CTT02 is itself a number (R): the hash, a whole number the signs and decimal points of the
+  // summed values were dropped from. So 124.0 says 124; 1.24, 12.4 and -124 do not.
+  const expected = hash % 10_000_000_000n;
+  const whole = BigInt(value[2] || '0');
+  const fractionZero = /^0*$/.test(value[3] ?? '');
+  const says = value[1] === '-' && whole !== 0n ? null : fractionZero ? whole : null;
+  if (says !== expected)
     note(2, '347', `hash total says ${ctt02}, the ${type === '856' ? 'SN102 units shipped' : 'QTY02 quantities'} of the set add up to ${expected}`, ctt02);
 }
 
