@@ -37,6 +37,12 @@ export interface AiDefinition {
   date?: Gs1DateFormat;
   /** Length of the leading GS1 key whose last digit is a mod-10 check digit (SSCC 18, GTIN 14, GLN 13). */
   checkDigitOver?: number;
+  /**
+   * A rule of the GS1 Barcode Syntax Dictionary beyond length, characters, check digit and date:
+   * pieceOfTotal (8006: piece and total of a split item, each 01–99, piece ≤ total), zeroFirst
+   * (8003: the GRAI's first digit is 0), noZeroPrefix (8011: no leading 0).
+   */
+  lint?: 'pieceOfTotal' | 'zeroFirst' | 'noZeroPrefix';
 }
 
 /** First two digits of the AIs with a predefined length (GS1 General Specifications Figure 5.10.1-2). */
@@ -128,11 +134,12 @@ const DEFINITIONS: AiDefinition[] = [
   nhrn('715', 'NHRN NDC', 'US FDA NDC'),
   nhrn('716', 'NHRN AIC', 'Italy AIC'),
   def('7240', 'X..20', 'PROTOCOL', 'protocol id'),
-  def('8003', 'N14+[X..16]', 'GRAI', 'returnable asset id (GRAI)'),
+  // Dictionary: N1,zero N13,csum,key — a leading 0 and a check digit over the 13 after it (the same mod-10 sum).
+  def('8003', 'N14+[X..16]', 'GRAI', 'returnable asset id (GRAI)', { checkDigitOver: 14, lint: 'zeroFirst' }),
   def('8004', 'X..30', 'GIAI', 'individual asset id (GIAI)'),
-  def('8006', 'N14+N2+N2', 'ITIP', 'piece of a trade item (ITIP)', { checkDigitOver: 14 }),
+  def('8006', 'N14+N2+N2', 'ITIP', 'piece of a trade item (ITIP)', { checkDigitOver: 14, lint: 'pieceOfTotal' }),
   def('8010', 'Y..30', 'CPID', 'component/part id (CPID)'),
-  def('8011', 'N..12', 'CPID SERIAL', 'component/part serial'),
+  def('8011', 'N..12', 'CPID SERIAL', 'component/part serial', { lint: 'noZeroPrefix' }),
   def('8017', 'N18', 'GSRN - PROVIDER', 'service relation number (provider)', { checkDigitOver: 18 }),
   def('8018', 'N18', 'GSRN - RECIPIENT', 'service relation number (recipient)', { checkDigitOver: 18 }),
   def('8020', 'X..25', 'REF No.', 'payment slip reference'),
@@ -146,8 +153,10 @@ const MEASURE_FAMILIES: [stem: string, title: string][] = [
   ['320', 'NET WEIGHT (lb)'], ['330', 'GROSS WEIGHT (kg)'], ['337', 'KG PER m2'],
   ['340', 'GROSS WEIGHT (lb)'], ['356', 'NET WEIGHT (t oz)'], ['357', 'NET VOLUME (oz)'],
 ];
+// The fourth digit is the implied decimal point's position: 0–5 for measures (the Dictionary's
+// 3100-3105 and so on), 0–9 for the amounts and prices below.
 for (const [stem, title] of MEASURE_FAMILIES) {
-  for (let n = 0; n <= 9; n++) DEFINITIONS.push(def(`${stem}${n}`, 'N6', title, `${title.toLowerCase()}, ${n} decimals`));
+  for (let n = 0; n <= 5; n++) DEFINITIONS.push(def(`${stem}${n}`, 'N6', title, `${title.toLowerCase()}, ${n} decimals`));
 }
 for (let n = 0; n <= 9; n++) {
   DEFINITIONS.push(def(`390${n}`, 'N..15', 'AMOUNT', 'amount payable'));

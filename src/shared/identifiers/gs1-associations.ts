@@ -91,7 +91,7 @@ function parseRule(spec: string): Rule {
 const TABLE = new Map<string, Rule>();
 for (const [ais, spec] of RULES) for (const ai of ais.split(' ')) TABLE.set(ai, parseRule(spec));
 for (const [stems, req] of MEASURE_RULES)
-  for (const stem of stems.split(' ')) for (let n = 0; n <= 9; n++) TABLE.set(`${stem}${n}`, parseRule(`req=${req} ex=${stem}n`));
+  for (const stem of stems.split(' ')) for (let n = 0; n <= 5; n++) TABLE.set(`${stem}${n}`, parseRule(`req=${req} ex=${stem}n`));
 for (const [stem, spec] of MONEY_RULES) for (let n = 0; n <= 9; n++) TABLE.set(`${stem}${n}`, parseRule(spec));
 
 const matches = (p: Pattern, ai: string) => ai.length === p.length && ai.startsWith(p.prefix);

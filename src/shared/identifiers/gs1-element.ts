@@ -109,6 +109,10 @@ export function validateElement(def: AiDefinition, value: string, position: numb
       };
     }
   }
+  if (def.lint !== undefined) {
+    const broken = lintProblem(def.lint, value);
+    if (broken) return { ai: def.ai, position, value, code: 'bad-value', message: `The ${def.label} ${label(def)} ${value} ${where(position)} ${broken}. The code is damaged or was printed wrong.` };
+  }
   const element: Gs1Element = { ai: def.ai, title: def.title, value, position };
   if (def.date) {
     const parsed = parseGs1Date(value, def.date, now);
@@ -118,6 +122,17 @@ export function validateElement(def: AiDefinition, value: string, position: numb
     element.date = parsed.iso;
   }
   return element;
+}
+
+/** What a Syntax Dictionary rule finds wrong with the value, or null. */
+function lintProblem(lint: NonNullable<AiDefinition['lint']>, value: string): string | null {
+  if (lint === 'zeroFirst') return value.startsWith('0') ? null : 'must start with 0 (the GRAI is a 0 and a 13-digit key)';
+  if (lint === 'noZeroPrefix') return value.length > 1 && value.startsWith('0') ? 'must not start with 0' : null;
+  // pieceOfTotal: the last four digits are the piece number and the total number of pieces.
+  const piece = Number(value.slice(14, 16));
+  const total = Number(value.slice(16, 18));
+  if (piece === 0 || total === 0) return `names piece ${piece} of ${total}: piece and total count from 1`;
+  return piece > total ? `names piece ${piece} of ${total}: the piece number is larger than the total` : null;
 }
 
 export function isIssue<T extends object>(x: T | IdentifierIssue): x is IdentifierIssue {

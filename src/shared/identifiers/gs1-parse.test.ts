@@ -124,6 +124,46 @@ describe('bad element strings name the element, the position and the reason', ()
   it('only separators', () => {
     expect(parseElementString(`${GS}${GS}`, { now }).ok).toBe(false);
   });
+
+  it('a fixed-length AI outside the predefined-length table needs its separator unless last (§7.8.5.2)', () => {
+    const origin = bad(`]d201${GTIN}42284010ABC`);
+    expect(origin.issue).toMatchObject({ code: 'missing-separator', ai: '422', position: 19 });
+    expect(origin.error).toBe(
+      'The country of origin (AI 422) at character 20 is followed straight by more data at character 26: GS1 requires a separator (FNC1/GS) after AI 422, which is not one of the predefined-length AIs. The barcode was printed wrong; type the label\'s values by hand.',
+    );
+    expect(bad(`01${GTIN}7003270331143010L1`).issue).toMatchObject({ code: 'missing-separator', ai: '7003' });
+    // With the separator, or last in the data, it reads; a predefined-length AI (17) never needs one.
+    expect(ok(`]d201${GTIN}422840${GS}10ABC`).hri).toBe(`(01)${GTIN}(422)840(10)ABC`);
+    expect(ok(`01${GTIN}10ABC${GS}422840`).hri).toBe(`(01)${GTIN}(10)ABC(422)840`);
+    expect(ok(`01${GTIN}1727033110L1`).expiry).toBe('2027-03-31');
+  });
+
+  it('measures carry 0–5 decimals: AI 3106 is no AI (Syntax Dictionary 3100-3105)', () => {
+    expect(ok(`01${GTIN}3103001234`).hri).toBe(`(01)${GTIN}(3103)001234`);
+    expect(bad(`01${GTIN}3106001234`).issue).toMatchObject({ code: 'unknown-ai', ai: '3106', position: 16 });
+  });
+
+  it('AI 8006: piece and total count from 1 and the piece is not beyond the total', () => {
+    expect(ok(`]d28006${GTIN}0102`).hri).toBe(`(8006)${GTIN}0102`);
+    const beyond = bad(`]d28006${GTIN}0302`);
+    expect(beyond.issue).toMatchObject({ code: 'bad-value', ai: '8006' });
+    expect(beyond.error).toBe(
+      `The piece of a trade item (ITIP) (AI 8006) ${GTIN}0302 at character 4 names piece 3 of 2: the piece number is larger than the total. The code is damaged or was printed wrong.`,
+    );
+    expect(bad(`]d28006${GTIN}0002`).error).toContain('names piece 0 of 2: piece and total count from 1');
+  });
+
+  it('AI 8003 (GRAI): a 0, then a 13-digit key with its check digit', () => {
+    expect(ok('8003038705850005529870').hri).toBe('(8003)038705850005529870');
+    expect(bad('800313870585000559ABC').issue).toMatchObject({ code: 'bad-value', ai: '8003' });
+    expect(bad('800313870585000559ABC').error).toContain('must start with 0');
+    expect(bad('8003038705850005539870').issue).toMatchObject({ code: 'bad-check-digit', ai: '8003' });
+  });
+
+  it('AI 8011 (component/part serial) has no leading 0', () => {
+    expect(ok(`8010ABC${GS}801112`).hri).toBe('(8010)ABC(8011)12');
+    expect(bad(`8010ABC${GS}8011012`).error).toBe('The component/part serial (AI 8011) 012 at character 9 must not start with 0. The code is damaged or was printed wrong.');
+  });
 });
 
 describe('human-readable form', () => {

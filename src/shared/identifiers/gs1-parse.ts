@@ -92,6 +92,11 @@ function readElementString(data: string, opts: Gs1ParseOptions, now: Date, symbo
     const end = def.fixedLength ? Math.min(nextSeparator(data, start, seps), start + def.maxLength) : nextSeparator(data, start, seps);
     const checked = validateElement(def, data.slice(start, end), position, now);
     if (isIssue(checked)) return failure(checked, symbology, elements);
+    // Only AIs of predefined length (§7.8.5.2: first two digits 00–04, 11–20, 31–36, 41) may be
+    // followed straight by the next AI; any other, even of fixed length (422, 7003, 8006...),
+    // ends with a separator unless it ends the data.
+    if (def.fnc1Required && end < data.length && !(seps === null ? data.charCodeAt(end) === GS_CODE : seps.has(data[end]!)))
+      return failure(missingSeparator(def, position, offset + end), symbology, elements);
     elements.push(checked);
     i = end;
   }
@@ -99,6 +104,15 @@ function readElementString(data: string, opts: Gs1ParseOptions, now: Date, symbo
     return failure({ code: 'empty', position: offset, message: 'The code holds no GS1 data (only separators).' }, symbology, elements);
   }
   return finish(elements, symbology, 'element-string', now, opts.associations);
+}
+
+function missingSeparator(def: AiDefinition, position: number, at: number): IdentifierIssue {
+  return {
+    code: 'missing-separator',
+    ai: def.ai,
+    position,
+    message: `The ${def.label} (AI ${def.ai}) at character ${position + 1} is followed straight by more data at character ${at + 1}: GS1 requires a separator (FNC1/GS) after AI ${def.ai}, which is not one of the predefined-length AIs. The barcode was printed wrong; type the label's values by hand.`,
+  };
 }
 
 const HRI_AI = /\s*\((\d{2,4})\)\s*/y;

@@ -19,6 +19,8 @@ export type IssueCode =
   | 'too-short'
   | 'bad-characters'
   | 'bad-date'
+  | 'bad-value'
+  | 'missing-separator'
   | 'conflicting-ai'
   | 'invalid-pair'
   | 'missing-association'

@@ -58,6 +58,17 @@ describe('decodeScan', () => {
     expect(r.error).toMatch(/12-digit NDC, type it with hyphens/);
   });
 
+  it('six or seven digits (a UPC-E with its number system or check digit left out by the scanner) get a UPC-E answer, not a GS1 one', () => {
+    const seven = decodeScan('0123455', { now });
+    expect(seven).toMatchObject({ ok: false, issue: { code: 'bad-upc-e', value: '0123455' } });
+    expect(seven.error).toBe(
+      '0123455 has 7 digits and is no product code (a GTIN has 8, 12, 13 or 14). If it is a UPC-E, the scanner left out its number system or check digit: set the scanner to send all 8 digits (or the expanded UPC-A), or type the 12-digit UPC-A printed under the barcode.',
+    );
+    expect(decodeScan('123455', { now }).error).toContain('left out its number system and check digit');
+    // The same digits as a full UPC-E read as before.
+    expect(decodeScan('01234565', { now }).ok).toBe(true);
+  });
+
   it('EAN with a price add-on keeps the GTIN and says the add-on was dropped', () => {
     const r = decodeScan(`]E34006381333931` + '12');
     expect(r).toMatchObject({ ok: true, gtin: '04006381333931' });

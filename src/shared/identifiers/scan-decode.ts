@@ -228,6 +228,15 @@ export function decodeScan(raw: string, opts: DecodeOptions = {}): ScanResult {
     if (data.length === 10 || data.length === 11) return fromNdc(result, data, opts);
     const parsed = fromGs1(result, parseGs1(input, opts), opts);
     if (parsed.ok && symbology?.content === 'plain') parsed.warnings.push(`The scanner reported ${symbology.name}, not a GS1 symbology; the data was read as GS1 anyway.`);
+    // Six or seven digits are no GS1 code (there is no six-digit UPC-E, GenSpecs §2.1.3.3), but a
+    // scanner set to drop a UPC-E's number system or check digit sends exactly that.
+    if (!parsed.ok && !symbology && (data.length === 6 || data.length === 7) && parsed.issue) {
+      return withIssue(result, {
+        code: 'bad-upc-e',
+        value: data,
+        message: `${data} has ${data.length} digits and is no product code (a GTIN has 8, 12, 13 or 14). If it is a UPC-E, the scanner left out its number system${data.length === 6 ? ' and check digit' : ' or check digit'}: set the scanner to send all 8 digits (or the expanded UPC-A), or type the 12-digit UPC-A printed under the barcode.`,
+      });
+    }
     return parsed;
   }
 
