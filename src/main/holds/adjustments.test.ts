@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TOLERANCE_RULES } from '../../shared/counts';
 import type { RxError } from '../../shared/ipc/contract';
+import type { EntryBody } from '../../shared/schemas/ledger-entry';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
 import { quickCount } from '../counts/submit';
 import { savePolicy } from '../counts/tolerance-store';
@@ -10,7 +11,7 @@ import { activePublicKey, signatureManifestationLines, verifyEntrySignatures } f
 import type { Workstation } from '../workstation';
 import { canonicalJson } from '../../shared/ledger/canonical';
 import { sha256Hex } from '../ledger/hash';
-import { form106Candidates, manualAdjustment, resolveHold } from './adjustments';
+import { manualAdjustment, resolveHold } from './adjustments';
 
 let t: ReturnType<typeof tempWorkstation>;
 let ws: Workstation;
@@ -192,8 +193,12 @@ describe('signed adjustments that resolve a hold', () => {
 
   it('theft or loss marks the adjustment for Form 106', () => {
     const holdId = holdOf(90);
-    resolveHold(ws, { holdId, signer: PAT, cosigner: PIA, meaning: 'responsibility', reason: 'theft_or_loss', details: { loss: { type: 'theft' } } });
-    expect(form106Candidates(ws.db)).toEqual([expect.objectContaining({ ndc: OXY, lot: 'A1', quantity_lost: 10, hold_id: holdId, signatures: [expect.objectContaining({ user_id: 'pat' }), expect.objectContaining({ user_id: 'pia' })] })]);
+    const r = resolveHold(ws, { holdId, signer: PAT, cosigner: PIA, meaning: 'responsibility', reason: 'theft_or_loss', details: { loss: { type: 'theft' } } });
+    expect(r.form_106).toBe(true);
+    // The Form 106 report (reports.test.ts) selects the adjustments whose entry carries the mark.
+    const body = JSON.parse(ws.db.prepare<[string, number], { body: string }>('SELECT body FROM ledger_entries WHERE device_id = ? AND seq = ?').get(r.adjustment.device_id, r.adjustment.seq)!.body) as EntryBody;
+    expect(body).toMatchObject({ type: 'ADJUSTMENT', ndc: OXY, lot: 'A1', delta: -10, data: { form_106: true, reason: 'theft_or_loss', hold_id: holdId } });
+    expect((body.data.signatures as Array<{ user_id: string }>).map((s) => s.user_id)).toEqual(['pat', 'pia']);
   });
 
   it('the signing key survives a password change and is never stored in clear', () => {

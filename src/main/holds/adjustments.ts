@@ -11,7 +11,7 @@ import {
   type SignatureManifestation,
 } from '../../shared/counts';
 import type { Schedule } from '../../shared/domain/schedule';
-import type { EntryBody, EntryRef, LedgerEntry } from '../../shared/schemas/ledger-entry';
+import type { EntryRef, LedgerEntry } from '../../shared/schemas/ledger-entry';
 import type { Session } from '../auth/sessions';
 import { currentPolicy } from '../counts/tolerance-store';
 import type { Db } from '../db/open';
@@ -20,7 +20,6 @@ import { assertNoActiveHold, getHold } from './holds';
 import type { AppendResult } from '../ledger/append';
 import { attachSignatures, authenticateSigner, manifestationsFor, signingTimeZone, type Credentials, type ReadySigner } from './signatures';
 import type { Workstation } from '../workstation';
-import { form106Line, type Form106Line } from '../../shared/reports/form106';
 
 export interface SignatureRequest {
   signer: Credentials;
@@ -280,14 +279,4 @@ export function manualAdjustment(
     .immediate();
   if (input.session) input.session.hasSigned = true;
   return result;
-}
-
-/** Signed adjustments with reason theft_or_loss: the material of a DEA Form 106 draft (the report itself is src/shared/reports/form106.ts). */
-export function form106Candidates(db: Db, facilityId?: string): Form106Line[] {
-  const rows = db
-    .prepare<[{ f: string | null }], { device_id: string; seq: number; hash: string; body: string }>(
-      "SELECT device_id, seq, hash, body FROM ledger_entries WHERE type = 'ADJUSTMENT' AND (@f IS NULL OR facility_id = @f) AND json_extract(body, '$.data.form_106') = 1 ORDER BY event_time",
-    )
-    .all({ f: facilityId ?? null });
-  return rows.map((r) => form106Line(r, JSON.parse(r.body) as EntryBody, (holdId) => getHold(db, holdId)?.count_time ?? null));
 }
