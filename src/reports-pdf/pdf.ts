@@ -6,7 +6,10 @@ import { wrapWords, type Measure } from './pdf-wrap';
 /** A PDF of more lines than this is refused (tens of thousands of pages help nobody): use CSV or a shorter period. */
 export const PDF_MAX_LINES = 50_000;
 
-export class ReportTooLargeError extends Error {}
+export class ReportTooLargeError extends Error {
+  // By name, so the central server can tell it without loading pdfkit (server/reports/central-report.ts).
+  override readonly name = 'ReportTooLargeError';
+}
 
 const WIN_ANSI_EXTRA = new Set([402, 8211, 8212, 8216, 8217, 8218, 8220, 8221, 8222, 8224, 8225, 8226, 8230, 8364, 8240, 8249, 8250, 710, 8482, 338, 339, 732, 352, 353, 376, 381, 382]);
 

@@ -3,7 +3,8 @@ import { CENTRAL_REPORT_KINDS, writeDeaRecord, type CentralReportKind } from '..
 import { reportFileName } from '../../shared/reports/file-name';
 import { resolvePeriod, type ResolvedPeriod } from '../../shared/reports/period';
 import { ReportInputError, writeReport, type ReportContext, type WrittenReport } from '../../shared/reports/reader';
-import { CsvSink, type LedgerHead, type ReportRequest, type ReportSink } from '../../shared/reports/types';
+import { reportBytes } from '../../reports-pdf/report-bytes';
+import type { LedgerHead, ReportRequest } from '../../shared/reports/types';
 import { sha256Hex } from '../crypto';
 import type { Sql, Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
@@ -60,21 +61,15 @@ export async function centralReport(
     const at = req.kind === 'biennial' ? await biennialInstant(tx, ctx, period, taken, opts.now) : null;
     return { reader: await ServerReader.load(tx, ctx, period, req, at), at };
   });
-  const parts: Buffer[] = [];
-  // The workstation's own PDF writer (src/reports-pdf), loaded only when a PDF is asked for.
-  const pdfModule = req.format === 'pdf' ? await import('../../reports-pdf/pdf') : null;
-  const pdf = pdfModule ? new pdfModule.PdfSink() : null;
-  const sink: ReportSink = pdf ?? new CsvSink((text) => parts.push(Buffer.from(text, 'utf8')));
-  let written: WrittenReport;
+  let rendered: { result: WrittenReport; bytes: Buffer };
   try {
-    written = writeReport(reader, sink, (notice) => writeDeaRecord(reader, sink, notice, req, at));
+    // The workstation's own writer (src/reports-pdf): the same bytes for the same lines.
+    rendered = await reportBytes(req.format, (sink) => writeReport(reader, sink, (notice) => writeDeaRecord(reader, sink, notice, req, at)));
   } catch (err) {
-    if (pdfModule && err instanceof pdfModule.ReportTooLargeError) throw new HttpError('BAD_REQUEST', (err as Error).message);
+    if ((err as Error).name === 'ReportTooLargeError') throw new HttpError('BAD_REQUEST', (err as Error).message);
     throw err;
   }
-  if (pdf) parts.push(await pdf.bytes());
-  else for (const t of (sink as CsvSink).text()) parts.push(Buffer.from(t, 'utf8'));
-  const bytes = Buffer.concat(parts);
+  const { result: written, bytes } = rendered;
   return { ...written, period, bytes, sha256: sha256Hex(bytes), fileName: reportFileName(facilityId, req, { period }) };
 }
 
