@@ -110,6 +110,99 @@ describe('EPCIS 2.0 JSON: GS1 JSON Schema, then RxLedger rules, then the reader'
   });
 });
 
+describe('EPCIS 2.0 JSON: what the schema lets through and RxLedger refuses (written wrong for the test)', () => {
+  type Doc = ReturnType<typeof json20> & Record<string, unknown>;
+  const event0 = (d: Doc) => d.epcisBody.eventList[0] as unknown as Record<string, unknown>;
+  const edited = (edit: (d: Doc) => void) => {
+    const d = json20() as Doc;
+    edit(d);
+    return JSON.stringify(d);
+  };
+
+  it('a type that only contains "EPCISDocument" is not a document (the schema would check it as an event)', async () => {
+    // With an eventTime and offset of its own, GS1's schema takes it for an extension event and never looks at its body.
+    const disguised = edited((d) => Object.assign(d, { type: 'epcis:EPCISDocument', eventTime: '2026-05-01T09:00:00Z', eventTimeZoneOffset: '+00:00' }));
+    expect(await refusal(disguised)).toBe(
+      'the EPCIS document breaks an EPCIS 2.0 rule: /type: the document\'s type is "epcis:EPCISDocument"; an EPCIS document is "EPCISDocument" (or "EPCISQueryDocument") (document type)',
+    );
+  });
+
+  it('the @context must include GS1\'s EPCIS context and may not redefine its prefixes', async () => {
+    expect(await refusal(edited((d) => (d['@context'] = ['https://example.com/ctx', { rx: 'https://example.org/rxledger-test/' }])))).toBe(
+      "the EPCIS document breaks an EPCIS 2.0 rule: /@context: the @context does not include GS1's EPCIS 2.0 context (https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld), which gives the event fields and cbvmda their meaning (EPCIS context)",
+    );
+    expect(await refusal(edited((d) => (d['@context'] = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { rx: 'https://example.org/rxledger-test/', cbvmda: 'https://evil.example/' } as { rx: string }])))).toBe(
+      'the EPCIS document breaks an EPCIS 2.0 rule: /@context/1/cbvmda: the prefix "cbvmda" is defined by the EPCIS context as urn:epcglobal:cbv:mda: and may not be redefined (here "https://evil.example/") (EPCIS context)',
+    );
+  });
+
+  it('extension keys at the event\'s and the document\'s level, and inside an extension, need a declared prefix', async () => {
+    expect(await refusal(edited((d) => (event0(d)['acme:note'] = 'x')))).toBe(
+      'the EPCIS document breaks an EPCIS 2.0 rule: /epcisBody/eventList/0/acme:note: the event\'s extension key "acme:note" uses the prefix "acme", which the document\'s @context does not declare (namespace prefix)',
+    );
+    expect(await refusal(edited((d) => ((event0(d).ilmd as Record<string, unknown>)['rx:info'] = { bare: 1 })))).toBe(
+      'the EPCIS document breaks an EPCIS 2.0 rule: /epcisBody/eventList/0/ilmd/rx:info/bare: the key "bare" inside an extension has no namespace prefix; every key of an extension must be written prefix:name with the prefix in @context (namespace prefix)',
+    );
+    expect(await refusal(edited((d) => (d['acme:x'] = 1)))).toContain('/acme:x: the document\'s extension key "acme:x" uses the prefix "acme"');
+  });
+
+  it('a lot or expiry under another namespace is not the CBV lot or expiry: not read, and the unit is said to lack them', async () => {
+    const r = await readEpcisShipment(
+      edited((d) => (event0(d).ilmd = { 'rx:lotNumber': 'EVIL', 'rx:itemExpirationDate': '2099-01-01' })),
+      'x.json',
+    );
+    expect(r.ok && r.shipment.lines).toEqual([expect.objectContaining({ lot: null, expiry: null, quantity: 2 })]);
+    expect(r.ok && r.shipment.warnings).toContain("2 unit(s) have no lot or no expiry in the document: DSCSA transaction information names both for each package; take them from the packages' labels");
+  });
+
+  it('an expiry that is not a real day is refused (CBV: xsd:date)', async () => {
+    expect(await refusal(edited((d) => ((event0(d).ilmd as Record<string, unknown>)['cbvmda:itemExpirationDate'] = '2028-02-30')))).toBe(
+      'the EPCIS document cannot be used: cbvmda:itemExpirationDate "2028-02-30" is not a date (xsd:date, YYYY-MM-DD, a real day)',
+    );
+  });
+
+  it('an SGTIN outside the Tag Data Standard, or a Digital Link with a wrong check digit, is refused, not skipped', async () => {
+    expect(await refusal(edited((d) => (event0(d).epcList = ['urn:epc:id:sgtin:03000.10012345.S1'])))).toBe(
+      'the EPCIS document cannot be used: urn:epc:id:sgtin:03000.10012345.S1 is not a valid identifier (GS1 Tag Data Standard: a company prefix of 6–12 digits, with the item reference 13 digits for a GTIN and 17 for an SSCC; a serial or lot of at most 20 characters of GS1 set 82; in a Digital Link, a key with its check digit)',
+    );
+    expect(await refusal(edited((d) => (event0(d).epcList = [`urn:epc:id:sgtin:030001.0012345.${'A'.repeat(21)}`])))).toMatch(/is not a valid identifier/);
+    expect(await refusal(edited((d) => (event0(d).epcList = ['https://id.gs1.org/01/00300010123456/21/S1'])))).toMatch(/^the EPCIS document cannot be used: https:\/\/id\.gs1\.org\/01\/00300010123456\/21\/S1 is not a valid identifier/);
+  });
+
+  it('one unit commissioned twice with different lots, or packed in two cases, is refused', async () => {
+    expect(
+      await refusal(
+        edited((d) => {
+          const again = { ...event0(d), ilmd: { 'cbvmda:lotNumber': 'L8', 'cbvmda:itemExpirationDate': '2029-01-31' } };
+          d.epcisBody.eventList.splice(1, 0, again as (typeof d.epcisBody.eventList)[number]);
+        }),
+      ),
+    ).toBe('the EPCIS document cannot be used: urn:epc:id:sgtin:030001.0012345.S1 is commissioned twice with different lot or expiry (L7, 2028-01-31; then L8, 2029-01-31)');
+    const pack = (sscc: string) => ({
+      type: 'AggregationEvent',
+      eventTime: '2026-05-01T09:10:00Z',
+      eventTimeZoneOffset: '+00:00',
+      parentID: sscc,
+      childEPCs: ['urn:epc:id:sgtin:030001.0012345.S1'],
+      action: 'ADD',
+      bizStep: 'packing',
+    });
+    expect(
+      await refusal(
+        edited((d) => d.epcisBody.eventList.splice(1, 0, pack('urn:epc:id:sscc:030001.00000000001') as never, pack('urn:epc:id:sscc:030001.00000000002') as never)),
+      ),
+    ).toBe(
+      'the EPCIS document cannot be used: urn:epc:id:sgtin:030001.0012345.S1 is packed in two containers at once (urn:epc:id:sscc:030001.00000000001 and urn:epc:id:sscc:030001.00000000002): a unit or case is in one',
+    );
+  });
+
+  it('an EPC that is not a URI is named once, without the other kinds of event it is not', async () => {
+    expect(await refusal(edited((d) => (event0(d).epcList = ['not a uri'])))).toBe(
+      'the EPCIS document does not follow GS1\'s EPCIS 2.0 JSON schema: /epcisBody/eventList/0/epcList/0: must match format "uri" (schema format uri)',
+    );
+  });
+});
+
 describe('EPCIS XML: the GS1 XSD of the document\'s namespace', () => {
   it('finds the namespace of the document element', () => {
     expect(rootNamespace(xml12())).toBe('urn:epcglobal:epcis:xsd:1');
@@ -141,6 +234,25 @@ describe('EPCIS XML: the GS1 XSD of the document\'s namespace', () => {
   it('a document in no EPCIS namespace is refused before anything is read', async () => {
     expect(await refusal('<EPCISDocument><EPCISBody/></EPCISDocument>')).toBe(
       "the file is not an EPCIS XML document: the document element's namespace is missing; an EPCIS document is in urn:epcglobal:epcis:xsd:1 (1.2) or urn:epcglobal:epcis:xsd:2 (2.0)",
+    );
+  });
+
+  it('elements of another namespace at the end of an event or in ILMD are extensions, never the standard field of the same name', async () => {
+    const foreign = xml12(undefined, '<x:lotNumber xmlns:x="urn:example:x">EVIL</x:lotNumber>').replace(
+      '<extension><ilmd>',
+      '<x:bizStep xmlns:x="urn:example:x">urn:epcglobal:cbv:bizstep:shipping</x:bizStep><extension><ilmd>',
+    );
+    // The XSD takes the foreign element only after the standard ones: put it last.
+    const reordered = foreign.replace(/(<x:bizStep[^]*?<\/x:bizStep>)(<extension>[^]*?<\/extension>)/, '$2$1');
+    const r = await readEpcisShipment(reordered, 'x.xml');
+    if (!r.ok) throw new Error(r.error);
+    expect(r.shipment.lines).toEqual([expect.objectContaining({ lot: null, expiry: null, quantity: 2 })]);
+    expect(r.shipment.warnings).toContain("2 unit(s) have no lot or no expiry in the document: DSCSA transaction information names both for each package; take them from the packages' labels");
+  });
+
+  it('an eventTimeZoneOffset not written +hh:mm is refused (the XSD types it only as a string)', async () => {
+    expect(await refusal(xml12().replace('<eventTimeZoneOffset>+00:00</eventTimeZoneOffset>', '<eventTimeZoneOffset>Z</eventTimeZoneOffset>'))).toBe(
+      'the EPCIS document cannot be used: the ObjectEvent at 2026-05-01T09:00:00Z has eventTimeZoneOffset "Z"; EPCIS writes it +hh:mm or -hh:mm (e.g. -05:00)',
     );
   });
 

@@ -22,16 +22,25 @@ export type Epc =
   | { kind: 'gtin'; gtin: string }
   | { kind: 'other'; uri: string };
 
+/**
+ * TDS partition tables (SGTIN, SSCC, LGTIN): a GS1 Company Prefix of 6 to 12 digits. A URI
+ * whose digits add up but split outside that range encodes no tag and names no company.
+ */
+const companyPrefixOk = (cp: string) => cp.length >= 6 && cp.length <= 12;
+
+/** TDS: SGTIN serials and LGTIN lots are at most 20 characters of GS1 set 82 (after un-escaping). */
+const SET82_UP_TO_20 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$/;
+
 function gtinFrom(companyPrefix: string, indicatorItemRef: string): string | null {
   if (!/^\d+$/.test(companyPrefix) || !/^\d+$/.test(indicatorItemRef)) return null;
-  if (companyPrefix.length + indicatorItemRef.length !== 13) return null;
+  if (companyPrefix.length + indicatorItemRef.length !== 13 || !companyPrefixOk(companyPrefix)) return null;
   const body = indicatorItemRef[0] + companyPrefix + indicatorItemRef.slice(1);
   return body + String(gs1CheckDigit(body));
 }
 
 function ssccFrom(companyPrefix: string, serialRef: string): string | null {
   if (!/^\d+$/.test(companyPrefix) || !/^\d+$/.test(serialRef)) return null;
-  if (companyPrefix.length + serialRef.length !== 17) return null;
+  if (companyPrefix.length + serialRef.length !== 17 || !companyPrefixOk(companyPrefix)) return null;
   const body = serialRef[0] + companyPrefix + serialRef.slice(1);
   return body + String(gs1CheckDigit(body));
 }
@@ -44,14 +53,19 @@ function unescapeEpc(s: string): string {
   }
 }
 
-const DL = /^https?:\/\/[^/]+\/(?:.*\/)?(01|00)\/(\d{14}|\d{18})(?:\/(21|10)\/([^/?#]+))?/;
+// 18 digits before 14: an SSCC's first 14 digits would otherwise be taken for a GTIN and the
+// match fail on the rest. The key must end the path segment.
+const DL = /^https?:\/\/[^/]+\/(?:.*\/)?(01|00)\/(\d{18}|\d{14})(?=[/?#]|$)(?:\/(21|10)\/([^/?#]+))?/;
+
+const checkDigitOk = (key: string) => gs1CheckDigit(key.slice(0, -1)) === Number(key.slice(-1));
 
 export function parseEpc(uri: string): Epc {
   const u = uri.trim();
   let m = /^urn:epc:id:sgtin:(\d+)\.(\d+)\.(.+)$/.exec(u);
   if (m) {
     const gtin = gtinFrom(m[1]!, m[2]!);
-    return gtin ? { kind: 'sgtin', gtin, serial: unescapeEpc(m[3]!) } : { kind: 'other', uri: u };
+    const serial = unescapeEpc(m[3]!);
+    return gtin && SET82_UP_TO_20.test(serial) ? { kind: 'sgtin', gtin, serial } : { kind: 'other', uri: u };
   }
   m = /^urn:epc:id:sscc:(\d+)\.(\d+)$/.exec(u);
   if (m) {
@@ -61,7 +75,8 @@ export function parseEpc(uri: string): Epc {
   m = /^urn:epc:class:lgtin:(\d+)\.(\d+)\.(.+)$/.exec(u);
   if (m) {
     const gtin = gtinFrom(m[1]!, m[2]!);
-    return gtin ? { kind: 'lgtin', gtin, lot: unescapeEpc(m[3]!) } : { kind: 'other', uri: u };
+    const lot = unescapeEpc(m[3]!);
+    return gtin && SET82_UP_TO_20.test(lot) ? { kind: 'lgtin', gtin, lot } : { kind: 'other', uri: u };
   }
   m = /^urn:epc:idpat:sgtin:(\d+)\.(\d+)\.\*$/.exec(u);
   if (m) {
@@ -69,7 +84,7 @@ export function parseEpc(uri: string): Epc {
     return gtin ? { kind: 'gtin', gtin } : { kind: 'other', uri: u };
   }
   m = DL.exec(u);
-  if (m) {
+  if (m && checkDigitOk(m[2]!)) {
     if (m[1] === '00' && m[2]!.length === 18) return { kind: 'sscc', sscc: m[2]! };
     if (m[1] === '01' && m[2]!.length === 14) {
       if (m[3] === '21') return { kind: 'sgtin', gtin: m[2]!, serial: unescapeEpc(m[4]!) };

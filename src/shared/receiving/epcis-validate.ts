@@ -67,8 +67,14 @@ export function compileEpcisJsonSchema(schema: object): EpcisJsonCheck {
     if (validate(doc)) return [];
     const seen = new Set<string>();
     const out: EpcisProblem[] = [];
-    for (const e of validate.errors ?? []) {
+    const errors = validate.errors ?? [];
+    for (const e of errors) {
       if (WRAPPERS.has(e.keyword)) continue;
+      // An alternative (anyOf/oneOf branch) that failed only because the object is of the other
+      // kind — "must have required property 'quantityList'" beside the real fault under the same
+      // object — says nothing a person can act on: dropped when a deeper error explains it.
+      if (/\/(anyOf|oneOf)\/\d+\//.test(e.schemaPath) && (e.keyword === 'required' || e.keyword === 'not') && errors.some((d) => !WRAPPERS.has(d.keyword) && d.instancePath.startsWith(`${e.instancePath}/`)))
+        continue;
       const problem = describe(e);
       const id = `${problem.path} ${problem.rule}`;
       if (seen.has(id)) continue;
@@ -89,7 +95,30 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * Prefixes the EPCIS 2.0 JSON-LD context itself defines (epcis-context.jsonld): a document may
  * use them without declaring them.
  */
-export const EPCIS_CONTEXT_PREFIXES: ReadonlySet<string> = new Set(['epcis', 'cbv', 'cbvmda', 'gs1', 'rdfs', 'owl', 'xsd', 'dcterms']);
+export const EPCIS_CONTEXT_PREFIX_IRIS: ReadonlyMap<string, string> = new Map([
+  ['epcis', 'https://ref.gs1.org/epcis/'],
+  ['cbv', 'https://ref.gs1.org/cbv/'],
+  ['cbvmda', 'urn:epcglobal:cbv:mda:'],
+  ['gs1', 'https://gs1.org/voc/'],
+  ['rdfs', 'http://www.w3.org/2000/01/rdf-schema#'],
+  ['owl', 'http://www.w3.org/2002/07/owl#'],
+  ['xsd', 'http://www.w3.org/2001/XMLSchema#'],
+  ['dcterms', 'http://purl.org/dc/terms/'],
+]);
+export const EPCIS_CONTEXT_PREFIXES: ReadonlySet<string> = new Set(EPCIS_CONTEXT_PREFIX_IRIS.keys());
+
+/**
+ * Where GS1 publishes the EPCIS 2.0 JSON-LD context: the versioned and the current address, and
+ * the GitHub address of the 2.0 drafts that early files name. A document must include one, or
+ * its terms (cbvmda:lotNumber, the event fields) mean nothing in JSON-LD.
+ */
+export const EPCIS_CONTEXT_IRIS: ReadonlySet<string> = new Set([
+  'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
+  'https://ref.gs1.org/standards/epcis/epcis-context.jsonld',
+  'https://gs1.github.io/EPCIS/epcis-context.jsonld',
+]);
+
+const DOCUMENT_TYPES = new Set(['EPCISDocument', 'EPCISQueryDocument']);
 
 /** Prefixes a document declares in its @context (string or list; object entries whose value is an IRI). */
 function declaredPrefixes(context: unknown): Set<string> {
@@ -104,42 +133,98 @@ function declaredPrefixes(context: unknown): Set<string> {
   return out;
 }
 
+const pointer = (base: string, key: string) => `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+const isFullIri = (prefix: string) => /^(https?|urn)$/i.test(prefix);
+
 /**
- * Rules RxLedger applies to a schema-valid EPCIS 2.0 JSON document before reading it. EPCIS 2.0
- * §7.1.6 / the JSON-LD binding: a user extension key must be a compact IRI ("ext1:lotInfo") whose
- * prefix the document's @context declares (or the EPCIS context defines), or a full IRI. GS1's
- * schema only requires ILMD keys to be URIs, which "example:field" with an undeclared prefix is.
- * An unprefixed key has no meaning in JSON-LD: it would be dropped, and with it a lot or expiry.
+ * Rules RxLedger applies to a schema-valid EPCIS 2.0 JSON document before reading it:
+ * - the document's type is EPCISDocument or EPCISQueryDocument exactly (GS1's schema checks any
+ *   other type as an event, so "epcis:EPCISDocument" would pass it with its body unchecked);
+ * - its @context includes GS1's EPCIS 2.0 context (EPCIS_CONTEXT_IRIS) and does not redefine a
+ *   prefix that context defines (its terms are @protected);
+ * - EPCIS 2.0 §7.1.6 / the JSON-LD binding: every user extension key — at the document's and an
+ *   event's level, in ILMD, and at any depth inside an extension's value — is a compact IRI
+ *   ("ext1:lotInfo") whose prefix the @context declares (or the EPCIS context defines), or a full
+ *   IRI. GS1's schema only requires ILMD keys to be URIs, which "example:field" with an
+ *   undeclared prefix is. An unprefixed key has no meaning in JSON-LD: it would be dropped, and
+ *   with it a lot or expiry.
  */
 export function epcisJsonRules(doc: unknown): EpcisProblem[] {
   if (!isObj(doc)) return [];
   const out: EpcisProblem[] = [];
+  const type = String(doc.type ?? doc['@type'] ?? '');
+  if (!DOCUMENT_TYPES.has(type))
+    out.push({ path: '/type', rule: 'document type', message: `the document's type is ${JSON.stringify(type)}; an EPCIS document is "EPCISDocument" (or "EPCISQueryDocument")` });
+  checkContext(doc['@context'], out);
   const known = new Set([...EPCIS_CONTEXT_PREFIXES, ...declaredPrefixes(doc['@context'])]);
+  for (const [key, value] of Object.entries(doc)) if (key.includes(':')) extensionKey(key, value, '', known, 'document', out);
   const body = isObj(doc.epcisBody) ? doc.epcisBody : {};
   let list = body.eventList;
   if (list === undefined && isObj(body.queryResults) && isObj(body.queryResults.resultsBody)) list = body.queryResults.resultsBody.eventList;
   const base = list === body.eventList ? '/epcisBody/eventList' : '/epcisBody/queryResults/resultsBody/eventList';
-  if (!Array.isArray(list)) return out;
+  if (!Array.isArray(list)) return out.slice(0, MAX_PROBLEMS);
   list.forEach((event, i) => {
     if (!isObj(event)) return;
     const local = declaredPrefixes(event['@context']);
     for (const p of known) local.add(p);
+    for (const [key, value] of Object.entries(event)) if (key.includes(':')) extensionKey(key, value, `${base}/${i}`, local, 'event', out);
     const ilmd = event.ilmd;
     if (!isObj(ilmd)) return;
-    for (const key of Object.keys(ilmd)) {
-      const path = `${base}/${i}/ilmd/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      const colon = key.indexOf(':');
-      if (colon <= 0) {
-        out.push({ path, rule: 'namespace prefix', message: `the ILMD key "${key}" has no namespace prefix; a user extension must be written prefix:name with the prefix in @context (e.g. "cbvmda:${key}" for CBV master data)` });
-        continue;
-      }
-      const prefix = key.slice(0, colon);
-      if (/^(https?|urn)$/i.test(prefix)) continue; // a full IRI
-      if (!local.has(prefix))
-        out.push({ path, rule: 'namespace prefix', message: `the ILMD key "${key}" uses the prefix "${prefix}", which the document's @context does not declare` });
-    }
+    for (const [key, value] of Object.entries(ilmd)) extensionKey(key, value, `${base}/${i}/ilmd`, local, 'ILMD', out);
   });
   return out.slice(0, MAX_PROBLEMS);
+}
+
+/** The @context names GS1's EPCIS context and leaves its prefixes as GS1 defined them. */
+function checkContext(context: unknown, out: EpcisProblem[]): void {
+  const entries = Array.isArray(context) ? context : [context];
+  if (!entries.some((c) => typeof c === 'string' && EPCIS_CONTEXT_IRIS.has(c)))
+    out.push({
+      path: '/@context',
+      rule: 'EPCIS context',
+      message: 'the @context does not include GS1\'s EPCIS 2.0 context (https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld), which gives the event fields and cbvmda their meaning',
+    });
+  entries.forEach((entry, n) => {
+    if (!isObj(entry)) return;
+    for (const [prefix, value] of Object.entries(entry)) {
+      const standard = EPCIS_CONTEXT_PREFIX_IRIS.get(prefix);
+      const iri = typeof value === 'string' ? value : isObj(value) ? value['@id'] : value;
+      if (standard !== undefined && iri !== standard)
+        out.push({ path: `/@context/${n}/${prefix}`, rule: 'EPCIS context', message: `the prefix "${prefix}" is defined by the EPCIS context as ${standard} and may not be redefined (here ${JSON.stringify(value)})` });
+    }
+  });
+}
+
+/** One extension key and, at any depth, the keys inside its value. */
+function extensionKey(key: string, value: unknown, base: string, known: ReadonlySet<string>, where: 'document' | 'event' | 'ILMD' | 'extension', out: EpcisProblem[]): void {
+  if (key.startsWith('@')) return;
+  const path = pointer(base, key);
+  const colon = key.indexOf(':');
+  if (colon <= 0) {
+    out.push({
+      path,
+      rule: 'namespace prefix',
+      message:
+        where === 'ILMD'
+          ? `the ILMD key "${key}" has no namespace prefix; a user extension must be written prefix:name with the prefix in @context (e.g. "cbvmda:${key}" for CBV master data)`
+          : `the key "${key}" inside an extension has no namespace prefix; every key of an extension must be written prefix:name with the prefix in @context`,
+    });
+    return;
+  }
+  const prefix = key.slice(0, colon);
+  if (!isFullIri(prefix) && !known.has(prefix)) {
+    const what = where === 'ILMD' ? 'the ILMD key' : where === 'extension' ? 'the key' : `the ${where}'s extension key`;
+    out.push({ path, rule: 'namespace prefix', message: `${what} "${key}" uses the prefix "${prefix}", which the document's @context does not declare` });
+  }
+  nestedKeys(value, path, known, out);
+}
+
+function nestedKeys(value: unknown, path: string, known: ReadonlySet<string>, out: EpcisProblem[]): void {
+  if (Array.isArray(value)) value.forEach((v, n) => nestedKeys(v, `${path}/${n}`, known, out));
+  else if (isObj(value)) {
+    const inner = isObj(value['@context']) || Array.isArray(value['@context']) ? new Set([...known, ...declaredPrefixes(value['@context'])]) : known;
+    for (const [k, v] of Object.entries(value)) extensionKey(k, v, path, inner, 'extension', out);
+  }
 }
 
 /** "/epcisBody/eventList/0/eventTime: must match format "date-time" (schema format date-time)". */

@@ -66,14 +66,41 @@ export function cbvShort(v: string | null): string | null {
 
 const attrName = (id: string) => (id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : id.slice(id.lastIndexOf(':') + 1));
 
-/** A key of an ILMD object whose local name is `name` (cbvmda:lotNumber, lotNumber, …). */
-function findLocal(o: unknown, name: string): string | null {
-  if (!isObj(o)) return null;
-  for (const [k, v] of Object.entries(o)) {
-    const local = k.includes(':') ? k.slice(k.lastIndexOf(':') + 1) : k;
-    if (local === name) return text(v);
-  }
-  return null;
+/** CBV master data (lotNumber, itemExpirationDate): the namespace CBV defines them in. */
+const CBVMDA = 'urn:epcglobal:cbv:mda';
+
+/**
+ * A CBV master-data value of an ILMD: `cbvmda:NAME` (JSON-LD, and XML once its namespaces are
+ * resolved) or the full IRI. The same name in another namespace is someone else's term, not the
+ * lot or expiry: it is not read. `undefined` when absent; a value that is not text is returned as is.
+ */
+function cbvmdaValue(o: unknown, name: string): unknown {
+  if (!isObj(o)) return undefined;
+  for (const key of [`cbvmda:${name}`, `${CBVMDA}:${name}`]) if (key in o) return o[key];
+  return undefined;
+}
+
+export class EpcisContentError extends Error {}
+
+/** An ILMD's lot: text, or refused. */
+function lotOf(o: unknown): string | null {
+  const v = cbvmdaValue(o, 'lotNumber');
+  if (v === undefined || v === null) return null;
+  const t = text(v);
+  if (t === null || t === '' || isObj(v)) throw new EpcisContentError(`cbvmda:lotNumber ${JSON.stringify(v)} is not a lot number (text)`);
+  return t;
+}
+
+/** An ILMD's expiry as YYYY-MM-DD: an xsd:date that is a real day (CBV types itemExpirationDate so), or refused. */
+function expiryOf(o: unknown): string | null {
+  const v = cbvmdaValue(o, 'itemExpirationDate');
+  if (v === undefined || v === null) return null;
+  const t = typeof v === 'string' ? v.trim() : null;
+  const m = t === null ? null : /^(\d{4})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$/.exec(t);
+  const [y, mo, d] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  const real = m !== null && mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (!real) throw new EpcisContentError(`cbvmda:itemExpirationDate ${JSON.stringify(v)} is not a date (xsd:date, YYYY-MM-DD, a real day)`);
+  return `${m![1]}-${m![2]}-${m![3]}`;
 }
 
 // ---------- EPCIS 1.2 / 2.0 XML ----------
@@ -94,18 +121,77 @@ const XML_ARRAYS = new Set([
   'quantityElement',
 ]);
 
+/**
+ * Namespaces whose elements the reader takes by their local name: EPCIS 1.2 and 2.0 (document,
+ * master data, query), the SBDH header, and no namespace (EPCIS event fields are unqualified).
+ */
+const EPCIS_NAMESPACES = new Set([
+  '',
+  'urn:epcglobal:epcis:xsd:1',
+  'urn:epcglobal:epcis:xsd:2',
+  'urn:epcglobal:epcis-masterdata:xsd:1',
+  'urn:epcglobal:epcis-masterdata:xsd:2',
+  'urn:epcglobal:epcis-query:xsd:1',
+  'urn:epcglobal:epcis-query:xsd:2',
+  'http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader',
+]);
+
+/**
+ * Renames every element of the parsed tree by its namespace, resolved through the xmlns
+ * declarations in scope: EPCIS's own (EPCIS_NAMESPACES) to their local name, CBV master data to
+ * `cbvmda:NAME`, anything else to `{namespace}NAME`. An extension element in another namespace
+ * (the XSDs allow them at the end of an event and in ILMD) can then never be taken for the
+ * standard field of the same local name, e.g. a foreign `x:bizStep` or `x:lotNumber`.
+ */
+function resolveNamespaces(node: unknown, scope: ReadonlyMap<string, string>): unknown {
+  if (!isObj(node)) return node;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k.startsWith('@_') || k === '#text') {
+      out[k] = v;
+      continue;
+    }
+    // An element's own xmlns declarations are in scope for its own name, so each occurrence is
+    // resolved with the scope it opens.
+    for (const item of Array.isArray(v) ? v : [v]) {
+      const own = withDeclarations(item, scope);
+      const colon = k.indexOf(':');
+      const prefix = colon > 0 ? k.slice(0, colon) : '';
+      const local = colon > 0 ? k.slice(colon + 1) : k;
+      const ns = own.get(prefix) ?? (prefix === '' ? '' : `undeclared prefix ${prefix}`);
+      const name = EPCIS_NAMESPACES.has(ns) ? local : ns === CBVMDA ? `cbvmda:${local}` : `{${ns}}${local}`;
+      const value = resolveNamespaces(item, own);
+      if (!(name in out)) out[name] = Array.isArray(v) ? [value] : value;
+      else out[name] = [...arr(out[name]), value];
+    }
+  }
+  return out;
+}
+
+/** The namespace scope inside an element: its parent's, plus its own xmlns attributes. */
+function withDeclarations(element: unknown, scope: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  if (!isObj(element)) return scope;
+  let inner: Map<string, string> | null = null;
+  for (const [k, v] of Object.entries(element)) {
+    if (k !== '@_xmlns' && !k.startsWith('@_xmlns:')) continue;
+    inner ??= new Map(scope);
+    inner.set(k === '@_xmlns' ? '' : k.slice('@_xmlns:'.length), String(v));
+  }
+  return inner ?? scope;
+}
+
 function readXml(xml: string): NeutralDoc {
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
-    removeNSPrefix: true,
+    removeNSPrefix: false,
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
     processEntities: true,
-    isArray: (name) => XML_ARRAYS.has(name),
+    isArray: (name) => XML_ARRAYS.has(name.slice(name.indexOf(':') + 1)),
   });
-  const root = parser.parse(xml) as Obj;
+  const root = resolveNamespaces(parser.parse(xml), new Map()) as Obj;
   const doc = (root.EPCISDocument ?? root.EPCISQueryDocument) as Obj | undefined;
   if (!isObj(doc)) throw new Error('not an EPCIS document: no EPCISDocument element');
   const header = isObj(doc.EPCISHeader) ? doc.EPCISHeader : {};
@@ -165,8 +251,14 @@ function xmlKv(container: unknown, item: string): KeyValue[] {
     .filter((x) => x.value !== '');
 }
 
+/** EPCIS §7.4.1 (the XSDs type it as a plain string): "+hh:mm" or "-hh:mm", -14:00 to +14:00, as GS1's JSON schema has it. */
+const TIME_ZONE_OFFSET = /^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/;
+
 function xmlEvent(type: string, e: Obj): NeutralEvent {
   const ext = isObj(e.extension) ? e.extension : {};
+  const offset = text(e.eventTimeZoneOffset);
+  if (offset !== null && !TIME_ZONE_OFFSET.test(offset))
+    throw new EpcisContentError(`the ${type} at ${text(e.eventTime) ?? 'an unknown time'} has eventTimeZoneOffset ${JSON.stringify(offset)}; EPCIS writes it +hh:mm or -hh:mm (e.g. -05:00)`);
   const ilmd = e.ilmd ?? ext.ilmd;
   const qlist = e.quantityList ?? ext.quantityList ?? e.childQuantityList ?? ext.childQuantityList;
   const quantities = isObj(qlist)
@@ -182,8 +274,8 @@ function xmlEvent(type: string, e: Obj): NeutralEvent {
     parent: text(e.parentID),
     children: xmlEpcs(e.childEPCs),
     quantities,
-    lot: findLocal(ilmd, 'lotNumber'),
-    expiry: findLocal(ilmd, 'itemExpirationDate'),
+    lot: lotOf(ilmd),
+    expiry: expiryOf(ilmd),
     bizTransactions: xmlKv(e.bizTransactionList, 'bizTransaction'),
     sources: [...xmlKv(e.sourceList, 'source'), ...xmlKv(ext.sourceList, 'source')],
   };
@@ -228,8 +320,8 @@ function readJson(doc: Obj): NeutralDoc {
         quantity: q.quantity === undefined ? null : Number(q.quantity),
         uom: text(q.uom),
       })),
-      lot: findLocal(e.ilmd, 'lotNumber'),
-      expiry: findLocal(e.ilmd, 'itemExpirationDate'),
+      lot: lotOf(e.ilmd),
+      expiry: expiryOf(e.ilmd),
       bizTransactions: arr(e.bizTransactionList)
         .filter(isObj)
         .map((b) => ({ type: cbvShort(text(b.type)) ?? '', value: text(b.bizTransaction) ?? '' })),
@@ -263,10 +355,23 @@ function addressOf(loc: Record<string, string> | undefined): { name: string | nu
   return { name: loc.name ?? null, address: address || null };
 }
 
-function isoDate(v: string | null): string | null {
-  if (!v) return null;
-  const m = /^(\d{4}-\d{2}-\d{2})/.exec(v);
-  return m ? m[1]! : null;
+/** EPC URIs of the Tag Data Standard's forms RxLedger reads, and GS1 Digital Links to a GTIN or SSCC. */
+const LOOKS_LIKE_KEY = /^(urn:epc:(id:sgtin|id:sscc|class:lgtin|idpat:sgtin):|https?:\/\/[^/]+\/(?:.*\/)?(01|00)\/\d)/;
+
+/**
+ * Every identifier the events name that has the form of an SGTIN, SSCC or LGTIN (URN or Digital
+ * Link) but does not hold one: refused rather than skipped, so a unit is never dropped from the
+ * expected shipment unnoticed.
+ */
+function checkIdentifiers(events: readonly NeutralEvent[]): void {
+  for (const e of events) {
+    for (const id of [...e.epcs, ...e.children, ...(e.parent ? [e.parent] : []), ...e.quantities.map((q) => q.epcClass)]) {
+      if (LOOKS_LIKE_KEY.test(id.trim()) && parseEpc(id).kind === 'other')
+        throw new EpcisContentError(
+          `${id} is not a valid identifier (GS1 Tag Data Standard: a company prefix of 6–12 digits, with the item reference 13 digits for a GTIN and 17 for an SSCC; a serial or lot of at most 20 characters of GS1 set 82; in a Digital Link, a key with its check digit)`,
+        );
+    }
+  }
 }
 
 export function epcisToShipment(doc: NeutralDoc, fileName: string | null): ExpectedShipment {
@@ -278,9 +383,15 @@ export function epcisToShipment(doc: NeutralDoc, fileName: string | null): Expec
   const quantityLines: { gtin: string; lot: string; quantity: number }[] = [];
   const shipping = doc.events.filter((e) => e.type === 'ObjectEvent' && e.bizStep === 'shipping');
 
+  checkIdentifiers(doc.events);
   for (const e of doc.events) {
     if (e.type === 'ObjectEvent' && e.action === 'ADD' && (e.lot || e.expiry)) {
-      for (const epc of e.epcs) ilmd.set(epc, { lot: e.lot, expiry: isoDate(e.expiry) });
+      for (const epc of e.epcs) {
+        const before = ilmd.get(epc);
+        if (before && (before.lot !== e.lot || before.expiry !== e.expiry))
+          throw new EpcisContentError(`${epc} is commissioned twice with different lot or expiry (${before.lot ?? 'no lot'}, ${before.expiry ?? 'no expiry'}; then ${e.lot ?? 'no lot'}, ${e.expiry ?? 'no expiry'})`);
+        ilmd.set(epc, { lot: e.lot, expiry: e.expiry });
+      }
     }
     if (e.type === 'AggregationEvent' && e.parent) {
       const set = aggregation.get(e.parent) ?? new Set<string>();
@@ -290,7 +401,15 @@ export function epcisToShipment(doc: NeutralDoc, fileName: string | null): Expec
     }
     if (e.type === 'ObjectEvent' && e.action !== 'DELETE') objectEpcs.push(...e.epcs);
   }
-  for (const set of aggregation.values()) for (const c of set) childKeys.add(c);
+  for (const [parent, set] of aggregation) {
+    for (const c of set) {
+      if (childKeys.has(c)) {
+        const other = [...aggregation].find(([p, kids]) => p !== parent && kids.has(c))?.[0];
+        throw new EpcisContentError(`${c} is packed in two containers at once (${other} and ${parent}): a unit or case is in one`);
+      }
+      childKeys.add(c);
+    }
+  }
 
   const roots = shipping.length ? [...new Set(shipping.flatMap((e) => e.epcs))] : [...new Set(objectEpcs)].filter((x) => !childKeys.has(x));
   const quantityEvents = shipping.length ? shipping : doc.events.filter((e) => e.type === 'ObjectEvent' && e.action !== 'DELETE');
@@ -370,6 +489,9 @@ export function epcisToShipment(doc: NeutralDoc, fileName: string | null): Expec
     }
     return line;
   };
+  const bare = units.filter((u) => !ilmd.get(u.epc)?.lot || !ilmd.get(u.epc)?.expiry).length;
+  if (bare)
+    warnings.push(`${bare} unit(s) have no lot or no expiry in the document: DSCSA transaction information names both for each package; take them from the packages' labels`);
   for (const u of units) {
     const meta = ilmd.get(u.epc) ?? { lot: null, expiry: null };
     const line = lineFor(u.gtin, meta.lot, meta.expiry);
@@ -397,6 +519,9 @@ export function epcisToShipment(doc: NeutralDoc, fileName: string | null): Expec
   };
 }
 
+/** The document types of GS1's EPCIS 2.0 JSON schema; any other type is validated as an event, not a document. */
+export const EPCIS_JSON_DOCUMENT_TYPES: ReadonlySet<string> = new Set(['EPCISDocument', 'EPCISQueryDocument']);
+
 /** Reads an EPCIS document (1.2 or 2.0 XML, 2.0 JSON/JSON-LD) into an expected shipment. Never throws. */
 export function parseEpcis(textIn: string, fileName: string | null = null): ParseShipmentResult {
   const t = textIn.replace(/^\uFEFF/, '').trim();
@@ -405,7 +530,7 @@ export function parseEpcis(textIn: string, fileName: string | null = null): Pars
     if (t.startsWith('<')) doc = readXml(t);
     else if (t.startsWith('{')) {
       const json = JSON.parse(t) as unknown;
-      if (!isObj(json) || !/EPCIS(Query)?Document/.test(String(json.type ?? json['@type'] ?? ''))) {
+      if (!isObj(json) || !EPCIS_JSON_DOCUMENT_TYPES.has(String(json.type ?? json['@type'] ?? ''))) {
         return { ok: false, error: 'not an EPCIS 2.0 JSON document: "type" is not EPCISDocument' };
       }
       doc = readJson(json);
@@ -413,6 +538,7 @@ export function parseEpcis(textIn: string, fileName: string | null = null): Pars
     if (!doc.events.length) return { ok: false, error: 'the EPCIS document holds no events' };
     return { ok: true, shipment: epcisToShipment(doc, fileName) };
   } catch (err) {
+    if (err instanceof EpcisContentError) return { ok: false, error: `the EPCIS document cannot be used: ${err.message}` };
     return { ok: false, error: `the EPCIS document cannot be read: ${err instanceof Error ? err.message : String(err)}` };
   }
 }

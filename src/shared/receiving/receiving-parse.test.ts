@@ -23,6 +23,18 @@ describe('EPC URIs to GS1 keys', () => {
   it('a wrong number of digits is not turned into a key', () => {
     expect(parseEpc('urn:epc:id:sgtin:030001.00123.11').kind).toBe('other');
   });
+  it('Tag Data Standard limits: a company prefix of 6-12 digits, a serial or lot of at most 20 characters of set 82', () => {
+    expect(parseEpc('urn:epc:id:sgtin:03000.10012345.S1').kind).toBe('other'); // 5-digit prefix, 13 digits in all
+    expect(parseEpc('urn:epc:id:sscc:0300.0100000000001').kind).toBe('other');
+    expect(parseEpc(`urn:epc:id:sgtin:030001.0012345.${'A'.repeat(20)}`).kind).toBe('sgtin');
+    expect(parseEpc(`urn:epc:id:sgtin:030001.0012345.${'A'.repeat(21)}`).kind).toBe('other');
+    expect(parseEpc('urn:epc:id:sgtin:030001.0012345.A%20B').kind).toBe('other'); // a space is not in set 82
+  });
+  it('Digital Link: an SSCC of 18 digits is read as one, and a key with a wrong check digit is no key', () => {
+    expect(parseEpc('https://id.gs1.org/00/003000100000000008')).toEqual({ kind: 'sscc', sscc: '003000100000000008' });
+    expect(parseEpc('https://id.gs1.org/00/003000100000000001').kind).toBe('other');
+    expect(parseEpc('https://id.gs1.org/01/00300010123456/21/S1').kind).toBe('other');
+  });
 });
 
 describe.skipIf(!corporaPresent)('EPCIS documents from the shared corpora', () => {
