@@ -142,6 +142,7 @@ const DEFINITIONS: AiDefinition[] = [
   def('8011', 'N..12', 'CPID SERIAL', 'component/part serial', { lint: 'noZeroPrefix' }),
   def('8017', 'N18', 'GSRN - PROVIDER', 'service relation number (provider)', { checkDigitOver: 18 }),
   def('8018', 'N18', 'GSRN - RECIPIENT', 'service relation number (recipient)', { checkDigitOver: 18 }),
+  def('8019', 'N..10', 'SRIN', 'service relation instance number'),
   def('8020', 'X..25', 'REF No.', 'payment slip reference'),
   def('8200', 'X..70', 'PRODUCT URL', 'extended packaging URL'),
   def('90', 'X..30', 'INTERNAL', 'internal information'),

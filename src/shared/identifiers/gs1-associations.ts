@@ -41,6 +41,7 @@ const RULES: ReadonlyArray<[ais: string, rule: string]> = [
   ['8011', 'req=8010'],
   ['8017', 'ex=8018'],
   ['8018', 'ex=8017'],
+  ['8019', 'req=8017,8018'],
   ['8020', 'req=415'],
 ];
 

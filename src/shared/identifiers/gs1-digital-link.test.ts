@@ -36,6 +36,41 @@ describe('GS1 Digital Link', () => {
     expect(!r.ok && r.issue).toMatchObject({ code: 'bad-uri', ai: '10' });
   });
 
+  it('the key is the rightmost one: a brand\'s own path before it may look like AIs', () => {
+    expect(parseGs1(`https://example.com/8004/abc/01/${GTIN}/10/L`, { now })).toMatchObject({ ok: true, gtin: GTIN, lot: 'L', elements: [{ ai: '01' }, { ai: '10' }] });
+    expect(parseGs1(`https://example.com/01/shop/01/${GTIN}`, { now })).toMatchObject({ ok: true, gtin: GTIN });
+  });
+
+  it('after the key only its qualifiers, in the Syntax Dictionary\'s order (01: 22, 10, 21 or 235); data attributes go in the query', () => {
+    const swapped = parseGs1(`https://id.gs1.org/01/${GTIN}/21/S1/10/L1`, { now });
+    expect(!swapped.ok && swapped.issue).toMatchObject({ code: 'bad-uri', ai: '10' });
+    expect(!swapped.ok && swapped.error).toBe("This GS1 Digital Link's path is not valid: (10) is out of order or repeated after (01): the path takes 22, then 10, then 21 or 235, in that order.");
+    const expiryInPath = parseGs1(`https://id.gs1.org/01/${GTIN}/17/270331`, { now });
+    expect(!expiryInPath.ok && expiryInPath.error).toBe(
+      "This GS1 Digital Link's path is not valid: (17) is not a qualifier of (01) in a Digital Link path (the path may go on with 22, then 10, then 21 or 235, in that order); a data attribute such as (17) goes in the query (?17=…).",
+    );
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/10/A/10/A`, { now }).ok).toBe(false);
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/22/V1/10/L1/21/S1`, { now })).toMatchObject({ ok: true, lot: 'L1', serial: 'S1' });
+  });
+
+  it('the query: no key qualifier (it belongs in the path), no AI twice, "+" is a space, ";" separates too', () => {
+    const lotInQuery = parseGs1(`https://id.gs1.org/01/${GTIN}?10=ABC`, { now });
+    expect(!lotInQuery.ok && lotInQuery.error).toBe("(10) is given in the web address's query, but it is a qualifier of (01) and belongs in the path (/10/…). It is not a valid GS1 Digital Link.");
+    const twice = parseGs1(`https://id.gs1.org/01/${GTIN}?17=270331&17=270331`, { now });
+    expect(!twice.ok && twice.issue).toMatchObject({ code: 'conflicting-ai', ai: '17', message: '(17) appears twice in the web address; a GS1 Digital Link gives each AI once.' });
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}?17=270331;15=270301`, { now })).toMatchObject({ ok: true, expiry: '2027-03-31', bestBefore: '2027-03-01' });
+    const plus = parseGs1(`https://id.gs1.org/01/${GTIN}?240=A+B`, { now });
+    expect(!plus.ok && plus.issue).toMatchObject({ code: 'bad-characters', ai: '240' }); // a space, outside set 82
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/10/A+B`, { now })).toMatchObject({ ok: true, lot: 'A+B' }); // in the path "+" is itself
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}?12345=x`, { now }).ok).toBe(false);
+  });
+
+  it('refuses an empty path segment, a host with user information, and names a compressed link for what it is', () => {
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/10/L1/`, { now })).toMatchObject({ ok: false, error: 'This web address has an empty path segment ("//" or a "/" at the end). It is not a valid GS1 Digital Link.' });
+    expect(parseGs1(`https://id.gs1.org@evil.example/01/${GTIN}`, { now }).ok).toBe(false);
+    expect(parseGs1('https://id.gs1.org/ARHKVAdpQgTAsfE', { now })).toMatchObject({ ok: false, error: expect.stringContaining('looks like a compressed GS1 Digital Link, which RxLedger does not read') });
+  });
+
   it('validates values like any other element: check digit, date', () => {
     const badGtin = parseGs1('https://id.gs1.org/01/00300021200306', { now });
     expect(!badGtin.ok && badGtin.issue).toMatchObject({ code: 'bad-check-digit', ai: '01' });

@@ -4,37 +4,65 @@ import type { IdentifierIssue } from './identifier-issue';
 import type { Symbology } from './symbology';
 
 /**
- * GS1 Digital Link URIs: https://any.host[/prefix]/01/{gtin}/10/{lot}/21/{serial}?17=YYMMDD.
- * Any host is accepted (brands use their own domains); what makes it GS1 is the path.
+ * GS1 Digital Link URIs (URI Syntax 1.2): https://any.host[/prefix]/01/{gtin}/10/{lot}/21/{serial}?17=YYMMDD.
+ * Any host is accepted (brands use their own domains); what makes it GS1 is the path: the
+ * rightmost primary key, then only the key qualifiers the GS1 Barcode Syntax Dictionary lists for
+ * it (`dlpkey`), in that order; data attributes go in the query.
  */
 
-/** AIs that may start the identifying part of the path (GS1 Digital Link standard §4 "primary keys"). */
-const PRIMARY_KEYS = new Set(['00', '01', '253', '255', '401', '402', '414', '417', '8003', '8004', '8006', '8010', '8013', '8017', '8018']);
+/**
+ * Primary keys RxLedger reads and their qualifiers in the Syntax Dictionary's order (`dlpkey=`):
+ * each position is optional, `|` alternatives share one position. Qualifiers outside RxLedger's
+ * AI table (7040) are left out, so a path using one is refused rather than half-read.
+ */
+const KEY_QUALIFIERS: ReadonlyMap<string, ReadonlyArray<ReadonlyArray<string>>> = new Map([
+  ['00', []],
+  ['01', [['22'], ['10'], ['21', '235']]],
+  ['253', []],
+  ['255', []],
+  ['401', []],
+  ['402', []],
+  ['414', [['254']]],
+  ['417', []],
+  ['8003', []],
+  ['8004', []],
+  ['8006', [['22'], ['10'], ['21']]],
+  ['8010', [['8011']]],
+  ['8017', [['8019']]],
+  ['8018', [['8019']]],
+]);
 
-/** Short names from the Digital Link 1.0 "convenience alphas", still seen on older packs. */
+/**
+ * The Digital Link 1.0 "convenience alphas" (deprecated since 1.2, still on older packs), as
+ * the 1.0 grammar spells them: lower case only.
+ */
 const ALIASES: Record<string, string> = {
   gtin: '01', itip: '8006', cpv: '22', lot: '10', ser: '21', sscc: '00', gln: '414', glnx: '254', party: '417',
-  gsrnp: '8017', gsrn: '8018', gcn: '255', gdti: '253', ginc: '401', gsin: '402', grai: '8003', giai: '8004',
-  cpid: '8010', cpsn: '8011', exp: '17', expdt: '7003', bbd: '15', pkg: '13',
+  gsrnp: '8017', gsrn: '8018', srin: '8019', gcn: '255', gdti: '253', ginc: '401', gsin: '402', grai: '8003', giai: '8004',
+  cpid: '8010', cpsn: '8011', exp: '17', expdt: '7003',
 };
 
 const URI = /^(https?):\/\/([^/?#\s]+)([^?#\s]*)(\?[^#\s]*)?(#\S*)?$/i;
+/** A host name or address and an optional port: no user information ("user@host"), nothing else. */
+const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(:\d{1,5})?$/;
 
 export function looksLikeDigitalLink(text: string): boolean {
   return /^https?:\/\//i.test(text);
 }
 
-const toAi = (key: string) => ALIASES[key.toLowerCase()] ?? key;
+const toAi = (key: string) => ALIASES[key] ?? key;
 
 interface RawPair {
   ai: string;
   raw: string;
   position: number;
+  query: boolean;
 }
 
-function decode(raw: string, ai: string, position: number): string | IdentifierIssue {
+function decode(raw: string, ai: string, position: number, query: boolean): string | IdentifierIssue {
   try {
-    return decodeURIComponent(raw);
+    // In the query, "+" is a space (application/x-www-form-urlencoded); in the path it is itself.
+    return decodeURIComponent(query ? raw.replace(/\+/g, ' ') : raw);
   } catch {
     return {
       code: 'bad-uri',
@@ -46,74 +74,112 @@ function decode(raw: string, ai: string, position: number): string | IdentifierI
   }
 }
 
+const badUri = (position: number, value: string, message: string, ai?: string): IdentifierIssue => ({ code: 'bad-uri', position, value, message, ...(ai ? { ai } : {}) });
+
+/** Why the qualifiers after a key are not the ones the Syntax Dictionary allows in that order, or null. */
+function qualifierProblem(key: string, qualifiers: readonly string[]): string | null {
+  const positions = KEY_QUALIFIERS.get(key) ?? [];
+  let next = 0;
+  for (const q of qualifiers) {
+    const at = positions.findIndex((alternatives, j) => j >= next && alternatives.includes(q));
+    if (at < 0) {
+      const earlier = positions.findIndex((alternatives) => alternatives.includes(q));
+      const allowed = positions.map((a) => a.join(' or ')).join(', then ');
+      if (earlier < 0) return `(${q}) is not a qualifier of (${key}) in a Digital Link path${allowed ? ` (the path may go on with ${allowed}, in that order)` : ' (nothing may follow it in the path)'}; a data attribute such as (17) goes in the query (?17=…)`;
+      return `(${q}) is out of order or repeated after (${key}): the path takes ${allowed}, in that order`;
+    }
+    next = at + 1;
+  }
+  return null;
+}
+
 export type DigitalLinkResult = Gs1Message | IdentifierIssue;
 
 export function parseDigitalLink(uri: string, symbology: Symbology | null, offset: number, now: Date, associations = true): DigitalLinkResult {
   const m = URI.exec(uri);
-  if (!m) {
-    return { code: 'bad-uri', position: offset, value: uri, message: 'This web address is malformed (spaces or nothing after the host). It is not a GS1 Digital Link.' };
-  }
+  if (!m) return badUri(offset, uri, 'This web address is malformed (spaces or nothing after the host). It is not a GS1 Digital Link.');
   const [, scheme = '', host = '', path = '', query = ''] = m;
+  if (!AUTHORITY.test(host)) return badUri(offset, uri, `The host of this web address, "${host}", is not a host name (user names, "@" and other characters are not allowed there). It is not a GS1 Digital Link.`);
   const pathStart = offset + scheme.length + 3 + host.length;
 
   const segments: { text: string; position: number }[] = [];
   let cursor = pathStart;
-  for (const text of path.split('/')) {
+  const parts = path.split('/');
+  for (let n = 1; n < parts.length; n++) {
+    const text = parts[n]!;
+    cursor += 1;
+    if (text === '' && !(n === 1 && parts.length === 2)) return badUri(cursor, uri, 'This web address has an empty path segment ("//" or a "/" at the end). It is not a valid GS1 Digital Link.');
     if (text !== '') segments.push({ text, position: cursor });
-    cursor += text.length + 1;
+    cursor += text.length;
   }
 
-  const isAiPair = (from: number) => {
-    for (let j = from; j < segments.length; j += 2) if (!lookupAi(toAi(segments[j]?.text ?? ''))) return false;
-    return true;
-  };
+  // The rightmost primary key in a key position (an even number of segments after it): a
+  // brand's own path before it may contain anything, even something that looks like an AI.
   let start = -1;
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i];
-    if (seg && PRIMARY_KEYS.has(toAi(seg.text)) && (segments.length - i) % 2 === 0 && isAiPair(i)) {
+  for (let i = segments.length - 2; i >= 0; i -= 2) {
+    if (KEY_QUALIFIERS.has(toAi(segments[i]!.text))) {
       start = i;
       break;
     }
   }
   if (start < 0) {
-    return {
-      code: 'bad-uri',
-      position: offset,
-      value: uri,
-      message: `This web address (${host}) is not a GS1 Digital Link: its path has no product identifier such as /01/ followed by a GTIN.`,
-    };
+    const compressed = segments.length === 1 && /^[A-Za-z0-9_-]{8,}$/.test(segments[0]!.text);
+    return badUri(
+      offset,
+      uri,
+      compressed
+        ? `This web address (${host}) looks like a compressed GS1 Digital Link, which RxLedger does not read: set the scanner or label software to the uncompressed form, or type the code.`
+        : `This web address (${host}) is not a GS1 Digital Link: its path has no product identifier such as /01/ followed by a GTIN.`,
+    );
   }
-
+  const key = toAi(segments[start]!.text);
   const pairs: RawPair[] = [];
   for (let i = start; i + 1 < segments.length; i += 2) {
-    const key = segments[i];
-    const val = segments[i + 1];
-    if (key && val) pairs.push({ ai: toAi(key.text), raw: val.text, position: key.position });
+    const k = segments[i]!;
+    pairs.push({ ai: toAi(k.text), raw: segments[i + 1]!.text, position: k.position, query: false });
   }
+  const qualifiers = pairs.slice(1).map((p) => p.ai);
+  const wrong = qualifierProblem(key, qualifiers);
+  if (wrong) {
+    // The first qualifier that breaks the order (pair n is qualifier n - 1).
+    const at = pairs.find((_, n) => n > 0 && qualifierProblem(key, qualifiers.slice(0, n - 1)) === null && qualifierProblem(key, qualifiers.slice(0, n)) !== null);
+    return badUri(at?.position ?? offset, uri, `This GS1 Digital Link's path is not valid: ${wrong}.`, at?.ai);
+  }
+
+  const inPath = new Set([key, ...(KEY_QUALIFIERS.get(key) ?? []).flat()]);
   const warnings: string[] = [];
   let qPos = pathStart + path.length + 1;
-  for (const param of query.replace(/^\?/, '').split('&')) {
+  for (const param of query.replace(/^\?/, '').split(/[&;]/)) {
     const position = qPos;
     qPos += param.length + 1;
-    if (param === '') continue;
     const eq = param.indexOf('=');
-    const key = eq < 0 ? param : param.slice(0, eq);
-    const ai = toAi(key);
-    if (!/^\d{2,4}$/.test(ai)) continue; // linkType, context and other non-AI parameters carry no product data
+    // A parameter without "=" carries no value (the standard's parsers skip it).
+    if (param === '' || eq < 0) continue;
+    const name = param.slice(0, eq);
+    const ai = toAi(name);
+    if (!/^\d+$/.test(ai)) continue; // linkType, context and other non-AI parameters carry no product data
+    if (ai.length < 2 || ai.length > 4) return badUri(position, uri, `The web address's query names "${name}", which is all digits but no GS1 application identifier. It is not a valid GS1 Digital Link.`);
+    if (inPath.has(ai))
+      return badUri(position, uri, `(${ai}) is given in the web address's query, but it is ${ai === key ? 'the key' : `a qualifier of (${key})`} and belongs in the path (/${ai}/…). It is not a valid GS1 Digital Link.`, ai);
     if (!lookupAi(ai)) {
       warnings.push(`The web address carries AI (${ai}), which RxLedger does not know; it was ignored.`);
       continue;
     }
-    pairs.push({ ai, raw: eq < 0 ? '' : param.slice(eq + 1), position });
+    pairs.push({ ai, raw: param.slice(eq + 1), position, query: true });
+  }
+  const seen = new Set<string>();
+  for (const p of pairs) {
+    if (seen.has(p.ai)) return { code: 'conflicting-ai', ai: p.ai, position: p.position, message: `(${p.ai}) appears twice in the web address; a GS1 Digital Link gives each AI once.` };
+    seen.add(p.ai);
   }
 
   const elements: Gs1Element[] = [];
   for (const pair of pairs) {
     const def = lookupAi(pair.ai);
     if (!def) continue;
-    const decoded = decode(pair.raw, pair.ai, pair.position);
+    const decoded = decode(pair.raw, pair.ai, pair.position, pair.query);
     if (typeof decoded !== 'string') return decoded;
-    // The path may carry a GTIN-8/12/13; GS1 stores every GTIN as 14 digits.
+    // The path may carry a GTIN-8/12/13 (the 1.2 grammar allows them); GS1 stores every GTIN as 14 digits.
     const value = pair.ai === '01' && /^(\d{8}|\d{12}|\d{13})$/.test(decoded) ? decoded.padStart(14, '0') : decoded;
     const checked = validateElement(def, value, pair.position, now);
     if (isIssue(checked)) return checked;
