@@ -266,7 +266,7 @@ export class PdfSink implements ReportSink {
           flushSignatures();
           tableOn = false;
           section = op.title;
-          // 1304.04(f): each section on pages of its own.
+          // 1304.04(h): each section on pages of its own.
           if (sectionsSeen++ > 0) newPage();
           else sectionOfPage[sectionOfPage.length - 1] = section;
           para(section, 'Helvetica-Bold', 11, 'black', 3);

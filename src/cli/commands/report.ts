@@ -39,7 +39,7 @@ export const reportCommand: Command = async (argv, io) => {
   if (values.taken && kind.data !== 'biennial') throw new CliError('--taken applies to the biennial inventory only');
   if (values.ndc?.length && kind.data !== 'cii-log') throw new CliError('--ndc applies to the cii-log report only');
   const schedules = values.schedules === undefined ? undefined : ReportSchedules.safeParse(values.schedules);
-  if (schedules && !schedules.success) throw new CliError(`--schedules is ${REPORT_SCHEDULES.join(', ')} (21 CFR 1304.04(f): Schedule II apart from III–V)`);
+  if (schedules && !schedules.success) throw new CliError(`--schedules is ${REPORT_SCHEDULES.join(', ')} (21 CFR 1304.04(h): Schedule II apart from III–V)`);
   if (schedules?.data && schedules.data !== 'all' && kind.data === 'audit') throw new CliError('--schedules applies to the DEA records, not to the audit trail');
   const creds = await readCredentials(io, values.user, { flag: '--user', doing: 'report', passwordStdin: values['password-stdin'] });
 

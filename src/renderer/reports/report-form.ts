@@ -9,7 +9,7 @@ export interface ReportFormState {
   to: string;
   taken: 'opening' | 'close';
   ndcs: string;
-  /** 1304.04(f): CII apart from CIII–V; `all` gives both in separate sections. */
+  /** 1304.04(h): CII apart from CIII–V; `all` gives both in separate sections. */
   schedules: ReportSchedules;
 }
 

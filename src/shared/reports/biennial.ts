@@ -89,7 +89,7 @@ export function biennialReport(reader: ReportReader, sink: ReportSink, notice: (
   const table = new BufferedTable();
   const out = sink;
   sink = table;
-  // Who took the inventory, per section: a CII counter signs the CII pages (1304.04(f)).
+  // Who took the inventory, per section: a CII counter signs the CII pages (1304.04(h)).
   let counters = new Map<string, { counts: Set<string>; first: string; last: string }>();
   let anyCounter = false;
   const section = reader.sectioner(sink);
@@ -222,11 +222,11 @@ export function biennialReport(reader: ReportReader, sink: ReportSink, notice: (
   if (uncountedCii.length) {
     notice(
       `INCOMPLETE: ${uncountedCii.length} Schedule II line(s) have stock on the books but no count in the period (${uncountedCii.slice(0, 10).join(', ')}${uncountedCii.length > 10 ? ', …' : ''}). ` +
-        '21 CFR 1304.11(e)(1)(i) requires an exact count of every CII product: count them (Counts › All CII) and export again.',
+        '21 CFR 1304.11(e)(3)(i) requires an exact count of every CII product: count them (Counts › All CII) and export again.',
     );
   }
   if (uncountedExact.length) {
-    notice(`${uncountedExact.length} CIII–V line(s) in containers of more than 1,000 units were not counted (${uncountedExact.slice(0, 10).join(', ')}): 1304.11(e)(1)(ii) requires an exact count of them.`);
+    notice(`${uncountedExact.length} CIII–V line(s) in containers of more than 1,000 units were not counted (${uncountedExact.slice(0, 10).join(', ')}): 1304.11(e)(3)(ii) requires an exact count of them.`);
   }
   if (uncountedOther) notice(`${uncountedOther} CIII–V line(s) were not counted: their figure is the perpetual record's balance, given as the estimate.`);
   if (rolled) notice(`${rolled} line(s) were counted before the inventory time: their figure is the count plus the movements recorded between the count and ${reader.local(at)}, listed under each line.`);

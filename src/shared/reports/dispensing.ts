@@ -6,7 +6,7 @@ import type { ReportColumn, ReportSink } from './types';
 
 /**
  * The dispensing record (21 CFR 1304.22(c)): a Schedule II dispensing log and, apart from it
- * (1304.04(f)), a Schedules III–V dispensing record — per dispense the date, prescription
+ * (1304.04(h)), a Schedules III–V dispensing record — per dispense the date, prescription
  * number, prescriber's name and DEA number, the product, the units, the patient token and who
  * dispensed it. A dispense whose source gave no prescription has those cells blank, counted in a
  * notice.

@@ -192,7 +192,7 @@ export abstract class ReportReader implements InventorySource {
 
   /**
    * Starts the CII or the CIII–V section when a line of the other one comes: callers give lines
-   * CII first, so each section is one table (and its own pages in the PDF), 1304.04(f).
+   * CII first, so each section is one table (and its own pages in the PDF), 1304.04(h).
    */
   sectioner(sink: ReportSink): (schedule: string | null | undefined) => void {
     let current: string | null = null;

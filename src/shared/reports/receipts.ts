@@ -36,7 +36,7 @@ export function receiptsReport(reader: ReportReader, sink: ReportSink, notice: (
   const schedules = reader.scheduleMap();
   let noSupplier = 0;
   let noOrder = 0;
-  // 1304.04(f): CII receipts in a table of their own, before CIII–V.
+  // 1304.04(h): CII receipts in a table of their own, before CIII–V.
   const parts = { cii: new BufferedTable(), other: new BufferedTable() };
   const lastGroup = { cii: null as string | null, other: null as string | null };
   const total = reader.receiptCount();

@@ -23,7 +23,7 @@ export const REPORT_RULES: Record<ReportKind, string> = {
   initial: '21 CFR 1304.11(b), (e)',
   'cii-log': '21 CFR 1304.04, 1304.22(c)',
   receipts: '21 CFR 1304.22(c), 1305.13(e), 1305.22(g)',
-  dispensing: '21 CFR 1304.22(c), 1304.04(f)',
+  dispensing: '21 CFR 1304.22(c), 1304.04(h)',
   form41: '21 CFR 1304.21(e), 1317.95(d) — DEA Form 41',
   returns: '21 CFR 1304.22(c), 1305.12, 1317.10 — DEA Form 222 / CSOS',
   form106: '21 CFR 1301.76(b) — DEA Form 106',
@@ -33,7 +33,7 @@ export const REPORT_RULES: Record<ReportKind, string> = {
 export const ReportFormat = z.enum(['csv', 'pdf']);
 
 /**
- * Which schedules a report covers. 21 CFR 1304.04(f) keeps CII records apart from CIII–V ones:
+ * Which schedules a report covers. 21 CFR 1304.04(h) keeps CII records apart from CIII–V ones:
  * `cii` and `ciii-v` give each alone; `all` gives both, CII first, in separate sections (a new
  * page and table each in the PDF).
  */
@@ -164,7 +164,7 @@ export interface ReportSink {
   notice(text: string): void;
   /**
    * A part of the report that starts its own table (and, in the PDF, its own page): CII apart
-   * from CIII–V (1304.04(f)). Signatures given within a section are printed after its table.
+   * from CIII–V (1304.04(h)). Signatures given within a section are printed after its table.
    */
   section(title: string): void;
   /** A heading inside the table (the NDC of the CII log). */
