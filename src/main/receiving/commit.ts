@@ -8,6 +8,7 @@ import type { LineRow, ReceivingSessions, SessionRow, UnitRow } from './session-
 import type { Workstation } from '../workstation';
 import { attachSignatures, authenticateSigner, manifestationsFor, signingTimeZone, type ReadySigner } from '../holds/signatures';
 import { checkDecisions, refusedUnits, setAsideText, type SetAsideDecision, type SetAsideDecisions, type SetAsideLine } from './set-aside';
+import { localDate } from '../../shared/reports/period';
 
 /** The ledger keeps at most this many serials in one entry's data (the gate's array limit). */
 const SERIALS_PER_ENTRY = 200;
@@ -85,7 +86,9 @@ function planCommit(ws: Workstation, sessions: ReceivingSessions, s: SessionRow,
     .get(s.shipment_id)!;
   const now = ws.clock.now();
   const eventTime = now.toISOString();
-  const dateReceived = eventTime.slice(0, 10);
+  // 1304.21(d): the day the drugs were actually received, at the pharmacy — its calendar, not UTC's
+  // (a delivery at 20:30 in New York is 01:30 UTC the next day).
+  const dateReceived = localDate(now, ws.timeZone());
 
   const received = new Map<number, number>();
   const groups = new Map<string, { line: LineRow; lot: string; expiry: string | null; units: UnitRow[] }>();

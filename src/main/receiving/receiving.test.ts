@@ -55,9 +55,11 @@ const po: ManualPo = {
 let t: ReturnType<typeof tempWorkstation>;
 let ws: Workstation;
 let svc: ReceivingService;
-const now = new Date('2026-11-20T15:00:00.000Z');
+const NOON = new Date('2026-11-20T15:00:00.000Z');
+let now = NOON;
 
 beforeEach(async () => {
+  now = NOON;
   // The gate checks the commit against the database catalog (the test catalog lists the
   // NDCs of \`catalog\` above with the same schedules) and needs tech01 as a user.
   t = tempWorkstation({ clock: { now: () => now }, seed: true });
@@ -197,6 +199,17 @@ describe('receiving against a typed purchase order', () => {
     svc.commit(id, 'tech01');
     const receipt = listLedger(ws.db, { limit: 10 }).find((e) => e.ndc === OXY)!;
     expect(receipt.data).toMatchObject({ containers: 1, serials: ['K1'] });
+  });
+
+  it("dates a receipt by the pharmacy's calendar (1304.21(d)): a delivery at 20:30 in New York was received that day, not the next as in UTC", async () => {
+    ws.setSetting('time_zone', 'America/New_York');
+    now = new Date('2026-11-21T01:30:00.000Z');
+    const id = startManual();
+    await scan(dm(OXY_GTIN, '281231', 'A123', 'E1'));
+    svc.commit(id, 'tech01');
+    const receipt = listLedger(ws.db, { limit: 10 }).find((e) => e.type === 'RECEIPT' && e.ndc === OXY)!;
+    expect(receipt.event_time).toBe('2026-11-21T01:30:00.000Z');
+    expect(receipt.data).toMatchObject({ date_received: '2026-11-20' });
   });
 
   it('commits RECEIPT entries per line and lot with the DEA receipt data, once', async () => {
