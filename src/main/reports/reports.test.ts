@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../shared/reports/csv';
 import type { ReportRequest } from '../../shared/reports/types';
+import { TEST_CATALOG } from '../../testing/seed';
 import { receipt, tempWorkstation } from '../../testing/temp-workstation';
+import { CatalogStore } from '../catalog/store';
 import { resolveHold } from '../holds/adjustments';
 import { createCount } from '../counts/count-sessions';
 import { quickCount } from '../counts/submit';
@@ -120,6 +122,27 @@ describe('DEA reports from the ledger', () => {
     // The test catalog gives the package unit (TABLET) after the units per container.
     expect(text).toMatch(/CII 00002-1200-30 .*TABLET A123 .*30 TABLET 3 0 0 90 90 exact/);
     expect(text).toContain(`Computed from ledger head device ${ws.deviceId}, seq ${ws.ledger.head().seq}, hash ${ws.ledger.head().hash}`);
+  });
+
+  it('a schedule holding tablets and an oral solution is totalled per unit, never tablets plus mL', async () => {
+    // The test catalog and one CII oral solution sold in 500 mL bottles.
+    const catalog = JSON.parse(readFileSync(TEST_CATALOG, 'utf8')) as { results: unknown[] };
+    catalog.results.push({
+      product_ndc: '0054-3000', product_id: '0054-3000_rxledger-test', generic_name: 'oxycodone hydrochloride', brand_name: 'Oxycodone Oral Solution',
+      labeler_name: 'RxLedger Test Fixtures (not a real product)', dosage_form: 'SOLUTION', route: ['ORAL'], active_ingredients: [{ name: 'OXYCODONE HYDROCHLORIDE', strength: '5 mg/5mL' }],
+      marketing_start_date: '20200101', marketing_category: 'NDA', product_type: 'HUMAN PRESCRIPTION DRUG', finished: true, dea_schedule: 'CII',
+      packaging: [{ package_ndc: '0054-3000-63', description: '500 mL in 1 BOTTLE (0054-3000-63)', marketing_start_date: '20200101', sample: false }],
+    });
+    const file = join(dir, 'catalog-with-solution.json');
+    writeFileSync(file, JSON.stringify(catalog));
+    new CatalogStore(ws.db, { audit: ws.audit, now: () => ws.clock.now() }).importFiles([file], { actor: 'test' });
+    ws.ledger.append([receipt({ ndc: '00054-3000-63', lot: 'S1', quantity: 500, delta: 500, event_time: '2026-11-04T14:00:00.000Z' })]);
+    const { records } = await csvOf({ kind: 'biennial', from: '2026-11-20', to: '2026-11-20', taken: 'close' });
+    const totals = records.filter((r) => r[0] === 'total' && r[1] === 'CII').map((r) => [r[3], r[col(records, 'unit')], r[col(records, 'total_units')]]);
+    expect(totals.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      ['Total Schedule II (mL)', 'mL', '500'],
+      ['Total Schedule II (tablets)', 'tablet', '90'],
+    ]);
   });
 
   it('a CII product without a count makes the inventory say it is incomplete; zero stock is recorded as zero', async () => {

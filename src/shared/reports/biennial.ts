@@ -1,5 +1,5 @@
 import { entryDocument } from '../ledger/entry-document';
-import { formatUnits } from '../units';
+import { formatUnits, unitKey, unitNoun } from '../units';
 import { BufferedTable } from './buffered-table';
 import { inventoryAt, type InventoryLine } from './inventory-at';
 import { CONTAINER_COLUMNS, containerFigures } from './inventory-figures';
@@ -105,9 +105,15 @@ export function biennialReport(reader: ReportReader, sink: ReportSink, notice: (
   let uncountedOther = 0;
   let rolled = 0;
   let currentSchedule: string | null = null;
-  let scheduleTotal = 0;
+  // A schedule's total is given per unit (tablets apart from mL): a sum of tablets and millilitres is no quantity.
+  let scheduleTotals = new Map<string, number>();
   const closeSchedule = () => {
-    if (currentSchedule) sink.row([currentSchedule, null, `Total ${SCHEDULE_LABEL[currentSchedule]}`, null, null, null, null, null, null, null, null, null, null, scheduleTotal], 'total');
+    if (!currentSchedule) return;
+    const several = scheduleTotals.size > 1;
+    for (const [unit, total] of scheduleTotals) {
+      const label = `Total ${SCHEDULE_LABEL[currentSchedule]}${several ? ` (${unitNoun(unit, 2)})` : ''}`;
+      sink.row([currentSchedule, null, label, null, null, null, null, null, null, unit, null, null, null, total], 'total');
+    }
   };
   let done = 0;
   for (const { ndc, schedule, product } of ndcs) {
@@ -120,7 +126,7 @@ export function biennialReport(reader: ReportReader, sink: ReportSink, notice: (
         section(schedule);
       }
       currentSchedule = schedule;
-      scheduleTotal = 0;
+      scheduleTotals = new Map();
       // The CII section's heading already says Schedule II; CIII–V name each schedule.
       if (schedule !== 'CII') sink.group(SCHEDULE_LABEL[schedule]!);
     }
@@ -162,7 +168,8 @@ export function biennialReport(reader: ReportReader, sink: ReportSink, notice: (
         counters.set(line.count.actor, c);
         anyCounter = true;
       }
-      scheduleTotal += total;
+      const unitOfLine = unitKey(unit ?? 'unit');
+      scheduleTotals.set(unitOfLine, (scheduleTotals.get(unitOfLine) ?? 0) + total);
       reader.lines++;
       sink.row([
         schedule,
