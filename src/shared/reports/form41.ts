@@ -31,7 +31,7 @@ export function form41Report(reader: ReportReader, sink: ReportSink, notice: (t:
   ];
   reader.header(sink, 'form41', columns, [
     ['Period', `destructions ${reader.periodText()}`],
-    ['Status', 'DRAFT — DEA Form 41 (Registrants Inventory of Drugs Surrendered), to be kept for two years with the signatures of the two employees'],
+    ['Status', 'DRAFT — DEA Form 41 (Registrant Record of Controlled Substances Destroyed), to be kept for two years with the signatures of the two employees'],
   ]);
   const lines = adjustmentLines(reader, [...DESTRUCTION_KINDS]);
   if (lines.length === 0) notice(`No controlled substance was destroyed between ${p.fromDate ?? 'the first entry'} and ${p.toDate}: there is nothing to record on Form 41 for this period.`);
