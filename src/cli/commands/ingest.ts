@@ -93,7 +93,7 @@ export const ingestCommand: Command = async (argv, io) => {
           ? await ingestX12File(file, { gate, facilityId: ws.facilityId, keepDir, onOutcome, ...(isKnownNdc ? { isKnownNdc } : {}) })
           : fileLooksBinary(file)
             ? await ingestBinaryFile(file, { gate, keepDir })
-            : await ingestNdjsonFile(file, { gate, submitter, keepDir, onOutcome, ...(isKnownNdc ? { isKnownNdc } : {}) });
+            : await ingestNdjsonFile(file, { gate, submitter, keepDir, onOutcome, timeZone: ws.timeZone(), ...(isKnownNdc ? { isKnownNdc } : {}) });
       } catch (err) {
         const full = isStorageFullError(err);
         const so = `${done.committed} record(s) of it committed before the failure (they stay in the ledger; ${done.duplicates} duplicate(s), ${done.quarantined} quarantined)`;

@@ -2,6 +2,7 @@ import { parseSchedule } from '../../shared/domain/schedule';
 import { parseNdc } from '../../shared/identifiers';
 import type { CanonicalEventInput } from '../../shared/ingest/event';
 import { canonicalJson } from '../../shared/ledger/canonical';
+import { localDate } from '../../shared/reports/period';
 import { describeIssues, DrugRecord } from '../../shared/schemas/drug-record';
 import { toDosageUnits, type PackageUnits } from '../../shared/units';
 import { sha256Hex } from '../ledger/hash';
@@ -15,6 +16,8 @@ export interface NormalizeContext {
   unitsOf?: ((ndc11: string) => PackageUnits | null) | undefined;
   /** "file.ndjson:12", kept on the event's source. */
   ref?: string | null;
+  /** The facility's IANA time zone: a receipt's date received is its local day (1304.21(d)); UTC when absent. */
+  timeZone?: string;
 }
 
 /**
@@ -71,14 +74,14 @@ export function normalizeDrugRecord(raw: string, ctx: NormalizeContext): Candida
     // An explicit key names the event; without one, identical content is the same event.
     idempotency_key: r.idempotency_key ? `key:${r.idempotency_key}` : `content:${fingerprint}`,
     fingerprint,
-    data: recordData(r, units, eventTime),
+    data: recordData(r, units, eventTime, ctx.timeZone),
     source: { kind: 'ndjson', payload_sha256: ctx.payloadSha256, correlation_id: ctx.correlationId, ref: ctx.ref ?? null },
   };
   return { ok: true, event, fingerprint };
 }
 
 /** What 21 CFR 1304.22(c) asks the entry to carry, from the record's own fields. */
-function recordData(r: DrugRecord, units: { containers: number | null; units_per_container: number | null }, eventTime: Date): Record<string, string | number | Record<string, string | number>> {
+function recordData(r: DrugRecord, units: { containers: number | null; units_per_container: number | null }, eventTime: Date, timeZone: string | undefined): Record<string, string | number | Record<string, string | number>> {
   const data: Record<string, string | number | Record<string, string | number>> = {};
   if (units.containers !== null) {
     data.containers = units.containers;
@@ -86,7 +89,7 @@ function recordData(r: DrugRecord, units: { containers: number | null; units_per
   }
   if (r.supplier) {
     data.supplier = { ...r.supplier };
-    data.date_received = eventTime.toISOString().slice(0, 10);
+    data.date_received = timeZone ? localDate(eventTime, timeZone) : eventTime.toISOString().slice(0, 10);
   }
   if (r.order_form) data.order_form = { ...r.order_form };
   if (r.prescription) data.prescription = { ...r.prescription };

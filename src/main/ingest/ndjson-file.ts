@@ -38,6 +38,8 @@ export interface NdjsonDeps {
   /** Where a line too large for a quarantine row (over 16 MB) is kept (the workstation's quarantine-files folder). */
   keepDir?: string;
   isKnownNdc?: (ndc11: string) => boolean;
+  /** The facility's time zone, for a receipt's date received (NormalizeContext.timeZone). */
+  timeZone?: string;
   batchSize?: number;
   maxLineBytes?: number;
   retry?: RetryPolicy;
@@ -92,6 +94,7 @@ export async function ingestNdjsonFile(file: string, deps: NdjsonDeps): Promise<
         payloadSha256,
         ref: `${basename(file)}:${line}`,
         ...(deps.isKnownNdc ? { isKnownNdc: deps.isKnownNdc } : {}),
+        ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
         unitsOf: unitsOf,
       }),
     };

@@ -46,7 +46,7 @@ function candidatesFor(ws: Workstation, gate: IngestGate, item: QuarantineItem, 
   const [kind, rest] = [item.source.split(':')[0], item.source.split(':').slice(1).join(':')];
   switch (kind) {
     case 'ndjson':
-      return { candidates: [normalizeDrugRecord(text, { correlationId, payloadSha256, ref: `replay of #${item.id}`, ...(isKnownNdc ? { isKnownNdc } : {}), unitsOf: (n) => gate.catalog?.unitsOf?.(n) ?? null })], ignored: 0 };
+      return { candidates: [normalizeDrugRecord(text, { correlationId, payloadSha256, ref: `replay of #${item.id}`, ...(isKnownNdc ? { isKnownNdc } : {}), timeZone: ws.timeZone(), unitsOf: (n) => gate.catalog?.unitsOf?.(n) ?? null })], ignored: 0 };
     case 'edi': {
       const c = item.context as Partial<SetOrigin>;
       const origin: SetOrigin = {
