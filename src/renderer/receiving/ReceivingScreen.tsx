@@ -6,7 +6,7 @@ import { useScanFeed } from '../scan/use-scan-feed';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { DexieDrafts, MemoryDrafts, type DraftStore } from './draft-db';
 import { beep, unlockAudio } from './feedback';
-import { createReceivingStore, type ReceivingStore } from './receiving-store';
+import { createReceivingStore, KEYS, type ReceivingStore } from './receiving-store';
 import { SessionView } from './SessionView';
 import { StartView } from './StartView';
 import './receiving.css';
@@ -16,7 +16,7 @@ function receivingStore(): ReceivingStore {
   if (!store) {
     let drafts: DraftStore;
     try {
-      drafts = typeof indexedDB === 'undefined' ? new MemoryDrafts() : new DexieDrafts();
+      drafts = typeof indexedDB === 'undefined' ? new MemoryDrafts() : new DexieDrafts('rxledger-receiving', typeof localStorage === 'undefined' ? null : localStorage, new Set([KEYS.po]));
     } catch {
       drafts = new MemoryDrafts();
     }

@@ -19,24 +19,61 @@ interface DraftRow {
   savedAt: string;
 }
 
+/** What a synchronous mirror needs of `localStorage`. */
+export type SyncStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
 export class DexieDrafts implements DraftStore {
   private readonly db: Dexie & { drafts: EntityTable<DraftRow, 'key'> };
 
-  constructor(name = 'rxledger-receiving') {
+  /**
+   * `mirror` (localStorage) keeps a synchronous copy of the `mirrored` keys — the purchase order
+   * being typed. An IndexedDB write is asynchronous: a reload a moment after the last keystroke
+   * can end the page before the write commits, and the keystroke would be lost. The mirror is
+   * written before `put` returns its promise; `get` gives whichever copy is newer.
+   */
+  constructor(
+    name = 'rxledger-receiving',
+    private readonly mirror: SyncStorage | null = null,
+    private readonly mirrored: ReadonlySet<string> = new Set(),
+  ) {
     this.db = new Dexie(name) as Dexie & { drafts: EntityTable<DraftRow, 'key'> };
     this.db.version(1).stores({ drafts: 'key' });
+    this.prefix = `${name}:`;
+  }
+
+  private readonly prefix: string;
+
+  private mirrorOf(key: string): DraftRow | null {
+    if (!this.mirror || !this.mirrored.has(key)) return null;
+    try {
+      const text = this.mirror.getItem(this.prefix + key);
+      return text ? (JSON.parse(text) as DraftRow) : null;
+    } catch {
+      return null;
+    }
   }
 
   async get<T>(key: string): Promise<T | null> {
+    const mirrored = this.mirrorOf(key);
     const row = await this.db.drafts.get(key);
-    return row ? (row.value as T) : null;
+    const newest = mirrored && (!row || mirrored.savedAt >= row.savedAt) ? mirrored : row;
+    return newest ? (newest.value as T) : null;
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    await this.db.drafts.put({ key, value, savedAt: new Date().toISOString() });
+    const row: DraftRow = { key, value, savedAt: new Date().toISOString() };
+    if (this.mirror && this.mirrored.has(key)) {
+      try {
+        this.mirror.setItem(this.prefix + key, JSON.stringify(row));
+      } catch {
+        // Storage full or refused: IndexedDB still has it once its write commits.
+      }
+    }
+    await this.db.drafts.put(row);
   }
 
   async delete(key: string): Promise<void> {
+    if (this.mirror && this.mirrored.has(key)) this.mirror.removeItem(this.prefix + key);
     await this.db.drafts.delete(key);
   }
 

@@ -90,6 +90,27 @@ describe('receiving draft (Dexie) and scan feed', () => {
     expect(poFromDraft(b.getState().po)).toMatchObject({ poNumber: 'PO-9', lines: [{ ndc: '0002-1200-30', quantity: 3, schedule: 'CII' }] });
   });
 
+  it('a keystroke followed at once by a reload is not lost: the PO is mirrored synchronously before IndexedDB has it', async () => {
+    const main = fakeMain();
+    const storage = new Map<string, string>();
+    const mirror = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    const a = createReceivingStore({ invoke: main.invoke, drafts: new DexieDrafts('rx-test-mirror', mirror, new Set([KEYS.po])), feedback: () => {} });
+    const po = { ...emptyPo(), poNumber: 'PO-10', lines: [{ ...emptyPo().lines[0]!, ndc: '0002-1200-30', quantity: '3', unitsPerContainer: '100' }] };
+    a.getState().setPo(po); // no await: the page goes away now
+    // IndexedDB's write is lost with the page (removed here, as an aborted transaction would leave it); the mirror has it.
+    const idb = new DexieDrafts('rx-test-mirror');
+    while (!(await idb.get(KEYS.po))) await flush();
+    await idb.delete(KEYS.po);
+    const b = createReceivingStore({ invoke: main.invoke, drafts: new DexieDrafts('rx-test-mirror', mirror, new Set([KEYS.po])), feedback: () => {} });
+    await b.getState().init();
+    expect(b.getState().po).toEqual(po);
+    // Deleting the draft (a session started from it) clears both copies.
+    const c = new DexieDrafts('rx-test-mirror', mirror, new Set([KEYS.po]));
+    await c.delete(KEYS.po);
+    expect(storage.size).toBe(0);
+    expect(await c.get(KEYS.po)).toBeNull();
+  });
+
   it('a commit cut off by a reload is sent again on the next start (the main process commits it once)', async () => {
     const main = fakeMain();
     const drafts = new DexieDrafts('rx-test-commit');
