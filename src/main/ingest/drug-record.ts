@@ -89,7 +89,7 @@ function recordData(r: DrugRecord, units: { containers: number | null; units_per
   }
   if (r.supplier) {
     data.supplier = { ...r.supplier };
-    data.date_received = timeZone ? localDate(eventTime, timeZone) : eventTime.toISOString().slice(0, 10);
+    data.date_received = localDate(eventTime, timeZone ?? 'UTC');
   }
   if (r.order_form) data.order_form = { ...r.order_form };
   if (r.prescription) data.prescription = { ...r.prescription };

@@ -24,6 +24,8 @@ export type SyncStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 export class DexieDrafts implements DraftStore {
   private readonly db: Dexie & { drafts: EntityTable<DraftRow, 'key'> };
+  /** The mirror's keys are the database's name and the draft's key. */
+  private readonly prefix: string;
 
   /**
    * `mirror` (localStorage) keeps a synchronous copy of the `mirrored` keys — the purchase order
@@ -40,8 +42,6 @@ export class DexieDrafts implements DraftStore {
     this.db.version(1).stores({ drafts: 'key' });
     this.prefix = `${name}:`;
   }
-
-  private readonly prefix: string;
 
   private mirrorOf(key: string): DraftRow | null {
     if (!this.mirror || !this.mirrored.has(key)) return null;

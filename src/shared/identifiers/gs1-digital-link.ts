@@ -76,19 +76,26 @@ function decode(raw: string, ai: string, position: number, query: boolean): stri
 
 const badUri = (position: number, value: string, message: string, ai?: string): IdentifierIssue => ({ code: 'bad-uri', position, value, message, ...(ai ? { ai } : {}) });
 
-/** Why the qualifiers after a key are not the ones the Syntax Dictionary allows in that order, or null. */
-function qualifierProblem(key: string, qualifiers: readonly string[]): string | null {
+/**
+ * The first qualifier after a key that the Syntax Dictionary does not allow there (its index in
+ * `qualifiers`) and why, or null when they are the key's qualifiers in their order.
+ */
+function qualifierProblem(key: string, qualifiers: readonly string[]): { index: number; why: string } | null {
   const positions = KEY_QUALIFIERS.get(key) ?? [];
+  const allowed = positions.map((a) => a.join(' or ')).join(', then ');
   let next = 0;
-  for (const q of qualifiers) {
+  for (let index = 0; index < qualifiers.length; index++) {
+    const q = qualifiers[index]!;
     const at = positions.findIndex((alternatives, j) => j >= next && alternatives.includes(q));
-    if (at < 0) {
-      const earlier = positions.findIndex((alternatives) => alternatives.includes(q));
-      const allowed = positions.map((a) => a.join(' or ')).join(', then ');
-      if (earlier < 0) return `(${q}) is not a qualifier of (${key}) in a Digital Link path${allowed ? ` (the path may go on with ${allowed}, in that order)` : ' (nothing may follow it in the path)'}; a data attribute such as (17) goes in the query (?17=…)`;
-      return `(${q}) is out of order or repeated after (${key}): the path takes ${allowed}, in that order`;
+    if (at >= 0) {
+      next = at + 1;
+      continue;
     }
-    next = at + 1;
+    if (positions.some((alternatives) => alternatives.includes(q))) return { index, why: `(${q}) is out of order or repeated after (${key}): the path takes ${allowed}, in that order` };
+    return {
+      index,
+      why: `(${q}) is not a qualifier of (${key}) in a Digital Link path${allowed ? ` (the path may go on with ${allowed}, in that order)` : ' (nothing may follow it in the path)'}; a data attribute such as (17) goes in the query (?17=…)`,
+    };
   }
   return null;
 }
@@ -138,12 +145,10 @@ export function parseDigitalLink(uri: string, symbology: Symbology | null, offse
     const k = segments[i]!;
     pairs.push({ ai: toAi(k.text), raw: segments[i + 1]!.text, position: k.position, query: false });
   }
-  const qualifiers = pairs.slice(1).map((p) => p.ai);
-  const wrong = qualifierProblem(key, qualifiers);
+  const wrong = qualifierProblem(key, pairs.slice(1).map((p) => p.ai));
   if (wrong) {
-    // The first qualifier that breaks the order (pair n is qualifier n - 1).
-    const at = pairs.find((_, n) => n > 0 && qualifierProblem(key, qualifiers.slice(0, n - 1)) === null && qualifierProblem(key, qualifiers.slice(0, n)) !== null);
-    return badUri(at?.position ?? offset, uri, `This GS1 Digital Link's path is not valid: ${wrong}.`, at?.ai);
+    const at = pairs[wrong.index + 1]!;
+    return badUri(at.position, uri, `This GS1 Digital Link's path is not valid: ${wrong.why}.`, at.ai);
   }
 
   const inPath = new Set([key, ...(KEY_QUALIFIERS.get(key) ?? []).flat()]);

@@ -64,6 +64,11 @@ export function parseElementString(data: string, opts: Gs1ParseOptions = {}, sym
 
 const GS_CODE = 0x1d;
 
+/** Whether `data[i]` is a separator: GS by default (compared by char code), else one of the scanner's set. */
+function isSeparatorAt(data: string, i: number, seps: ReadonlySet<string> | null): boolean {
+  return seps === null ? data.charCodeAt(i) === GS_CODE : seps.has(data[i]!);
+}
+
 /** Index of the next separator at or after `from` (data.length when none). */
 function nextSeparator(data: string, from: number, seps: ReadonlySet<string> | null): number {
   let j = from;
@@ -81,7 +86,7 @@ function readElementString(data: string, opts: Gs1ParseOptions, now: Date, symbo
   const elements: Gs1Element[] = [];
   let i = 0;
   while (i < data.length) {
-    if (seps === null ? data.charCodeAt(i) === GS_CODE : seps.has(data[i]!)) {
+    if (isSeparatorAt(data, i, seps)) {
       i++;
       continue;
     }
@@ -95,7 +100,7 @@ function readElementString(data: string, opts: Gs1ParseOptions, now: Date, symbo
     // Only AIs of predefined length (§7.8.5.2: first two digits 00–04, 11–20, 31–36, 41) may be
     // followed straight by the next AI; any other, even of fixed length (422, 7003, 8006...),
     // ends with a separator unless it ends the data.
-    if (def.fnc1Required && end < data.length && !(seps === null ? data.charCodeAt(end) === GS_CODE : seps.has(data[end]!)))
+    if (def.fnc1Required && end < data.length && !isSeparatorAt(data, end, seps))
       return failure(missingSeparator(def, position, offset + end), symbology, elements);
     elements.push(checked);
     i = end;

@@ -1,4 +1,4 @@
-import { gs1CheckDigit } from '../identifiers';
+import { gs1CheckDigit, hasValidCheckDigit } from '../identifiers';
 
 /**
  * EPC URIs (GS1 EPC Tag Data Standard, "pure identity" form) to GS1 keys.
@@ -57,8 +57,6 @@ function unescapeEpc(s: string): string {
 // match fail on the rest. The key must end the path segment.
 const DL = /^https?:\/\/[^/]+\/(?:.*\/)?(01|00)\/(\d{18}|\d{14})(?=[/?#]|$)(?:\/(21|10)\/([^/?#]+))?/;
 
-const checkDigitOk = (key: string) => gs1CheckDigit(key.slice(0, -1)) === Number(key.slice(-1));
-
 export function parseEpc(uri: string): Epc {
   const u = uri.trim();
   let m = /^urn:epc:id:sgtin:(\d+)\.(\d+)\.(.+)$/.exec(u);
@@ -84,7 +82,7 @@ export function parseEpc(uri: string): Epc {
     return gtin ? { kind: 'gtin', gtin } : { kind: 'other', uri: u };
   }
   m = DL.exec(u);
-  if (m && checkDigitOk(m[2]!)) {
+  if (m && hasValidCheckDigit(m[2]!)) {
     if (m[1] === '00' && m[2]!.length === 18) return { kind: 'sscc', sscc: m[2]! };
     if (m[1] === '01' && m[2]!.length === 14) {
       if (m[3] === '21') return { kind: 'sgtin', gtin: m[2]!, serial: unescapeEpc(m[4]!) };

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { EPCIS_JSON_DOCUMENT_TYPES } from './epcis';
 
 /**
  * EPCIS 2.0 JSON / JSON-LD held to GS1's published JSON Schema, then to the rules RxLedger adds.
@@ -46,10 +47,13 @@ function ruleOf(e: ErrorObject): string {
   }
 }
 
+/** A JSON Pointer (RFC 6901) to `key` under `base`. */
+const pointer = (base: string, key: string) => `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
 function describe(e: ErrorObject): EpcisProblem {
   // A propertyNames error is about a key: point at the key itself.
   const key = (e as ErrorObject & { propertyName?: string }).propertyName;
-  const path = (key !== undefined ? `${e.instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` : e.instancePath) || '/';
+  const path = (key !== undefined ? pointer(e.instancePath, key) : e.instancePath) || '/';
   const p = e.params as Record<string, unknown>;
   let message: string;
   if (key !== undefined && e.keyword === 'format') message = `the key "${key}" is not a URI (${String(p.format)}): an extension key needs a namespace prefix declared in @context`;
@@ -118,7 +122,6 @@ export const EPCIS_CONTEXT_IRIS: ReadonlySet<string> = new Set([
   'https://gs1.github.io/EPCIS/epcis-context.jsonld',
 ]);
 
-const DOCUMENT_TYPES = new Set(['EPCISDocument', 'EPCISQueryDocument']);
 
 /** Prefixes a document declares in its @context (string or list; object entries whose value is an IRI). */
 function declaredPrefixes(context: unknown): Set<string> {
@@ -133,7 +136,6 @@ function declaredPrefixes(context: unknown): Set<string> {
   return out;
 }
 
-const pointer = (base: string, key: string) => `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 const isFullIri = (prefix: string) => /^(https?|urn)$/i.test(prefix);
 
 /**
@@ -153,7 +155,7 @@ export function epcisJsonRules(doc: unknown): EpcisProblem[] {
   if (!isObj(doc)) return [];
   const out: EpcisProblem[] = [];
   const type = String(doc.type ?? doc['@type'] ?? '');
-  if (!DOCUMENT_TYPES.has(type))
+  if (!EPCIS_JSON_DOCUMENT_TYPES.has(type))
     out.push({ path: '/type', rule: 'document type', message: `the document's type is ${JSON.stringify(type)}; an EPCIS document is "EPCISDocument" (or "EPCISQueryDocument")` });
   checkContext(doc['@context'], out);
   const known = new Set([...EPCIS_CONTEXT_PREFIXES, ...declaredPrefixes(doc['@context'])]);

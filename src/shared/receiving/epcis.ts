@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { z } from 'zod';
 import { ndcFromGtin, parseNdc } from '../identifiers';
 import { parseEpc, type Epc } from './epc';
 import { ssccKey, unitKey, type ExpectedLine, type ExpectedPack, type ExpectedShipment, type ParseShipmentResult } from './types';
@@ -91,16 +92,17 @@ function lotOf(o: unknown): string | null {
   return t;
 }
 
+/** A real calendar day as YYYY-MM-DD (zod's check, as the drug-record schema uses). */
+const CALENDAR_DATE = z.iso.date();
+
 /** An ILMD's expiry as YYYY-MM-DD: an xsd:date that is a real day (CBV types itemExpirationDate so), or refused. */
 function expiryOf(o: unknown): string | null {
   const v = cbvmdaValue(o, 'itemExpirationDate');
   if (v === undefined || v === null) return null;
-  const t = typeof v === 'string' ? v.trim() : null;
-  const m = t === null ? null : /^(\d{4})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$/.exec(t);
-  const [y, mo, d] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
-  const real = m !== null && mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (!real) throw new EpcisContentError(`cbvmda:itemExpirationDate ${JSON.stringify(v)} is not a date (xsd:date, YYYY-MM-DD, a real day)`);
-  return `${m![1]}-${m![2]}-${m![3]}`;
+  // xsd:date: the day, then an optional time zone, which does not change which day it is.
+  const m = typeof v === 'string' ? /^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$/.exec(v.trim()) : null;
+  if (!m || !CALENDAR_DATE.safeParse(m[1]).success) throw new EpcisContentError(`cbvmda:itemExpirationDate ${JSON.stringify(v)} is not a date (xsd:date, YYYY-MM-DD, a real day)`);
+  return m[1]!;
 }
 
 // ---------- EPCIS 1.2 / 2.0 XML ----------
