@@ -136,6 +136,30 @@ export async function signIn(page: Page, user: string, password: string): Promis
   await page.getByTestId('signin-password').press('Enter');
 }
 
+/**
+ * Holds the workstation's answers on one channel until `release()`: a busy workstation, slow to
+ * answer, for checking that what a person types meanwhile is not replaced when the answer comes.
+ */
+export async function holdReplies(page: Page, channel: string): Promise<{ release: () => Promise<void> }> {
+  const pattern = `**/api/${channel}`;
+  let open!: () => void;
+  const held = new Promise<void>((r) => (open = r));
+  const passing: Promise<void>[] = [];
+  await page.route(pattern, (route) => {
+    const p = held.then(() => route.continue());
+    passing.push(p);
+    return p;
+  });
+  return {
+    release: async () => {
+      open();
+      // Unrouting while a held request is still being let through would hand it on twice.
+      await Promise.all(passing);
+      await page.unroute(pattern);
+    },
+  };
+}
+
 export const test = base.extend<{ station: Station }>({
   station: async ({}, use) => {
     const s = await startStation();

@@ -29,6 +29,8 @@ export function PartnersPanel() {
   const [handlers, setHandlers] = useState('');
   const [problem, setProblem] = useState<{ field: Field | null; text: string } | null>(null);
   const [saved, setSaved] = useState(false);
+  // Read-only until the stored lists arrive, so nothing typed before then is overwritten by them.
+  const [loaded, setLoaded] = useState(false);
   const refs = { ediSenders: useRef<HTMLTextAreaElement>(null), handlerIds: useRef<HTMLTextAreaElement>(null) };
 
   useEffect(() => {
@@ -37,7 +39,8 @@ export function PartnersPanel() {
         setEdi(p.ediSenders.join('\n'));
         setHandlers(p.handlerIds.join('\n'));
       })
-      .catch((err: unknown) => setProblem({ field: null, text: asRxError(err).message }));
+      .catch((err: unknown) => setProblem({ field: null, text: asRxError(err).message }))
+      .finally(() => setLoaded(true));
   }, []);
 
   async function save(e: FormEvent) {
@@ -59,20 +62,20 @@ export function PartnersPanel() {
 
   const at = (f: Field) => (problem?.field === f ? problem.text : null);
   return (
-    <form onSubmit={(e) => void save(e)} aria-label="EDI senders and handler IDs" data-testid="partners-panel">
+    <form onSubmit={(e) => void save(e)} aria-label="EDI senders and handler IDs" aria-busy={!loaded} data-testid="partners-panel">
       <h2>EDI senders and handler IDs</h2>
       <div className="field">
         <label className="field-label" htmlFor="partners-edi">
           EDI senders whose files are taken (ISA06 sender ID, one per line; &quot;bare&quot; for files without an envelope)
         </label>
-        <textarea id="partners-edi" ref={refs.ediSenders} rows={3} value={edi} onChange={(e) => setEdi(e.target.value)} data-testid="partners-edi" {...invalidProps('partners-edi', at('ediSenders'))} />
+        <textarea id="partners-edi" ref={refs.ediSenders} rows={3} value={edi} readOnly={!loaded} onChange={(e) => setEdi(e.target.value)} data-testid="partners-edi" {...invalidProps('partners-edi', at('ediSenders'))} />
         <FieldError fieldId="partners-edi" problem={at('ediSenders')} testId="partners-edi-problem" />
       </div>
       <div className="field">
         <label className="field-label" htmlFor="partners-handlers">
           Handler IDs another system may name (ERP, wholesaler), one per line — kept as a claim beside the person who imports
         </label>
-        <textarea id="partners-handlers" ref={refs.handlerIds} rows={3} value={handlers} onChange={(e) => setHandlers(e.target.value)} data-testid="partners-handlers" {...invalidProps('partners-handlers', at('handlerIds'))} />
+        <textarea id="partners-handlers" ref={refs.handlerIds} rows={3} value={handlers} readOnly={!loaded} onChange={(e) => setHandlers(e.target.value)} data-testid="partners-handlers" {...invalidProps('partners-handlers', at('handlerIds'))} />
         <FieldError fieldId="partners-handlers" problem={at('handlerIds')} testId="partners-handlers-problem" />
       </div>
       {problem && problem.field === null ? (
@@ -80,7 +83,7 @@ export function PartnersPanel() {
           {problem.text}
         </p>
       ) : null}
-      <button type="submit" className="btn btn-primary" data-testid="partners-save">
+      <button type="submit" className="btn btn-primary" disabled={!loaded} data-testid="partners-save">
         Save senders and IDs
       </button>
       {saved ? (

@@ -20,6 +20,9 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
   const [current, setCurrent] = useState<Registrant | null>(null);
   const [problem, setProblem] = useState<{ byField: Partial<Record<Field, string>>; other: string | null } | null>(null);
   const [saved, setSaved] = useState(false);
+  // Until the stored registrant is read, the fields are read-only: typing into them first would
+  // be overwritten when it arrives (CI lost a typed DEA number that way on a busy machine).
+  const [loaded, setLoaded] = useState(false);
   const refs = { name: useRef<HTMLInputElement>(null), address: useRef<HTMLInputElement>(null), deaNumber: useRef<HTMLInputElement>(null) };
 
   useEffect(() => {
@@ -31,7 +34,8 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
         // Came from Reports' "Change the registrant": the panel is far down the screen; bring it to the person.
         if (wanted) requestAnimationFrame(() => focusProblemField(refs.name.current));
       })
-      .catch((err: unknown) => setProblem({ byField: {}, other: asRxError(err).message }));
+      .catch((err: unknown) => setProblem({ byField: {}, other: asRxError(err).message }))
+      .finally(() => setLoaded(true));
   }, []);
 
   async function save(e: FormEvent) {
@@ -63,6 +67,7 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
         autoComplete="off"
         value={form[f]}
         placeholder={placeholder}
+        readOnly={!loaded}
         onChange={(e) => {
           setForm((x) => ({ ...x, [f]: f === 'deaNumber' ? e.target.value.toUpperCase() : e.target.value }));
           setSaved(false);
@@ -75,7 +80,7 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
   );
 
   return (
-    <form onSubmit={(e) => void save(e)} aria-label="DEA registrant" data-testid="registrant-panel">
+    <form onSubmit={(e) => void save(e)} aria-label="DEA registrant" aria-busy={!loaded} data-testid="registrant-panel">
       <h2>DEA registrant</h2>
       {current?.problem ? (
         <p className="banner banner-warning" role="status" data-testid="registrant-panel-problem">
@@ -90,7 +95,7 @@ export function RegistrantPanel({ onSaved }: { onSaved?: () => void }) {
           {problem.other}
         </p>
       ) : null}
-      <button type="submit" className="btn btn-primary" data-testid="registrant-save">
+      <button type="submit" className="btn btn-primary" disabled={!loaded} data-testid="registrant-save">
         Save registrant
       </button>
       {saved ? (
