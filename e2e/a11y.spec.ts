@@ -85,8 +85,11 @@ test('every screen of every role at 1366 × 768: the whole nav visible, stable A
         await page.keyboard.press(`Alt+Digit${NUMBERS[id]}`);
         await expect(page.getByTestId(`nav-${id}`)).toHaveAttribute('aria-current', 'page');
         await expect(page.locator('main.screen h1').first()).toBeVisible();
-        // Lets the screen's first answers arrive before it is judged and photographed.
-        await page.waitForTimeout(400);
+        // The screen's first answers have arrived before it is judged and photographed: nothing
+        // says "Loading…" and no form waits for its stored values.
+        await expect(page.locator('main [aria-busy="true"]')).toHaveCount(0);
+        await expect(page.locator('main').getByText('Loading…', { exact: true })).toHaveCount(0);
+        await page.waitForTimeout(200);
         await expectNoSeriousViolations(page, info, `${u.role} ${id}`);
         await shot(page, info, `${u.role}-${NUMBERS[id]}-${id}`);
       }
@@ -109,6 +112,7 @@ test('every screen of every role at 1366 × 768: the whole nav visible, stable A
     await expect(page.getByTestId('nav-receiving')).toHaveAttribute('aria-current', 'page');
     // A reload keeps the screen the user is on.
     await page.keyboard.press('Alt+Digit6');
+    await expect(page.getByTestId('nav-counts')).toHaveAttribute('aria-current', 'page');
     await page.reload();
     await expect(page.getByTestId('nav-counts')).toHaveAttribute('aria-current', 'page');
     // The stock card, the one view opened over a screen that the other specs do not check.

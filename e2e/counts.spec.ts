@@ -119,8 +119,12 @@ test.describe('counts, holds and e-signatures', () => {
       await expect(page.getByTestId('ledger-blind-note')).toContainText('hidden during your blind count');
       await expect(page.getByTestId('ledger-row').first()).toBeVisible();
       for (const cell of await page.getByTestId('ledger-delta').all()) await expect(cell).toHaveAttribute('data-hidden', 'true');
+      // The screen tells the workstation it is the scanners' target once it is shown (a scan a
+      // moment before that is answered "no active workflow"): the scan below waits for it.
+      const targetOpen = page.waitForResponse((r) => r.url().endsWith('/api/counts.scanTarget') && (r.request().postDataJSON() as { countId: string | null }).countId !== null);
       await page.getByTestId('nav-counts').click();
       await expect(a123.getByTestId('count-units')).toHaveValue('97');
+      await targetOpen;
 
       // A USB scanner (HID POS mode; here the browser-mode test hook, the same scan router path)
       // reaches the count: the scan selects lot A124 as if typed in the scan field.

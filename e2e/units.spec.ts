@@ -375,6 +375,8 @@ test('inventory filters (on hold, expires within N days) and the stock card, wit
     await page.keyboard.press('Escape');
     await page.getByTestId('nav-counts').click();
     await page.getByTestId('count-cancel').click();
+    // The start form comes back once the workstation has cancelled the count.
+    await expect(page.getByTestId('count-start')).toBeVisible();
     await page.getByTestId('nav-inventory').click();
     await expect(stockRow(page, OXYCODONE_11, 'OXY-SOON').getByTestId('stock-onhand')).toHaveAttribute('data-value', '200');
   } finally {
@@ -405,9 +407,10 @@ test('an initial inventory signed by a pharmacist: errors beside the fields, the
     await page.getByTestId('initial-taken-close').check();
     await page.getByTestId('initial-signer').fill('pat');
 
-    // A reload loses nothing but the password.
+    // A reload loses nothing but the password, not even what was typed a moment before it.
     await page.reload();
     await expect(lines).toHaveCount(2);
+    await expect(page.getByTestId('initial-signer')).toHaveValue('pat');
     await expect(lines.nth(0).getByTestId('initial-partials')).toHaveValue('27');
     await expect(lines.nth(1).getByTestId('initial-units')).toHaveValue('-40');
     await expect(page.getByTestId('initial-taken-close')).toBeChecked();

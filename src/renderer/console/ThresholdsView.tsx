@@ -25,6 +25,9 @@ export function ThresholdsView({ user, onEnded }: { user: User; onEnded: (e: Con
   const [busy, setBusy] = useState(false);
   const mayEdit = user.role === 'administrator' || user.role === 'compliance_officer';
   const current = data?.thresholds.find((t) => t.scope === scope);
+  // Until the stored thresholds arrive the form cannot be edited: they would replace what was
+  // typed meanwhile, and a Save would send the typed values over ones never seen.
+  const loading = data === null;
 
   // The form shows what is stored for the chosen scope.
   useEffect(() => {
@@ -70,7 +73,7 @@ export function ThresholdsView({ user, onEnded }: { user: User; onEnded: (e: Con
           {saved}
         </div>
       ) : null}
-      <form className="console-form" onSubmit={submit} noValidate data-testid="console-thresholds-form">
+      <form className="console-form" onSubmit={submit} noValidate aria-busy={loading} data-testid="console-thresholds-form">
         <div className="field">
           <label className="field-label" htmlFor="threshold-scope">
             For
@@ -96,7 +99,7 @@ export function ThresholdsView({ user, onEnded }: { user: User; onEnded: (e: Con
                 inputMode="decimal"
                 value={values[k]}
                 onChange={(e) => setValues((v) => ({ ...v, [k]: e.target.value }))}
-                disabled={busy || !mayEdit}
+                disabled={busy || !mayEdit || loading}
                 aria-invalid={formError?.field === k ? true : undefined}
               />
               <FieldError error={formError} field={k} testId={`threshold-${k}-error`} />
@@ -104,7 +107,7 @@ export function ThresholdsView({ user, onEnded }: { user: User; onEnded: (e: Con
           ))}
         </div>
         {mayEdit ? (
-          <button type="submit" className="btn btn-primary" data-testid="console-thresholds-save" disabled={busy}>
+          <button type="submit" className="btn btn-primary" data-testid="console-thresholds-save" disabled={busy || loading}>
             Save thresholds
           </button>
         ) : (

@@ -180,6 +180,41 @@ describe('counts store', () => {
     expect(store.getState().review).toBeNull();
   });
 
+  it('a count typed just before a reload is not lost: the draft is mirrored synchronously before IndexedDB has it; a submission clears both copies', async () => {
+    const storage = new Map<string, string>();
+    const mirror = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    const name = `counts-mirror-${++dbSeq}-${Math.random()}`;
+    let tick = 0;
+    const now = () => `2026-12-02T10:00:${String(tick++).padStart(2, '0')}.000Z`;
+    const main = fakeMain();
+    const a = createCountsStore({ invoke: main.invoke, drafts: new CountDrafts(name, mirror), now });
+    a.getState().load('MAIN01', 'tina');
+    await loaded(a);
+    await a.getState().start({ kind: 'all_cii' }, true, 'tina');
+    while (!a.getState().savedAt) await flush();
+    const before = a.getState().draft!;
+    a.getState().typeCount(A1, '97'); // no await: the page goes away now
+    // IndexedDB's write is lost with the page (the older draft put back, as an aborted transaction leaves it); the mirror has it.
+    const idb = new CountDrafts(name);
+    while ((await idb.get('C-1'))?.lines[A1]?.text !== '97') await flush();
+    await idb.save(before);
+    expect((await idb.get('C-1'))?.lines[A1]?.text).toBe('');
+    const b = createCountsStore({ invoke: main.invoke, drafts: new CountDrafts(name, mirror), now });
+    b.getState().load('MAIN01', 'tina');
+    await loaded(b);
+    expect(b.getState().draft?.lines[A1]).toMatchObject({ text: '97', counted: 97 });
+    // Without the mirror the same reload would have lost it: IndexedDB alone has the older draft.
+    const c = createCountsStore({ invoke: main.invoke, drafts: new CountDrafts(name), now });
+    c.getState().load('MAIN01', 'tina');
+    await loaded(c);
+    expect(c.getState().draft?.lines[A1]?.text).toBe('');
+    b.getState().typeCount(B2, '0');
+    await b.getState().submit();
+    expect(b.getState().review).toEqual(REVIEW);
+    expect(storage.size).toBe(0);
+    expect(await new CountDrafts(name, mirror).current('MAIN01', 'tina')).toBeNull();
+  });
+
   it('containers that are not whole numbers are refused and the line is left as it was', async () => {
     const { store } = await started();
     expect(store.getState().applyContainers(B2, { full: 1, size: 0, partials: [] })).toBe(false);

@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
+import type { SyncStorage } from '../receiving/draft-db';
 import type { CountDraft } from './draft';
 
 interface MetaRow {
@@ -22,34 +23,71 @@ export interface CountDraftStore {
 /**
  * Count drafts in IndexedDB: one row per count, written on every change, and which count
  * each user was working on, so a reload resumes it.
+ *
+ * `mirror` (localStorage) keeps a synchronous copy of both, written before `save` returns its
+ * promise: an IndexedDB transaction is asynchronous, and a reload a moment after the last
+ * keystroke can end the page before it commits (the receiving PO lost a figure that way). A
+ * read gives whichever copy of a draft is newer (`updatedAt`).
  */
 export class CountDrafts implements CountDraftStore {
   private readonly db: Dexie & { drafts: EntityTable<CountDraft, 'countId'>; meta: EntityTable<MetaRow, 'key'> };
+  private readonly prefix: string;
 
-  constructor(name = 'rxledger-counts') {
+  constructor(
+    name = 'rxledger-counts',
+    private readonly mirror: SyncStorage | null = null,
+  ) {
     this.db = new Dexie(name) as Dexie & { drafts: EntityTable<CountDraft, 'countId'>; meta: EntityTable<MetaRow, 'key'> };
     this.db.version(1).stores({ drafts: 'countId, userId', meta: 'key' });
+    this.prefix = `${name}:`;
+  }
+
+  private mirrored<T>(key: string): T | null {
+    try {
+      const text = this.mirror?.getItem(this.prefix + key);
+      return text ? (JSON.parse(text) as T) : null;
+    } catch {
+      return null;
+    }
   }
 
   async save(d: CountDraft): Promise<void> {
+    const current = `current:${d.facilityId}:${d.userId}`;
+    try {
+      this.mirror?.setItem(`${this.prefix}draft:${d.countId}`, JSON.stringify(d));
+      this.mirror?.setItem(this.prefix + current, JSON.stringify(d.countId));
+    } catch {
+      // Storage full or refused: IndexedDB still has it once its write commits.
+    }
     await this.db.transaction('rw', this.db.drafts, this.db.meta, async () => {
       await this.db.drafts.put(d);
-      await this.db.meta.put({ key: `current:${d.facilityId}:${d.userId}`, value: d.countId });
+      await this.db.meta.put({ key: current, value: d.countId });
     });
   }
 
   async get(countId: string): Promise<CountDraft | null> {
-    return (await this.db.drafts.get(countId)) ?? null;
+    const copy = this.mirrored<CountDraft>(`draft:${countId}`);
+    const row = (await this.db.drafts.get(countId)) ?? null;
+    return copy && (!row || copy.updatedAt >= row.updatedAt) ? copy : row;
   }
 
   /** The count this user was working on at this facility, if its draft is still here. */
   async current(facilityId: string, userId: string): Promise<CountDraft | null> {
-    const id = (await this.db.meta.get(`current:${facilityId}:${userId}`))?.value;
+    const key = `current:${facilityId}:${userId}`;
+    const id = this.mirrored<string>(key) ?? (await this.db.meta.get(key))?.value;
     return id ? this.get(id) : null;
   }
 
   /** After a successful submission (or a cancel): the draft has done its job. */
   async discard(countId: string): Promise<void> {
+    const copy = this.mirrored<CountDraft>(`draft:${countId}`);
+    if (this.mirror) {
+      this.mirror.removeItem(`${this.prefix}draft:${countId}`);
+      if (copy) {
+        const k = `current:${copy.facilityId}:${copy.userId}`;
+        if (this.mirrored<string>(k) === countId) this.mirror.removeItem(this.prefix + k);
+      }
+    }
     await this.db.transaction('rw', this.db.drafts, this.db.meta, async () => {
       const d = await this.db.drafts.get(countId);
       await this.db.drafts.delete(countId);
@@ -66,4 +104,4 @@ export class CountDrafts implements CountDraftStore {
 }
 
 let shared: CountDrafts | null = null;
-export const countDrafts = (): CountDrafts => (shared ??= new CountDrafts());
+export const countDrafts = (): CountDrafts => (shared ??= new CountDrafts('rxledger-counts', typeof localStorage === 'undefined' ? null : localStorage));

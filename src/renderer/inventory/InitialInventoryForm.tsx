@@ -19,7 +19,7 @@ let drafts: DraftStore | null = null;
 function draftStore(): DraftStore {
   if (!drafts) {
     try {
-      drafts = typeof indexedDB === 'undefined' ? new MemoryDrafts() : new DexieDrafts('rxledger-inventory');
+      drafts = typeof indexedDB === 'undefined' ? new MemoryDrafts() : new DexieDrafts('rxledger-inventory', typeof localStorage === 'undefined' ? null : localStorage, new Set([DRAFT_KEY]));
     } catch {
       drafts = new MemoryDrafts();
     }

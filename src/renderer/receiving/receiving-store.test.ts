@@ -90,6 +90,20 @@ describe('receiving draft (Dexie) and scan feed', () => {
     expect(poFromDraft(b.getState().po)).toMatchObject({ poNumber: 'PO-9', lines: [{ ndc: '0002-1200-30', quantity: 3, schedule: 'CII' }] });
   });
 
+  it('the screen shown again: what is typed while the saved PO is being read is not replaced by it', async () => {
+    const main = fakeMain();
+    const s = createReceivingStore({ invoke: main.invoke, drafts: new DexieDrafts('rx-test-remount'), feedback: () => {} });
+    await s.getState().init();
+    const first = { ...emptyPo(), poNumber: 'PO-1' };
+    s.getState().setPo(first);
+    // Receiving is left and shown again: init() reads the draft (PO-1) while the person types on.
+    const again = s.getState().init();
+    const typed = { ...first, poNumber: 'PO-12' };
+    s.getState().setPo(typed);
+    await again;
+    expect(s.getState().po).toEqual(typed);
+  });
+
   it('a keystroke followed at once by a reload is not lost: the PO is mirrored synchronously before IndexedDB has it', async () => {
     const main = fakeMain();
     const storage = new Map<string, string>();

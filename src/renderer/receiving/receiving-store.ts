@@ -194,8 +194,10 @@ export function createReceivingStore(deps: ReceivingDeps) {
 
       async init() {
         // The draft first, so a reload shows at once what was on screen.
+        const typed = get().po;
         const [po, snap] = await Promise.all([deps.drafts.get<PoDraft>(KEYS.po).catch(() => null), deps.drafts.get<Snapshot>(KEYS.snapshot).catch(() => null)]);
-        set({ ...(po ? { po } : {}), ...(snap ? { session: snap.session, feed: snap.feed, cursor: snap.cursor } : {}), ready: true });
+        // Not over what was typed while the draft was being read (the screen shown again: the form is live at once).
+        set({ ...(po && get().po === typed ? { po } : {}), ...(snap ? { session: snap.session, feed: snap.feed, cursor: snap.cursor } : {}), ready: true });
         try {
           const activeId = await refreshList();
           const intent = await deps.drafts.get<{ sessionId: string }>(KEYS.commit).catch(() => null);

@@ -41,6 +41,7 @@ export function SettingsScreen() {
   const [idleProblem, setIdleProblem] = useState<string | null>(null);
   const [idleSaved, setIdleSaved] = useState(false);
   const idleRef = useRef<HTMLInputElement>(null);
+  const idleFilled = useRef(false);
   // Enrolling brings the central server's registrant: the registrant form is read again, so a
   // Save afterwards does not put back what was there before.
   const [enrollments, setEnrollments] = useState(0);
@@ -50,7 +51,12 @@ export function SettingsScreen() {
       const [sc, st] = await Promise.all([invoke('receiving.scanners', {}), invoke('settings.get', {})]);
       setScanners(sc);
       setSettings(st);
-      setIdleMinutes((m) => m || String(Math.round(st.idleTimeoutSeconds / 60)));
+      // Filled once, from the first answer: the 5-s poll must not put the stored value back into
+      // a field the administrator has just emptied to type a new one.
+      if (!idleFilled.current) {
+        idleFilled.current = true;
+        setIdleMinutes((m) => m || String(Math.round(st.idleTimeoutSeconds / 60)));
+      }
       setError(null);
     } catch (err) {
       setError(asRxError(err));
