@@ -16,7 +16,9 @@
  *   counted against the station.
  * - steady state: after 3,000 more dispenses, for `steadySeconds`.
  * - the same first 10 s on a second station started with RXLEDGER_POS_WARMUP=0, for comparison.
- * - the floor: this disk alone, the same schedule of fsync'd commits of a dispense's size (diskFloor).
+ * - the floors: this disk alone, the same schedule of fsync'd commits of a dispense's size
+ *   (diskFloor); and this machine's Node HTTP alone, the same client against a server that
+ *   answers at once (httpFloor).
  *
  * Run it with node, not npx (the npx parent process competes for the two cores):
  *   node --import tsx bench/pos.ts [requestsPerSecond=100] [steadySeconds=30]
@@ -166,6 +168,28 @@ async function diskFloor(file: string, seconds: number): Promise<Array<{ ms: num
   }
 }
 
+/**
+ * What an acknowledgment costs with no station code at all: `seconds` of the same open-loop
+ * schedule, from the same client process (pos-load.mjs), against bench/pos-floor-server.mjs, a
+ * Node HTTP server in a process of its own that answers each POST as soon as its body is read.
+ * Its tail is this machine's loopback, Node's HTTP code on both sides and the scheduler: the
+ * part of the station's figures no station design in Node removes.
+ */
+async function httpFloor(seconds: number): Promise<Array<{ ms: number; status: number }>> {
+  const child = spawn(...command([join(import.meta.dirname, 'pos-floor-server.mjs')]), { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const first = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`floor server exited (${code}) before it was ready`)));
+      createInterface({ input: child.stdout! }).once('line', resolve);
+    });
+    const { port } = JSON.parse(first) as { port: number };
+    const [run] = await load(port, 'floor', `warm:200,run:${seconds}`);
+    return run!.done;
+  } finally {
+    await stop(child);
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'rxl-bench-pos-'));
 try {
   console.log(`POS dispense acknowledgment, ${rate} requests/s on loopback from another process; node ${process.version}, 1-min load average ${loadavg()[0]!.toFixed(1)} at start${realtime ? '; station and client at real-time priority (chrt -f 10, BENCH_PRIORITY=rt)' : ''}`);
@@ -199,7 +223,12 @@ try {
   // 3. The disk's own floor, on the same schedule: nothing but the commit an acknowledgment waits for.
   const floor = summary(await diskFloor(join(dir, 'floor.db'), COLD_SECONDS));
   console.log(`limit: this disk alone, ${rate} fsync'd ${FLOOR_PAGES}-page SQLite commits/s for ${COLD_SECONDS} s on the same open-loop schedule (a commit that starts late waits, as a request would): ${line(floor)}`);
-  console.log(`  a p99 ≤ ${TARGET_P99_MS} ms allows ${Math.floor(floor.n / 100)} of ${floor.n} over ${TARGET_P99_MS} ms; 1-min load average ${loadavg()[0]!.toFixed(1)} at end`);
+  console.log(`  a p99 ≤ ${TARGET_P99_MS} ms allows ${Math.floor(floor.n / 100)} of ${floor.n} over ${TARGET_P99_MS} ms`);
+
+  // 4. The floor of the HTTP side: the same client and schedule against a server that answers at once.
+  const h = summary(await httpFloor(COLD_SECONDS));
+  console.log(`limit: this machine's Node HTTP on loopback alone, the same client and schedule against a server that answers at once (bench/pos-floor-server.mjs, warmed with 200 requests): ${line(h)}`);
+  console.log(`  the station's p99 above it: first ${COLD_SECONDS} s ${(c.p99 - h.p99).toFixed(2)} ms, steady state ${(s.p99 - h.p99).toFixed(2)} ms; 1-min load average ${loadavg()[0]!.toFixed(1)} at end`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
