@@ -31,11 +31,16 @@ export function EnrollmentPanel({ mayEnroll, onEnrolled }: { mayEnroll: boolean;
   const [done, setDone] = useState(false);
   const refs = { serverUrl: useRef<HTMLInputElement>(null), code: useRef<HTMLInputElement>(null) };
 
+  // Bumped by an enrollment: a poll sent before it and answered after it is stale (it would show
+  // "not enrolled" again for up to 5 s) and is dropped.
+  const generation = useRef(0);
   const load = useCallback(async () => {
+    const asked = generation.current;
     try {
-      setState(await invoke('settings.enrollment', {}));
+      const st = await invoke('settings.enrollment', {});
+      if (asked === generation.current) setState(st);
     } catch (err) {
-      setProblem({ byField: {}, other: asRxError(err).message });
+      if (asked === generation.current) setProblem({ byField: {}, other: asRxError(err).message });
     }
   }, []);
   useEffect(() => {
@@ -50,7 +55,10 @@ export function EnrollmentPanel({ mayEnroll, onEnrolled }: { mayEnroll: boolean;
     setDone(false);
     setBusy(true);
     try {
-      setState(await invoke('settings.enroll', form));
+      generation.current++;
+      const enrolled = await invoke('settings.enroll', form);
+      generation.current++;
+      setState(enrolled);
       setForm({ serverUrl: '', code: '' });
       setDone(true);
       onEnrolled?.();
