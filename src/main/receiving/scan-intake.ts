@@ -26,7 +26,7 @@ function statusOf(scanners: ScannerService | null, note: string | null): () => S
     const st = scanners.status();
     return {
       usbAvailable: st.usbAvailable,
-      message: st.usbAvailable ? null : `USB scanners unavailable${st.usbError ? `: ${st.usbError}` : ''}. Scanners in keyboard mode still work on the Receiving screen.`,
+      message: st.usbAvailable ? null : `${st.usbError ?? 'USB scanners unavailable'}. Scanners in keyboard mode still work on the Receiving and Counts screens.`,
       scanners: st.scanners.map((s) => ({ id: s.id, name: [s.vendorName, s.product].filter(Boolean).join(' '), state: s.state, error: s.error ?? null })),
     };
   };

@@ -257,8 +257,7 @@ describe('without USB access', () => {
     const { manager } = startManager(t);
     const status = await manager.start();
     expect(status.usbAvailable).toBe(false);
-    expect(status.usbError).toMatch(/No USB access: .*\/sys\/bus\/usb/);
-    expect(status.usbError).toMatch(/keyboard mode still work/);
+    expect(status.usbError).toBe('No USB access: getDevices error: /sys/bus/usb/devices/ not found (errno 2)');
     expect(status.scanners).toEqual([]);
 
     // USB comes back (rule installed, container restarted with the bus): rescan picks scanners up

@@ -108,7 +108,7 @@ export class ScannerManager extends EventEmitter<ScannerManagerEvents> {
   private transport: UsbTransport | null = null;
   private ownsTransport = false;
   private usbAvailable = false;
-  private usbError: string | undefined = 'not started';
+  private usbError: string | undefined = 'USB scanners are not started yet';
   private readonly sessions = new Map<string, Session>(); // by device handle
   private readonly known = new Map<string, ScannerInfo>(); // by scanner id, incl. disconnected
   private readonly attaching = new Map<string, Promise<void>>();
@@ -154,7 +154,7 @@ export class ScannerManager extends EventEmitter<ScannerManagerEvents> {
     if (this.transport && this.ownsTransport) await this.transport.dispose().catch(() => undefined);
     this.transport = null;
     this.usbAvailable = false;
-    this.usbError = 'stopped';
+    this.usbError = 'USB scanners are stopped';
     this.emitStatus();
   }
 
@@ -211,11 +211,9 @@ export class ScannerManager extends EventEmitter<ScannerManagerEvents> {
     this.transport = null;
     this.usbAvailable = false;
     const msg = err instanceof Error ? err.message : String(err);
-    this.usbError =
-      err instanceof UsbUnavailableError
-        ? `No USB access: ${msg}. Scanners in keyboard mode still work.`
-        : `No USB access (${msg}). Scanners in keyboard mode still work.`;
-    this.log(this.usbError);
+    // The reason only: whoever shows it adds what still works there (scan-intake.ts).
+    this.usbError = err instanceof UsbUnavailableError ? `No USB access: ${msg.replace(/\.$/, '')}` : `No USB access (${msg})`;
+    this.log(`${this.usbError}. Scanners in keyboard mode still work.`);
   }
 
   private async enumerate(): Promise<void> {
