@@ -67,9 +67,11 @@ export function StartCountForm({ store }: { store: CountsStore }) {
           <input type="month" data-testid="count-month" value={month} onChange={(e) => setMonth(e.target.value)} />
         </label>
       ) : null}
-      <label className="field">
-        <input type="checkbox" data-testid="count-blind" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind count (the counter does not see the expected quantity)
-      </label>
+      <div className="field">
+        <label className="check">
+          <input type="checkbox" data-testid="count-blind" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind count (the counter does not see the expected quantity)
+        </label>
+      </div>
       {problem ? (
         <p className="banner banner-error" role="alert">
           {problem}

@@ -194,7 +194,7 @@ export function ReportsScreen() {
         <fieldset>
           <legend>Format</legend>
           {(['pdf', 'csv'] as const).map((f) => (
-            <label key={f}>
+            <label key={f} className="check report-format">
               <input type="radio" name="format" data-testid={`report-format-${f}`} checked={form.format === f} onChange={() => setForm({ ...form, format: f })} /> {f.toUpperCase()}
             </label>
           ))}
