@@ -349,7 +349,10 @@ test('inventory filters (on hold, expires within N days) and the stock card, wit
     await expect(moves.nth(1).getByTestId('movement-change')).toHaveText('counted 50 tablets');
     await expect(moves.nth(1).getByTestId('movement-balance')).toHaveText('100 tablets');
     await expect(moves.nth(1).getByTestId('movement-actor')).toContainText('Tina Technician');
+    // The count's document line gives its figures with their unit too.
+    await expect(moves.nth(1)).toContainText('expected 100 tablets; variance -50 tablets; hold');
     await expect(moves.nth(2)).toHaveAttribute('data-type', 'HOLD_PLACED');
+    await expect(moves.nth(2)).toContainText('variance -50 tablets');
     await shot(page, 'c5-stock-card-held');
     // A reload keeps the card open.
     await page.reload();

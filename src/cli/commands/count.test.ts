@@ -50,6 +50,9 @@ describe('rxledger count / holds / sign-adjustment', () => {
     expect(Object.keys(out).sort()).toEqual(['count_id', 'counted', 'expected', 'hold_id', 'unit', 'variance']);
     expect(out).toMatchObject({ expected: 100, counted: 97, variance: -3, hold_id: expect.stringMatching(/^H-/) });
     expect(await holds()).toEqual([expect.objectContaining({ hold_id: out.hold_id, status: 'active', ndc: OXY, lot: 'A123' })]);
+    // Read as a person reads it: every quantity with its unit.
+    expect((await cli(['holds', '--data', data])).stdout).toContain(`${out.hold_id}\tactive\t${OXY}\tA123\tvariance -3 tablets\t`);
+    expect((await cli(['holds', '--data', data, '--hold', out.hold_id])).stdout).toContain('counted 97 tablets, expected 100 tablets, variance -3 tablets');
 
     const tech = await sign(out.hold_id, 'tina', 'technician-pass-1');
     expect(tech.code).toBe(4);

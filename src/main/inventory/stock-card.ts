@@ -56,7 +56,7 @@ export function stockCard(db: Db, facilityId: string, ndc: string, lot: string):
       balance,
       actor: b.actor,
       actor_name: names.get(b.actor) ?? null,
-      document: entryDocument(b),
+      document: entryDocument(b, pu?.unit ?? null),
       signatures: signatureManifestationLines({ data: b.data }),
       note,
     };

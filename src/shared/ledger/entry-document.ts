@@ -1,5 +1,6 @@
 import { REASON_LABELS, type ReasonCode } from '../counts';
 import type { EntryBody } from '../schemas/ledger-entry';
+import { formatUnits } from '../units/unit-names';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -10,8 +11,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * the supplier, order form and PO of a receipt, the POS transaction of a dispense, the kind and
  * reason of an adjustment, the count, the hold. Used by the reports and the stock card.
  */
-export function entryDocument(b: Pick<EntryBody, 'type' | 'data' | 'corrects' | 'source'>): string {
+export function entryDocument(b: Pick<EntryBody, 'type' | 'data' | 'corrects' | 'source'>, unit: string | null): string {
   const d = b.data as Record<string, unknown>;
+  // A count's expected quantity and variance are dosage units: said with the unit, as every
+  // other quantity in a record is ("units" where the catalog does not name it).
+  const units = (n: number, signed = false) => `${signed && n > 0 ? '+' : ''}${formatUnits(n, unit)}`;
   const s = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
   const parts: string[] = [];
   switch (b.type) {
@@ -44,13 +48,13 @@ export function entryDocument(b: Pick<EntryBody, 'type' | 'data' | 'corrects' | 
     }
     case 'COUNT':
       if (s(d.count_id)) parts.push(`count ${s(d.count_id)}`);
-      if (typeof d.expected === 'number') parts.push(`expected ${d.expected}`);
-      if (typeof d.variance === 'number') parts.push(`variance ${d.variance > 0 ? '+' : ''}${d.variance}`);
+      if (typeof d.expected === 'number') parts.push(`expected ${units(d.expected)}`);
+      if (typeof d.variance === 'number') parts.push(`variance ${units(d.variance, true)}`);
       if (s(d.outcome)) parts.push(String(s(d.outcome)).replace(/_/g, ' '));
       break;
     case 'HOLD_PLACED':
       parts.push(`hold ${s(d.hold_id) ?? ''} placed`.trim());
-      if (typeof d.variance === 'number') parts.push(`variance ${d.variance}`);
+      if (typeof d.variance === 'number') parts.push(`variance ${units(d.variance, true)}`);
       break;
     case 'HOLD_RELEASED':
       parts.push(`hold ${s(d.hold_id) ?? ''} released`.trim());

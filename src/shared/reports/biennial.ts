@@ -193,7 +193,7 @@ export function biennialReport(reader: ReportReader, sink: ReportSink, notice: (
         line.count ? (line.count.count_id ?? (line.count.type === 'INITIAL_INVENTORY' ? 'initial' : line.count.ref)) : null,
       ]);
       for (const m of line.movements) {
-        const doc = entryDocument(m.body);
+        const doc = entryDocument(m.body, unit);
         sink.row(
           [
             schedule,

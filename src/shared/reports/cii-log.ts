@@ -78,7 +78,7 @@ export function ciiLogReport(reader: ReportReader, sink: ReportSink, notice: (t:
       let details: string;
       let sigs: string | null = null;
       if (b !== null) {
-        details = entryDocument(b);
+        details = entryDocument(b, unit);
         if (b.data.quantity_basis === 'containers') details = `${details}${details ? '; ' : ''}recorded by version 0.1 as ${recordedQuantity} container(s), shown in units`;
         if (b.data.signatures) sigs = signatureManifestationLines(b).join(' | ');
       } else {
