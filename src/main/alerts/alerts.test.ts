@@ -81,7 +81,7 @@ describe('alerts a pharmacy acts on', () => {
     ]);
     let a = byMetric();
     expect(a.expiring_lots).toMatchObject({ value: 1, firing: true, threshold: 30 });
-    expect(a.expiring_lots!.items[0]).toMatch(/lot SOON: expires 2026-11-30, 30 on hand/);
+    expect(a.expiring_lots!.items[0]).toMatch(/lot SOON: expires 2026-11-30, 30 tablets on hand$/);
     expect(a.holds_open_long).toMatchObject({ value: 0, firing: false });
     expect(a.receiving_open_long).toMatchObject({ value: 0, firing: false });
 
@@ -99,7 +99,7 @@ describe('alerts a pharmacy acts on', () => {
     now = new Date('2026-11-13T11:00:00.000Z');
     a = byMetric();
     expect(a.holds_open_long).toMatchObject({ value: 1, firing: true });
-    expect(a.holds_open_long!.items[0]).toMatch(/^00002-1200-30 lot LATER: on hold since 2026-11-12 10:00 UTC/);
+    expect(a.holds_open_long!.items[0]).toBe('00002-1200-30 lot LATER: on hold since 2026-11-12 10:00 UTC (variance -3 tablets)');
 
     writeThresholds(c.ws, { expiringDays: 10, holdMaxHours: 48, receivingMaxHours: 48 });
     a = byMetric();

@@ -1,5 +1,7 @@
 import { localDate } from '../../shared/reports/period';
 import { isSuspect } from '../../shared/quarantine/plain';
+import { formatUnits } from '../../shared/units/unit-names';
+import { PackageUnitsLookup } from '../catalog/package-units';
 import { listHolds } from '../holds';
 import { listStock } from '../ledger/stock-query';
 import { signingTimeZone } from '../holds/signatures';
@@ -109,7 +111,7 @@ function pharmacyAlerts(ws: Workstation, t: AlertThresholds, now: Date): AlertMe
     firing: exp.total > 0,
     detail: exp.total ? `${plural(exp.total, 'lot')} in stock expire${exp.total === 1 ? 's' : ''} within ${t.expiringDays} days or already expired` : `no lot in stock expires within ${t.expiringDays} days`,
     items: more(
-      exp.rows.map((r) => `${r.name ?? r.ndc} (${r.ndc}) lot ${r.lot || '—'}: ${r.expiry && r.expiry < today ? 'expired' : 'expires'} ${r.expiry}, ${r.on_hand ?? 0} on hand`),
+      exp.rows.map((r) => `${r.name ?? r.ndc} (${r.ndc}) lot ${r.lot || '—'}: ${r.expiry && r.expiry < today ? 'expired' : 'expires'} ${r.expiry}, ${formatUnits(r.on_hand ?? 0, r.unit)} on hand`),
       exp.total,
     ),
     action: 'Inventory → "Expires within N days": pull them from the shelf for return or destruction.',
@@ -117,6 +119,8 @@ function pharmacyAlerts(ws: Workstation, t: AlertThresholds, now: Date): AlertMe
 
   const holdCutoff = now.getTime() - t.holdMaxHours * HOUR;
   const oldHolds = listHolds(ws.db, { status: 'active' }).filter((h) => Date.parse(h.placed_at) < holdCutoff);
+  const units = new PackageUnitsLookup(ws.db);
+  const variance = (ndc: string, v: number | null) => (v === null ? 'variance not recorded' : `variance ${v > 0 ? '+' : ''}${formatUnits(v, units.of(ndc)?.unit ?? null)}`);
   const holds: AlertMetric = {
     metric: 'holds_open_long',
     value: oldHolds.length,
@@ -124,7 +128,7 @@ function pharmacyAlerts(ws: Workstation, t: AlertThresholds, now: Date): AlertMe
     firing: oldHolds.length > 0,
     detail: oldHolds.length ? `${plural(oldHolds.length, 'compliance hold')} open longer than ${t.holdMaxHours} hours` : `no compliance hold open longer than ${t.holdMaxHours} hours`,
     items: more(
-      oldHolds.slice(0, ACT_ON_LINES).map((h) => `${h.ndc} lot ${h.lot ?? 'all lots'}: on hold since ${h.placed_at.slice(0, 16).replace('T', ' ')} UTC (variance ${h.variance ?? '?'})`),
+      oldHolds.slice(0, ACT_ON_LINES).map((h) => `${h.ndc} lot ${h.lot ?? 'all lots'}: on hold since ${h.placed_at.slice(0, 16).replace('T', ' ')} UTC (${variance(h.ndc, h.variance)})`),
       oldHolds.length,
     ),
     action: 'Holds: a pharmacist recounts and signs the adjustment that releases the hold.',
