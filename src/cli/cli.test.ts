@@ -114,7 +114,7 @@ describe('rxledger ingest', () => {
     const f = file('over.ndjson', [rec({ quantity: 5 }), rec({ transaction_type: 'DISPENSE', quantity: 6, timestamp_utc: '2026-11-01T12:00:00Z' })]);
     const r = await cli(['ingest', '--data', data, '--as', 'admin', f, '--json'], 'admin-password-1\n');
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ accepted: 1, rejected: 1 });
-    expect(r.stderr).toMatch(/INSUFFICIENT_STOCK: 00002-1200-30 lot A123: 5 on hand, cannot take 6/);
+    expect(r.stderr).toMatch(/INSUFFICIENT_STOCK: 00002-1200-30 lot A123: 5 tablets on hand, cannot take 6 tablets/);
   });
 
   it('reads a 2 GB file with a single enormous line in bounded memory and keeps a reference to it', async () => {

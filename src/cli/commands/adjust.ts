@@ -1,3 +1,4 @@
+import { PackageUnitsLookup } from '../../main/catalog/package-units';
 import { AdjustmentKind, DEFAULT_REASON_FOR_KIND } from '../../shared/counts';
 import { manualAdjustment } from '../../main/holds/adjustments';
 import { CliError, type Command } from '../io';
@@ -57,7 +58,7 @@ export const adjustCommand: Command = async (argv, io) => {
         details: detailsFromFlags(values),
         source: 'cli',
       });
-      printSigned(io, values.json ?? false, r);
+      printSigned(io, values.json ?? false, r, new PackageUnitsLookup(ws.db).of(r.adjustment.ndc)?.unit ?? null);
       return 0;
     } catch (err) {
       cliErrorOf(err);

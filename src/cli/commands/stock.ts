@@ -1,3 +1,4 @@
+import { formatUnits } from '../../shared/units/unit-names';
 import { CatalogStore } from '../../main/catalog/store';
 import { iterateLedger } from '../../main/ledger/query';
 import { listStock } from '../../main/ledger/stock-query';
@@ -26,7 +27,7 @@ export const stockCommand: Command = async (argv, io) => {
     const ndc = values.ndc === undefined ? undefined : stockNdcFilter(ws, values.ndc);
     const { rows } = listStock(ws.db, { ndc, limit: 1_000_000 });
     if (values.json) printJson(io, rows);
-    else for (const r of rows) io.stdout.write(`${r.ndc}\t${r.lot || '-'}\t${r.schedule ?? ''}\t${r.on_hand}\n`);
+    else for (const r of rows) io.stdout.write(`${r.ndc}\t${r.lot || '-'}\t${r.schedule ?? ''}\t${formatUnits(r.on_hand, r.unit)}\n`);
     return 0;
   });
 };

@@ -6,6 +6,8 @@ import { canonicalBody, checkedBody, onlyBodyKeys } from '../../shared/ledger/bo
 import { entryHashBytes, GENESIS_PREV_HASH } from './hash';
 import { ParallelSigner, SIGNER_CAPACITY } from './parallel-signer';
 import { applyToStock, stockOnHand } from './stock';
+import { PackageUnitsLookup } from '../catalog/package-units';
+import { formatUnits } from '../../shared/units/unit-names';
 
 /** What a caller supplies; the ledger adds device, seq, times and the chain. */
 export type NewEntry = Omit<EntryBody, 'v' | 'device_id' | 'seq' | 'recorded_at' | 'idempotency_key' | 'corrects' | 'data'> & {
@@ -199,9 +201,11 @@ export class Ledger {
     if (input.delta < 0 && input.ndc) {
       const onHand = stockOnHand(this.db, input.facility_id, input.ndc, input.lot);
       if (onHand + input.delta < 0) {
+        // Said in dosage units with their unit, as the stock is kept (looked up only on refusal).
+        const unit = new PackageUnitsLookup(this.db).of(input.ndc)?.unit ?? null;
         throw new LedgerRuleError(
           'INSUFFICIENT_STOCK',
-          `${input.ndc}${input.lot ? ` lot ${input.lot}` : ''}: ${onHand} on hand, cannot take ${-input.delta}`,
+          `${input.ndc}${input.lot ? ` lot ${input.lot}` : ''}: ${formatUnits(onHand, unit)} on hand, cannot take ${formatUnits(-input.delta, unit)}`,
         );
       }
     }

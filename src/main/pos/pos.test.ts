@@ -137,7 +137,7 @@ describe('POS API', () => {
     const r = await post('/pos/v1/dispense', body({ quantity: 101 }));
     expect(r.status).toBe(409);
     expect(r.json).toMatchObject({ status: 'refused', reason: 'INSUFFICIENT_STOCK' });
-    expect(String(r.json.message)).toMatch(/100 on hand, cannot take 101/);
+    expect(String(r.json.message)).toMatch(/100 units on hand, cannot take 101 units/);
     expect(await post('/pos/v1/dispense', body({ quantity: 101 }))).toEqual(r);
     expect(entryCount()).toBe(0);
     expect(ws.quarantine.openCount()).toBe(1);
