@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { TEST_CATALOG, TEST_HANDLERS } from '../src/testing/seed';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -158,6 +158,21 @@ export async function holdReplies(page: Page, channel: string): Promise<{ releas
       await page.unroute(pattern);
     },
   };
+}
+
+/**
+ * Opens a form with its stored values held back (holdReplies), checks that it cannot be saved
+ * meanwhile, types `text` into `field` while they are held, and only then lets them through;
+ * resolves once the typing is done. The caller checks that what was typed is still there.
+ */
+export async function typeWhileHeld(page: Page, channel: string, open: () => Promise<void>, save: Locator, field: Locator, text: string): Promise<void> {
+  const slow = await holdReplies(page, channel);
+  await open();
+  await expect(save).toBeDisabled();
+  const typing = field.fill(text);
+  await page.waitForTimeout(300);
+  await slow.release();
+  await typing;
 }
 
 export const test = base.extend<{ station: Station }>({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { addFacility, cleanupAll, enrollmentCode, prepareServer, spawnServer, tempDir } from '../test/sync-faults/helpers';
-import { holdReplies, repoRoot, rxledger, signIn, startStation } from './fixtures';
+import { repoRoot, rxledger, signIn, startStation, typeWhileHeld } from './fixtures';
 
 test.afterAll(async () => {
   await cleanupAll();
@@ -101,13 +101,7 @@ test.describe('trading partners (1366 Ã— 768)', () => {
       await page.goto(station.url);
       await signIn(page, 'admin', 'admin-password-e2e');
       // The stored lists are slow to come: what is typed meanwhile is not replaced by them.
-      const slow = await holdReplies(page, 'settings.partners');
-      await page.getByTestId('nav-settings').click();
-      await expect(page.getByTestId('partners-save')).toBeDisabled();
-      const typing = page.getByTestId('partners-edi').fill('ACMEDRUG\nTHIS-SENDER-ID-IS-TOO-LONG');
-      await page.waitForTimeout(300);
-      await slow.release();
-      await typing;
+      await typeWhileHeld(page, 'settings.partners', () => page.getByTestId('nav-settings').click(), page.getByTestId('partners-save'), page.getByTestId('partners-edi'), 'ACMEDRUG\nTHIS-SENDER-ID-IS-TOO-LONG');
       await expect(page.getByTestId('partners-edi')).toHaveValue('ACMEDRUG\nTHIS-SENDER-ID-IS-TOO-LONG');
       await page.getByTestId('partners-handlers').fill('erp:7');
       await page.getByTestId('partners-save').click();
@@ -138,13 +132,7 @@ test.describe('registrant, drug catalog and central server from Settings (1366 Ã
       await signIn(page, 'admin', 'admin-password-e2e');
       // The stored registrant is slow to come (a busy workstation): what the administrator types
       // meanwhile must not be replaced by it when it arrives.
-      const slow = await holdReplies(page, 'reports.registrant');
-      await page.getByTestId('nav-settings').click();
-      await expect(page.getByTestId('registrant-save')).toBeDisabled();
-      const typing = page.getByTestId('registrant-name').fill('Main Street Pharmacy');
-      await page.waitForTimeout(300);
-      await slow.release();
-      await typing;
+      await typeWhileHeld(page, 'reports.registrant', () => page.getByTestId('nav-settings').click(), page.getByTestId('registrant-save'), page.getByTestId('registrant-name'), 'Main Street Pharmacy');
       await expect(page.getByTestId('registrant-panel-problem')).toContainText('DEA registration number');
       await expect(page.getByTestId('registrant-name')).toHaveValue('Main Street Pharmacy');
       await page.getByTestId('registrant-address').fill('1 Main Street, Springfield, IL 62701');

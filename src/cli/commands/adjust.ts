@@ -1,4 +1,3 @@
-import { PackageUnitsLookup } from '../../main/catalog/package-units';
 import { AdjustmentKind, DEFAULT_REASON_FOR_KIND } from '../../shared/counts';
 import { manualAdjustment } from '../../main/holds/adjustments';
 import { CliError, type Command } from '../io';
@@ -58,7 +57,7 @@ export const adjustCommand: Command = async (argv, io) => {
         details: detailsFromFlags(values),
         source: 'cli',
       });
-      printSigned(io, values.json ?? false, r, new PackageUnitsLookup(ws.db).of(r.adjustment.ndc)?.unit ?? null);
+      printSigned(io, values.json ?? false, r, ws.db);
       return 0;
     } catch (err) {
       cliErrorOf(err);

@@ -1,7 +1,7 @@
 import { can } from '../../shared/domain/roles';
 import { exitCodeOf, RxError } from '../../shared/errors/error-codes';
 import { ContainerBreakdown, ndc11Of, unitsOf } from '../../shared/counts';
-import { formatContainers, formatUnits } from '../../shared/units';
+import { formatChange, formatContainers } from '../../shared/units';
 import { PackageUnitsLookup } from '../../main/catalog/package-units';
 import { quickCount } from '../../main/counts/submit';
 import type { Workstation } from '../../main/workstation';
@@ -102,7 +102,7 @@ export const countCommand: Command = async (argv, io) => {
       const what = `${ndc}${r.lot ? ` lot ${r.lot}` : ''}`;
       const u = (n: number) => formatContainers(n, pu?.units_per_container, pu?.unit);
       io.stdout.write(
-        `Count ${r.count_id}: ${what} counted ${u(r.counted)}, expected ${u(r.expected)} at ${r.count_time}, variance ${r.variance > 0 ? '+' : ''}${formatUnits(r.variance, pu?.unit)} (tolerance ±${r.allowed}, policy v${r.tolerance_version}).\n`,
+        `Count ${r.count_id}: ${what} counted ${u(r.counted)}, expected ${u(r.expected)} at ${r.count_time}, variance ${formatChange(r.variance, pu?.unit)} (tolerance ±${r.allowed}, policy v${r.tolerance_version}).\n`,
       );
       if (r.outcome === 'hold') io.stdout.write(`Over tolerance: hold ${r.hold_id} placed; dispensing of ${what} is refused until a pharmacist signs an adjustment.\n`);
       if (r.outcome === 'under_hold') io.stdout.write(`Already on hold ${r.hold_id}.\n`);

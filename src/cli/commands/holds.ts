@@ -1,6 +1,6 @@
 import { PackageUnitsLookup } from '../../main/catalog/package-units';
 import { holdDetail, listHolds } from '../../main/holds';
-import { formatUnits } from '../../shared/units/unit-names';
+import { formatChange, formatUnits } from '../../shared/units/unit-names';
 import { signatureManifestationLines } from '../../main/holds/signatures';
 import { CliError, printJson, type Command } from '../io';
 import { parseCommandArgs, withWorkstation } from '../workstation-args';
@@ -10,11 +10,9 @@ export const holdsCommand: Command = async (argv, io) => {
   const { values } = parseCommandArgs(argv, { active: { type: 'boolean', default: false }, hold: { type: 'string' } });
   return withWorkstation(values.data, io, (ws) => {
     // Quantities in dosage units with their unit, as in every record (JSON keeps the bare numbers).
-    const lookup = new PackageUnitsLookup(ws.db);
-    const inUnits = (ndc: string) => {
-      const unit = lookup.of(ndc)?.unit ?? null;
-      return (n: number | null, signed = false) => (n === null ? '?' : `${signed && n > 0 ? '+' : ''}${formatUnits(n, unit)}`);
-    };
+    const units = new PackageUnitsLookup(ws.db);
+    const unitOf = (ndc: string) => units.of(ndc)?.unit;
+    const maybe = (n: number | null, f: (n: number) => string) => (n === null ? '?' : f(n));
     if (values.hold) {
       const d = holdDetail(ws.db, values.hold);
       if (!d) throw new CliError(`NOT_FOUND: no hold ${values.hold}`);
@@ -22,13 +20,13 @@ export const holdsCommand: Command = async (argv, io) => {
       if (values.json) printJson(io, { ...d, history });
       else {
         const h = d.hold;
-        const u = inUnits(h.ndc);
-        io.stdout.write(`Hold ${h.hold_id} (${h.status}) on ${h.ndc} ${h.lot ? `lot ${h.lot}` : 'all lots'}: counted ${u(h.counted)}, expected ${u(h.expected)}, variance ${u(h.variance, true)} at ${h.count_time}\n`);
+        const unit = unitOf(h.ndc);
+        io.stdout.write(`Hold ${h.hold_id} (${h.status}) on ${h.ndc} ${h.lot ? `lot ${h.lot}` : 'all lots'}: counted ${maybe(h.counted, (n) => formatUnits(n, unit))}, expected ${maybe(h.expected, (n) => formatUnits(n, unit))}, variance ${maybe(h.variance, (n) => formatChange(n, unit))} at ${h.count_time}\n`);
         io.stdout.write(`Movements since the count: ${d.movementsSince.length === 0 ? 'none' : ''}\n`);
-        for (const m of d.movementsSince) io.stdout.write(`  ${m.event_time}\t${m.type}\t${u(m.delta, true)}\t${m.actor}\n`);
+        for (const m of d.movementsSince) io.stdout.write(`  ${m.event_time}\t${m.type}\t${formatChange(m.delta, unit)}\t${m.actor}\n`);
         io.stdout.write('History:\n');
         for (const e of history) {
-          io.stdout.write(`  ${e.recorded_at}\t${e.type}\t${u(e.delta, true)}\t${e.actor}\t#${e.seq}\n`);
+          io.stdout.write(`  ${e.recorded_at}\t${e.type}\t${formatChange(e.delta, unit)}\t${e.actor}\t#${e.seq}\n`);
           for (const line of e.manifestations) io.stdout.write(`    ${line}\n`);
         }
       }
@@ -37,7 +35,7 @@ export const holdsCommand: Command = async (argv, io) => {
     const holds = listHolds(ws.db, values.active ? { status: 'active' } : {});
     if (values.json) printJson(io, holds);
     else if (holds.length === 0) io.stdout.write('No compliance holds.\n');
-    else for (const h of holds) io.stdout.write(`${h.hold_id}\t${h.status}\t${h.ndc}\t${h.lot ?? '(all lots)'}\tvariance ${inUnits(h.ndc)(h.variance, true)}\tcount ${h.count_id}\t${h.placed_at}\n`);
+    else for (const h of holds) io.stdout.write(`${h.hold_id}\t${h.status}\t${h.ndc}\t${h.lot ?? '(all lots)'}\tvariance ${maybe(h.variance, (n) => formatChange(n, unitOf(h.ndc)))}\tcount ${h.count_id}\t${h.placed_at}\n`);
     return 0;
   });
 };

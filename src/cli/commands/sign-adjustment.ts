@@ -1,5 +1,6 @@
 import { PackageUnitsLookup } from '../../main/catalog/package-units';
-import { formatUnits } from '../../shared/units/unit-names';
+import { formatChange } from '../../shared/units/unit-names';
+import type { Db } from '../../main/db/open';
 import { manifestationText, Meaning, ReasonCode } from '../../shared/counts';
 import { resolveHold, type SignedAdjustment } from '../../main/holds/adjustments';
 import { CliError, printJson, type CliIO, type Command } from '../io';
@@ -20,10 +21,10 @@ export function reasonArg(text: string | undefined): ReasonCode {
   return r.data;
 }
 
-export function printSigned(io: CliIO, json: boolean, r: SignedAdjustment, unit: string | null): void {
+export function printSigned(io: CliIO, json: boolean, r: SignedAdjustment, db: Db): void {
   const manifestations = r.signatures.map((s, i) => manifestationText(s, i === 0 ? r.reason : null));
   if (json) return printJson(io, { ...r, manifestations });
-  io.stdout.write(`Adjustment ${r.adjustment.device_id}#${r.adjustment.seq}: ${r.adjustment.delta > 0 ? '+' : ''}${formatUnits(r.adjustment.delta, unit)} of ${r.adjustment.ndc}${r.adjustment.lot ? ` lot ${r.adjustment.lot}` : ''}\n`);
+  io.stdout.write(`Adjustment ${r.adjustment.device_id}#${r.adjustment.seq}: ${formatChange(r.adjustment.delta, new PackageUnitsLookup(db).of(r.adjustment.ndc)?.unit)} of ${r.adjustment.ndc}${r.adjustment.lot ? ` lot ${r.adjustment.lot}` : ''}\n`);
   for (const m of manifestations) io.stdout.write(`  ${m}\n`);
   if (r.hold_id) io.stdout.write(`Hold ${r.hold_id} released.\n`);
   if (r.form_106) io.stdout.write('Marked for DEA Form 106 (theft or loss).\n');
@@ -68,7 +69,7 @@ export const signAdjustmentCommand: Command = async (argv, io) => {
         details: detailsFromFlags(values),
         source: 'cli',
       });
-      printSigned(io, values.json ?? false, r, new PackageUnitsLookup(ws.db).of(r.adjustment.ndc)?.unit ?? null);
+      printSigned(io, values.json ?? false, r, ws.db);
       return 0;
     } catch (err) {
       cliErrorOf(err);

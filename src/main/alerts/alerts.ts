@@ -1,6 +1,6 @@
 import { localDate } from '../../shared/reports/period';
 import { isSuspect } from '../../shared/quarantine/plain';
-import { formatUnits } from '../../shared/units/unit-names';
+import { formatChange, formatUnits } from '../../shared/units/unit-names';
 import { PackageUnitsLookup } from '../catalog/package-units';
 import { listHolds } from '../holds';
 import { listStock } from '../ledger/stock-query';
@@ -120,7 +120,7 @@ function pharmacyAlerts(ws: Workstation, t: AlertThresholds, now: Date): AlertMe
   const holdCutoff = now.getTime() - t.holdMaxHours * HOUR;
   const oldHolds = listHolds(ws.db, { status: 'active' }).filter((h) => Date.parse(h.placed_at) < holdCutoff);
   const units = new PackageUnitsLookup(ws.db);
-  const variance = (ndc: string, v: number | null) => (v === null ? 'variance not recorded' : `variance ${v > 0 ? '+' : ''}${formatUnits(v, units.of(ndc)?.unit ?? null)}`);
+  const variance = (ndc: string, v: number | null) => (v === null ? 'variance not recorded' : `variance ${formatChange(v, units.of(ndc)?.unit)}`);
   const holds: AlertMetric = {
     metric: 'holds_open_long',
     value: oldHolds.length,

@@ -202,7 +202,7 @@ export class Ledger {
       const onHand = stockOnHand(this.db, input.facility_id, input.ndc, input.lot);
       if (onHand + input.delta < 0) {
         // Said in dosage units with their unit, as the stock is kept (looked up only on refusal).
-        const unit = new PackageUnitsLookup(this.db).of(input.ndc)?.unit ?? null;
+        const unit = new PackageUnitsLookup(this.db).of(input.ndc)?.unit;
         throw new LedgerRuleError(
           'INSUFFICIENT_STOCK',
           `${input.ndc}${input.lot ? ` lot ${input.lot}` : ''}: ${formatUnits(onHand, unit)} on hand, cannot take ${formatUnits(-input.delta, unit)}`,

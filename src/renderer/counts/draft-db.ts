@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
-import type { SyncStorage } from '../receiving/draft-db';
+import { JsonMirror, type SyncStorage } from '../receiving/draft-db';
 import type { CountDraft } from './draft';
 
 interface MetaRow {
@@ -31,34 +31,18 @@ export interface CountDraftStore {
  */
 export class CountDrafts implements CountDraftStore {
   private readonly db: Dexie & { drafts: EntityTable<CountDraft, 'countId'>; meta: EntityTable<MetaRow, 'key'> };
-  private readonly prefix: string;
+  private readonly copies: JsonMirror;
 
-  constructor(
-    name = 'rxledger-counts',
-    private readonly mirror: SyncStorage | null = null,
-  ) {
+  constructor(name = 'rxledger-counts', mirror: SyncStorage | null = null) {
     this.db = new Dexie(name) as Dexie & { drafts: EntityTable<CountDraft, 'countId'>; meta: EntityTable<MetaRow, 'key'> };
     this.db.version(1).stores({ drafts: 'countId, userId', meta: 'key' });
-    this.prefix = `${name}:`;
-  }
-
-  private mirrored<T>(key: string): T | null {
-    try {
-      const text = this.mirror?.getItem(this.prefix + key);
-      return text ? (JSON.parse(text) as T) : null;
-    } catch {
-      return null;
-    }
+    this.copies = new JsonMirror(mirror, `${name}:`);
   }
 
   async save(d: CountDraft): Promise<void> {
     const current = `current:${d.facilityId}:${d.userId}`;
-    try {
-      this.mirror?.setItem(`${this.prefix}draft:${d.countId}`, JSON.stringify(d));
-      this.mirror?.setItem(this.prefix + current, JSON.stringify(d.countId));
-    } catch {
-      // Storage full or refused: IndexedDB still has it once its write commits.
-    }
+    this.copies.set(`draft:${d.countId}`, d);
+    this.copies.set(current, d.countId);
     await this.db.transaction('rw', this.db.drafts, this.db.meta, async () => {
       await this.db.drafts.put(d);
       await this.db.meta.put({ key: current, value: d.countId });
@@ -66,7 +50,7 @@ export class CountDrafts implements CountDraftStore {
   }
 
   async get(countId: string): Promise<CountDraft | null> {
-    const copy = this.mirrored<CountDraft>(`draft:${countId}`);
+    const copy = this.copies.get<CountDraft>(`draft:${countId}`);
     const row = (await this.db.drafts.get(countId)) ?? null;
     return copy && (!row || copy.updatedAt >= row.updatedAt) ? copy : row;
   }
@@ -74,19 +58,17 @@ export class CountDrafts implements CountDraftStore {
   /** The count this user was working on at this facility, if its draft is still here. */
   async current(facilityId: string, userId: string): Promise<CountDraft | null> {
     const key = `current:${facilityId}:${userId}`;
-    const id = this.mirrored<string>(key) ?? (await this.db.meta.get(key))?.value;
+    const id = this.copies.get<string>(key) ?? (await this.db.meta.get(key))?.value;
     return id ? this.get(id) : null;
   }
 
   /** After a successful submission (or a cancel): the draft has done its job. */
   async discard(countId: string): Promise<void> {
-    const copy = this.mirrored<CountDraft>(`draft:${countId}`);
-    if (this.mirror) {
-      this.mirror.removeItem(`${this.prefix}draft:${countId}`);
-      if (copy) {
-        const k = `current:${copy.facilityId}:${copy.userId}`;
-        if (this.mirrored<string>(k) === countId) this.mirror.removeItem(this.prefix + k);
-      }
+    const copy = this.copies.get<CountDraft>(`draft:${countId}`);
+    this.copies.remove(`draft:${countId}`);
+    if (copy) {
+      const k = `current:${copy.facilityId}:${copy.userId}`;
+      if (this.copies.get<string>(k) === countId) this.copies.remove(k);
     }
     await this.db.transaction('rw', this.db.drafts, this.db.meta, async () => {
       const d = await this.db.drafts.get(countId);

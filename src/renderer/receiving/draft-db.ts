@@ -22,10 +22,43 @@ interface DraftRow {
 /** What a synchronous mirror needs of `localStorage`. */
 export type SyncStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
+/**
+ * JSON values under one prefix in a synchronous store (`localStorage`), for drafts that must
+ * outlive a reload an IndexedDB write might not. A value that cannot be read is no value; one
+ * that cannot be written (storage full or refused) is left to IndexedDB.
+ */
+export class JsonMirror {
+  constructor(
+    private readonly storage: SyncStorage | null,
+    private readonly prefix: string,
+  ) {}
+
+  get<T>(key: string): T | null {
+    try {
+      const text = this.storage?.getItem(this.prefix + key);
+      return text ? (JSON.parse(text) as T) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  set(key: string, value: unknown): void {
+    try {
+      this.storage?.setItem(this.prefix + key, JSON.stringify(value));
+    } catch {
+      // Storage full or refused: IndexedDB still has it once its write commits.
+    }
+  }
+
+  remove(key: string): void {
+    this.storage?.removeItem(this.prefix + key);
+  }
+}
+
 export class DexieDrafts implements DraftStore {
   private readonly db: Dexie & { drafts: EntityTable<DraftRow, 'key'> };
-  /** The mirror's keys are the database's name and the draft's key. */
-  private readonly prefix: string;
+  /** Its keys are the database's name and the draft's key. */
+  private readonly copies: JsonMirror;
 
   /**
    * `mirror` (localStorage) keeps a synchronous copy of the `mirrored` keys — the purchase order
@@ -35,26 +68,16 @@ export class DexieDrafts implements DraftStore {
    */
   constructor(
     name = 'rxledger-receiving',
-    private readonly mirror: SyncStorage | null = null,
+    mirror: SyncStorage | null = null,
     private readonly mirrored: ReadonlySet<string> = new Set(),
   ) {
     this.db = new Dexie(name) as Dexie & { drafts: EntityTable<DraftRow, 'key'> };
     this.db.version(1).stores({ drafts: 'key' });
-    this.prefix = `${name}:`;
-  }
-
-  private mirrorOf(key: string): DraftRow | null {
-    if (!this.mirror || !this.mirrored.has(key)) return null;
-    try {
-      const text = this.mirror.getItem(this.prefix + key);
-      return text ? (JSON.parse(text) as DraftRow) : null;
-    } catch {
-      return null;
-    }
+    this.copies = new JsonMirror(mirror, `${name}:`);
   }
 
   async get<T>(key: string): Promise<T | null> {
-    const mirrored = this.mirrorOf(key);
+    const mirrored = this.mirrored.has(key) ? this.copies.get<DraftRow>(key) : null;
     const row = await this.db.drafts.get(key);
     const newest = mirrored && (!row || mirrored.savedAt >= row.savedAt) ? mirrored : row;
     return newest ? (newest.value as T) : null;
@@ -62,18 +85,12 @@ export class DexieDrafts implements DraftStore {
 
   async put(key: string, value: unknown): Promise<void> {
     const row: DraftRow = { key, value, savedAt: new Date().toISOString() };
-    if (this.mirror && this.mirrored.has(key)) {
-      try {
-        this.mirror.setItem(this.prefix + key, JSON.stringify(row));
-      } catch {
-        // Storage full or refused: IndexedDB still has it once its write commits.
-      }
-    }
+    if (this.mirrored.has(key)) this.copies.set(key, row);
     await this.db.drafts.put(row);
   }
 
   async delete(key: string): Promise<void> {
-    if (this.mirror && this.mirrored.has(key)) this.mirror.removeItem(this.prefix + key);
+    if (this.mirrored.has(key)) this.copies.remove(key);
     await this.db.drafts.delete(key);
   }
 

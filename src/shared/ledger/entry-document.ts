@@ -1,6 +1,6 @@
 import { REASON_LABELS, type ReasonCode } from '../counts';
 import type { EntryBody } from '../schemas/ledger-entry';
-import { formatUnits } from '../units/unit-names';
+import { formatChange, formatUnits } from '../units/unit-names';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -15,7 +15,6 @@ export function entryDocument(b: Pick<EntryBody, 'type' | 'data' | 'corrects' | 
   const d = b.data as Record<string, unknown>;
   // A count's expected quantity and variance are dosage units: said with the unit, as every
   // other quantity in a record is ("units" where the catalog does not name it).
-  const units = (n: number, signed = false) => `${signed && n > 0 ? '+' : ''}${formatUnits(n, unit)}`;
   const s = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
   const parts: string[] = [];
   switch (b.type) {
@@ -48,13 +47,13 @@ export function entryDocument(b: Pick<EntryBody, 'type' | 'data' | 'corrects' | 
     }
     case 'COUNT':
       if (s(d.count_id)) parts.push(`count ${s(d.count_id)}`);
-      if (typeof d.expected === 'number') parts.push(`expected ${units(d.expected)}`);
-      if (typeof d.variance === 'number') parts.push(`variance ${units(d.variance, true)}`);
+      if (typeof d.expected === 'number') parts.push(`expected ${formatUnits(d.expected, unit)}`);
+      if (typeof d.variance === 'number') parts.push(`variance ${formatChange(d.variance, unit)}`);
       if (s(d.outcome)) parts.push(String(s(d.outcome)).replace(/_/g, ' '));
       break;
     case 'HOLD_PLACED':
       parts.push(`hold ${s(d.hold_id) ?? ''} placed`.trim());
-      if (typeof d.variance === 'number') parts.push(`variance ${units(d.variance, true)}`);
+      if (typeof d.variance === 'number') parts.push(`variance ${formatChange(d.variance, unit)}`);
       break;
     case 'HOLD_RELEASED':
       parts.push(`hold ${s(d.hold_id) ?? ''} released`.trim());

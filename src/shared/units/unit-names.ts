@@ -75,6 +75,11 @@ export function formatUnits(n: number, unit: string | null | undefined): string 
   return `${fmt(n)} ${unitNoun(unit, n)}`;
 }
 
+/** A change of stock or a variance: "+5 tablets", "-5 tablets", "0 tablets". */
+export function formatChange(n: number, unit: string | null | undefined): string {
+  return `${n > 0 ? '+' : ''}${formatUnits(n, unit)}`;
+}
+
 /** Whole containers and the units left in an opened one. */
 export function splitContainers(total: number, unitsPerContainer: number): { full: number; remainder: number } {
   if (!(unitsPerContainer >= 1) || total < 0) return { full: 0, remainder: total };
