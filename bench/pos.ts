@@ -17,8 +17,9 @@
  * - steady state: after 3,000 more dispenses, for `steadySeconds`.
  * - the same first 10 s on a second station started with RXLEDGER_POS_WARMUP=0, for comparison.
  * - the floors: this disk alone, the same schedule of fsync'd commits of a dispense's size
- *   (diskFloor); and this machine's Node HTTP alone, the same client against a server that
- *   answers at once (httpFloor).
+ *   (diskFloor); this machine's Node HTTP alone, the same client against a server that answers
+ *   at once (httpFloor); and the two together, that server committing a dispense-sized
+ *   transaction before each answer.
  *
  * Run it with node, not npx (the npx parent process competes for the two cores):
  *   node --import tsx bench/pos.ts [requestsPerSecond=100] [steadySeconds=30]
@@ -173,10 +174,13 @@ async function diskFloor(file: string, seconds: number): Promise<Array<{ ms: num
  * schedule, from the same client process (pos-load.mjs), against bench/pos-floor-server.mjs, a
  * Node HTTP server in a process of its own that answers each POST as soon as its body is read.
  * Its tail is this machine's loopback, Node's HTTP code on both sides and the scheduler: the
- * part of the station's figures no station design in Node removes.
+ * part of the station's figures no station design in Node removes. With `commitFile`, the server
+ * first commits a dispense-sized fsync'd transaction (FLOOR_PAGES pages) per request: the floor
+ * of any station in Node that answers only after its commit.
  */
-async function httpFloor(seconds: number): Promise<Array<{ ms: number; status: number }>> {
-  const child = spawn(...command([join(import.meta.dirname, 'pos-floor-server.mjs')]), { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function httpFloor(seconds: number, commitFile: string | null = null): Promise<Array<{ ms: number; status: number }>> {
+  const commitArgs = commitFile ? ['--commit', commitFile, String(Math.round(rate * seconds) + 300), String(FLOOR_PAGES)] : [];
+  const child = spawn(...command([join(import.meta.dirname, 'pos-floor-server.mjs'), ...commitArgs]), { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const first = await new Promise<string>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`floor server exited (${code}) before it was ready`)));
@@ -228,7 +232,12 @@ try {
   // 4. The floor of the HTTP side: the same client and schedule against a server that answers at once.
   const h = summary(await httpFloor(COLD_SECONDS));
   console.log(`limit: this machine's Node HTTP on loopback alone, the same client and schedule against a server that answers at once (bench/pos-floor-server.mjs, warmed with 200 requests): ${line(h)}`);
-  console.log(`  the station's p99 above it: first ${COLD_SECONDS} s ${(c.p99 - h.p99).toFixed(2)} ms, steady state ${(s.p99 - h.p99).toFixed(2)} ms; 1-min load average ${loadavg()[0]!.toFixed(1)} at end`);
+  console.log(`  the station's p99 above it: first ${COLD_SECONDS} s ${(c.p99 - h.p99).toFixed(2)} ms, steady state ${(s.p99 - h.p99).toFixed(2)} ms`);
+
+  // 5. Both together: the same server, committing a dispense-sized transaction before each answer.
+  const hc = summary(await httpFloor(COLD_SECONDS, join(dir, 'floor-http.db')));
+  console.log(`limit: Node HTTP and the disk together, the same server committing one fsync'd ${FLOOR_PAGES}-page SQLite transaction before each answer (no station code): ${line(hc)}`);
+  console.log(`  the station's p99 above it: first ${COLD_SECONDS} s ${(c.p99 - hc.p99).toFixed(2)} ms, steady state ${(s.p99 - hc.p99).toFixed(2)} ms; 1-min load average ${loadavg()[0]!.toFixed(1)} at end`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
