@@ -5,6 +5,7 @@ import { enrollWorkstation, syncOnce } from '../main/sync';
 import type { Workstation } from '../main/workstation';
 import { BACKENDS, addFacility, adminCall, appendEntries, appendHold, cleanupAll, devicePost, enrollmentCode, newWorkstation, prepareServer, raiseFork, runCli, spawnServer, storageFor, tempDir } from '../../test/sync-faults/helpers';
 import type { WireEntry } from '../shared/sync/protocol';
+import type { NewEntry } from '../main/ledger/append';
 import { buildApp } from './app';
 import { createAdminToken } from './auth/admin-token';
 import type { Store } from './db/pg-adapter';
@@ -128,6 +129,40 @@ describe.each(BACKENDS)('console API on %s', (backend) => {
     expect(known[0]).toBe('401 BAD_CREDENTIALS User ID or password is wrong. 4 attempts left before the account locks.');
     expect(known[4]).toMatch(/^403 LOCKED Too many failed attempts/);
     expect(await answers('no-such-user')).toEqual(known);
+  });
+
+  it('shows stock on hand with the dosage unit the synced entries name, and says when none names one', async () => {
+    const { ws } = newWorkstation('MAIN01');
+    await enrollWorkstation(ws, url, await enrollmentCode(url, token, 'MAIN01'));
+    const receipt = (ndc: string, lot: string, quantity: number, data: NonNullable<NewEntry['data']>) => ({
+      type: 'RECEIPT' as const,
+      facility_id: 'MAIN01',
+      ndc,
+      lot,
+      serial: null,
+      expiry: '2030-01-31',
+      schedule: 'CII' as const,
+      quantity,
+      delta: quantity,
+      event_time: '2026-03-01T10:00:00.000Z',
+      actor: 'pharm1',
+      data,
+      source: { kind: 'cli' as const, payload_sha256: null, correlation_id: `unit-${ndc}-${lot}-${quantity}` },
+    });
+    ws.ledger.append([
+      receipt('00406-8003-01', 'UNIT-T', 100, { unit: 'tablets', units_per_container: 100 }),
+      receipt('00406-8003-01', 'UNIT-T', 30, {}),
+      receipt('00054-4581-44', 'UNIT-NONE', 500, {}),
+    ]);
+    await syncOnce(ws);
+    const cookie = await signIn('rmanager', PW.rm);
+    const s = await call(url, 'GET', '/console/api/stock', { cookie });
+    const rows = s.json.stock as { ndc: string; lot: string; on_hand: number; unit: string | null }[];
+    // The later receipt names no unit: the one an earlier entry of the lot named still holds.
+    expect(rows.find((r) => r.lot === 'UNIT-T')).toMatchObject({ ndc: '00406-8003-01', on_hand: 130, unit: 'tablets' });
+    expect(rows.find((r) => r.lot === 'UNIT-NONE')).toMatchObject({ ndc: '00054-4581-44', on_hand: 500, unit: null });
+    const admin = await adminCall<{ stock: { lot: string; unit: string | null }[] }>(url, token, 'GET', '/v1/admin/stock?facility_id=MAIN01');
+    expect(admin.stock.find((r) => r.lot === 'UNIT-T')?.unit).toBe('tablets');
   });
 
   it('shows devices by facility with the fork flag, and holds and stock across facilities', async () => {

@@ -8,6 +8,7 @@ import { ClearForm, RetireForm } from './DeviceDecisionForm';
 import { ThresholdsView } from './ThresholdsView';
 import { UsersView } from './UsersView';
 import { asError, Banner, useView, when } from './view-kit';
+import { formatUnits } from '../../shared/units/unit-names';
 
 type View = 'devices' | 'holds' | 'stock' | 'reports' | 'codes' | 'thresholds' | 'users' | 'password';
 const VIEWS: { id: View; label: string; admin?: boolean }[] = [
@@ -363,7 +364,7 @@ function StockView({ onEnded }: { onEnded: (e: ConsoleError) => void }) {
           Refresh
         </button>
       </div>
-      <p className="panel-meta">In dosage units, from the entries the server has accepted; a workstation that has not synced may hold more recent counts.</p>
+      <p className="panel-meta">In dosage units, from the entries the server has accepted, with the unit they name (“units” where none names one); a workstation that has not synced may hold more recent counts.</p>
       <Banner error={error} testId="console-stock-error" />
       {data && data.stock.length === 0 ? <p className="empty">No stock has been synced yet.</p> : null}
       {data && data.stock.length > 0 ? (
@@ -384,7 +385,9 @@ function StockView({ onEnded }: { onEnded: (e: ConsoleError) => void }) {
                   <td className="mono">{s.facility_id}</td>
                   <td className="mono">{s.ndc}</td>
                   <td className="mono">{s.lot || '—'}</td>
-                  <td className="num">{s.on_hand}</td>
+                  <td className="num" title={s.unit ? undefined : 'The synced entries do not name the dosage unit'}>
+                    {formatUnits(s.on_hand, s.unit)}
+                  </td>
                   <td className="num">{s.entries}</td>
                 </tr>
               ))}

@@ -121,8 +121,11 @@ export interface StockRow {
   facility_id: string;
   ndc: string;
   lot: string;
+  /** Dosage units. */
   on_hand: number;
   entries: number;
+  /** The dosage unit the synced entries name (tablets, mL); null when none names one. */
+  unit: string | null;
 }
 
 export const ROLE_NAMES: Record<Role, string> = {

@@ -158,10 +158,16 @@ export function adminRoutes(app: FastifyInstance, store: Store): void {
   });
 }
 
-/** Stock on hand by facility, NDC and lot, from every accepted entry. */
+/**
+ * Stock on hand by facility, NDC and lot, from every accepted entry, in dosage units. The server
+ * keeps no catalog of package units: `unit` is the one the latest of those entries names
+ * (`data.unit`, set by the workstation's gate from its catalog), null when none names one.
+ */
 export async function stockByLot(store: Sql, facilityId: string | null) {
-  const rows = await store.query<{ facility_id: string; ndc: string; lot: string; on_hand: number; entries: number }>(
-    `SELECT facility_id, ndc, COALESCE(lot, '') AS lot, SUM(delta)::bigint AS on_hand, COUNT(*)::bigint AS entries
+  const rows = await store.query<{ facility_id: string; ndc: string; lot: string; on_hand: number; entries: number; unit: string | null }>(
+    `SELECT facility_id, ndc, COALESCE(lot, '') AS lot, SUM(delta)::bigint AS on_hand, COUNT(*)::bigint AS entries,
+            (ARRAY_AGG(body::jsonb #>> '{data,unit}' ORDER BY recorded_at DESC, seq DESC)
+               FILTER (WHERE body::jsonb #>> '{data,unit}' IS NOT NULL))[1] AS unit
        FROM entries WHERE ndc IS NOT NULL AND ($1::text IS NULL OR facility_id = $1)
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     [facilityId],
