@@ -122,16 +122,15 @@ export class GateRules {
       );
     }
     if (catalog) {
-      if (!catalog.isKnownNdc(ndc11)) refuse('UNKNOWN_NDC', `ndc: ${ndc11} is not in the catalog; unknown NDCs are never guessed: load a catalog that lists it (rxledger catalog import --data DIR FILE) and replay`);
-      else {
-        const cat = catalog.scheduleOf(ndc11);
-        if (cat !== undefined) {
-          if (schedule !== undefined && schedule !== cat) {
-            refuse('SCHEDULE_MISMATCH', `schedule: ${schedule ?? 'not controlled'} was sent, the catalog classifies ${ndc11} as ${cat ?? 'not controlled'}`);
-          }
-          // The catalog decides; a change it made is an allowed transition.
-          schedule = cat;
+      // A schedule from the catalog means the NDC is in it: only an unknown schedule needs the second question.
+      const cat = catalog.scheduleOf(ndc11);
+      if (cat === undefined && !catalog.isKnownNdc(ndc11)) refuse('UNKNOWN_NDC', `ndc: ${ndc11} is not in the catalog; unknown NDCs are never guessed: load a catalog that lists it (rxledger catalog import --data DIR FILE) and replay`);
+      else if (cat !== undefined) {
+        if (schedule !== undefined && schedule !== cat) {
+          refuse('SCHEDULE_MISMATCH', `schedule: ${schedule ?? 'not controlled'} was sent, the catalog classifies ${ndc11} as ${cat ?? 'not controlled'}`);
         }
+        // The catalog decides; a change it made is an allowed transition.
+        schedule = cat;
       }
     }
     if (schedule === undefined) {
@@ -205,7 +204,7 @@ export class GateRules {
 
     // DSCSA serials: a unit already in stock is never stocked twice (a repeat of a committed
     // event is left to the idempotency check: it is a duplicate, not a second unit).
-    const serials = this.stmts.keyUsed.get(idempotencyKey) ? [] : this.serialClaims(e, ndc11, refuse);
+    const serials = this.serialClaims(e, ndc11, refuse, () => this.stmts.keyUsed.get(idempotencyKey) !== undefined);
     if (reasons.length) return { ok: false, reasons, issues };
     const data = { ...e.data } as NonNullable<NewEntry['data']>;
     if (e.replay_of !== null) data.replay_of = e.replay_of;
@@ -309,11 +308,13 @@ export class GateRules {
     e: { type: string; serial: string | null; lot: string | null; expiry: string | null; data: Record<string, unknown> },
     ndc11: string,
     refuse: (code: string, issue: string) => void,
+    /** Whether the event's idempotency key is committed already: asked only of an event with serials. */
+    committedBefore: () => boolean,
   ): SerialClaim[] {
     if (e.type !== 'RECEIPT' && e.type !== 'RETURN') return [];
     const listed = Array.isArray(e.data.serials) ? e.data.serials.filter((x): x is string => typeof x === 'string' && x.length > 0) : [];
     const units = e.serial && !listed.includes(e.serial) ? [...listed, e.serial] : listed;
-    if (!units.length) return [];
+    if (!units.length || committedBefore()) return [];
     const givenGtin = typeof e.data.gtin === 'string' ? e.data.gtin : null;
     const gtins = productGtins(ndc11, givenGtin);
     const gtin = recordGtin(ndc11, givenGtin, this.serials.catalogNdc10(ndc11));
