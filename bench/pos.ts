@@ -32,6 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { floorDb } from './floor-db.mjs';
 import { posToken } from '../src/main/pos/token';
 import { Workstation } from '../src/main/workstation';
 import { seedWorkstation } from '../src/testing/seed';
@@ -126,6 +127,9 @@ const line = (s: ReturnType<typeof summary>) =>
   `p50 ${s.p50.toFixed(2)} ms  p95 ${s.p95.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  max ${s.max.toFixed(2)} ms  (${s.n} requests, ${s.failed} not 200, ${s.over} over ${TARGET_P99_MS} ms)`;
 const verdict = (p99: number) => `p99 / target = ${(p99 / TARGET_P99_MS).toFixed(2)} (${p99 <= TARGET_P99_MS ? 'met' : 'NOT met'})`;
 
+/** Requests sent to a floor server before its measured run, as the station warms itself up first. */
+const HTTP_FLOOR_WARM = 200;
+
 /** WAL pages one dispense's commit writes (measured: the entry and its indexes, stock, idempotency, outbox, stored answer, PHI record, metadata). */
 const FLOOR_PAGES = 19;
 
@@ -138,22 +142,9 @@ const FLOOR_PAGES = 19;
  * under any design that answers only after the fsync.
  */
 async function diskFloor(file: string, seconds: number): Promise<Array<{ ms: number; status: number }>> {
-  const db = new Database(file);
+  const total = Math.round(rate * seconds);
+  const { db, commit } = floorDb(Database, file, FLOOR_PAGES, total + 100);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    // No checkpoint inside the window (the station's runs on a thread of its own): the WAL is
-    // first grown to hold the whole window, then restarted, so the commits overwrite it.
-    db.pragma('wal_autocheckpoint = 0');
-    for (let t = 0; t < FLOOR_PAGES; t++) db.exec(`CREATE TABLE t${t} (id INTEGER PRIMARY KEY, v BLOB)`);
-    const inserts = Array.from({ length: FLOOR_PAGES }, (_, t) => db.prepare(`INSERT INTO t${t} (v) VALUES (?)`));
-    const row = Buffer.alloc(200, 1);
-    const commit = db.transaction(() => {
-      for (const ins of inserts) ins.run(row);
-    });
-    const total = Math.round(rate * seconds);
-    for (let i = 0; i < total + 100; i++) commit();
-    db.pragma('wal_checkpoint(RESTART)');
     const done: Array<{ ms: number; status: number }> = [];
     const start = performance.now();
     for (let i = 0; i < total; i++) {
@@ -179,7 +170,8 @@ async function diskFloor(file: string, seconds: number): Promise<Array<{ ms: num
  * of any station in Node that answers only after its commit.
  */
 async function httpFloor(seconds: number, commitFile: string | null = null): Promise<Array<{ ms: number; status: number }>> {
-  const commitArgs = commitFile ? ['--commit', commitFile, String(Math.round(rate * seconds) + 300), String(FLOOR_PAGES)] : [];
+  // The server's WAL is grown by as many commits as the warm-up and the run make, and a few more.
+  const commitArgs = commitFile ? ['--commit', commitFile, String(HTTP_FLOOR_WARM + Math.round(rate * seconds) + 100), String(FLOOR_PAGES)] : [];
   const child = spawn(...command([join(import.meta.dirname, 'pos-floor-server.mjs'), ...commitArgs]), { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const first = await new Promise<string>((resolve, reject) => {
@@ -187,7 +179,7 @@ async function httpFloor(seconds: number, commitFile: string | null = null): Pro
       createInterface({ input: child.stdout! }).once('line', resolve);
     });
     const { port } = JSON.parse(first) as { port: number };
-    const [run] = await load(port, 'floor', `warm:200,run:${seconds}`);
+    const [run] = await load(port, 'floor', `warm:${HTTP_FLOOR_WARM},run:${seconds}`);
     return run!.done;
   } finally {
     await stop(child);
@@ -231,7 +223,7 @@ try {
 
   // 4. The floor of the HTTP side: the same client and schedule against a server that answers at once.
   const h = summary(await httpFloor(COLD_SECONDS));
-  console.log(`limit: this machine's Node HTTP on loopback alone, the same client and schedule against a server that answers at once (bench/pos-floor-server.mjs, warmed with 200 requests): ${line(h)}`);
+  console.log(`limit: this machine's Node HTTP on loopback alone, the same client and schedule against a server that answers at once (bench/pos-floor-server.mjs, warmed with ${HTTP_FLOOR_WARM} requests): ${line(h)}`);
   console.log(`  the station's p99 above it: first ${COLD_SECONDS} s ${(c.p99 - h.p99).toFixed(2)} ms, steady state ${(s.p99 - h.p99).toFixed(2)} ms`);
 
   // 5. Both together: the same server, committing a dispense-sized transaction before each answer.

@@ -13,7 +13,10 @@ export interface CatalogPort {
   /** True when the catalog holds any package at all; false means "no catalog loaded". */
   hasRows(): boolean;
   isKnownNdc(ndc11: string): boolean;
-  /** The package's DEA schedule (null: not controlled); undefined when the NDC is not in it. */
+  /**
+   * The package's DEA schedule (null: not controlled); undefined when the NDC is not in it or
+   * its schedule is unknown. Anything but undefined means isKnownNdc is true (the gate relies on it).
+   */
   scheduleOf(ndc11: string): Schedule | null | undefined;
   /** The dosage unit and units per package (catalog, or entered by a person); null when unknown. */
   unitsOf?(ndc11: string): PackageUnits | null;

@@ -121,9 +121,9 @@ export class GateRules {
         `ndc: ${ndc11} cannot be checked: the drug catalog of this workstation is empty. Load the catalog first: rxledger catalog import --data DIR FILE (FDA NDC Directory or openFDA files)`,
       );
     }
+    // A schedule from the catalog means the NDC is in it: only an unknown schedule needs the second question.
+    const cat = catalog?.scheduleOf(ndc11);
     if (catalog) {
-      // A schedule from the catalog means the NDC is in it: only an unknown schedule needs the second question.
-      const cat = catalog.scheduleOf(ndc11);
       if (cat === undefined && !catalog.isKnownNdc(ndc11)) refuse('UNKNOWN_NDC', `ndc: ${ndc11} is not in the catalog; unknown NDCs are never guessed: load a catalog that lists it (rxledger catalog import --data DIR FILE) and replay`);
       else if (cat !== undefined) {
         if (schedule !== undefined && schedule !== cat) {
@@ -138,7 +138,7 @@ export class GateRules {
       else if (!reasons.includes('UNKNOWN_NDC')) {
         refuse('UNKNOWN_SCHEDULE', `schedule: ${ndc11} is not in the catalog and has no earlier entry; send its schedule or load the catalog`);
       }
-    } else if (known && known.schedule !== schedule && !(catalog && catalog.scheduleOf(ndc11) === schedule)) {
+    } else if (known && known.schedule !== schedule && !(cat !== undefined && cat === schedule)) {
       refuse('SCHEDULE_CHANGE', `schedule: ${ndc11} was recorded as ${known.schedule ?? 'not controlled'}; ${schedule ?? 'not controlled'} needs the catalog to say so`);
     }
 

@@ -4,6 +4,7 @@ import { requireAdmin } from '../auth/admin-token';
 import { iso, type Sql, type Store } from '../db/pg-adapter';
 import { HttpError } from '../errors';
 import { ReferenceKind } from '../../shared/sync/protocol';
+import { namedUnit } from '../../shared/units/unit-names';
 import { verifyChains } from '../ledger/verify-chains';
 import { SIGNATURE_COLUMNS, verifySignatures } from '../ledger/accept-signatures';
 import { facilityInfo } from './enroll';
@@ -160,19 +161,24 @@ export function adminRoutes(app: FastifyInstance, store: Store): void {
 
 /**
  * Stock on hand by facility, NDC and lot, from every accepted entry, in dosage units. The server
- * keeps no catalog of package units: `unit` is the one the latest of those entries names
- * (`data.unit`, set by the workstation's gate from its catalog), null when none names one.
+ * keeps no catalog of package units: `unit` is the one the lot's entries name (`data.unit`, which
+ * the workstation's gate sets from its catalog, or from the source where the catalog has none),
+ * the latest accepted first; null when none names one, or two name different units (namedUnit).
  */
 export async function stockByLot(store: Sql, facilityId: string | null) {
-  const rows = await store.query<{ facility_id: string; ndc: string; lot: string; on_hand: number; entries: number; unit: string | null }>(
+  // A body holding a \u0000 or a lone surrogate escape (a signed entry may) cannot be read as
+  // JSON by PostgreSQL at all: its unit is left out rather than the query failing for everyone.
+  const rows = await store.query<{ facility_id: string; ndc: string; lot: string; on_hand: number; entries: number; units: string[] | null }>(
     `SELECT facility_id, ndc, COALESCE(lot, '') AS lot, SUM(delta)::bigint AS on_hand, COUNT(*)::bigint AS entries,
-            (ARRAY_AGG(body::jsonb #>> '{data,unit}' ORDER BY recorded_at DESC, seq DESC)
-               FILTER (WHERE body::jsonb #>> '{data,unit}' IS NOT NULL))[1] AS unit
-       FROM entries WHERE ndc IS NOT NULL AND ($1::text IS NULL OR facility_id = $1)
+            ARRAY_AGG(unit ORDER BY received_at DESC, device_id COLLATE "C", seq DESC) FILTER (WHERE unit IS NOT NULL) AS units
+       FROM (SELECT facility_id, ndc, lot, delta, received_at, device_id, seq,
+                    CASE WHEN body ~* '\\\\u(0000|d[89a-f])' THEN NULL
+                         WHEN json_typeof(body::json #> '{data,unit}') = 'string' THEN body::json #>> '{data,unit}' END AS unit
+               FROM entries WHERE ndc IS NOT NULL AND ($1::text IS NULL OR facility_id = $1)) e
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     [facilityId],
   );
-  return rows.rows;
+  return rows.rows.map(({ units, ...r }) => ({ ...r, unit: namedUnit(units ?? []) }));
 }
 
 /** Holds placed and not released, by facility (the admin API) or oldest first across facilities (the console). */

@@ -58,6 +58,22 @@ export function sameUnit(declared: string, catalogUnit: string): boolean {
   return GENERIC.has(d) || d === unitKey(catalogUnit);
 }
 
+/** Whether a unit says only "the dosage unit" ("units", "DU") without naming which. */
+export function isGenericUnit(unit: string): boolean {
+  return GENERIC.has(unitKey(unit));
+}
+
+/**
+ * The one unit that a set of entries names, latest first: the first named (not generic) unit,
+ * or null when none names one or two of them name different units (which then says nothing).
+ */
+export function namedUnit(latestFirst: readonly string[]): string | null {
+  const named = latestFirst.filter((u) => u.trim() !== '' && !isGenericUnit(u));
+  if (!named.length) return null;
+  const key = unitKey(named[0]!);
+  return named.every((u) => unitKey(u) === key) ? named[0]! : null;
+}
+
 /** "tablet"/"tablets", "mL", "patch"/"patches"; "unit"/"units" when the unit is not known. */
 export function unitNoun(unit: string | null | undefined, n: number): string {
   const key = unit ? unitKey(unit) : 'unit';

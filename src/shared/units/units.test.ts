@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePackageDescription } from '../catalog';
 import { formatContainers, formatUnits, packageUnitsFromLevels, sameUnit, toDosageUnits, unitNoun, type PackageUnits } from '.';
+import { namedUnit } from './unit-names';
 
 const units = (description: string) => {
   const p = parsePackageDescription(description);
@@ -37,6 +38,13 @@ describe('unit names', () => {
     expect(sameUnit('units', 'PATCH')).toBe(true);
     expect(sameUnit('mL', 'TABLET')).toBe(false);
     expect(sameUnit('capsules', 'TABLET')).toBe(false);
+  });
+
+  it('takes the one unit a set of entries names, passing over "units"/"DU", and none when two differ', () => {
+    expect(namedUnit(['DU', 'tablets', 'TABLET'])).toBe('tablets');
+    expect(namedUnit(['units', ''])).toBeNull();
+    expect(namedUnit([])).toBeNull();
+    expect(namedUnit(['mL', 'tablets'])).toBeNull();
   });
 
   it('prints quantities with their unit, and containers plus units', () => {
