@@ -79,6 +79,21 @@ function def(ai: string, syntax: string, title: string, label: string, extra: Pa
 
 const date = (ai: string, title: string, label: string) => def(ai, 'N6', title, label, { date: 'yymmd0' });
 const nhrn = (ai: string, title: string, country: string) => def(ai, 'X..20', title, `national healthcare reimbursement number (${country})`);
+/** The ship-to (430n, 4310–4319 for return-to) address AIs: name, address lines, country, phone, geolocation. */
+const shipping = (stem: string, title: string, label: string): AiDefinition[] => [
+  def(`${stem}0`, 'X..35', `${title} COMP`, `${label} company`),
+  def(`${stem}1`, 'X..35', `${title} NAME`, `${label} contact`),
+  def(`${stem}2`, 'X..70', `${title} ADD1`, `${label} address line 1`),
+  def(`${stem}3`, 'X..70', `${title} ADD2`, `${label} address line 2`),
+  def(`${stem}4`, 'X..70', `${title} SUB`, `${label} suburb`),
+  def(`${stem}5`, 'X..70', `${title} LOC`, `${label} locality`),
+  def(`${stem}6`, 'X..70', `${title} REG`, `${label} region`),
+  def(`${stem}7`, 'X2', `${title} COUNTRY`, `${label} country code`),
+  // 4308 is the ship-to phone; 4309 its geolocation. The return-to block has its postal code at 4318.
+  ...(stem === '430'
+    ? [def('4308', 'X..30', 'SHIP TO PHONE', 'ship-to telephone'), def('4309', 'N10+N10', 'SHIP TO GEO', 'ship-to geolocation')]
+    : [def('4318', 'X..20', 'RTN TO POST', 'return-to postal code'), def('4319', 'X..30', 'RTN TO PHONE', 'return-to telephone')]),
+];
 
 const DEFINITIONS: AiDefinition[] = [
   def('00', 'N18', 'SSCC', 'shipping container code (SSCC)', { checkDigitOver: 18 }),
@@ -122,10 +137,42 @@ const DEFINITIONS: AiDefinition[] = [
   def('420', 'X..20', 'SHIP TO POST', 'ship-to postal code'),
   def('421', 'N3+X..9', 'SHIP TO POST', 'ship-to postal code with country'),
   def('422', 'N3', 'ORIGIN', 'country of origin'),
+  def('423', 'N3+[N3]+[N3]+[N3]+[N3]', 'COUNTRY - INITIAL PROCESS', 'countries of initial processing'),
+  def('424', 'N3', 'COUNTRY - PROCESS', 'country of processing'),
+  def('425', 'N3+[N3]+[N3]+[N3]+[N3]', 'COUNTRY - DISASSEMBLY', 'countries of disassembly'),
+  def('426', 'N3', 'COUNTRY - FULL PROCESS', 'country of full process chain'),
+  def('427', 'X..3', 'ORIGIN SUBDIVISION', 'country subdivision of origin'),
+  ...shipping('430', 'SHIP TO', 'ship-to'),
+  ...shipping('431', 'RTN TO', 'return-to'),
+  def('4320', 'X..35', 'SRV DESCRIPTION', 'service code description'),
+  def('4321', 'N1', 'DANGEROUS GOODS', 'dangerous goods flag'),
+  def('4322', 'N1', 'AUTH TO LEAVE', 'authority to leave flag'),
+  def('4323', 'N1', 'SIG REQUIRED', 'signature required flag'),
+  // Date and time (YYMMDD with day 00 allowed, then HHMI): the parts are not checked as dates here.
+  def('4324', 'N6+N4', 'NOT BEF DEL DT', 'not before delivery date and time'),
+  def('4325', 'N6+N4', 'NOT AFT DEL DT', 'not after delivery date and time'),
+  def('4326', 'N6', 'REL DATE', 'release date', { date: 'yymmdd' }),
+  def('4330', 'N6+[X1]', 'MAX TEMP F.', 'maximum temperature (°F)'),
+  def('4331', 'N6+[X1]', 'MAX TEMP C.', 'maximum temperature (°C)'),
+  def('4332', 'N6+[X1]', 'MIN TEMP F.', 'minimum temperature (°F)'),
+  def('4333', 'N6+[X1]', 'MIN TEMP C.', 'minimum temperature (°C)'),
   def('7001', 'N13', 'NSN', 'NATO stock number'),
   def('7003', 'N10', 'EXPIRY TIME', 'expiry date and time', { date: 'yymmddhhmm' }),
   def('7004', 'N..4', 'ACTIVE POTENCY', 'active potency'),
   def('7006', 'N6', 'FIRST FREEZE DATE', 'first freeze date', { date: 'yymmdd' }),
+  // One date, or a first and a last (YYMMDD each): the parts are not checked as dates here.
+  def('7007', 'N6+[N6]', 'HARVEST DATE', 'harvest date'),
+  def('7008', 'X..3', 'AQUATIC SPECIES', 'aquatic species'),
+  def('7009', 'X..10', 'FISHING GEAR TYPE', 'fishing gear type'),
+  def('7010', 'X..2', 'PROD METHOD', 'production method'),
+  def('7011', 'N6+[N4]', 'TEST BY DATE', 'test-by date'),
+  def('7020', 'X..20', 'REFURB LOT', 'refurbishment lot'),
+  def('7021', 'X..20', 'FUNC STAT', 'functional status'),
+  def('7022', 'X..20', 'REV STAT', 'revision status'),
+  def('7023', 'X..30', 'GIAI - ASSEMBLY', 'asset id of an assembly'),
+  ...Array.from({ length: 10 }, (_, n) => def(`703${n}`, 'N3+X..27', `PROCESSOR # ${n}`, `approval number of processor ${n}`)),
+  def('7040', 'N1+X1+X1+X1', 'UIC+EXT', 'tobacco importer index (UIC with extension)'),
+  def('7041', 'X..4', 'UFRGT UNIT TYPE', 'freight unit type'),
   nhrn('710', 'NHRN PZN', 'Germany PZN'),
   nhrn('711', 'NHRN CIP', 'France CIP'),
   nhrn('712', 'NHRN CN', 'Spain CN'),
@@ -133,17 +180,32 @@ const DEFINITIONS: AiDefinition[] = [
   nhrn('714', 'NHRN AIM', 'Portugal AIM'),
   nhrn('715', 'NHRN NDC', 'US FDA NDC'),
   nhrn('716', 'NHRN AIC', 'Italy AIC'),
+  ...Array.from({ length: 10 }, (_, n) => def(`723${n}`, 'X2+X..28', `CERT # ${n + 1}`, `certification reference ${n + 1}`)),
   def('7240', 'X..20', 'PROTOCOL', 'protocol id'),
+  def('7241', 'N2', 'AIDC MEDIA TYPE', 'AIDC media type'),
+  def('7242', 'X..25', 'VCN', 'version control number'),
+  def('8001', 'N4+N5+N3+N1+N1', 'DIMENSIONS', 'roll dimensions'),
+  def('8002', 'X..20', 'CMT No.', 'mobile telephone id'),
   // Dictionary: N1,zero N13,csum,key — a leading 0 and a check digit over the 13 after it (the same mod-10 sum).
   def('8003', 'N14+[X..16]', 'GRAI', 'returnable asset id (GRAI)', { checkDigitOver: 14, lint: 'zeroFirst' }),
   def('8004', 'X..30', 'GIAI', 'individual asset id (GIAI)'),
+  def('8005', 'N6', 'PRICE PER UNIT', 'price per unit of measure'),
   def('8006', 'N14+N2+N2', 'ITIP', 'piece of a trade item (ITIP)', { checkDigitOver: 14, lint: 'pieceOfTotal' }),
+  def('8007', 'X..34', 'IBAN', 'bank account number (IBAN)'),
+  // YYMMDD HH, then optional minutes and seconds: the parts are not checked as a date here.
+  def('8008', 'N6+N2+[N2]+[N2]', 'PROD TIME', 'production date and time'),
+  def('8009', 'X..50', 'OPTSEN', 'optically readable sensor indicator'),
   def('8010', 'Y..30', 'CPID', 'component/part id (CPID)'),
   def('8011', 'N..12', 'CPID SERIAL', 'component/part serial', { lint: 'noZeroPrefix' }),
+  def('8012', 'X..20', 'VERSION', 'software version'),
   def('8017', 'N18', 'GSRN - PROVIDER', 'service relation number (provider)', { checkDigitOver: 18 }),
   def('8018', 'N18', 'GSRN - RECIPIENT', 'service relation number (recipient)', { checkDigitOver: 18 }),
   def('8019', 'N..10', 'SRIN', 'service relation instance number'),
   def('8020', 'X..25', 'REF No.', 'payment slip reference'),
+  def('8026', 'N14+N2+N2', 'ITIP CONTENT', 'pieces of trade items contained (ITIP)', { checkDigitOver: 14, lint: 'pieceOfTotal' }),
+  def('8110', 'X..70', 'COUPON', 'coupon code (North America)'),
+  def('8111', 'N4', 'POINTS', 'loyalty points of a coupon'),
+  def('8112', 'X..70', 'COUPON', 'paperless coupon code (North America)'),
   def('8200', 'X..70', 'PRODUCT URL', 'extended packaging URL'),
   def('90', 'X..30', 'INTERNAL', 'internal information'),
 ];
@@ -151,8 +213,20 @@ const DEFINITIONS: AiDefinition[] = [
 const MEASURE_FAMILIES: [stem: string, title: string][] = [
   ['310', 'NET WEIGHT (kg)'], ['311', 'LENGTH (m)'], ['312', 'WIDTH (m)'], ['313', 'HEIGHT (m)'],
   ['314', 'AREA (m2)'], ['315', 'NET VOLUME (l)'], ['316', 'NET VOLUME (m3)'],
-  ['320', 'NET WEIGHT (lb)'], ['330', 'GROSS WEIGHT (kg)'], ['337', 'KG PER m2'],
-  ['340', 'GROSS WEIGHT (lb)'], ['356', 'NET WEIGHT (t oz)'], ['357', 'NET VOLUME (oz)'],
+  ['320', 'NET WEIGHT (lb)'], ['321', 'LENGTH (in)'], ['322', 'LENGTH (ft)'], ['323', 'LENGTH (yd)'],
+  ['324', 'WIDTH (in)'], ['325', 'WIDTH (ft)'], ['326', 'WIDTH (yd)'],
+  ['327', 'HEIGHT (in)'], ['328', 'HEIGHT (ft)'], ['329', 'HEIGHT (yd)'],
+  ['330', 'GROSS WEIGHT (kg)'], ['331', 'LENGTH (m), log'], ['332', 'WIDTH (m), log'], ['333', 'HEIGHT (m), log'],
+  ['334', 'AREA (m2), log'], ['335', 'VOLUME (l), log'], ['336', 'VOLUME (m3), log'], ['337', 'KG PER m2'],
+  ['340', 'GROSS WEIGHT (lb)'], ['341', 'LENGTH (in), log'], ['342', 'LENGTH (ft), log'], ['343', 'LENGTH (yd), log'],
+  ['344', 'WIDTH (in), log'], ['345', 'WIDTH (ft), log'], ['346', 'WIDTH (yd), log'],
+  ['347', 'HEIGHT (in), log'], ['348', 'HEIGHT (ft), log'], ['349', 'HEIGHT (yd), log'],
+  ['350', 'AREA (in2)'], ['351', 'AREA (ft2)'], ['352', 'AREA (yd2)'],
+  ['353', 'AREA (in2), log'], ['354', 'AREA (ft2), log'], ['355', 'AREA (yd2), log'],
+  ['356', 'NET WEIGHT (t oz)'], ['357', 'NET VOLUME (oz)'],
+  ['360', 'NET VOLUME (qt)'], ['361', 'NET VOLUME (gal.)'], ['362', 'VOLUME (qt), log'], ['363', 'VOLUME (gal.), log'],
+  ['364', 'VOLUME (in3)'], ['365', 'VOLUME (ft3)'], ['366', 'VOLUME (yd3)'],
+  ['367', 'VOLUME (in3), log'], ['368', 'VOLUME (ft3), log'], ['369', 'VOLUME (yd3), log'],
 ];
 // The fourth digit is the implied decimal point's position: 0–5 for measures (the Dictionary's
 // 3100-3105 and so on), 0–9 for the amounts and prices below.
@@ -165,6 +239,8 @@ for (let n = 0; n <= 9; n++) {
   DEFINITIONS.push(def(`392${n}`, 'N..15', 'PRICE', 'price'));
   DEFINITIONS.push(def(`393${n}`, 'N3+N..15', 'PRICE', 'price with currency'));
 }
+for (let n = 0; n <= 3; n++) DEFINITIONS.push(def(`394${n}`, 'N4', 'PRCNT OFF', 'percentage discount of a coupon'));
+for (let n = 0; n <= 5; n++) DEFINITIONS.push(def(`395${n}`, 'N6', 'PRICE/UoM', 'price per unit of measure'));
 for (let n = 1; n <= 9; n++) DEFINITIONS.push(def(`9${n}`, 'X..90', 'INTERNAL', 'company internal information'));
 
 export const AI_TABLE: ReadonlyMap<string, AiDefinition> = new Map(DEFINITIONS.map((d) => [d.ai, d]));

@@ -149,3 +149,47 @@ describe('UPC-E expansion (General Specifications §5.2.2.4.2)', () => {
     expect(decodeScan(']E401234565')).toMatchObject({ symbology: 'EAN-8' });
   });
 });
+
+describe('AIs of the GS1 Barcode Syntax Dictionary beyond a drug package’s', () => {
+  const values = (s: string) => {
+    const r = parseGs1(s, { now });
+    if (!r.ok) throw new Error(`${s}: ${r.error}`);
+    return Object.fromEntries(r.elements.map((e) => [e.ai, e.value]));
+  };
+
+  it('reads a medical device’s software version (8012), after a GS or at the end', () => {
+    expect(values(`01${GTIN}17270331` + `10L1${GS}8012V2.1`)).toMatchObject({ '01': GTIN, '10': 'L1', '8012': 'V2.1' });
+    expect(values(`01${GTIN}8012V2.1${GS}10L1`)).toMatchObject({ '8012': 'V2.1', '10': 'L1' });
+    expect(refusal('8012V2.1').message).toMatch(/software version \(AI 8012\).*8012 requires 01 or 8006\)/);
+  });
+
+  it('reads dates of one part or two: a harvest date (7007) or range, a test-by date (7011) with or without a time', () => {
+    expect(values(`01${GTIN}7007260501${GS}10L1`)).toMatchObject({ '7007': '260501' });
+    expect(values(`01${GTIN}7007260501260515${GS}10L1`)).toMatchObject({ '7007': '260501260515' });
+    expect(values(`01${GTIN}70112605011230`)).toMatchObject({ '7011': '2605011230' });
+  });
+
+  it('reads one to five countries of initial processing (423), and no sixth', () => {
+    expect(values(`01${GTIN}423276528${GS}10L1`)).toMatchObject({ '423': '276528' });
+    expect(parseGs1(`01${GTIN}423276528840250380056`, { now }).ok).toBe(false);
+  });
+
+  it('ITIP content (8026) needs its count (37), and a GTIN of contained items (02) may not come with it', () => {
+    expect(values(`00${SSCC}8026${GTIN}0102${GS}3712`)).toMatchObject({ '8026': `${GTIN}0102`, '37': '12' });
+    expect(refusal(`00${SSCC}8026${GTIN}0102`).message).toMatch(/8026 requires 37\)/);
+    expect(refusal(`00${SSCC}8026${GTIN}0102${GS}02${GTIN}3712`).code).toBe('invalid-pair');
+  });
+
+  it('reads the measures in inches, feet and yards and the logistic ones (321n–369n)', () => {
+    expect(values(`01${GTIN}3212000150`)).toMatchObject({ '3212': '000150' });
+    expect(values(`00${SSCC}3621000020`)).toMatchObject({ '3621': '000020' });
+  });
+
+  it('the rule table has their rows as the Dictionary gives them', () => {
+    expect(associationRule('8012')).toEqual({ req: [['01', '8006']], ex: [] });
+    expect(associationRule('7020')).toEqual({ req: [['01', '8006'], ['416']], ex: [] });
+    expect(associationRule('7022')).toEqual({ req: [['7021']], ex: [] });
+    expect(associationRule('4330')).toEqual({ req: [['00']], ex: ['4331'] });
+    expect(associationRule('3950')).toEqual({ req: [['30', '31nn', '32nn', '35nn', '36nn']], ex: ['392n', '393n', '395n', '8005'] });
+  });
+});

@@ -43,6 +43,27 @@ const RULES: ReadonlyArray<[ais: string, rule: string]> = [
   ['8018', 'ex=8017'],
   ['8019', 'req=8017,8018'],
   ['8020', 'req=415'],
+  ['423 424 425', 'req=01,02 ex=426'],
+  ['426 7002 7005 7007 7008 7009 7010 7011 7030 7031 7032 7033 7034 7035 7036 7037 7038 7039', 'req=01,02'],
+  ['427', 'req=01,02 req=422'],
+  ['4300 4301 4302 4304 4305 4306 4307 4308 4309 4310 4311 4312 4314 4315 4316 4317 4318 4319 4320 4321 4322 4323 4324 4325 4326 7041', 'req=00'],
+  ['4303', 'req=4302'],
+  ['4313', 'req=4312'],
+  ['4330', 'req=00 ex=4331'],
+  ['4331', 'req=00 ex=4330'],
+  ['4332', 'req=00 ex=4333'],
+  ['4333', 'req=00 ex=4332'],
+  ['7020', 'req=01,8006 req=416'],
+  ['7021 8012', 'req=01,8006'],
+  ['7022', 'req=7021'],
+  ['7230 7231 7232 7233 7234 7235 7236 7237 7238 7239', 'req=01,8004'],
+  ['7241 7242', 'req=8017,8018'],
+  ['8001', 'req=01'],
+  ['8005 8008', 'req=01,02'],
+  ['8007', 'req=415'],
+  ['8009', 'req=00,01'],
+  ['8026', 'req=37 ex=02,8006'],
+  ['8111', 'req=255'],
 ];
 
 /** Measure families (31nn–36nn): trade measures need 01 or 02, logistic ones 00 or 01; one decimal position per family. */
@@ -52,12 +73,14 @@ const MEASURE_RULES: ReadonlyArray<[stems: string, req: string]> = [
   ['337', '01'],
 ];
 
-/** AMOUNT and PRICE families (390n–393n). */
+/** AMOUNT, PRICE, PERCENT OFF and PRICE/UoM families (390n–395n). */
 const MONEY_RULES: ReadonlyArray<[stem: string, rule: string]> = [
   ['390', 'req=255,8020 ex=390n,391n,394n,8111'],
   ['391', 'req=8020 ex=391n'],
   ['392', 'req=01 req=30,31nn,32nn,35nn,36nn ex=392n,393n'],
   ['393', 'req=30,31nn,32nn,35nn,36nn ex=393n'],
+  ['394', 'req=255 ex=394n,8111'],
+  ['395', 'req=30,31nn,32nn,35nn,36nn ex=392n,393n,395n,8005'],
 ];
 
 interface Pattern {

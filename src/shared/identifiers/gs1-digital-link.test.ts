@@ -44,13 +44,28 @@ describe('GS1 Digital Link', () => {
   it('after the key only its qualifiers, in the Syntax Dictionary\'s order (01: 22, 10, 21 or 235); data attributes go in the query', () => {
     const swapped = parseGs1(`https://id.gs1.org/01/${GTIN}/21/S1/10/L1`, { now });
     expect(!swapped.ok && swapped.issue).toMatchObject({ code: 'bad-uri', ai: '10' });
-    expect(!swapped.ok && swapped.error).toBe("This GS1 Digital Link's path is not valid: (10) is out of order or repeated after (01): the path takes 22, then 10, then 21 or 235, in that order.");
+    expect(!swapped.ok && swapped.error).toBe(
+      "This GS1 Digital Link's path is not valid: (10) is out of order, repeated or mixed with another sequence's qualifier after (01): the path takes 22, then 10, then 21; or 235, in that order.",
+    );
     const expiryInPath = parseGs1(`https://id.gs1.org/01/${GTIN}/17/270331`, { now });
     expect(!expiryInPath.ok && expiryInPath.error).toBe(
-      "This GS1 Digital Link's path is not valid: (17) is not a qualifier of (01) in a Digital Link path (the path may go on with 22, then 10, then 21 or 235, in that order); a data attribute such as (17) goes in the query (?17=…).",
+      "This GS1 Digital Link's path is not valid: (17) is not a qualifier of (01) in a Digital Link path (the path may go on with 22, then 10, then 21; or 235, in that order); a data attribute such as (17) goes in the query (?17=…).",
     );
     expect(parseGs1(`https://id.gs1.org/01/${GTIN}/10/A/10/A`, { now }).ok).toBe(false);
     expect(parseGs1(`https://id.gs1.org/01/${GTIN}/22/V1/10/L1/21/S1`, { now })).toMatchObject({ ok: true, lot: 'L1', serial: 'S1' });
+  });
+
+  it('"22,10,21|235" are two sequences that are not mixed: a TPX (235) alone after the GTIN, never after a lot', () => {
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/235/TPX1`, { now })).toMatchObject({ ok: true, elements: [{ ai: '01' }, { ai: '235', value: 'TPX1' }] });
+    const mixed = parseGs1(`https://id.gs1.org/01/${GTIN}/10/L1/235/TPX1`, { now });
+    expect(!mixed.ok && mixed.issue).toMatchObject({ code: 'bad-uri', ai: '235' });
+    expect(!mixed.ok && mixed.error).toMatch(/\(235\) is out of order, repeated or mixed with another sequence's qualifier after \(01\)/);
+  });
+
+  it('reads the keys and qualifiers the Dictionary gives beyond a drug package: 415 with 8020, 414 and 417 with 7040', () => {
+    expect(parseGs1('https://id.gs1.org/415/5412345000013/8020/ABC123', { now })).toMatchObject({ ok: true, elements: [{ ai: '415' }, { ai: '8020', value: 'ABC123' }] });
+    expect(parseGs1('https://id.gs1.org/417/5412345000013/7040/1ABC', { now })).toMatchObject({ ok: true, elements: [{ ai: '417' }, { ai: '7040', value: '1ABC' }] });
+    expect(parseGs1('https://id.gs1.org/414/5412345000013/254/X1/7040/1ABC', { now }).ok).toBe(false);
   });
 
   it('the query: no key qualifier (it belongs in the path), no AI twice, "+" is a space, ";" separates too', () => {

@@ -11,22 +11,24 @@ import type { Symbology } from './symbology';
  */
 
 /**
- * Primary keys RxLedger reads and their qualifiers in the Syntax Dictionary's order (`dlpkey=`):
- * each position is optional, `|` alternatives share one position. Qualifiers outside RxLedger's
- * AI table (7040) are left out, so a path using one is refused rather than half-read.
+ * Primary keys RxLedger reads and their qualifiers as the Syntax Dictionary gives them
+ * (`dlpkey=`): each sequence is one ordered list of optional qualifiers, and `|` in the
+ * Dictionary separates sequences that may not be mixed ("22,10,21|235": /22/…/10/…/21/… or
+ * /235/…, never /10/…/235/…).
  */
 const KEY_QUALIFIERS: ReadonlyMap<string, ReadonlyArray<ReadonlyArray<string>>> = new Map([
   ['00', []],
-  ['01', [['22'], ['10'], ['21', '235']]],
+  ['01', [['22', '10', '21'], ['235']]],
   ['253', []],
   ['255', []],
   ['401', []],
   ['402', []],
-  ['414', [['254']]],
-  ['417', []],
+  ['414', [['254'], ['7040']]],
+  ['415', [['8020']]],
+  ['417', [['7040']]],
   ['8003', []],
-  ['8004', []],
-  ['8006', [['22'], ['10'], ['21']]],
+  ['8004', [['7040']]],
+  ['8006', [['22', '10', '21']]],
   ['8010', [['8011']]],
   ['8017', [['8019']]],
   ['8018', [['8019']]],
@@ -81,23 +83,32 @@ const badUri = (position: number, value: string, message: string, ai?: string): 
  * `qualifiers`) and why, or null when they are the key's qualifiers in their order.
  */
 function qualifierProblem(key: string, qualifiers: readonly string[]): { index: number; why: string } | null {
-  const positions = KEY_QUALIFIERS.get(key) ?? [];
-  const allowed = positions.map((a) => a.join(' or ')).join(', then ');
-  let next = 0;
-  for (let index = 0; index < qualifiers.length; index++) {
-    const q = qualifiers[index]!;
-    const at = positions.findIndex((alternatives, j) => j >= next && alternatives.includes(q));
-    if (at >= 0) {
-      next = at + 1;
-      continue;
-    }
-    if (positions.some((alternatives) => alternatives.includes(q))) return { index, why: `(${q}) is out of order or repeated after (${key}): the path takes ${allowed}, in that order` };
+  const sequences = KEY_QUALIFIERS.get(key) ?? [];
+  // Whether `qs` keep the order of one sequence, each at most once.
+  const fits = (qs: readonly string[]) =>
+    sequences.some((seq) => {
+      let next = 0;
+      for (const q of qs) {
+        const at = seq.indexOf(q, next);
+        if (at < 0) return false;
+        next = at + 1;
+      }
+      return true;
+    });
+  if (!qualifiers.length || fits(qualifiers)) return null;
+  const index = qualifiers.findIndex((_, i) => !fits(qualifiers.slice(0, i + 1)));
+  const q = qualifiers[index]!;
+  const allowed = sequences.map((seq) => seq.join(', then ')).join('; or ');
+  if (sequences.some((seq) => seq.includes(q))) {
     return {
       index,
-      why: `(${q}) is not a qualifier of (${key}) in a Digital Link path${allowed ? ` (the path may go on with ${allowed}, in that order)` : ' (nothing may follow it in the path)'}; a data attribute such as (17) goes in the query (?17=…)`,
+      why: `(${q}) is out of order, repeated or mixed with another sequence's qualifier after (${key}): the path takes ${allowed}, in that order`,
     };
   }
-  return null;
+  return {
+    index,
+    why: `(${q}) is not a qualifier of (${key}) in a Digital Link path${allowed ? ` (the path may go on with ${allowed}, in that order)` : ' (nothing may follow it in the path)'}; a data attribute such as (17) goes in the query (?17=…)`,
+  };
 }
 
 export type DigitalLinkResult = Gs1Message | IdentifierIssue;
