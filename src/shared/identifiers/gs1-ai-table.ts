@@ -157,8 +157,10 @@ const DEFINITIONS: AiDefinition[] = [
   def('4332', 'N6+[X1]', 'MIN TEMP F.', 'minimum temperature (°F)'),
   def('4333', 'N6+[X1]', 'MIN TEMP C.', 'minimum temperature (°C)'),
   def('7001', 'N13', 'NSN', 'NATO stock number'),
+  def('7002', 'X..30', 'MEAT CUT', 'meat carcass and cut classification'),
   def('7003', 'N10', 'EXPIRY TIME', 'expiry date and time', { date: 'yymmddhhmm' }),
   def('7004', 'N..4', 'ACTIVE POTENCY', 'active potency'),
+  def('7005', 'X..12', 'CATCH AREA', 'catch area'),
   def('7006', 'N6', 'FIRST FREEZE DATE', 'first freeze date', { date: 'yymmdd' }),
   // One date, or a first and a last (YYMMDD each): the parts are not checked as dates here.
   def('7007', 'N6+[N6]', 'HARVEST DATE', 'harvest date'),
