@@ -40,3 +40,23 @@ describe('AI table', () => {
     expect(matchesCharset('ab', 'Y')).toBe(false);
   });
 });
+
+describe('the AI table against the GS1 Barcode Syntax Dictionary', () => {
+  // The Dictionary's AI column (gs1/gs1-syntax-dictionary, commit f7e477f), written out here.
+  const dictionary = new Set<string>(
+    '00 01 02 03 10 11 12 13 15 16 17 20 21 22 235 240 241 242 243 250 251 253 254 255 30 37 400 401 402 403 420 421 422 423 424 425 426 427 7001 7002 7003 7004 7005 7006 7007 7008 7009 7010 7011 7020 7021 7022 7023 7040 7041 7240 7241 7242 8001 8002 8003 8004 8005 8006 8007 8008 8009 8010 8011 8012 8013 8014 8017 8018 8019 8020 8026 8030 8110 8111 8112 8200 90'.split(' '),
+  );
+  const range = (from: number, to: number) => {
+    for (let i = from; i <= to; i++) dictionary.add(String(i));
+  };
+  for (let stem = 310; stem <= 369; stem++) if (!['317', '318', '319', '338', '339', '358', '359'].includes(String(stem))) range(stem * 10, stem * 10 + 5);
+  [[3900, 3939], [3940, 3943], [3950, 3955], [410, 417], [4300, 4326], [4330, 4333], [7030, 7039], [710, 716], [7230, 7239], [7250, 7259], [91, 99]].forEach(([a, b]) => range(a!, b!));
+  // Left out on purpose (docs/identifiers.md, "Not covered yet"): check-character pairs not computed, character set 64, a patient's data.
+  const leftOut = ['8013', '8014', '8030', '7250', '7251', '7252', '7253', '7254', '7255', '7256', '7257', '7258', '7259'];
+
+  it('holds every AI of the Dictionary but those left out on purpose, and none it does not list', () => {
+    const table = new Set(AI_TABLE.keys());
+    expect([...dictionary].filter((ai) => !table.has(ai))).toEqual(leftOut);
+    expect([...table].filter((ai) => !dictionary.has(ai))).toEqual([]);
+  });
+});
