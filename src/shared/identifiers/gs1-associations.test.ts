@@ -191,5 +191,6 @@ describe('AIs of the GS1 Barcode Syntax Dictionary beyond a drug package’s', (
     expect(associationRule('7022')).toEqual({ req: [['7021']], ex: [] });
     expect(associationRule('4330')).toEqual({ req: [['00']], ex: ['4331'] });
     expect(associationRule('3950')).toEqual({ req: [['30', '31nn', '32nn', '35nn', '36nn']], ex: ['392n', '393n', '395n', '8005'] });
+    expect(associationRule('3945')).toBeNull();
   });
 });

@@ -73,14 +73,14 @@ const MEASURE_RULES: ReadonlyArray<[stems: string, req: string]> = [
   ['337', '01'],
 ];
 
-/** AMOUNT, PRICE, PERCENT OFF and PRICE/UoM families (390n–395n). */
-const MONEY_RULES: ReadonlyArray<[stem: string, rule: string]> = [
-  ['390', 'req=255,8020 ex=390n,391n,394n,8111'],
-  ['391', 'req=8020 ex=391n'],
-  ['392', 'req=01 req=30,31nn,32nn,35nn,36nn ex=392n,393n'],
-  ['393', 'req=30,31nn,32nn,35nn,36nn ex=393n'],
-  ['394', 'req=255 ex=394n,8111'],
-  ['395', 'req=30,31nn,32nn,35nn,36nn ex=392n,393n,395n,8005'],
+/** AMOUNT, PRICE, PERCENT OFF and PRICE/UoM families (390n–395n), with the last n of each. */
+const MONEY_RULES: ReadonlyArray<[stem: string, rule: string, last: number]> = [
+  ['390', 'req=255,8020 ex=390n,391n,394n,8111', 9],
+  ['391', 'req=8020 ex=391n', 9],
+  ['392', 'req=01 req=30,31nn,32nn,35nn,36nn ex=392n,393n', 9],
+  ['393', 'req=30,31nn,32nn,35nn,36nn ex=393n', 9],
+  ['394', 'req=255 ex=394n,8111', 3],
+  ['395', 'req=30,31nn,32nn,35nn,36nn ex=392n,393n,395n,8005', 5],
 ];
 
 interface Pattern {
@@ -116,7 +116,7 @@ const TABLE = new Map<string, Rule>();
 for (const [ais, spec] of RULES) for (const ai of ais.split(' ')) TABLE.set(ai, parseRule(spec));
 for (const [stems, req] of MEASURE_RULES)
   for (const stem of stems.split(' ')) for (let n = 0; n <= 5; n++) TABLE.set(`${stem}${n}`, parseRule(`req=${req} ex=${stem}n`));
-for (const [stem, spec] of MONEY_RULES) for (let n = 0; n <= 9; n++) TABLE.set(`${stem}${n}`, parseRule(spec));
+for (const [stem, spec, last] of MONEY_RULES) for (let n = 0; n <= last; n++) TABLE.set(`${stem}${n}`, parseRule(spec));
 
 const matches = (p: Pattern, ai: string) => ai.length === p.length && ai.startsWith(p.prefix);
 

@@ -60,6 +60,9 @@ describe('GS1 Digital Link', () => {
     const mixed = parseGs1(`https://id.gs1.org/01/${GTIN}/10/L1/235/TPX1`, { now });
     expect(!mixed.ok && mixed.issue).toMatchObject({ code: 'bad-uri', ai: '235' });
     expect(!mixed.ok && mixed.error).toMatch(/\(235\) is out of order, repeated or mixed with another sequence's qualifier after \(01\)/);
+    // With 235 in the path a lot cannot go there, so it goes in the query (GS1's own parser takes it).
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/235/TPX1?10=L1`, { now })).toMatchObject({ ok: true, lot: 'L1' });
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}?10=L1`, { now }).ok).toBe(false);
   });
 
   it('reads the keys and qualifiers the Dictionary gives beyond a drug package: 415 with 8020, 414 and 417 with 7040', () => {

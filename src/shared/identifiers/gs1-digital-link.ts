@@ -82,19 +82,20 @@ const badUri = (position: number, value: string, message: string, ai?: string): 
  * The first qualifier after a key that the Syntax Dictionary does not allow there (its index in
  * `qualifiers`) and why, or null when they are the key's qualifiers in their order.
  */
+/** Whether `qualifiers` keep the order of `sequence`, each at most once. */
+function fitsSequence(sequence: readonly string[], qualifiers: readonly string[]): boolean {
+  let next = 0;
+  for (const q of qualifiers) {
+    const at = sequence.indexOf(q, next);
+    if (at < 0) return false;
+    next = at + 1;
+  }
+  return true;
+}
+
 function qualifierProblem(key: string, qualifiers: readonly string[]): { index: number; why: string } | null {
   const sequences = KEY_QUALIFIERS.get(key) ?? [];
-  // Whether `qs` keep the order of one sequence, each at most once.
-  const fits = (qs: readonly string[]) =>
-    sequences.some((seq) => {
-      let next = 0;
-      for (const q of qs) {
-        const at = seq.indexOf(q, next);
-        if (at < 0) return false;
-        next = at + 1;
-      }
-      return true;
-    });
+  const fits = (qs: readonly string[]) => sequences.some((seq) => fitsSequence(seq, qs));
   if (!qualifiers.length || fits(qualifiers)) return null;
   const index = qualifiers.findIndex((_, i) => !fits(qualifiers.slice(0, i + 1)));
   const q = qualifiers[index]!;
@@ -162,7 +163,10 @@ export function parseDigitalLink(uri: string, symbology: Symbology | null, offse
     return badUri(at.position, uri, `This GS1 Digital Link's path is not valid: ${wrong.why}.`, at.ai);
   }
 
-  const inPath = new Set([key, ...(KEY_QUALIFIERS.get(key) ?? []).flat()]);
+  // A query AI belongs in the path only where the path could take it: the qualifiers of the
+  // sequences the path's own qualifiers fit (/01/…/235/T?10=L is fine: 10 and 235 never mix).
+  const pathQualifiers = pairs.slice(1).map((p) => p.ai);
+  const inPath = new Set([key, ...(KEY_QUALIFIERS.get(key) ?? []).filter((seq) => fitsSequence(seq, pathQualifiers)).flat()]);
   const warnings: string[] = [];
   let qPos = pathStart + path.length + 1;
   for (const param of query.replace(/^\?/, '').split(/[&;]/)) {
