@@ -65,6 +65,18 @@ describe('GS1 Digital Link', () => {
     expect(parseGs1(`https://id.gs1.org/01/${GTIN}?10=L1`, { now }).ok).toBe(false);
   });
 
+  it('the query takes only AIs the Syntax Dictionary flags as data attributes ("?")', () => {
+    const url = parseGs1(`https://id.gs1.org/01/${GTIN}?8200=https%3A%2F%2Fexample.com`, { now });
+    expect(!url.ok && url.issue).toMatchObject({ code: 'bad-uri', ai: '8200' });
+    expect(!url.ok && url.error).toBe(
+      "(8200) is given in the web address's query, but the GS1 Barcode Syntax Dictionary does not allow it as a Digital Link data attribute (it qualifies a key in the path, or belongs to one that is not here). It is not a valid GS1 Digital Link.",
+    );
+    // 235 cannot go in this path (it would mix the sequences), and it is no data attribute either.
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/10/L1?235=T`, { now })).toMatchObject({ ok: false, issue: { ai: '235' } });
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/235/T?21=S1`, { now })).toMatchObject({ ok: false, issue: { ai: '21' } });
+    expect(parseGs1(`https://id.gs1.org/01/${GTIN}/10/L1?17=270331&7003=2703311200`, { now }).ok).toBe(true);
+  });
+
   it('reads the keys and qualifiers the Dictionary gives beyond a drug package: 415 with 8020, 414 and 417 with 7040', () => {
     expect(parseGs1('https://id.gs1.org/415/5412345000013/8020/ABC123', { now })).toMatchObject({ ok: true, elements: [{ ai: '415' }, { ai: '8020', value: 'ABC123' }] });
     expect(parseGs1('https://id.gs1.org/417/5412345000013/7040/1ABC', { now })).toMatchObject({ ok: true, elements: [{ ai: '417' }, { ai: '7040', value: '1ABC' }] });

@@ -35,6 +35,13 @@ const KEY_QUALIFIERS: ReadonlyMap<string, ReadonlyArray<ReadonlyArray<string>>> 
 ]);
 
 /**
+ * AIs of RxLedger's table that the Syntax Dictionary does not flag "?" (permitted as a GS1
+ * Digital Link data attribute): key qualifiers and AIs that only make sense beside a key in the
+ * path. In a query they are refused, as GS1's own parser refuses them.
+ */
+const NOT_DATA_ATTRIBUTES: ReadonlySet<string> = new Set(['03', '21', '22', '235', '254', '7040', '7041', '8011', '8019', '8020', '8200']);
+
+/**
  * The Digital Link 1.0 "convenience alphas" (deprecated since 1.2, still on older packs), as
  * the 1.0 grammar spells them: lower case only.
  */
@@ -184,6 +191,14 @@ export function parseDigitalLink(uri: string, symbology: Symbology | null, offse
     if (!lookupAi(ai)) {
       warnings.push(`The web address carries AI (${ai}), which RxLedger does not know; it was ignored.`);
       continue;
+    }
+    if (NOT_DATA_ATTRIBUTES.has(ai)) {
+      return badUri(
+        position,
+        uri,
+        `(${ai}) is given in the web address's query, but the GS1 Barcode Syntax Dictionary does not allow it as a Digital Link data attribute (it qualifies a key in the path, or belongs to one that is not here). It is not a valid GS1 Digital Link.`,
+        ai,
+      );
     }
     pairs.push({ ai, raw: param.slice(eq + 1), position, query: true });
   }
