@@ -138,7 +138,7 @@ export class GateRules {
       else if (!reasons.includes('UNKNOWN_NDC')) {
         refuse('UNKNOWN_SCHEDULE', `schedule: ${ndc11} is not in the catalog and has no earlier entry; send its schedule or load the catalog`);
       }
-    } else if (known && known.schedule !== schedule && !(cat !== undefined && cat === schedule)) {
+    } else if (known && known.schedule !== schedule && cat !== schedule) {
       refuse('SCHEDULE_CHANGE', `schedule: ${ndc11} was recorded as ${known.schedule ?? 'not controlled'}; ${schedule ?? 'not controlled'} needs the catalog to say so`);
     }
 

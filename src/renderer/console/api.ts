@@ -124,7 +124,7 @@ export interface StockRow {
   /** Dosage units. */
   on_hand: number;
   entries: number;
-  /** The dosage unit the synced entries name (tablets, mL); null when none names one. */
+  /** The dosage unit the synced entries name (tablets, mL); null when none names one or two name different ones. */
   unit: string | null;
 }
 
