@@ -4,6 +4,8 @@
  * length would misread every element after it.
  */
 
+import { GS1_LINTS, type Gs1Lint } from './gs1-lint';
+
 /** N: digits. X: GS1 AI encodable character set 82. Y: set 39 (used by component/part ids). */
 export type Gs1Charset = 'N' | 'X' | 'Y';
 
@@ -17,6 +19,8 @@ export interface Gs1Component {
   charset: Gs1Charset;
   min: number;
   max: number;
+  /** The Syntax Dictionary's content rules for this component (gs1-lint.ts); absent when none. */
+  lints?: readonly Gs1Lint[];
 }
 
 export interface AiDefinition {
@@ -48,15 +52,21 @@ export interface AiDefinition {
 /** First two digits of the AIs with a predefined length (GS1 General Specifications Figure 5.10.1-2). */
 const PREDEFINED_LENGTH_PREFIXES = new Set(['00', '01', '02', '03', '04', '11', '12', '13', '14', '15', '16', '17', '18', '19', '20', '31', '32', '33', '34', '35', '36', '41']);
 
-/** Reads a syntax such as "N18", "X..20", "N3+X..9", "N13+[X..17]" (bracket: optional part). */
+/**
+ * Reads a syntax such as "N18", "X..20", "N3+X..9", "N13+[X..17]" (bracket: optional part), with
+ * the Dictionary's linters after a comma: "N3,iso3166+[N3],iso3166".
+ */
 function parseSyntax(syntax: string): Gs1Component[] {
   return syntax.split('+').map((part) => {
-    const optional = part.startsWith('[');
-    const m = /^\[?([NXY])(\.\.)?(\d+)\]?$/.exec(part);
-    if (!m) throw new Error(`bad AI syntax ${syntax}`);
+    const [type = '', ...lints] = part.split(',');
+    const optional = type.startsWith('[');
+    const m = /^\[?([NXY])(\.\.)?(\d+)\]?$/.exec(type);
+    if (!m || lints.some((l) => !GS1_LINTS.has(l))) throw new Error(`bad AI syntax ${syntax}`);
     const [, charset = 'X', range, max = '0'] = m;
     const n = Number(max);
-    return { charset: charset as Gs1Charset, min: optional ? 0 : range ? 1 : n, max: n };
+    const component: Gs1Component = { charset: charset as Gs1Charset, min: optional ? 0 : range ? 1 : n, max: n };
+    if (lints.length) component.lints = lints as Gs1Lint[];
+    return component;
   });
 }
 
@@ -81,17 +91,18 @@ const date = (ai: string, title: string, label: string) => def(ai, 'N6', title, 
 const nhrn = (ai: string, title: string, country: string) => def(ai, 'X..20', title, `national healthcare reimbursement number (${country})`);
 /** The ship-to (430n, 4310–4319 for return-to) address AIs: name, address lines, country, phone, geolocation. */
 const shipping = (stem: string, title: string, label: string): AiDefinition[] => [
-  def(`${stem}0`, 'X..35', `${title} COMP`, `${label} company`),
-  def(`${stem}1`, 'X..35', `${title} NAME`, `${label} contact`),
-  def(`${stem}2`, 'X..70', `${title} ADD1`, `${label} address line 1`),
-  def(`${stem}3`, 'X..70', `${title} ADD2`, `${label} address line 2`),
-  def(`${stem}4`, 'X..70', `${title} SUB`, `${label} suburb`),
-  def(`${stem}5`, 'X..70', `${title} LOC`, `${label} locality`),
-  def(`${stem}6`, 'X..70', `${title} REG`, `${label} region`),
-  def(`${stem}7`, 'X2', `${title} COUNTRY`, `${label} country code`),
+  // Names and address lines may carry characters outside set 82 percent-encoded ("%20").
+  def(`${stem}0`, 'X..35,pcenc', `${title} COMP`, `${label} company`),
+  def(`${stem}1`, 'X..35,pcenc', `${title} NAME`, `${label} contact`),
+  def(`${stem}2`, 'X..70,pcenc', `${title} ADD1`, `${label} address line 1`),
+  def(`${stem}3`, 'X..70,pcenc', `${title} ADD2`, `${label} address line 2`),
+  def(`${stem}4`, 'X..70,pcenc', `${title} SUB`, `${label} suburb`),
+  def(`${stem}5`, 'X..70,pcenc', `${title} LOC`, `${label} locality`),
+  def(`${stem}6`, 'X..70,pcenc', `${title} REG`, `${label} region`),
+  def(`${stem}7`, 'X2,iso3166alpha2', `${title} COUNTRY`, `${label} country code`),
   // 4308 is the ship-to phone; 4309 its geolocation. The return-to block has its postal code at 4318.
   ...(stem === '430'
-    ? [def('4308', 'X..30', 'SHIP TO PHONE', 'ship-to telephone'), def('4309', 'N10+N10', 'SHIP TO GEO', 'ship-to geolocation')]
+    ? [def('4308', 'X..30', 'SHIP TO PHONE', 'ship-to telephone'), def('4309', 'N10,latitude+N10,longitude', 'SHIP TO GEO', 'ship-to geolocation')]
     : [def('4318', 'X..20', 'RTN TO POST', 'return-to postal code'), def('4319', 'X..30', 'RTN TO PHONE', 'return-to telephone')]),
 ];
 
@@ -123,7 +134,7 @@ const DEFINITIONS: AiDefinition[] = [
   def('30', 'N..8', 'VAR. COUNT', 'variable count'),
   def('37', 'N..8', 'COUNT', 'count of trade items'),
   def('400', 'X..30', "ORDER NUMBER", 'purchase order number'),
-  def('401', 'X..30', 'GINC', 'consignment number (GINC)'),
+  def('401', 'X..30,key', 'GINC', 'consignment number (GINC)'),
   def('402', 'N17', 'GSIN', 'shipment id (GSIN)', { checkDigitOver: 17 }),
   def('403', 'X..30', 'ROUTE', 'routing code'),
   def('410', 'N13', 'SHIP TO LOC', 'ship-to GLN', { checkDigitOver: 13 }),
@@ -135,46 +146,46 @@ const DEFINITIONS: AiDefinition[] = [
   def('416', 'N13', 'PROD/SERV LOC', 'production location GLN', { checkDigitOver: 13 }),
   def('417', 'N13', 'PARTY', 'party GLN', { checkDigitOver: 13 }),
   def('420', 'X..20', 'SHIP TO POST', 'ship-to postal code'),
-  def('421', 'N3+X..9', 'SHIP TO POST', 'ship-to postal code with country'),
-  def('422', 'N3', 'ORIGIN', 'country of origin'),
-  def('423', 'N3+[N3]+[N3]+[N3]+[N3]', 'COUNTRY - INITIAL PROCESS', 'countries of initial processing'),
-  def('424', 'N3', 'COUNTRY - PROCESS', 'country of processing'),
-  def('425', 'N3+[N3]+[N3]+[N3]+[N3]', 'COUNTRY - DISASSEMBLY', 'countries of disassembly'),
-  def('426', 'N3', 'COUNTRY - FULL PROCESS', 'country of full process chain'),
+  def('421', 'N3,iso3166+X..9', 'SHIP TO POST', 'ship-to postal code with country'),
+  def('422', 'N3,iso3166', 'ORIGIN', 'country of origin'),
+  def('423', 'N3,iso3166+[N3],iso3166+[N3],iso3166+[N3],iso3166+[N3],iso3166', 'COUNTRY - INITIAL PROCESS', 'countries of initial processing'),
+  def('424', 'N3,iso3166', 'COUNTRY - PROCESS', 'country of processing'),
+  def('425', 'N3,iso3166+[N3],iso3166+[N3],iso3166+[N3],iso3166+[N3],iso3166', 'COUNTRY - DISASSEMBLY', 'countries of disassembly'),
+  def('426', 'N3,iso3166', 'COUNTRY - FULL PROCESS', 'country of full process chain'),
   def('427', 'X..3', 'ORIGIN SUBDIVISION', 'country subdivision of origin'),
   ...shipping('430', 'SHIP TO', 'ship-to'),
   ...shipping('431', 'RTN TO', 'return-to'),
-  def('4320', 'X..35', 'SRV DESCRIPTION', 'service code description'),
-  def('4321', 'N1', 'DANGEROUS GOODS', 'dangerous goods flag'),
-  def('4322', 'N1', 'AUTH TO LEAVE', 'authority to leave flag'),
-  def('4323', 'N1', 'SIG REQUIRED', 'signature required flag'),
-  // Date and time (YYMMDD with day 00 allowed, then HHMI): the parts are not checked as dates here.
-  def('4324', 'N6+N4', 'NOT BEF DEL DT', 'not before delivery date and time'),
-  def('4325', 'N6+N4', 'NOT AFT DEL DT', 'not after delivery date and time'),
+  def('4320', 'X..35,pcenc', 'SRV DESCRIPTION', 'service code description'),
+  def('4321', 'N1,yesno', 'DANGEROUS GOODS', 'dangerous goods flag'),
+  def('4322', 'N1,yesno', 'AUTH TO LEAVE', 'authority to leave flag'),
+  def('4323', 'N1,yesno', 'SIG REQUIRED', 'signature required flag'),
+  // Date (day 00 allowed) and time: checked part by part, not read into a date.
+  def('4324', 'N6,yymmd0+N4,hhmi', 'NOT BEF DEL DT', 'not before delivery date and time'),
+  def('4325', 'N6,yymmd0+N4,hhmi', 'NOT AFT DEL DT', 'not after delivery date and time'),
   def('4326', 'N6', 'REL DATE', 'release date', { date: 'yymmdd' }),
-  def('4330', 'N6+[X1]', 'MAX TEMP F.', 'maximum temperature (°F)'),
-  def('4331', 'N6+[X1]', 'MAX TEMP C.', 'maximum temperature (°C)'),
-  def('4332', 'N6+[X1]', 'MIN TEMP F.', 'minimum temperature (°F)'),
-  def('4333', 'N6+[X1]', 'MIN TEMP C.', 'minimum temperature (°C)'),
+  def('4330', 'N6+[X1],hyphen', 'MAX TEMP F.', 'maximum temperature (°F)'),
+  def('4331', 'N6+[X1],hyphen', 'MAX TEMP C.', 'maximum temperature (°C)'),
+  def('4332', 'N6+[X1],hyphen', 'MIN TEMP F.', 'minimum temperature (°F)'),
+  def('4333', 'N6+[X1],hyphen', 'MIN TEMP C.', 'minimum temperature (°C)'),
   def('7001', 'N13', 'NSN', 'NATO stock number'),
   def('7002', 'X..30', 'MEAT CUT', 'meat carcass and cut classification'),
   def('7003', 'N10', 'EXPIRY TIME', 'expiry date and time', { date: 'yymmddhhmm' }),
   def('7004', 'N..4', 'ACTIVE POTENCY', 'active potency'),
   def('7005', 'X..12', 'CATCH AREA', 'catch area'),
   def('7006', 'N6', 'FIRST FREEZE DATE', 'first freeze date', { date: 'yymmdd' }),
-  // One date, or a first and a last (YYMMDD each): the parts are not checked as dates here.
-  def('7007', 'N6+[N6]', 'HARVEST DATE', 'harvest date'),
+  // One date, or a first and a last (YYMMDD each).
+  def('7007', 'N6,yymmdd+[N6],yymmdd', 'HARVEST DATE', 'harvest date'),
   def('7008', 'X..3', 'AQUATIC SPECIES', 'aquatic species'),
   def('7009', 'X..10', 'FISHING GEAR TYPE', 'fishing gear type'),
   def('7010', 'X..2', 'PROD METHOD', 'production method'),
-  def('7011', 'N6+[N4]', 'TEST BY DATE', 'test-by date'),
+  def('7011', 'N6,yymmdd+[N4],hhmi', 'TEST BY DATE', 'test-by date'),
   def('7020', 'X..20', 'REFURB LOT', 'refurbishment lot'),
   def('7021', 'X..20', 'FUNC STAT', 'functional status'),
   def('7022', 'X..20', 'REV STAT', 'revision status'),
-  def('7023', 'X..30', 'GIAI - ASSEMBLY', 'asset id of an assembly'),
-  ...Array.from({ length: 10 }, (_, n) => def(`703${n}`, 'N3+X..27', `PROCESSOR # ${n}`, `approval number of processor ${n}`)),
-  def('7040', 'N1+X1+X1+X1', 'UIC+EXT', 'tobacco importer index (UIC with extension)'),
-  def('7041', 'X..4', 'UFRGT UNIT TYPE', 'freight unit type'),
+  def('7023', 'X..30,key', 'GIAI - ASSEMBLY', 'asset id of an assembly'),
+  ...Array.from({ length: 10 }, (_, n) => def(`703${n}`, 'N3,iso3166999+X..27', `PROCESSOR # ${n}`, `approval number of processor ${n}`)),
+  def('7040', 'N1+X1+X1+X1,importeridx', 'UIC+EXT', 'tobacco importer index (UIC with extension)'),
+  def('7041', 'X..4,packagetype', 'UFRGT UNIT TYPE', 'freight unit type'),
   nhrn('710', 'NHRN PZN', 'Germany PZN'),
   nhrn('711', 'NHRN CIP', 'France CIP'),
   nhrn('712', 'NHRN CN', 'Spain CN'),
@@ -184,20 +195,20 @@ const DEFINITIONS: AiDefinition[] = [
   nhrn('716', 'NHRN AIC', 'Italy AIC'),
   ...Array.from({ length: 10 }, (_, n) => def(`723${n}`, 'X2+X..28', `CERT # ${n + 1}`, `certification reference ${n + 1}`)),
   def('7240', 'X..20', 'PROTOCOL', 'protocol id'),
-  def('7241', 'N2', 'AIDC MEDIA TYPE', 'AIDC media type'),
+  def('7241', 'N2,mediatype', 'AIDC MEDIA TYPE', 'AIDC media type'),
   def('7242', 'X..25', 'VCN', 'version control number'),
-  def('8001', 'N4+N5+N3+N1+N1', 'DIMENSIONS', 'roll dimensions'),
+  def('8001', 'N4,nonzero+N5,nonzero+N3,nonzero+N1,winding+N1', 'DIMENSIONS', 'roll dimensions'),
   def('8002', 'X..20', 'CMT No.', 'mobile telephone id'),
   // Dictionary: N1,zero N13,csum,key — a leading 0 and a check digit over the 13 after it (the same mod-10 sum).
   def('8003', 'N14+[X..16]', 'GRAI', 'returnable asset id (GRAI)', { checkDigitOver: 14, lint: 'zeroFirst' }),
-  def('8004', 'X..30', 'GIAI', 'individual asset id (GIAI)'),
+  def('8004', 'X..30,key', 'GIAI', 'individual asset id (GIAI)'),
   def('8005', 'N6', 'PRICE PER UNIT', 'price per unit of measure'),
   def('8006', 'N14+N2+N2', 'ITIP', 'piece of a trade item (ITIP)', { checkDigitOver: 14, lint: 'pieceOfTotal' }),
-  def('8007', 'X..34', 'IBAN', 'bank account number (IBAN)'),
-  // YYMMDD HH, then optional minutes and seconds: the parts are not checked as a date here.
-  def('8008', 'N6+N2+[N2]+[N2]', 'PROD TIME', 'production date and time'),
+  def('8007', 'X..34,iban', 'IBAN', 'bank account number (IBAN)'),
+  // YYMMDD HH, then optional minutes and seconds.
+  def('8008', 'N6,yymmdd+N2,hh+[N2],mi+[N2],ss', 'PROD TIME', 'production date and time'),
   def('8009', 'X..50', 'OPTSEN', 'optically readable sensor indicator'),
-  def('8010', 'Y..30', 'CPID', 'component/part id (CPID)'),
+  def('8010', 'Y..30,key', 'CPID', 'component/part id (CPID)'),
   def('8011', 'N..12', 'CPID SERIAL', 'component/part serial', { lint: 'noZeroPrefix' }),
   def('8012', 'X..20', 'VERSION', 'software version'),
   def('8017', 'N18', 'GSRN - PROVIDER', 'service relation number (provider)', { checkDigitOver: 18 }),
@@ -205,9 +216,9 @@ const DEFINITIONS: AiDefinition[] = [
   def('8019', 'N..10', 'SRIN', 'service relation instance number'),
   def('8020', 'X..25', 'REF No.', 'payment slip reference'),
   def('8026', 'N14+N2+N2', 'ITIP CONTENT', 'pieces of trade items contained (ITIP)', { checkDigitOver: 14, lint: 'pieceOfTotal' }),
-  def('8110', 'X..70', 'COUPON', 'coupon code (North America)'),
+  def('8110', 'X..70,couponcode', 'COUPON', 'coupon code (North America)'),
   def('8111', 'N4', 'POINTS', 'loyalty points of a coupon'),
-  def('8112', 'X..70', 'COUPON', 'paperless coupon code (North America)'),
+  def('8112', 'X..70,couponposoffer', 'COUPON', 'paperless coupon code (North America)'),
   def('8200', 'X..70', 'PRODUCT URL', 'extended packaging URL'),
   def('90', 'X..30', 'INTERNAL', 'internal information'),
 ];
@@ -237,9 +248,9 @@ for (const [stem, title] of MEASURE_FAMILIES) {
 }
 for (let n = 0; n <= 9; n++) {
   DEFINITIONS.push(def(`390${n}`, 'N..15', 'AMOUNT', 'amount payable'));
-  DEFINITIONS.push(def(`391${n}`, 'N3+N..15', 'AMOUNT', 'amount payable with currency'));
+  DEFINITIONS.push(def(`391${n}`, 'N3,iso4217+N..15', 'AMOUNT', 'amount payable with currency'));
   DEFINITIONS.push(def(`392${n}`, 'N..15', 'PRICE', 'price'));
-  DEFINITIONS.push(def(`393${n}`, 'N3+N..15', 'PRICE', 'price with currency'));
+  DEFINITIONS.push(def(`393${n}`, 'N3,iso4217+N..15', 'PRICE', 'price with currency'));
 }
 for (let n = 0; n <= 3; n++) DEFINITIONS.push(def(`394${n}`, 'N4', 'PRCNT OFF', 'percentage discount of a coupon'));
 for (let n = 0; n <= 5; n++) DEFINITIONS.push(def(`395${n}`, 'N6', 'PRICE/UoM', 'price per unit of measure'));

@@ -2,6 +2,7 @@ import { checkAssociations } from './gs1-associations';
 import { CHARSET_NAMES, firstOutsideCharset, lookupAi, type AiDefinition } from './gs1-ai-table';
 import { gs1CheckDigit } from './gs1-check-digit';
 import { parseGs1Date } from './gs1-date';
+import { lintComponent } from './gs1-lint';
 import type { IdentifierIssue } from './identifier-issue';
 import type { Symbology } from './symbology';
 
@@ -80,6 +81,7 @@ export function validateElement(def: AiDefinition, value: string, position: numb
   for (let i = 0; i < components.length; i++) {
     const component = components[i]!;
     const end = i === components.length - 1 ? value.length : Math.min(value.length, offset + component.max);
+    const start = offset;
     const bad = firstOutsideCharset(value, offset, end, component.charset);
     offset = end;
     if (bad >= 0) {
@@ -92,6 +94,22 @@ export function validateElement(def: AiDefinition, value: string, position: numb
         code: 'bad-characters',
         message: `The ${def.label} ${label(def)} ${where(position)} contains ${shown}; it may hold ${CHARSET_NAMES[component.charset]}. The code is damaged or was misread.`,
       };
+    }
+    // An optional component the data does not reach is absent, not empty.
+    if (component.lints && end > start) {
+      const part = value.slice(start, end);
+      for (const lint of component.lints) {
+        const broken = lintComponent(lint, part, now);
+        if (broken === null) continue;
+        const which = components.length === 1 ? '' : `: its part "${part}" (characters ${start + 1}–${end} of the value)`;
+        return {
+          ai: def.ai,
+          position,
+          value,
+          code: lint === 'yymmdd' || lint === 'yymmd0' || lint === 'hhmi' || lint === 'hh' || lint === 'mi' || lint === 'ss' ? 'bad-date' : 'bad-value',
+          message: `The ${def.label} ${label(def)} ${value} ${where(position)}${which} ${broken} (GS1 Barcode Syntax Dictionary rule "${lint}"). The code is damaged or was printed wrong.`,
+        };
+      }
     }
   }
   if (def.checkDigitOver !== undefined) {

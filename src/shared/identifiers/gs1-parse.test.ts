@@ -161,8 +161,8 @@ describe('bad element strings name the element, the position and the reason', ()
   });
 
   it('AI 8011 (component/part serial) has no leading 0', () => {
-    expect(ok(`8010ABC${GS}801112`).hri).toBe('(8010)ABC(8011)12');
-    expect(bad(`8010ABC${GS}8011012`).error).toBe('The component/part serial (AI 8011) 012 at character 9 must not start with 0. The code is damaged or was printed wrong.');
+    expect(ok(`801095012345ABC${GS}801112`).hri).toBe('(8010)95012345ABC(8011)12');
+    expect(bad(`801095012345ABC${GS}8011012`).error).toBe('The component/part serial (AI 8011) 012 at character 17 must not start with 0. The code is damaged or was printed wrong.');
   });
 });
 
