@@ -119,6 +119,30 @@ describe('EPCIS 2.0 JSON: what the schema lets through and RxLedger refuses (wri
     return JSON.stringify(d);
   };
 
+  it("a CBV value GS1's CBV namespace does not define is refused, naming the event, the field and the value (the schema lets any URI through)", async () => {
+    const misspelt = edited((d) => {
+      (d.epcisBody.eventList[1] as Record<string, unknown>).bizStep = 'https://ref.gs1.org/cbv/BizStep-shippping';
+    });
+    expect(await refusal(misspelt)).toBe(
+      `the EPCIS document cannot be used: the ObjectEvent at 2026-05-01T09:30:00Z has bizStep "https://ref.gs1.org/cbv/BizStep-shippping", which is in GS1's CBV namespace but "shippping" is not a business step CBV 2.0 defines (a value of one's own must use a namespace of one's own) (GS1 Core Business Vocabulary 2.0)`,
+    );
+    const wrongType = edited((d) => {
+      (d.epcisBody.eventList[1] as Record<string, unknown>).bizTransactionList = [{ type: 'https://ref.gs1.org/cbv/BTT-purchase_order', bizTransaction: 'urn:epcglobal:cbv:bt:0300010000005:PO-77' }];
+    });
+    expect(await refusal(wrongType)).toContain('has a business transaction of type "https://ref.gs1.org/cbv/BTT-purchase_order", which is in GS1\'s CBV namespace but "purchase_order" is not a business transaction type CBV 2.0 defines');
+    const disposition = edited((d) => {
+      event0(d).disposition = 'https://ref.gs1.org/cbv/BizStep-active';
+    });
+    expect(await refusal(disposition)).toContain('has disposition "https://ref.gs1.org/cbv/BizStep-active", which is a CBV business step, where a disposition belongs');
+    // The Web URI of a CBV value and a value of one's own namespace are read as before.
+    const spelt = edited((d) => {
+      (d.epcisBody.eventList[1] as Record<string, unknown>).bizStep = 'https://ref.gs1.org/cbv/BizStep-shipping';
+      event0(d).disposition = 'https://example.org/rxledger-test/disp/quarantined';
+    });
+    const r = await readEpcisShipment(spelt, 'ok.json');
+    expect(r.ok && r.shipment.poNumber).toBe('PO-77');
+  });
+
   it('a type that only contains "EPCISDocument" is not a document (the schema would check it as an event)', async () => {
     // With an eventTime and offset of its own, GS1's schema takes it for an extension event and never looks at its body.
     const disguised = edited((d) => Object.assign(d, { type: 'epcis:EPCISDocument', eventTime: '2026-05-01T09:00:00Z', eventTimeZoneOffset: '+00:00' }));
@@ -254,6 +278,16 @@ describe('EPCIS XML: the GS1 XSD of the document\'s namespace', () => {
     expect(await refusal(xml12().replace('<eventTimeZoneOffset>+00:00</eventTimeZoneOffset>', '<eventTimeZoneOffset>Z</eventTimeZoneOffset>'))).toBe(
       'the EPCIS document cannot be used: the ObjectEvent at 2026-05-01T09:00:00Z has eventTimeZoneOffset "Z"; EPCIS writes it +hh:mm or -hh:mm (e.g. -05:00)',
     );
+  });
+
+  it('a CBV URN the vocabulary does not define is refused (the XSD types bizStep and disposition only as URIs)', async () => {
+    expect(await refusal(xml12().replace('urn:epcglobal:cbv:bizstep:commissioning', 'urn:epcglobal:cbv:bizstep:comissioning'))).toBe(
+      `the EPCIS document cannot be used: the ObjectEvent at 2026-05-01T09:00:00Z has bizStep "urn:epcglobal:cbv:bizstep:comissioning", which is in GS1's CBV namespace but "comissioning" is not a business step CBV 2.0 defines (a value of one's own must use a namespace of one's own) (GS1 Core Business Vocabulary 2.0)`,
+    );
+    const disposition = xml12().replace('</bizStep>', '</bizStep><disposition>urn:epcglobal:cbv:disp:activ</disposition>');
+    expect(await refusal(disposition)).toContain('has disposition "urn:epcglobal:cbv:disp:activ", which is in GS1\'s CBV namespace but "activ" is not a disposition CBV 2.0 defines');
+    const r = await readEpcisShipment(xml12().replace('</bizStep>', '</bizStep><disposition>urn:epcglobal:cbv:disp:active</disposition>'), 'ok.xml');
+    expect(r.ok).toBe(true);
   });
 
   it.skipIf(!corporaPresent)(`the GS1 US DSCSA example (written by others) passes the 1.2 XSD and is read${corporaPresent ? '' : ` — ${corporaSkipReason}`}`, async () => {

@@ -1,0 +1,74 @@
+/**
+ * The GS1 Core Business Vocabulary (CBV 2.0) values EPCIS events name their business step,
+ * disposition, business transaction type, source/destination type and error reason with.
+ * The lists are the standard's own, as GS1's EPCIS 2.0 JSON Schema enumerates them
+ * (resources/standards/epcis/json-schema; a test holds these sets to it).
+ *
+ * CBV 2.0 gives each value three spellings: the bare word of EPCIS 2.0 JSON ("shipping"), the
+ * Web URI (https://ref.gs1.org/cbv/BizStep-shipping, compact "cbv:BizStep-shipping") and the URN
+ * of EPCIS 1.2 (urn:epcglobal:cbv:bizstep:shipping). A company's own value is a URI in a namespace
+ * of its own; GS1's CBV namespaces hold only what CBV defines, so a value there that CBV does not
+ * list (a misspelt "BizStep-shippping") is an error, not an extension — and read as one, the
+ * event would quietly not be the shipment it was meant to be.
+ */
+
+export type CbvVocabulary = 'BizStep' | 'Disp' | 'BTT' | 'SDT' | 'ER';
+
+const words = (text: string): ReadonlySet<string> => new Set(text.split(' '));
+
+export const CBV_VALUES: Readonly<Record<CbvVocabulary, ReadonlySet<string>>> = {
+  BizStep: words(
+    'accepting arriving assembling collecting commissioning consigning creating_class_instance cycle_counting decommissioning departing ' +
+      'destroying disassembling dispensing encoding entering_exiting holding inspecting installing killing loading other packing picking ' +
+      'receiving removing repackaging repairing replacing reserving retail_selling shipping staging_outbound stock_taking stocking storing ' +
+      'transporting unloading unpacking void_shipping sensor_reporting sampling',
+  ),
+  Disp: words(
+    'active container_closed damaged destroyed dispensed disposed encoded expired in_progress in_transit inactive no_pedigree_match ' +
+      'non_sellable_other partially_dispensed recalled reserved retail_sold returned sellable_accessible sellable_not_accessible stolen unknown ' +
+      'available completeness_verified completeness_inferred conformant container_open mismatch_instance mismatch_class mismatch_quantity ' +
+      'needs_replacement non_conformant unavailable',
+  ),
+  BTT: words('bol cert desadv inv pedigree po poc prodorder recadv rma testprd testres upevt'),
+  SDT: words('owning_party possessing_party location'),
+  ER: words('did_not_occur incorrect_data'),
+};
+
+/** What each vocabulary is called in words, and in its URN (CBV 2.0 §8: urn:epcglobal:cbv:bizstep:…). */
+const NAMES: Readonly<Record<CbvVocabulary, { words: string; urn: string }>> = {
+  BizStep: { words: 'business step', urn: 'bizstep' },
+  Disp: { words: 'disposition', urn: 'disp' },
+  BTT: { words: 'business transaction type', urn: 'btt' },
+  SDT: { words: 'source/destination type', urn: 'sdt' },
+  ER: { words: 'error reason', urn: 'er' },
+};
+const BY_URN = new Map(Object.entries(NAMES).map(([vocab, n]) => [n.urn, vocab as CbvVocabulary]));
+
+const URN = /^urn:epcglobal:cbv:([A-Za-z]+):(.*)$/;
+const WEB = /^(?:https?:\/\/ref\.gs1\.org\/cbv\/|cbv:)([A-Za-z]+)-(.*)$/;
+
+/**
+ * Why `value` is no `vocab` value, or null when it is one: a CBV value in any of its spellings,
+ * or a URI of someone's own namespace. The word must match CBV's exactly (CBV values are case
+ * sensitive: "Shipping" is not "shipping").
+ */
+export function cbvProblem(vocab: CbvVocabulary, value: string): string | null {
+  const name = NAMES[vocab].words;
+  const urn = URN.exec(value);
+  const web = urn ? null : WEB.exec(value);
+  if (!urn && !web) {
+    if (value.includes(':')) return null;
+    return CBV_VALUES[vocab].has(value) ? null : `is neither a ${name} of the GS1 Core Business Vocabulary (CBV 2.0) nor a URI of a vocabulary of one's own`;
+  }
+  const [, kind = '', word = ''] = urn ?? web!;
+  const named = urn ? BY_URN.get(kind) : (Object.hasOwn(NAMES, kind) ? (kind as CbvVocabulary) : undefined);
+  if (urn && kind === 'mda') return `is a CBV master-data attribute, not a ${name}`;
+  if (named !== vocab) {
+    return named
+      ? `is a CBV ${NAMES[named].words}, where a ${name} belongs`
+      : `is in GS1's CBV namespace but names no CBV vocabulary ("${kind}"); a ${name} there is ${urn ? `urn:epcglobal:cbv:${NAMES[vocab].urn}:…` : `https://ref.gs1.org/cbv/${vocab}-…`}`;
+  }
+  return CBV_VALUES[vocab].has(word)
+    ? null
+    : `is in GS1's CBV namespace but "${word}" is not a ${name} CBV 2.0 defines (a value of one's own must use a namespace of one's own)`;
+}
