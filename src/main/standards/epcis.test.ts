@@ -288,6 +288,9 @@ describe('EPCIS XML: the GS1 XSD of the document\'s namespace', () => {
     expect(await refusal(disposition)).toContain('has disposition "urn:epcglobal:cbv:disp:activ", which is in GS1\'s CBV namespace but "activ" is not a disposition CBV 2.0 defines');
     const r = await readEpcisShipment(xml12().replace('</bizStep>', '</bizStep><disposition>urn:epcglobal:cbv:disp:active</disposition>'), 'ok.xml');
     expect(r.ok).toBe(true);
+    // The Web URI on the host GS1's JSON schema also reserves for CBV is read as CBV's.
+    const web = await readEpcisShipment(xml12().replace('urn:epcglobal:cbv:bizstep:commissioning', 'https://ns.gs1.org/cbv/BizStep-commissioning'), 'ok.xml');
+    expect(web.ok && web.shipment.lines[0]).toMatchObject({ lot: 'L7' });
   });
 
   it.skipIf(!corporaPresent)(`the GS1 US DSCSA example (written by others) passes the 1.2 XSD and is read${corporaPresent ? '' : ` — ${corporaSkipReason}`}`, async () => {

@@ -21,6 +21,8 @@ export interface Gs1Component {
   max: number;
   /** The Syntax Dictionary's content rules for this component (gs1-lint.ts); absent when none. */
   lints?: readonly Gs1Lint[];
+  /** An optional part of fixed length ("[N2]"): absent, or all `max` characters. */
+  optionalFixed?: true;
 }
 
 export interface AiDefinition {
@@ -66,6 +68,7 @@ function parseSyntax(syntax: string): Gs1Component[] {
     const n = Number(max);
     const component: Gs1Component = { charset: charset as Gs1Charset, min: optional ? 0 : range ? 1 : n, max: n };
     if (lints.length) component.lints = lints as Gs1Lint[];
+    if (optional && !range) component.optionalFixed = true;
     return component;
   });
 }

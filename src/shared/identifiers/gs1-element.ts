@@ -49,6 +49,11 @@ function label(def: AiDefinition): string {
   return `(AI ${def.ai})`;
 }
 
+/** "characters 7–12", or "character 9" for one. */
+function span(start: number, end: number): string {
+  return end - start === 1 ? `character ${end}` : `characters ${start + 1}–${end}`;
+}
+
 function where(position: number): string {
   return `at character ${position + 1}`;
 }
@@ -95,13 +100,23 @@ export function validateElement(def: AiDefinition, value: string, position: numb
         message: `The ${def.label} ${label(def)} ${where(position)} contains ${shown}; it may hold ${CHARSET_NAMES[component.charset]}. The code is damaged or was misread.`,
       };
     }
+    // An optional part may be left out only where the data ends; one the data reaches is whole.
+    if (component.optionalFixed && end > start && end - start < component.max) {
+      return {
+        ai: def.ai,
+        position,
+        value,
+        code: 'truncated',
+        message: `The ${def.label} ${label(def)} ${value} ${where(position)} is cut short: its last part "${value.slice(start, end)}" (${span(start, end)} of the value) has ${end - start} of ${component.max} characters. The code is damaged or incomplete; scan again.`,
+      };
+    }
     // An optional component the data does not reach is absent, not empty.
     if (component.lints && end > start) {
       const part = value.slice(start, end);
       for (const lint of component.lints) {
         const broken = lintComponent(lint, part, now);
         if (broken === null) continue;
-        const which = components.length === 1 ? '' : `: its part "${part}" (characters ${start + 1}–${end} of the value)`;
+        const which = components.length === 1 ? '' : `: its part "${part}" (${span(start, end)} of the value)`;
         return {
           ai: def.ai,
           position,

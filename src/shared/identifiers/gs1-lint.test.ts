@@ -102,6 +102,16 @@ describe('dates and times inside an element', () => {
     expect(refusal(`(01)${GTIN}(8008)261201145960`).error).toContain('is not a second (00–59)');
     expect(refusal(`(01)${GTIN}(8008)26023014`).error).toContain('2026-02 has no day 30');
   });
+
+  it('an optional part the data reaches must be whole: cut short, not a bad value', () => {
+    const minutes = refusal(`(01)${GTIN}(8008)261201145`);
+    expect(minutes.issue.code).toBe('truncated');
+    expect(minutes.error).toBe(
+      'The production date and time (AI 8008) 261201145 at character 19 is cut short: its last part "5" (character 9 of the value) has 1 of 2 characters. The code is damaged or incomplete; scan again.',
+    );
+    expect(refusal(`(01)${GTIN}(7011)26120112`).error).toContain('its last part "12" (characters 7–8 of the value) has 2 of 4 characters');
+    expect(refusal(`(01)${GTIN}(423)27684`).issue.code).toBe('truncated');
+  });
 });
 
 describe('flags, measures and positions', () => {
@@ -175,6 +185,8 @@ describe('keys, addresses, bank accounts and coupons', () => {
     expect(excess.error).toContain('is a coupon code with data after its last field (indicator 7 repeated, out of order or unknown)');
     expect(refusal('(8110)01234561234561111012332612314270101').error).toContain('is a coupon code with a start date 270101 after its expiry date 261231');
     expect(refusal('(8110)01234561234560').error).toContain('is a coupon code with an invalid save value length 0');
+    expect(refusal('(8110)0123456123456').error).toContain('is a coupon code with no save value length');
+    expect(refusal('(8110)012345612345611110123326123142601').error).toContain('is a coupon code with a start date cut short');
     expect(refusal('(8110)0123456123456111101233261232').error).toContain('is a coupon code with an expiry date 261232 that is not a real date');
     expect(refusal('(8110)0123456123456111181').error).toContain('an invalid first purchase requirement code 8');
   });

@@ -122,7 +122,7 @@ class CouponReader {
   }
   /** One digit, which must be one of `allowed`; a problem string otherwise. */
   digit(field: string, allowed: string): number | string {
-    if (this.left < 1) return `missing its ${field}`;
+    if (this.left < 1) return `no ${field}`;
     const d = this.text[this.at]!;
     if (!allowed.includes(d)) return `an invalid ${field} ${d}`;
     this.at++;
@@ -190,10 +190,10 @@ function couponCodeProblem(text: string, now: Date): string | null {
     } else if (indicator === 2) {
       p = purchaseProblem(r, 'third') ?? prefixProblem(r, 'third purchase', true);
     } else if (indicator === 3 || indicator === 4) {
-      const which = indicator === 3 ? 'expiry date' : 'start date';
+      const which = indicator === 3 ? 'an expiry date' : 'a start date';
       const date = r.field(6);
-      if (date === null) return problem(`a ${which} cut short`);
-      if (!parseGs1Date(date, 'yymmdd', now).ok) return problem(`an ${which} ${date} that is not a real date`);
+      if (date === null) return problem(`${which} cut short`);
+      if (!parseGs1Date(date, 'yymmdd', now).ok) return problem(`${which} ${date} that is not a real date`);
       // As GS1's reference linter compares them: the six digits as they stand.
       if (indicator === 4 && expiry !== null && date > expiry) return problem(`a start date ${date} after its expiry date ${expiry}`);
       if (indicator === 3) expiry = date;

@@ -20,6 +20,9 @@ describe('CBV 2.0 values', () => {
     expect(cbvProblem('BTT', 'https://ref.gs1.org/cbv/BTT-desadv')).toBeNull();
     expect(cbvProblem('SDT', 'urn:epcglobal:cbv:sdt:owning_party')).toBeNull();
     expect(cbvProblem('ER', 'incorrect_data')).toBeNull();
+    // The host GS1's schema also reserves for CBV, and a URN scheme written in capitals.
+    expect(cbvProblem('BizStep', 'https://ns.gs1.org/cbv/BizStep-shipping')).toBeNull();
+    expect(cbvProblem('BizStep', 'URN:epcglobal:cbv:bizstep:shipping')).toBeNull();
   });
 
   it("refuses a value in GS1's CBV namespace that CBV does not define, in another vocabulary, or of another case", () => {
@@ -34,6 +37,9 @@ describe('CBV 2.0 values', () => {
     expect(cbvProblem('BizStep', 'urn:epcglobal:cbv:step:shipping')).toBe(
       `is in GS1's CBV namespace but names no CBV vocabulary ("step"); a business step there is urn:epcglobal:cbv:bizstep:…`,
     );
+    expect(cbvProblem('BizStep', 'https://ns.gs1.org/cbv/BizStep-shippping')).toContain('"shippping" is not a business step CBV 2.0 defines');
+    expect(cbvProblem('BizStep', 'URN:EPCGLOBAL:cbv:bizstep:shippping')).toContain('"shippping" is not a business step CBV 2.0 defines');
+    expect(cbvProblem('ER', 'urn:epcglobal:cbv:er:x')).toContain('"x" is not an error reason CBV 2.0 defines');
     expect(cbvProblem('BizStep', 'shippping')).toBe("is neither a business step of the GS1 Core Business Vocabulary (CBV 2.0) nor a URI of a vocabulary of one's own");
   });
 });

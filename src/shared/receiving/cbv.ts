@@ -44,8 +44,16 @@ const NAMES: Readonly<Record<CbvVocabulary, { words: string; urn: string }>> = {
 };
 const BY_URN = new Map(Object.entries(NAMES).map(([vocab, n]) => [n.urn, vocab as CbvVocabulary]));
 
-const URN = /^urn:epcglobal:cbv:([A-Za-z]+):(.*)$/;
-const WEB = /^(?:https?:\/\/ref\.gs1\.org\/cbv\/|cbv:)([A-Za-z]+)-(.*)$/;
+/**
+ * The URN scheme and namespace id are case-insensitive (RFC 8141); the vocabulary part is read
+ * without regard to case too, as the reader (cbvShort) reads it. The CBV words must match exactly.
+ */
+const URN = /^urn:epcglobal:cbv:([A-Za-z]+):(.*)$/i;
+/** ref.gs1.org is CBV 2.0's; GS1's EPCIS JSON Schema also reserves ns.gs1.org/cbv/ for CBV. */
+const WEB = /^(?:https?:\/\/(?:ref|ns)\.gs1\.org\/cbv\/|cbv:)([A-Za-z]+)-(.*)$/;
+
+/** "a business step", "an error reason". */
+const article = (words: string) => `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
 
 /**
  * Why `value` is no `vocab` value, or null when it is one: a CBV value in any of its spellings,
@@ -58,17 +66,17 @@ export function cbvProblem(vocab: CbvVocabulary, value: string): string | null {
   const web = urn ? null : WEB.exec(value);
   if (!urn && !web) {
     if (value.includes(':')) return null;
-    return CBV_VALUES[vocab].has(value) ? null : `is neither a ${name} of the GS1 Core Business Vocabulary (CBV 2.0) nor a URI of a vocabulary of one's own`;
+    return CBV_VALUES[vocab].has(value) ? null : `is neither ${article(name)} of the GS1 Core Business Vocabulary (CBV 2.0) nor a URI of a vocabulary of one's own`;
   }
   const [, kind = '', word = ''] = urn ?? web!;
-  const named = urn ? BY_URN.get(kind) : (Object.hasOwn(NAMES, kind) ? (kind as CbvVocabulary) : undefined);
-  if (urn && kind === 'mda') return `is a CBV master-data attribute, not a ${name}`;
+  const named = urn ? BY_URN.get(kind.toLowerCase()) : (Object.hasOwn(NAMES, kind) ? (kind as CbvVocabulary) : undefined);
+  if (urn && kind.toLowerCase() === 'mda') return `is a CBV master-data attribute, not ${article(name)}`;
   if (named !== vocab) {
     return named
-      ? `is a CBV ${NAMES[named].words}, where a ${name} belongs`
-      : `is in GS1's CBV namespace but names no CBV vocabulary ("${kind}"); a ${name} there is ${urn ? `urn:epcglobal:cbv:${NAMES[vocab].urn}:…` : `https://ref.gs1.org/cbv/${vocab}-…`}`;
+      ? `is a CBV ${NAMES[named].words}, where ${article(name)} belongs`
+      : `is in GS1's CBV namespace but names no CBV vocabulary ("${kind}"); ${article(name)} there is ${urn ? `urn:epcglobal:cbv:${NAMES[vocab].urn}:…` : `https://ref.gs1.org/cbv/${vocab}-…`}`;
   }
   return CBV_VALUES[vocab].has(word)
     ? null
-    : `is in GS1's CBV namespace but "${word}" is not a ${name} CBV 2.0 defines (a value of one's own must use a namespace of one's own)`;
+    : `is in GS1's CBV namespace but "${word}" is not ${article(name)} CBV 2.0 defines (a value of one's own must use a namespace of one's own)`;
 }

@@ -61,7 +61,7 @@ export function cbvShort(v: string | null): string | null {
   if (!v) return null;
   return v
     .replace(/^urn:epcglobal:cbv:[a-z]+:/i, '')
-    .replace(/^https?:\/\/ref\.gs1\.org\/cbv\/[A-Za-z]+-/, '')
+    .replace(/^https?:\/\/(ref|ns)\.gs1\.org\/cbv\/[A-Za-z]+-/, '')
     .replace(/^cbv:[A-Za-z]+-/, '')
     .toLowerCase();
 }
