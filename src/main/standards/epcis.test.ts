@@ -100,6 +100,14 @@ describe('EPCIS 2.0 JSON: GS1 JSON Schema, then RxLedger rules, then the reader'
     expect(error).toContain('/epcisBody/eventList/1/action: must be equal to one of the allowed values: ["OBSERVE","ADD","DELETE"] (schema enum)');
   });
 
+  it('a lowercase action is named once, without the alternatives it made fail ("must match pattern ^ADD$", "ilmd: must NOT be valid")', async () => {
+    const doc = json20() as { epcisBody: { eventList: Array<Record<string, unknown>> } };
+    doc.epcisBody.eventList[0]!.action = 'add';
+    expect(await refusal(JSON.stringify(doc))).toBe(
+      'the EPCIS document does not follow GS1\'s EPCIS 2.0 JSON schema: /epcisBody/eventList/0/action: must be equal to one of the allowed values: ["OBSERVE","ADD","DELETE"] (schema enum)',
+    );
+  });
+
   it('not JSON at all', async () => {
     expect(await refusal('{"type": "EPCISDocument",')).toMatch(/^the EPCIS document is not JSON: /);
   });

@@ -72,8 +72,18 @@ export function compileEpcisJsonSchema(schema: object): EpcisJsonCheck {
     const seen = new Set<string>();
     const out: EpcisProblem[] = [];
     const errors = validate.errors ?? [];
+    // An alternative (anyOf/oneOf) that failed for an object, e.g. GS1's "action OBSERVE and no
+    // ilmd, or DELETE and no ilmd, or ADD": when a field of that object is wrong outside any
+    // alternative ("action: must be one of OBSERVE, ADD, DELETE"), that fault is why every
+    // alternative failed, and their own errors ("must match pattern ^ADD$", "ilmd: must NOT be
+    // valid") only repeat it.
+    const failed = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+    const plain = errors.filter((e) => !WRAPPERS.has(e.keyword) && !/\/(anyOf|oneOf)\/\d+\//.test(e.schemaPath));
+    const explained = (e: ErrorObject) =>
+      failed.some((a) => e.schemaPath.startsWith(`${a.schemaPath}/`) && plain.some((p) => p !== e && p.instancePath.startsWith(`${a.instancePath}/`)));
     for (const e of errors) {
       if (WRAPPERS.has(e.keyword)) continue;
+      if (explained(e)) continue;
       // An alternative (anyOf/oneOf branch) that failed only because the object is of the other
       // kind — "must have required property 'quantityList'" beside the real fault under the same
       // object — says nothing a person can act on: dropped when a deeper error explains it.
