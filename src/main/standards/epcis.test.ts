@@ -168,13 +168,17 @@ describe('EPCIS 2.0 JSON: what the schema lets through and RxLedger refuses (wri
     );
   });
 
-  it('extension keys at the event\'s and the document\'s level, and inside an extension, need a declared prefix', async () => {
+  it('extension keys at the event\'s and the document\'s level, and prefixed keys inside an extension, need a declared prefix', async () => {
     expect(await refusal(edited((d) => (event0(d)['acme:note'] = 'x')))).toBe(
       'the EPCIS document breaks an EPCIS 2.0 rule: /epcisBody/eventList/0/acme:note: the event\'s extension key "acme:note" uses the prefix "acme", which the document\'s @context does not declare (namespace prefix)',
     );
-    expect(await refusal(edited((d) => ((event0(d).ilmd as Record<string, unknown>)['rx:info'] = { bare: 1 })))).toBe(
-      'the EPCIS document breaks an EPCIS 2.0 rule: /epcisBody/eventList/0/ilmd/rx:info/bare: the key "bare" inside an extension has no namespace prefix; every key of an extension must be written prefix:name with the prefix in @context (namespace prefix)',
+    expect(await refusal(edited((d) => ((event0(d).ilmd as Record<string, unknown>)['rx:info'] = { part: { 'acme:x': 1 } })))).toBe(
+      'the EPCIS document breaks an EPCIS 2.0 rule: /epcisBody/eventList/0/ilmd/rx:info/part/acme:x: the key "acme:x" uses the prefix "acme", which the document\'s @context does not declare (namespace prefix)',
     );
+    // Plain keys inside an extension's value are the extension's own (GS1's schema and the XML
+    // binding leave them alone; the EPCIS context aliases id and type): read as before.
+    const nested = await readEpcisShipment(edited((d) => ((event0(d).ilmd as Record<string, unknown>)['rx:info'] = { id: 'x', part1: 1, more: { type: 'y' } })), 'ok.json');
+    expect(nested.ok && nested.shipment.lines[0]).toMatchObject({ lot: 'L7' });
     expect(await refusal(edited((d) => (d['acme:x'] = 1)))).toContain('/acme:x: the document\'s extension key "acme:x" uses the prefix "acme"');
   });
 
@@ -286,6 +290,15 @@ describe('EPCIS XML: the GS1 XSD of the document\'s namespace', () => {
     expect(await refusal(xml12().replace('<eventTimeZoneOffset>+00:00</eventTimeZoneOffset>', '<eventTimeZoneOffset>Z</eventTimeZoneOffset>'))).toBe(
       'the EPCIS document cannot be used: the ObjectEvent at 2026-05-01T09:00:00Z has eventTimeZoneOffset "Z"; EPCIS writes it +hh:mm or -hh:mm (e.g. -05:00)',
     );
+  });
+
+  it('a lot and expiry whose elements declare their own namespace are read (writers often put xmlns on each element)', async () => {
+    const own = xml12(
+      '2026-05-01T09:00:00Z',
+      '<m:lotNumber xmlns:m="urn:epcglobal:cbv:mda">L7</m:lotNumber><cbvmda:itemExpirationDate xmlns:cbvmda="urn:epcglobal:cbv:mda">2028-01-31</cbvmda:itemExpirationDate>',
+    );
+    const r = await readEpcisShipment(own, 'own-ns.xml');
+    expect(r.ok && r.shipment.lines).toEqual([expect.objectContaining({ gtin: '00300010123455', lot: 'L7', expiry: '2028-01-31', quantity: 2 })]);
   });
 
   it('a CBV URN the vocabulary does not define is refused (the XSD types bizStep and disposition only as URIs)', async () => {

@@ -207,19 +207,23 @@ function checkContext(context: unknown, out: EpcisProblem[]): void {
   });
 }
 
-/** One extension key and, at any depth, the keys inside its value. */
+/** One extension key and, at any depth, the prefixed keys inside its value. */
 function extensionKey(key: string, value: unknown, base: string, known: ReadonlySet<string>, where: 'document' | 'event' | 'ILMD' | 'extension', out: EpcisProblem[]): void {
   if (key.startsWith('@')) return;
   const path = pointer(base, key);
   const colon = key.indexOf(':');
   if (colon <= 0) {
+    // Inside an extension's value a plain key ("id", "part1") is the extension's own business:
+    // GS1's schema and the XML binding (xsd:any, lax) leave it alone, the EPCIS context aliases
+    // some (id, type), and RxLedger reads nothing there. Its prefixed keys are still checked.
+    if (where === 'extension') {
+      nestedKeys(value, path, known, out);
+      return;
+    }
     out.push({
       path,
       rule: 'namespace prefix',
-      message:
-        where === 'ILMD'
-          ? `the ILMD key "${key}" has no namespace prefix; a user extension must be written prefix:name with the prefix in @context (e.g. "cbvmda:${key}" for CBV master data)`
-          : `the key "${key}" inside an extension has no namespace prefix; every key of an extension must be written prefix:name with the prefix in @context`,
+      message: `the ILMD key "${key}" has no namespace prefix; a user extension must be written prefix:name with the prefix in @context (e.g. "cbvmda:${key}" for CBV master data)`,
     });
     return;
   }

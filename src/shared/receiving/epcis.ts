@@ -150,6 +150,10 @@ function resolveNamespaces(node: unknown, scope: ReadonlyMap<string, string>): u
   if (!isObj(node)) return node;
   const out: Obj = {};
   for (const [k, v] of Object.entries(node)) {
+    // A namespace declaration has done its work once names are resolved; kept, it would turn
+    // `<cbvmda:lotNumber xmlns:cbvmda="…">L1</cbvmda:lotNumber>` into an element with content
+    // and attributes instead of the text it is.
+    if (k === '@_xmlns' || k.startsWith('@_xmlns:')) continue;
     if (k.startsWith('@_') || k === '#text') {
       out[k] = v;
       continue;
@@ -163,7 +167,8 @@ function resolveNamespaces(node: unknown, scope: ReadonlyMap<string, string>): u
       const local = colon > 0 ? k.slice(colon + 1) : k;
       const ns = own.get(prefix) ?? (prefix === '' ? '' : `undeclared prefix ${prefix}`);
       const name = EPCIS_NAMESPACES.has(ns) ? local : ns === CBVMDA ? `cbvmda:${local}` : `{${ns}}${local}`;
-      const value = resolveNamespaces(item, own);
+      const resolved = resolveNamespaces(item, own);
+      const value = isObj(resolved) && Object.keys(resolved).length === 1 && '#text' in resolved ? resolved['#text'] : resolved;
       if (!(name in out)) out[name] = Array.isArray(v) ? [value] : value;
       else out[name] = [...arr(out[name]), value];
     }
