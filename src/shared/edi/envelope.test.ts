@@ -95,9 +95,31 @@ describe('code lists and element checks', () => {
     expect(e).toMatchObject({ code: '7', segmentId: 'ZA', element: 1, elementRef: '859', badValue: 'XY', positionInTransaction: 7 });
     expect(r.transactions[0]?.valid).toBe(false);
   });
-  it('an unknown LIN product id qualifier and unit code: AK4 code 7', () => {
-    expect(labels(variant('LIN*1*N4*', 'LIN*1*Q9*'))).toEqual(['AK4:7']);
+  it('an unknown unit code: AK4 code 7', () => {
     expect(labels(variant('ZA*QR*48*EA', 'ZA*QR*48*XQ'))).toEqual(['AK4:7']);
+  });
+  it('a LIN product id qualifier RxLedger does not read (VC, PO, …) is passed over, not called invalid: element 235 has hundreds of X12 codes', () => {
+    const r = parseX12(variant('LIN*1*N4*', 'LIN*1*VC*CAT-1*PO*4500012345*N4*'));
+    expect(r.report.errors).toEqual([]);
+    expect(r.transactions[0]?.valid).toBe(true);
+  });
+  it('before release 004010 dates are YYMMDD (element 373): a 003060 group with six-digit dates is sound, an eight-digit one is not', () => {
+    const old = base.replace(/\*004010(X\d+)?~/, '*003060~').replace(/GS\*PD\*([^*]+)\*([^*]+)\*20(\d{6})\*/, 'GS*PD*$1*$2*$3*').replace('XQ*H*20240601*20240607', 'XQ*H*240601*240607');
+    expect(old).toContain('*003060~');
+    const r = parseX12(Buffer.from(old));
+    expect(r.report.errors).toEqual([]);
+    expect(r.transactions[0]?.valid).toBe(true);
+    const long = parseX12(Buffer.from(old.replace('XQ*H*240601*', 'XQ*H*20240601*')));
+    expect(long.report.errors.map((e) => `${errorLabel(e)} ${e.message}`)).toEqual(['AK4:5 XQ02: "20240601" is longer than 6']);
+    expect(labels(Buffer.from(old.replace('XQ*H*240601*', 'XQ*H*240231*')))).toEqual(['AK4:8']);
+  });
+
+  it('BIA06 (action code, 004010) is an element of BIA, not one too many', () => {
+    const biaBase = fixture('4010-846-inventory-advice.edi').toString('latin1');
+    expect(biaBase).toContain('BIA*00*DD*INV20240607*20240607~');
+    const r = parseX12(Buffer.from(biaBase.replace('BIA*00*DD*INV20240607*20240607~', 'BIA*00*DD*INV20240607*20240607*1200*2~')));
+    expect(r.report.errors).toEqual([]);
+    expect(labels(Buffer.from(biaBase.replace('BIA*00*DD*INV20240607*20240607~', 'BIA*00*DD*INV20240607*20240607*1200*2*X~')))).toEqual(['AK4:3']);
   });
   it('an impossible date: AK4 code 8; a quantity that is not a number: AK4 code 6', () => {
     expect(labels(variant('XQ*H*20240601', 'XQ*H*20240231'))).toEqual(['AK4:8']);

@@ -1,7 +1,7 @@
 import type { AckCode, EdiError } from './ack-codes';
 import { TRANSACTION_TYPES } from './code-lists';
 import type { Delimiters } from './isa';
-import { DEFINED_SEGMENTS, checkElements, isSegmentId, isValidDate, isValidTime } from './segment-rules';
+import { DEFINED_SEGMENTS, checkElements, isSegmentId, isValidDate, isValidTime, sixDigitDates } from './segment-rules';
 import { checkStructure } from './structure';
 import type { Segment } from './tokenize';
 
@@ -418,7 +418,7 @@ export class EnvelopeValidator {
       accepted: 0,
       segmentIndex: seg.index,
     };
-    for (const e of checkElements(seg, this.delimiters.component))
+    for (const e of checkElements(seg, this.delimiters.component, sixDigitDates(g.version)))
       pushError(this.interchange, segErr(seg, 'interchange', '024', `invalid GS: ${e.message}`, { element: e.element }));
     if (g.control !== '' && this.groupControls.has(g.control)) {
       const code = this.interchange.version >= '00501' ? '19' : '6';
@@ -480,7 +480,7 @@ export class EnvelopeValidator {
         ),
       );
     } else {
-      this.checkSegments(type, control, segments, count, defined, errors);
+      this.checkSegments(type, control, segments, count, defined, errors, sixDigitDates(group?.version ?? ''));
       if (defined) for (const e of checkStructure(type, segments)) errors.push({ ...e, transactionControl: control });
     }
 
@@ -507,7 +507,7 @@ export class EnvelopeValidator {
   }
 
   /** Segment ids, SE placement, the set's segment table, element rules. Allocates only for errors. */
-  private checkSegments(type: string, control: string, segments: readonly Segment[], count: number, defined: ReadonlySet<string> | undefined, errors: EdiError[]): void {
+  private checkSegments(type: string, control: string, segments: readonly Segment[], count: number, defined: ReadonlySet<string> | undefined, errors: EdiError[], shortDates: boolean): void {
     const component = this.delimiters.component;
     for (let i = 0; i < segments.length; i++) {
       if (errors.length >= MAX_ERRORS_PER_TRANSACTION) return;
@@ -525,7 +525,7 @@ export class EnvelopeValidator {
       if (defined && !defined.has(seg.id))
         errors.push({ ...segErr(seg, 'segment', '6', `segment ${seg.id} is not defined in transaction set ${type}`, { positionInTransaction: pos, transactionControl: control }), severity: 'warning' });
       if (seg.id === 'SE' || seg.id === 'ST' || defined) {
-        const found = checkElements(seg, component);
+        const found = checkElements(seg, component, shortDates);
         for (let k = 0; k < found.length; k++)
           errors.push({ ...found[k]!, segmentIndex: seg.index, byteOffset: seg.byteOffset, positionInTransaction: pos, transactionControl: control });
       }

@@ -7,12 +7,23 @@ import type { Segment } from './tokenize';
 export const v = (seg: Segment, i: number): string => (seg.elements[i] ?? '').trim();
 export const vOrNull = (seg: Segment, i: number): string | null => v(seg, i) || null;
 
-/** CCYYMMDD (or YYMMDD) to YYYY-MM-DD; null when it is not one. */
-export function isoDate(value: string | null): string | null {
+/**
+ * CCYYMMDD (or YYMMDD, the date of releases before 004010) to YYYY-MM-DD; null when it is not
+ * one. A two-digit year is taken within 50 years before and 49 after `now` (a 1995 file's 950613
+ * is 1995-06-13, an expiry 271231 is 2027-12-31).
+ */
+export function isoDate(value: string | null, now: Date = new Date()): string | null {
   if (!value) return null;
   const m = /^(\d{4})(\d{2})(\d{2})$/.exec(value) ?? /^(\d{2})(\d{2})(\d{2})$/.exec(value);
   if (!m) return null;
-  const year = m[1]!.length === 2 ? `20${m[1]}` : m[1]!;
+  let year = m[1]!;
+  if (year.length === 2) {
+    const current = now.getUTCFullYear();
+    let full = current - (current % 100) + Number(year);
+    if (full > current + 49) full -= 100;
+    else if (full < current - 50) full += 100;
+    year = String(full);
+  }
   return `${year}-${m[2]}-${m[3]}`;
 }
 

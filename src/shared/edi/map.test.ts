@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corporaPresent, corporaSkipReason, corpusPath } from '../../testing/corpora';
+import { isoDate } from './line-item';
 import { mapTransaction } from './map';
 import { parseX12 } from './reader';
 import type { InventoryAdviceRecord, ProductActivityRecord, ShipNoticeItemRecord } from './records';
@@ -136,5 +137,15 @@ describe('856 ship notice', () => {
     ]);
     expect(r[0]?.shipment.supplier).toMatchObject({ role: 'SF', name: '1 EDI SOURCE', deaNumber: null });
     expect(r[0]?.shipment.shipDate).toBe('2011-12-06');
+  });
+});
+
+describe('dates of releases before 004010 (YYMMDD)', () => {
+  it('take their century from a window around today, not always 20YY', () => {
+    const now = new Date('2026-12-02T00:00:00Z');
+    expect(isoDate('950613', now)).toBe('1995-06-13');
+    expect(isoDate('271231', now)).toBe('2027-12-31');
+    expect(isoDate('20240601', now)).toBe('2024-06-01');
+    expect(isoDate('2406', now)).toBeNull();
   });
 });

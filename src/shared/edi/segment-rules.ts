@@ -1,5 +1,5 @@
 import type { EdiError } from './ack-codes';
-import { ACTIVITY_CODES, HL_LEVEL_CODES, OTHER_LIN_QUALIFIERS, PRODUCT_ID_QUALIFIERS, UNIT_CODES } from './code-lists';
+import { ACTIVITY_CODES, HL_LEVEL_CODES, UNIT_CODES } from './code-lists';
 import type { Segment } from './tokenize';
 
 /**
@@ -28,8 +28,6 @@ interface SegmentRule {
   /** Elements from this position on repeat the rules of the pair starting at `repeatFrom`. */
   repeat?: { from: number; pair: [ElementRule, ElementRule] };
 }
-
-const LIN_QUALIFIERS: Readonly<Record<string, string>> = { ...PRODUCT_ID_QUALIFIERS, ...OTHER_LIN_QUALIFIERS };
 
 /**
  * A code list, looked up with values cut from the input (new strings each time): codes of up to
@@ -71,7 +69,11 @@ const el = (ref: string, req: ElementRule['req'], type: ElementType, min: number
   codes ? { ref, req, type, min, max, codes: new CodeSet(Object.keys(codes)) } : { ref, req, type, min, max };
 
 const SDQ_PAIR: [ElementRule, ElementRule] = [el('67', 'C', 'AN', 2, 80), el('380', 'C', 'R', 1, 15)];
-const LIN_PAIR: [ElementRule, ElementRule] = [el('235', 'C', 'ID', 2, 2, LIN_QUALIFIERS), el('234', 'C', 'AN', 1, 48)];
+// Element 235 has several hundred X12 codes (VC vendor's catalog number, PO purchase order
+// number, …) and RxLedger holds only the ones it reads: an unlisted qualifier is passed over,
+// not called invalid in the acknowledgment (AK4 7 would tell the partner a valid code is wrong).
+// A line still needs an NDC or GTIN qualifier to be used (map.ts).
+const LIN_PAIR: [ElementRule, ElementRule] = [el('235', 'C', 'ID', 2, 2), el('234', 'C', 'AN', 1, 48)];
 
 const RULES: Readonly<Record<string, SegmentRule>> = {
   ST: { elements: [el('143', 'M', 'ID', 3, 3), el('329', 'M', 'AN', 4, 9), el('1705', 'O', 'AN', 1, 35)] },
@@ -94,7 +96,7 @@ const RULES: Readonly<Record<string, SegmentRule>> = {
     elements: [el('305', 'M', 'ID', 1, 1), el('373', 'M', 'DT', 8, 8), el('373', 'O', 'DT', 8, 8), el('127', 'O', 'AN', 1, 30), el('127', 'O', 'AN', 1, 30)],
   },
   LIN: {
-    elements: [el('350', 'O', 'AN', 1, 20), el('235', 'M', 'ID', 2, 2, LIN_QUALIFIERS), el('234', 'M', 'AN', 1, 48)],
+    elements: [el('350', 'O', 'AN', 1, 20), el('235', 'M', 'ID', 2, 2), el('234', 'M', 'AN', 1, 48)],
     repeat: { from: 4, pair: LIN_PAIR },
   },
   ZA: {
@@ -119,7 +121,7 @@ const RULES: Readonly<Record<string, SegmentRule>> = {
     repeat: { from: 5, pair: SDQ_PAIR },
   },
   QTY: { elements: [el('673', 'M', 'ID', 2, 2), el('380', 'C', 'R', 1, 15), { ...el('355', 'O', 'ID', 2, 2, UNIT_CODES), composite: true }, el('61', 'C', 'AN', 1, 30)] },
-  BIA: { elements: [el('353', 'M', 'ID', 2, 2), el('755', 'M', 'ID', 2, 2), el('127', 'M', 'AN', 1, 30), el('373', 'M', 'DT', 8, 8), el('337', 'O', 'TM', 4, 8)] },
+  BIA: { elements: [el('353', 'M', 'ID', 2, 2), el('755', 'M', 'ID', 2, 2), el('127', 'M', 'AN', 1, 30), el('373', 'M', 'DT', 8, 8), el('337', 'O', 'TM', 4, 8), el('306', 'O', 'ID', 1, 2)] },
   BSN: {
     elements: [el('353', 'M', 'ID', 2, 2), el('396', 'M', 'AN', 2, 30), el('373', 'M', 'DT', 8, 8), el('337', 'M', 'TM', 4, 8), el('1005', 'O', 'ID', 4, 4), el('640', 'O', 'ID', 2, 2), el('641', 'O', 'ID', 3, 3)],
   },
@@ -210,7 +212,7 @@ function checkValue(rule: ElementRule, raw: string, component: string | null): {
       if (!numeric || points > 1) return { code: '6', message: `"${v}" is not a decimal number` };
       break;
     case 'DT':
-      if (other || signs > 0 || points > 0 || digits === 0) return { code: '6', message: `"${v}" is not a date (CCYYMMDD)` };
+      if (other || signs > 0 || points > 0 || digits === 0) return { code: '6', message: `"${v}" is not a date (${rule.max === 6 ? 'YYMMDD' : 'CCYYMMDD'})` };
       if (v.length === rule.min && !isValidDate(v)) return { code: '8', message: `"${v}" is not a valid date` };
       break;
     case 'TM':
@@ -242,11 +244,12 @@ function elementError(seg: Segment, element: number, r: ElementRule | undefined,
 }
 
 /**
- * Checks the elements of one segment against its rule. Returns AK4-level errors (code = AK403
+ * Checks the elements of one segment against its rule (dates as YYMMDD where `shortDates`, for
+ * a group before release 004010: sixDigitDates). Returns AK4-level errors (code = AK403
  * value); the caller wraps them in an AK3 code 8. Runs once per segment, so it allocates only
  * when something is wrong.
  */
-export function checkElements(seg: Segment, component: string | null): readonly EdiError[] {
+export function checkElements(seg: Segment, component: string | null, shortDates = false): readonly EdiError[] {
   const rule = SEGMENT_RULES.get(seg.id);
   if (rule === undefined) return NO_ERRORS;
   let out: EdiError[] | null = null;
@@ -268,7 +271,7 @@ export function checkElements(seg: Segment, component: string | null): readonly 
       if (r.req === 'M') (out ??= []).push(elementError(seg, i, r, '1', 'required data element missing'));
       continue;
     }
-    const bad = checkValue(r, v, component);
+    const bad = checkValue(shortDates && r.type === 'DT' ? SHORT_DATE : r, v, component);
     if (bad) (out ??= []).push(elementError(seg, i, r, bad.code, bad.message, v.slice(0, 99)));
   }
   const pairs = rule.pairs;
@@ -278,6 +281,18 @@ export function checkElements(seg: Segment, component: string | null): readonly 
 }
 
 const NO_ERRORS: readonly EdiError[] = Object.freeze([]);
+
+/** Element 373 (Date) before release 004010: YYMMDD. */
+const SHORT_DATE: ElementRule = { ref: '373', req: 'O', type: 'DT', min: 6, max: 6 };
+
+/**
+ * Whether a group of this version (GS08, "003060", "004010X…") writes its dates as YYMMDD: X12
+ * widened element 373 to CCYYMMDD in release 004010, and earlier releases' dates are six digits.
+ * An unknown or empty version is read as a current one.
+ */
+export function sixDigitDates(version: string): boolean {
+  return /^00[0-3]\d{3}/.test(version) || /^0040(0\d)/.test(version);
+}
 
 function checkPair(seg: Segment, rule: SegmentRule, a: number, b: number, out: EdiError[] | null): EdiError[] | null {
   const va = seg.elements[a] ?? '';
