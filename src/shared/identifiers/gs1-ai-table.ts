@@ -262,6 +262,14 @@ for (let n = 1; n <= 9; n++) DEFINITIONS.push(def(`9${n}`, 'X..90', 'INTERNAL', 
 export const AI_TABLE: ReadonlyMap<string, AiDefinition> = new Map(DEFINITIONS.map((d) => [d.ai, d]));
 
 /**
+ * AIs of the GS1 Barcode Syntax Dictionary the table leaves out on purpose (docs/identifiers.md):
+ * 8013/8014 (check-character pair not computed), 8030 (character set 64), 7250–7259 (a person's
+ * data). They are GS1 AIs all the same: met where a value could hide them, they are refused as
+ * AIs RxLedger does not read, never taken for data.
+ */
+export const LEFT_OUT_AIS: ReadonlySet<string> = new Set(['8013', '8014', '8030', '7250', '7251', '7252', '7253', '7254', '7255', '7256', '7257', '7258', '7259']);
+
+/**
  * The AI at the start of `text`. GS1 AIs are prefix-free (no AI is the start of another), so the
  * first length that names a known AI is the only possible reading.
  */

@@ -1,4 +1,4 @@
-import { lookupAi } from './gs1-ai-table';
+import { LEFT_OUT_AIS, lookupAi } from './gs1-ai-table';
 import { isIssue, summarise, validateElement, type Gs1Element, type Gs1Message } from './gs1-element';
 import type { IdentifierIssue } from './identifier-issue';
 import type { Symbology } from './symbology';
@@ -189,7 +189,11 @@ export function parseDigitalLink(uri: string, symbology: Symbology | null, offse
     if (inPath.has(ai))
       return badUri(position, uri, `(${ai}) is given in the web address's query, but it is ${ai === key ? 'the key' : `a qualifier of (${key})`} and belongs in the path (/${ai}/…). It is not a valid GS1 Digital Link.`, ai);
     if (!lookupAi(ai)) {
-      warnings.push(`The web address carries AI (${ai}), which RxLedger does not know; it was ignored.`);
+      // All-digit keys are GS1's (Digital Link 1.2): one the Syntax Dictionary does not list is
+      // no AI, and the link is not valid; one RxLedger leaves out on purpose is passed over.
+      if (!LEFT_OUT_AIS.has(ai))
+        return badUri(position, uri, `The web address's query names (${ai}), which is all digits but no GS1 application identifier. It is not a valid GS1 Digital Link.`, ai);
+      warnings.push(`The web address carries AI (${ai}), which RxLedger does not read; it was ignored.`);
       continue;
     }
     if (NOT_DATA_ATTRIBUTES.has(ai)) {

@@ -210,3 +210,25 @@ describe('with the association rules', () => {
     expect(r).toMatchObject({ ok: true, gtin: GTIN, expiry: '2027-03-31' });
   });
 });
+
+describe('AIs of the Dictionary RxLedger does not read', () => {
+  it('in the bracketed form, one after a value ends the reading rather than joining the value', () => {
+    const r = refusal(`(01)${GTIN}(21)ABC123(8013)XYZ`);
+    expect(r.issue).toMatchObject({ code: 'unknown-ai', ai: '8013' });
+    expect(r.error).toBe(
+      '(8013) at character 29 is a GS1 application identifier RxLedger does not read, so the serial number before it cannot be told from it. Type the label\'s other values without it.',
+    );
+    // A "(NN)" that is no GS1 AI stays part of the lot: character set 82 allows parentheses.
+    expect(read(`(01)${GTIN}(10)L1(89)X(17)270331`)).toMatchObject({ ok: true, lot: 'L1(89)X', expiry: '2027-03-31' });
+  });
+
+  it('in a Digital Link query, an all-digit name that is no AI makes the link invalid; a left-out AI is passed over with a note', () => {
+    const bad = read(`https://id.example.com/01/${GTIN}?999=x`);
+    expect(bad).toMatchObject({ ok: false, issue: { code: 'bad-uri' } });
+    expect(bad.ok ? '' : bad.error).toContain("names (999), which is all digits but no GS1 application identifier");
+    expect(read(`https://id.example.com/01/${GTIN}?89=x`).ok).toBe(false);
+    const passed = read(`https://id.example.com/01/${GTIN}?8030=abc&99=INT`);
+    expect(passed).toMatchObject({ ok: true, gtin: GTIN });
+    expect(passed.ok && passed.warnings).toContain('The web address carries AI (8030), which RxLedger does not read; it was ignored.');
+  });
+});

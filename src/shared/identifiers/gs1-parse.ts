@@ -1,4 +1,4 @@
-import { lookupAi, lookupAiAt, type AiDefinition } from './gs1-ai-table';
+import { LEFT_OUT_AIS, lookupAi, lookupAiAt, type AiDefinition } from './gs1-ai-table';
 import { parseDigitalLink } from './gs1-digital-link';
 import { isIssue, summarise, validateElement, type Gs1Element, type Gs1Message, type Gs1Source } from './gs1-element';
 import type { Failure, IdentifierIssue } from './identifier-issue';
@@ -166,9 +166,24 @@ export function parseHri(text: string, opts: Gs1ParseOptions = {}, symbology: Sy
       end = fixedEnd;
     } else {
       for (let j = data.indexOf('(', start); j >= 0; j = data.indexOf('(', j + 1)) {
-        if (aiAt(j)?.def) {
+        const next = aiAt(j);
+        if (next?.def) {
           end = j;
           break;
+        }
+        // A GS1 AI RxLedger does not read: taken into this value, it would make a wrong serial or lot.
+        if (next && LEFT_OUT_AIS.has(next.ai)) {
+          return failure(
+            {
+              code: 'unknown-ai',
+              ai: next.ai,
+              position: offset + j,
+              value: data.slice(j),
+              message: `(${next.ai}) at character ${offset + j + 1} is a GS1 application identifier RxLedger does not read, so the ${def.label} before it cannot be told from it. Type the label's other values without it.`,
+            },
+            symbology,
+            elements,
+          );
         }
       }
     }
