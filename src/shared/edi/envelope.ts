@@ -216,6 +216,16 @@ function segErr(seg: Segment, level: EdiError['level'], code: string, message: s
 
 const val = (seg: Segment, i: number): string => (seg.elements[i] ?? '').trim();
 
+// Module functions rather than closures made per interchange or set: the reader runs them for
+// every envelope of a file of thousands of small interchanges.
+function isaError(ic: InterchangeReport, seg: Segment, code: string, message: string): void {
+  pushError(ic, segErr(seg, 'interchange', code, message));
+}
+
+function txError(errors: EdiError[], control: string, seg: Segment, code: string, message: string): void {
+  errors.push(segErr(seg, 'transaction', code, message, { transactionControl: control }));
+}
+
 /**
  * Strings the report keeps for every interchange, group and set (qualifiers, sender and receiver,
  * date, version, set type) repeat from one interchange to the next. Keeping one copy of each
@@ -356,17 +366,16 @@ export class EnvelopeValidator {
       ackCode: 'A',
       segmentIndex: seg.index,
     };
-    const bad = (code: string, message: string): void => void pushError(ic, segErr(seg, 'interchange', code, message));
-    if (seg.elements.length !== 17) bad('022', `ISA has ${seg.elements.length - 1} elements, 16 expected`);
-    if (!/^\d{6}$/.test(ic.date) || !isValidDate(ic.date)) bad('014', `ISA09 ${JSON.stringify(ic.date)} is not a date (YYMMDD)`);
-    if (!/^\d{4}$/.test(ic.time) || !isValidTime(ic.time)) bad('015', `ISA10 ${JSON.stringify(ic.time)} is not a time (HHMM)`);
-    if (!/^\d{5}$/.test(ic.version)) bad('017', `ISA12 ${JSON.stringify(ic.version)} is not a version`);
+    if (seg.elements.length !== 17) isaError(ic, seg, '022', `ISA has ${seg.elements.length - 1} elements, 16 expected`);
+    if (!/^\d{6}$/.test(ic.date) || !isValidDate(ic.date)) isaError(ic, seg, '014', `ISA09 ${JSON.stringify(ic.date)} is not a date (YYMMDD)`);
+    if (!/^\d{4}$/.test(ic.time) || !isValidTime(ic.time)) isaError(ic, seg, '015', `ISA10 ${JSON.stringify(ic.time)} is not a time (HHMM)`);
+    if (!/^\d{5}$/.test(ic.version)) isaError(ic, seg, '017', `ISA12 ${JSON.stringify(ic.version)} is not a version`);
     // Nine digits: kept as a number (a Set of numbers hashes nothing; one entry per interchange).
     const isa13 = /^\d{9}$/.test(ic.control) ? Number(ic.control) : -1;
-    if (isa13 < 0) bad('018', `ISA13 ${JSON.stringify(ic.control)} is not a 9-digit control number`);
-    else if (this.isaControls.has(isa13)) bad('025', `interchange control number ${ic.control} used twice in this file`);
-    if (ic.ackRequested !== '0' && ic.ackRequested !== '1') bad('019', `ISA14 ${JSON.stringify(ic.ackRequested)} is not 0 or 1`);
-    if (!['P', 'T', 'I'].includes(ic.usage)) bad('020', `ISA15 ${JSON.stringify(ic.usage)} is not P, T or I`);
+    if (isa13 < 0) isaError(ic, seg, '018', `ISA13 ${JSON.stringify(ic.control)} is not a 9-digit control number`);
+    else if (this.isaControls.has(isa13)) isaError(ic, seg, '025', `interchange control number ${ic.control} used twice in this file`);
+    if (ic.ackRequested !== '0' && ic.ackRequested !== '1') isaError(ic, seg, '019', `ISA14 ${JSON.stringify(ic.ackRequested)} is not 0 or 1`);
+    if (!['P', 'T', 'I'].includes(ic.usage)) isaError(ic, seg, '020', `ISA15 ${JSON.stringify(ic.usage)} is not P, T or I`);
     if (isa13 >= 0) this.isaControls.add(isa13);
     if (this.pendingIssues.length) for (const e of this.pendingIssues.splice(0)) pushError(ic, e);
     this.interchange = ic;
@@ -448,23 +457,21 @@ export class EnvelopeValidator {
     const errors: EdiError[] = [];
     const type = this.strings.of(val(st, 1));
     const control = this.strings.of(val(st, 2));
-    const txErr = (seg: Segment, code: string, message: string): void =>
-      void errors.push(segErr(seg, 'transaction', code, message, { transactionControl: control }));
 
-    if (!/^\d{3}$/.test(type)) txErr(st, '6', `ST01 ${JSON.stringify(type)} is not a transaction set identifier`);
-    else if (!TRANSACTION_TYPES.has(type)) txErr(st, '1', `transaction set ${type} is not read by RxLedger (852, 846, 856)`);
-    if (!/^[A-Za-z0-9]{4,9}$/.test(control)) txErr(st, '7', `ST02 ${JSON.stringify(control)} is not a 4-9 character control number`);
-    else if (group && this.txControls.has(control)) txErr(st, '23', `transaction set control number ${control} used twice in this group`);
+    if (!/^\d{3}$/.test(type)) txError(errors, control, st, '6', `ST01 ${JSON.stringify(type)} is not a transaction set identifier`);
+    else if (!TRANSACTION_TYPES.has(type)) txError(errors, control, st, '1', `transaction set ${type} is not read by RxLedger (852, 846, 856)`);
+    if (!/^[A-Za-z0-9]{4,9}$/.test(control)) txError(errors, control, st, '7', `ST02 ${JSON.stringify(control)} is not a 4-9 character control number`);
+    else if (group && this.txControls.has(control)) txError(errors, control, st, '23', `transaction set control number ${control} used twice in this group`);
     if (group) this.txControls.add(control);
-    if (!group && (this.mode !== 'bare' || this.sawEnvelope)) txErr(st, '18', 'transaction set outside a functional group (no GS)');
+    if (!group && (this.mode !== 'bare' || this.sawEnvelope)) txError(errors, control, st, '18', 'transaction set outside a functional group (no GS)');
 
-    if (!sawTrailer) txErr(last, '2', 'SE missing: the transaction set ends without its trailer');
+    if (!sawTrailer) txError(errors, control, last, '2', 'SE missing: the transaction set ends without its trailer');
     else {
       const se01 = val(last, 1);
       const se02 = val(last, 2);
-      if (se02 !== control) txErr(last, '3', `SE02 ${JSON.stringify(se02)} does not match ST02 ${JSON.stringify(control)}`);
+      if (se02 !== control) txError(errors, control, last, '3', `SE02 ${JSON.stringify(se02)} does not match ST02 ${JSON.stringify(control)}`);
       if (!/^\d+$/.test(se01) || Number(se01) !== count)
-        txErr(last, '4', `SE01 says ${JSON.stringify(se01)} segments, the set has ${count}`);
+        txError(errors, control, last, '4', `SE01 says ${JSON.stringify(se01)} segments, the set has ${count}`);
     }
 
     // Segment and element checks. Positions are 1-based from ST, as AK302 counts them.

@@ -92,27 +92,30 @@ export function checkStructure(type: string, segments: readonly Segment[]): read
  * (its maximum length). A total that disagrees means the set lost or changed lines: the set is
  * rejected, AK3/IK3 code 8 for the CTT with an AK4/IK4 note on the element (docs/edi.md).
  */
+/** A CTT total that disagrees with what it totals (a module function: no closure per set). */
+function totalNote(out: EdiError[], seg: Segment, pos: number, element: number, ref: string, message: string, value: string): void {
+  out.push({
+    level: 'element',
+    code: TOTAL_MISMATCH,
+    severity: 'error',
+    message: `CTT${String(element).padStart(2, '0')}: ${message}`,
+    segmentId: 'CTT',
+    segmentIndex: seg.index,
+    byteOffset: seg.byteOffset,
+    positionInTransaction: pos,
+    element,
+    elementRef: ref,
+    badValue: value,
+  });
+}
+
 function checkTotals(type: string, seg: Segment, pos: number, lines: number, hash: bigint | null, out: EdiError[]): void {
   const what = type === '856' ? 'HL' : 'LIN';
-  const note = (element: number, ref: string, message: string, value: string): void =>
-    void out.push({
-      level: 'element',
-      code: TOTAL_MISMATCH,
-      severity: 'error',
-      message: `CTT${String(element).padStart(2, '0')}: ${message}`,
-      segmentId: 'CTT',
-      segmentIndex: seg.index,
-      byteOffset: seg.byteOffset,
-      positionInTransaction: pos,
-      element,
-      elementRef: ref,
-      badValue: value,
-    });
   const ctt01 = (seg.elements[1] ?? '').trim();
   // A CTT01 that is not a number is already an element error (code 6); only compare numbers.
   // N0 allows a minus sign, but no count of segments is negative: -7 disagrees like 7 would.
   if (/^-?\d+$/.test(ctt01) && Number(ctt01) !== lines)
-    note(1, '354', `number of line items says ${ctt01}, the set has ${lines} ${what} segment${lines === 1 ? '' : 's'}`, ctt01);
+    totalNote(out, seg, pos, 1, '354', `number of line items says ${ctt01}, the set has ${lines} ${what} segment${lines === 1 ? '' : 's'}`, ctt01);
   const ctt02 = (seg.elements[2] ?? '').trim();
   const value = /^(-?)(\d*)(?:\.(\d*))?$/.exec(ctt02);
   if (hash === null || ctt02 === '' || !value || (value[2] === '' && (value[3] ?? '') === '')) return;
@@ -123,7 +126,7 @@ function checkTotals(type: string, seg: Segment, pos: number, lines: number, has
   const fractionZero = /^0*$/.test(value[3] ?? '');
   const says = value[1] === '-' && whole !== 0n ? null : fractionZero ? whole : null;
   if (says !== expected)
-    note(2, '347', `hash total says ${ctt02}, the ${type === '856' ? 'SN102 units shipped' : 'QTY02 quantities'} of the set add up to ${expected}`, ctt02);
+    totalNote(out, seg, pos, 2, '347', `hash total says ${ctt02}, the ${type === '856' ? 'SN102 units shipped' : 'QTY02 quantities'} of the set add up to ${expected}`, ctt02);
 }
 
 /**
