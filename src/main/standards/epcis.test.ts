@@ -106,6 +106,11 @@ describe('EPCIS 2.0 JSON: GS1 JSON Schema, then RxLedger rules, then the reader'
     expect(await refusal(JSON.stringify(doc))).toBe(
       'the EPCIS document does not follow GS1\'s EPCIS 2.0 JSON schema: /epcisBody/eventList/0/action: must be equal to one of the allowed values: ["OBSERVE","ADD","DELETE"] (schema enum)',
     );
+    // Another event's own fault (an ILMD on an OBSERVE event) is still named.
+    doc.epcisBody.eventList[1]!.ilmd = { 'cbvmda:lotNumber': 'L8' };
+    const both = await refusal(JSON.stringify(doc));
+    expect(both).toContain('/epcisBody/eventList/0/action: must be equal to one of the allowed values');
+    expect(both).toContain('/epcisBody/eventList/1/ilmd: must NOT be valid');
   });
 
   it('not JSON at all', async () => {

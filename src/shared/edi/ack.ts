@@ -4,6 +4,7 @@ import type { AckSegment } from './ack-loops';
 import type { InterchangeReport } from './envelope';
 import { ISA_WIDTHS } from './isa';
 import type { ParseReport } from './reader';
+import { sixDigitDates } from './segment-rules';
 
 export interface AckOptions {
   /**
@@ -90,7 +91,8 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
         groups++;
         const gs06 = String(gsControl++ % 1e9);
         const version = type === '999' ? ACK_999_VERSION : g.version || '004010';
-        segs.push(write(['GS', 'FA', g.receiverCode, g.senderCode, ccyymmdd, hhmm, gs06, 'X', version]));
+        // GS04 as the release of the acknowledgment's GS08 writes a date (YYMMDD before 004010).
+        segs.push(write(['GS', 'FA', g.receiverCode, g.senderCode, sixDigitDates(version) ? yymmdd : ccyymmdd, hhmm, gs06, 'X', version]));
         const includeAccepted = options.includeAccepted ?? true;
         const body = type === '999' ? body999(g, component, includeAccepted, clean) : body997(g, component, includeAccepted, clean);
         const st: AckSegment = type === '999' ? ['ST', '999', '0001', ACK_999_VERSION] : ['ST', '997', '0001'];

@@ -88,7 +88,7 @@ export const PRODUCT_ID_QUALIFIERS: Readonly<Record<string, string>> = {
 export const NDC_QUALIFIERS: ReadonlySet<string> = new Set(['ND', 'N1', 'N2', 'N3', 'N4']);
 export const GTIN_QUALIFIERS: ReadonlySet<string> = new Set(['UP', 'UK', 'UA', 'UI', 'UN', 'EN', 'EO']);
 
-/** Other element 235 values that appear in LIN pairs and are read or passed over. */
+/** Other element 235 values that appear in LIN pairs (for reference: element 235 is checked for its shape only, segment-rules.ts). */
 export const OTHER_LIN_QUALIFIERS: Readonly<Record<string, string>> = {
   LT: 'Lot Number',
   SN: 'Serial Number',

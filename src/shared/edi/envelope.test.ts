@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corporaPresent, corporaSkipReason, corpusPath } from '../../testing/corpora';
+import { generateAck } from './ack';
 import { errorLabel } from './ack-codes';
 import { parseX12 } from './reader';
 
@@ -102,16 +103,22 @@ describe('code lists and element checks', () => {
     const r = parseX12(variant('LIN*1*N4*', 'LIN*1*VC*CAT-1*PO*4500012345*N4*'));
     expect(r.report.errors).toEqual([]);
     expect(r.transactions[0]?.valid).toBe(true);
+    // …but a qualifier that is no X12 code at all (lower case, punctuation) is AK4 7.
+    expect(labels(variant('LIN*1*N4*', 'LIN*1*n4*'))).toEqual(['AK4:7']);
+    expect(labels(variant('LIN*1*N4*', 'LIN*1*VC*CAT-1*#$*X*N4*'))).toEqual(['AK4:7']);
   });
-  it('before release 004010 dates are YYMMDD (element 373): a 003060 group with six-digit dates is sound, an eight-digit one is not', () => {
+  it('before release 004010 dates are YYMMDD (element 373): a 003060 group with six-digit dates is sound, and so are eight digits from a partner that widened them', () => {
     const old = base.replace(/\*004010(X\d+)?~/, '*003060~').replace(/GS\*PD\*([^*]+)\*([^*]+)\*20(\d{6})\*/, 'GS*PD*$1*$2*$3*').replace('XQ*H*20240601*20240607', 'XQ*H*240601*240607');
     expect(old).toContain('*003060~');
     const r = parseX12(Buffer.from(old));
     expect(r.report.errors).toEqual([]);
     expect(r.transactions[0]?.valid).toBe(true);
-    const long = parseX12(Buffer.from(old.replace('XQ*H*240601*', 'XQ*H*20240601*')));
-    expect(long.report.errors.map((e) => `${errorLabel(e)} ${e.message}`)).toEqual(['AK4:5 XQ02: "20240601" is longer than 6']);
+    expect(parseX12(Buffer.from(old.replace('XQ*H*240601*', 'XQ*H*20240601*'))).report.errors).toEqual([]);
     expect(labels(Buffer.from(old.replace('XQ*H*240601*', 'XQ*H*240231*')))).toEqual(['AK4:8']);
+    expect(labels(Buffer.from(old.replace('XQ*H*240601*', 'XQ*H*2406011*')))).toEqual(['AK4:8']);
+    // Its 997 writes GS04 as that release does.
+    const ack = generateAck(parseX12(Buffer.from(old)).report, { now: new Date('2026-12-02T10:00:00Z') });
+    expect(ack.ok && ack.text).toMatch(/GS\*FA\*[^*]+\*[^*]+\*261202\*/);
   });
 
   it('BIA06 (action code, 004010) is an element of BIA, not one too many', () => {

@@ -19,6 +19,8 @@ interface ElementRule {
   codes?: CodeSet;
   /** Composite: only the first component is checked against the rule. */
   composite?: boolean;
+  /** The form a code of an open-ended list must have, where the list itself is not checked. */
+  shape?: RegExp;
 }
 
 interface SegmentRule {
@@ -73,7 +75,8 @@ const SDQ_PAIR: [ElementRule, ElementRule] = [el('67', 'C', 'AN', 2, 80), el('38
 // number, …) and RxLedger holds only the ones it reads: an unlisted qualifier is passed over,
 // not called invalid in the acknowledgment (AK4 7 would tell the partner a valid code is wrong).
 // A line still needs an NDC or GTIN qualifier to be used (map.ts).
-const LIN_PAIR: [ElementRule, ElementRule] = [el('235', 'C', 'ID', 2, 2), el('234', 'C', 'AN', 1, 48)];
+const QUALIFIER_235: ElementRule = { ...el('235', 'C', 'ID', 2, 2), shape: /^[A-Z0-9]{2}$/ };
+const LIN_PAIR: [ElementRule, ElementRule] = [QUALIFIER_235, el('234', 'C', 'AN', 1, 48)];
 
 const RULES: Readonly<Record<string, SegmentRule>> = {
   ST: { elements: [el('143', 'M', 'ID', 3, 3), el('329', 'M', 'AN', 4, 9), el('1705', 'O', 'AN', 1, 35)] },
@@ -96,7 +99,7 @@ const RULES: Readonly<Record<string, SegmentRule>> = {
     elements: [el('305', 'M', 'ID', 1, 1), el('373', 'M', 'DT', 8, 8), el('373', 'O', 'DT', 8, 8), el('127', 'O', 'AN', 1, 30), el('127', 'O', 'AN', 1, 30)],
   },
   LIN: {
-    elements: [el('350', 'O', 'AN', 1, 20), el('235', 'M', 'ID', 2, 2), el('234', 'M', 'AN', 1, 48)],
+    elements: [el('350', 'O', 'AN', 1, 20), { ...QUALIFIER_235, req: 'M' }, el('234', 'M', 'AN', 1, 48)],
     repeat: { from: 4, pair: LIN_PAIR },
   },
   ZA: {
@@ -212,8 +215,8 @@ function checkValue(rule: ElementRule, raw: string, component: string | null): {
       if (!numeric || points > 1) return { code: '6', message: `"${v}" is not a decimal number` };
       break;
     case 'DT':
-      if (other || signs > 0 || points > 0 || digits === 0) return { code: '6', message: `"${v}" is not a date (${rule.max === 6 ? 'YYMMDD' : 'CCYYMMDD'})` };
-      if (v.length === rule.min && !isValidDate(v)) return { code: '8', message: `"${v}" is not a valid date` };
+      if (other || signs > 0 || points > 0 || digits === 0) return { code: '6', message: `"${v}" is not a date (${rule.min === 6 ? 'YYMMDD' : 'CCYYMMDD'})` };
+      if ((v.length === rule.min || v.length === rule.max || (rule.min === 6 && v.length === 7)) && !isValidDate(v)) return { code: '8', message: `"${v}" is not a valid date` };
       break;
     case 'TM':
       if (other || signs > 0 || points > 0 || digits === 0) return { code: '6', message: `"${v}" is not a time (HHMM)` };
@@ -226,6 +229,7 @@ function checkValue(rule: ElementRule, raw: string, component: string | null): {
   if (len < rule.min) return { code: '4', message: `"${v}" is shorter than ${rule.min}` };
   if (len > rule.max) return { code: '5', message: `"${v}" is longer than ${rule.max}` };
   if (rule.codes && !rule.codes.has(v)) return { code: '7', message: `"${v}" is not a code RxLedger accepts for element ${rule.ref}` };
+  if (rule.shape && !rule.shape.test(v)) return { code: '7', message: `"${v}" is not an X12 code (capital letters and digits)` };
   return null;
 }
 
@@ -282,8 +286,11 @@ export function checkElements(seg: Segment, component: string | null, shortDates
 
 const NO_ERRORS: readonly EdiError[] = Object.freeze([]);
 
-/** Element 373 (Date) before release 004010: YYMMDD. */
-const SHORT_DATE: ElementRule = { ref: '373', req: 'O', type: 'DT', min: 6, max: 6 };
+/**
+ * Element 373 (Date) before release 004010: YYMMDD, or CCYYMMDD from partners that widened their
+ * dates for 2000 while staying on the older release; either is checked as the date it is.
+ */
+const SHORT_DATE: ElementRule = { ref: '373', req: 'O', type: 'DT', min: 6, max: 8 };
 
 /**
  * Whether a group of this version (GS08, "003060", "004010X…") writes its dates as YYMMDD: X12

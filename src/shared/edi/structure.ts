@@ -84,14 +84,6 @@ export function checkStructure(type: string, segments: readonly Segment[]): read
   return out.length ? out : NONE;
 }
 
-/**
- * CTT01 and CTT02 against the set, as the X12 transaction set notes define them: CTT01 is the
- * number of LIN segments (852, 846) or HL segments (856); CTT02, when sent, is the hash total of
- * QTY02 (846) or SN102 (856). The 852 does not use a hash total, so its CTT02 is not checked.
- * Element 347 hashes "without regard to decimal points or signs" and keeps the rightmost 10 digits
- * (its maximum length). A total that disagrees means the set lost or changed lines: the set is
- * rejected, AK3/IK3 code 8 for the CTT with an AK4/IK4 note on the element (docs/edi.md).
- */
 /** A CTT total that disagrees with what it totals (a module function: no closure per set). */
 function totalNote(out: EdiError[], seg: Segment, pos: number, element: number, ref: string, message: string, value: string): void {
   out.push({
@@ -109,6 +101,14 @@ function totalNote(out: EdiError[], seg: Segment, pos: number, element: number, 
   });
 }
 
+/**
+ * CTT01 and CTT02 against the set, as the X12 transaction set notes define them: CTT01 is the
+ * number of LIN segments (852, 846) or HL segments (856); CTT02, when sent, is the hash total of
+ * QTY02 (846) or SN102 (856). The 852 does not use a hash total, so its CTT02 is not checked.
+ * Element 347 hashes "without regard to decimal points or signs" and keeps the rightmost 10 digits
+ * (its maximum length). A total that disagrees means the set lost or changed lines: the set is
+ * rejected, AK3/IK3 code 8 for the CTT with an AK4/IK4 note on the element (docs/edi.md).
+ */
 function checkTotals(type: string, seg: Segment, pos: number, lines: number, hash: bigint | null, out: EdiError[]): void {
   const what = type === '856' ? 'HL' : 'LIN';
   const ctt01 = (seg.elements[1] ?? '').trim();

@@ -42,6 +42,9 @@ describe('CBV 2.0 values', () => {
     expect(cbvProblem('ER', 'urn:epcglobal:cbv:er:x')).toContain('"x" is not an error reason CBV 2.0 defines');
     expect(cbvProblem('SDT', 'cbv:my_own_party')).toBe("is in GS1's CBV namespace but is no CBV value (they are written Vocabulary-word there, e.g. https://ref.gs1.org/cbv/SDT-…)");
     expect(cbvProblem('BizStep', 'https://ref.gs1.org/cbv/shipping')).toContain('is no CBV value');
+    expect(cbvProblem('BizStep', 'urn:epcglobal:cbv:bizstep')).toBe("is in GS1's CBV namespace but is no CBV value (they are written urn:epcglobal:cbv:bizstep:word there)");
+    // A JSON-LD prefix is case-sensitive: "CBV:" is a prefix of the document's own.
+    expect(cbvProblem('BizStep', 'CBV:relabelling')).toBeNull();
     expect(cbvProblem('BizStep', 'shippping')).toBe("is neither a business step of the GS1 Core Business Vocabulary (CBV 2.0) nor a URI of a vocabulary of one's own");
   });
 });

@@ -52,8 +52,9 @@ const URN = /^urn:epcglobal:cbv:([A-Za-z]+):(.*)$/i;
 /** ref.gs1.org is CBV 2.0's; GS1's EPCIS JSON Schema also reserves ns.gs1.org/cbv/ for CBV. */
 const WEB = /^(?:https?:\/\/(?:ref|ns)\.gs1\.org\/cbv\/|cbv:)([A-Za-z]+)-(.*)$/;
 
-/** GS1's CBV namespace in any spelling, whatever follows. */
-const CBV_NAMESPACE = /^(?:https?:\/\/(?:ref|ns)\.gs1\.org\/cbv\/|cbv:|urn:epcglobal:cbv:)/i;
+/** GS1's CBV namespace in any spelling, whatever follows (a JSON-LD prefix is case-sensitive: "CBV:" is someone else's). */
+const CBV_NAMESPACE = /^(?:https?:\/\/(?:ref|ns)\.gs1\.org\/cbv\/|cbv:)/;
+const CBV_URN_NAMESPACE = /^urn:epcglobal:cbv:/i;
 
 /** "a business step", "an error reason". */
 const article = (words: string) => `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
@@ -68,6 +69,7 @@ export function cbvProblem(vocab: CbvVocabulary, value: string): string | null {
   const urn = URN.exec(value);
   const web = urn ? null : WEB.exec(value);
   if (!urn && !web) {
+    if (CBV_URN_NAMESPACE.test(value)) return `is in GS1's CBV namespace but is no CBV value (they are written urn:epcglobal:cbv:${NAMES[vocab].urn}:word there)`;
     if (CBV_NAMESPACE.test(value)) return `is in GS1's CBV namespace but is no CBV value (they are written Vocabulary-word there, e.g. https://ref.gs1.org/cbv/${vocab}-…)`;
     if (value.includes(':')) return null;
     return CBV_VALUES[vocab].has(value) ? null : `is neither ${article(name)} of the GS1 Core Business Vocabulary (CBV 2.0) nor a URI of a vocabulary of one's own`;

@@ -79,8 +79,11 @@ export function compileEpcisJsonSchema(schema: object): EpcisJsonCheck {
     // valid") only repeat it.
     const failed = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
     const plain = errors.filter((e) => !WRAPPERS.has(e.keyword) && !/\/(anyOf|oneOf)\/\d+\//.test(e.schemaPath));
+    const within = (path: string, object: string) => path === object || path.startsWith(`${object}/`);
+    // The same alternative fails at each event: match it by the object too, so one event's
+    // wrong action never hides another event's fault.
     const explained = (e: ErrorObject) =>
-      failed.some((a) => e.schemaPath.startsWith(`${a.schemaPath}/`) && plain.some((p) => p !== e && p.instancePath.startsWith(`${a.instancePath}/`)));
+      failed.some((a) => e.schemaPath.startsWith(`${a.schemaPath}/`) && within(e.instancePath, a.instancePath) && plain.some((p) => p !== e && p.instancePath.startsWith(`${a.instancePath}/`)));
     for (const e of errors) {
       if (WRAPPERS.has(e.keyword)) continue;
       if (explained(e)) continue;
@@ -154,10 +157,10 @@ const isFullIri = (prefix: string) => /^(https?|urn)$/i.test(prefix);
  *   other type as an event, so "epcis:EPCISDocument" would pass it with its body unchecked);
  * - its @context includes GS1's EPCIS 2.0 context (EPCIS_CONTEXT_IRIS) and does not redefine a
  *   prefix that context defines (its terms are @protected);
- * - EPCIS 2.0 §7.1.6 / the JSON-LD binding: every user extension key — at the document's and an
- *   event's level, in ILMD, and at any depth inside an extension's value — is a compact IRI
- *   ("ext1:lotInfo") whose prefix the @context declares (or the EPCIS context defines), or a full
- *   IRI. GS1's schema only requires ILMD keys to be URIs, which "example:field" with an
+ * - EPCIS 2.0 §7.1.6 / the JSON-LD binding: every user extension key at the document's and an
+ *   event's level and in ILMD, and every prefixed key at any depth inside an extension's value,
+ *   is a compact IRI ("ext1:lotInfo") whose prefix the @context declares (or the EPCIS context
+ *   defines), or a full IRI. (A plain key inside an extension's value is the extension's own.) GS1's schema only requires ILMD keys to be URIs, which "example:field" with an
  *   undeclared prefix is. An unprefixed key has no meaning in JSON-LD: it would be dropped, and
  *   with it a lot or expiry.
  */
@@ -207,7 +210,7 @@ function checkContext(context: unknown, out: EpcisProblem[]): void {
   });
 }
 
-/** One extension key and, at any depth, the prefixed keys inside its value. */
+/** One extension key and, at any depth, the prefixed keys inside its value (plain keys inside a value are the extension's own). */
 function extensionKey(key: string, value: unknown, base: string, known: ReadonlySet<string>, where: 'document' | 'event' | 'ILMD' | 'extension', out: EpcisProblem[]): void {
   if (key.startsWith('@')) return;
   const path = pointer(base, key);
