@@ -2,7 +2,7 @@ import { checkAssociations } from './gs1-associations';
 import { CHARSET_NAMES, firstOutsideCharset, lookupAi, type AiDefinition } from './gs1-ai-table';
 import { gs1CheckDigit } from './gs1-check-digit';
 import { parseGs1Date } from './gs1-date';
-import { lintComponent } from './gs1-lint';
+import { DATE_LINTS, lintComponent } from './gs1-lint';
 import type { IdentifierIssue } from './identifier-issue';
 import type { Symbology } from './symbology';
 
@@ -121,7 +121,7 @@ export function validateElement(def: AiDefinition, value: string, position: numb
           ai: def.ai,
           position,
           value,
-          code: lint === 'yymmdd' || lint === 'yymmd0' || lint === 'hhmi' || lint === 'hh' || lint === 'mi' || lint === 'ss' ? 'bad-date' : 'bad-value',
+          code: DATE_LINTS.has(lint) ? 'bad-date' : 'bad-value',
           message: `The ${def.label} ${label(def)} ${value} ${where(position)}${which} ${broken} (GS1 Barcode Syntax Dictionary rule "${lint}"). The code is damaged or was printed wrong.`,
         };
       }

@@ -6,38 +6,21 @@
  * run (gs1-element.ts); a linter sees one component as it was read.
  */
 import { AIDC_MEDIA_TYPES, ISO_3166_ALPHA2, ISO_3166_NUMERIC, ISO_4217_NUMERIC, PACKAGE_TYPES } from './gs1-code-lists';
+import { couponCodeProblem, couponPositiveOfferProblem } from './gs1-coupon';
 import { parseGs1Date } from './gs1-date';
 
-export type Gs1Lint =
-  | 'key'
-  | 'iso3166'
-  | 'iso3166999'
-  | 'iso3166alpha2'
-  | 'iso4217'
-  | 'yesno'
-  | 'hh'
-  | 'mi'
-  | 'ss'
-  | 'hhmi'
-  | 'yymmdd'
-  | 'yymmd0'
-  | 'latitude'
-  | 'longitude'
-  | 'nonzero'
-  | 'winding'
-  | 'hyphen'
-  | 'pcenc'
-  | 'mediatype'
-  | 'packagetype'
-  | 'importeridx'
-  | 'iban'
-  | 'couponcode'
-  | 'couponposoffer';
-
-export const GS1_LINTS: ReadonlySet<string> = new Set<Gs1Lint>([
+/** The Dictionary's linter names, as the AI table writes them after a component ("N3,iso3166"). */
+const LINT_NAMES = [
   'key', 'iso3166', 'iso3166999', 'iso3166alpha2', 'iso4217', 'yesno', 'hh', 'mi', 'ss', 'hhmi', 'yymmdd', 'yymmd0', 'latitude', 'longitude',
   'nonzero', 'winding', 'hyphen', 'pcenc', 'mediatype', 'packagetype', 'importeridx', 'iban', 'couponcode', 'couponposoffer',
-]);
+] as const;
+
+export type Gs1Lint = (typeof LINT_NAMES)[number];
+
+export const GS1_LINTS: ReadonlySet<string> = new Set<string>(LINT_NAMES);
+
+/** The linters of dates and times: what they refuse is a bad date (issue code bad-date). */
+export const DATE_LINTS: ReadonlySet<Gs1Lint> = new Set<Gs1Lint>(['yymmdd', 'yymmd0', 'hhmi', 'hh', 'mi', 'ss']);
 
 /** What is wrong with `part`, as a predicate ("is not an ISO 3166 …"), or null. */
 export function lintComponent(lint: Gs1Lint, part: string, now: Date): string | null {
@@ -111,127 +94,4 @@ function ibanProblem(iban: string): string | null {
     rest = (rest * (n > 9 ? 100 : 10) + n) % 97;
   }
   return rest === 1 ? null : 'is an IBAN with wrong check digits (ISO 13616, mod 97)';
-}
-
-/** Reads the fixed and variable-length fields of a North American coupon, digit by digit. */
-class CouponReader {
-  at = 0;
-  constructor(readonly text: string) {}
-  get left(): number {
-    return this.text.length - this.at;
-  }
-  /** One digit, which must be one of `allowed`; a problem string otherwise. */
-  digit(field: string, allowed: string): number | string {
-    if (this.left < 1) return `no ${field}`;
-    const d = this.text[this.at]!;
-    if (!allowed.includes(d)) return `an invalid ${field} ${d}`;
-    this.at++;
-    return Number(d);
-  }
-  /** A field of `n` digits; null when the data ends first. */
-  field(n: number): string | null {
-    if (this.left < n) return null;
-    const s = this.text.slice(this.at, this.at + n);
-    this.at += n;
-    return s;
-  }
-}
-
-/**
- * A purchase requirement: its length digit (1–5), the requirement, its code (0–4 or 9) and its
- * three-digit family code. Shared by the first, second and third purchases of AI 8110.
- */
-function purchaseProblem(r: CouponReader, which: string): string | null {
-  const vli = r.digit(`${which} purchase requirement length`, '12345');
-  if (typeof vli === 'string') return vli;
-  if (r.field(vli) === null) return `a ${which} purchase requirement cut short`;
-  const code = r.digit(`${which} purchase requirement code`, '012349');
-  if (typeof code === 'string') return code;
-  if (r.field(3) === null) return `a ${which} purchase family code cut short`;
-  return null;
-}
-
-/** A GS1 Company Prefix of 6 + length-digit digits (0–6), or, where `noneAllowed`, 9 for none. */
-function prefixProblem(r: CouponReader, which: string, noneAllowed: boolean): string | null {
-  const vli = r.digit(`${which} company prefix length`, noneAllowed ? '01234569' : '0123456');
-  if (typeof vli === 'string') return vli;
-  if (vli === 9) return null;
-  return r.field(vli + 6) === null ? `a ${which} company prefix cut short` : null;
-}
-
-/**
- * AI 8110, the North American coupon code (GS1 US Coupon Application Guideline): company
- * prefix, offer code, save value and first purchase, then optional fields each introduced by
- * its indicator (1, 2, 3, 4, 5, 6, 9), each at most once and in that order.
- */
-function couponCodeProblem(text: string, now: Date): string | null {
-  if (!/^\d*$/.test(text)) return 'is a coupon code with a character other than a digit';
-  const r = new CouponReader(text);
-  const problem = (p: string) => `is a coupon code with ${p}`;
-  let p = prefixProblem(r, 'primary', false);
-  if (p) return problem(p);
-  if (r.field(6) === null) return problem('an offer code cut short');
-  const save = r.digit('save value length', '12345');
-  if (typeof save === 'string') return problem(save);
-  if (r.field(save) === null) return problem('a save value cut short');
-  p = purchaseProblem(r, 'first');
-  if (p) return problem(p);
-  let expiry: string | null = null;
-  let last = 0;
-  while (r.left > 0) {
-    const indicator = Number(text[r.at]);
-    if (![1, 2, 3, 4, 5, 6, 9].includes(indicator) || indicator <= last) return problem(`data after its last field (indicator ${indicator} repeated, out of order or unknown)`);
-    r.at++;
-    last = indicator;
-    if (indicator === 1) {
-      const rules = r.digit('additional purchase rules code', '0123');
-      if (typeof rules === 'string') return problem(rules);
-      p = purchaseProblem(r, 'second') ?? prefixProblem(r, 'second purchase', true);
-    } else if (indicator === 2) {
-      p = purchaseProblem(r, 'third') ?? prefixProblem(r, 'third purchase', true);
-    } else if (indicator === 3 || indicator === 4) {
-      const which = indicator === 3 ? 'an expiry date' : 'a start date';
-      const date = r.field(6);
-      if (date === null) return problem(`${which} cut short`);
-      if (!parseGs1Date(date, 'yymmdd', now).ok) return problem(`${which} ${date} that is not a real date`);
-      // As GS1's reference linter compares them: the six digits as they stand.
-      if (indicator === 4 && expiry !== null && date > expiry) return problem(`a start date ${date} after its expiry date ${expiry}`);
-      if (indicator === 3) expiry = date;
-    } else if (indicator === 5) {
-      const vli = r.digit('serial number length', '0123456789');
-      if (typeof vli === 'string') return problem(vli);
-      if (r.field(vli + 6) === null) p = 'a serial number cut short';
-    } else if (indicator === 6) {
-      const vli = r.digit('retailer company prefix or GLN length', '1234567');
-      if (typeof vli === 'string') return problem(vli);
-      if (r.field(vli + 6) === null) p = 'a retailer company prefix or GLN cut short';
-    } else {
-      for (const [field, allowed] of [['save value code', '01256'], ['save value applies-to-item', '012'], ['store coupon flag', '0123456789'], ["don't-multiply flag", '01']] as const) {
-        const d = r.digit(field, allowed);
-        if (typeof d === 'string') return problem(d);
-      }
-    }
-    if (p) return problem(p);
-  }
-  return null;
-}
-
-/**
- * AI 8112, the paperless coupon's positive offer file: format code (0 or 1), funder company
- * prefix (6 + length digit), offer code (6), serial number (6 + length digit), nothing after.
- */
-function couponPositiveOfferProblem(text: string): string | null {
-  if (!/^\d*$/.test(text)) return 'is a coupon code with a character other than a digit';
-  const r = new CouponReader(text);
-  const problem = (p: string) => `is a positive offer coupon code with ${p}`;
-  const format = r.digit('format code', '01');
-  if (typeof format === 'string') return problem(format);
-  const funder = r.digit('funder id length', '0123456');
-  if (typeof funder === 'string') return problem(funder);
-  if (r.field(funder + 6) === null) return problem('a funder id cut short');
-  if (r.field(6) === null) return problem('an offer code cut short');
-  const serial = r.digit('serial number length', '0123456789');
-  if (typeof serial === 'string') return problem(serial);
-  if (r.field(serial + 6) === null) return problem('a serial number cut short');
-  return r.left > 0 ? problem('data after its serial number') : null;
 }

@@ -46,7 +46,7 @@ const BY_URN = new Map(Object.entries(NAMES).map(([vocab, n]) => [n.urn, vocab a
 
 /**
  * The URN scheme and namespace id are case-insensitive (RFC 8141); the vocabulary part is read
- * without regard to case too, as the reader (cbvShort) reads it. The CBV words must match exactly.
+ * without regard to case too, as cbvWord reads it. The CBV words must match exactly.
  */
 const URN = /^urn:epcglobal:cbv:([A-Za-z]+):(.*)$/i;
 /** ref.gs1.org is CBV 2.0's; GS1's EPCIS JSON Schema also reserves ns.gs1.org/cbv/ for CBV. */
@@ -55,6 +55,16 @@ const WEB = /^(?:https?:\/\/(?:ref|ns)\.gs1\.org\/cbv\/|cbv:)([A-Za-z]+)-(.*)$/;
 /** GS1's CBV namespace in any spelling, whatever follows (a JSON-LD prefix is case-sensitive: "CBV:" is someone else's). */
 const CBV_NAMESPACE = /^(?:https?:\/\/(?:ref|ns)\.gs1\.org\/cbv\/|cbv:)/;
 const CBV_URN_NAMESPACE = /^urn:epcglobal:cbv:/i;
+
+/**
+ * The word of a CBV value in any of its spellings ("urn:epcglobal:cbv:bizstep:shipping",
+ * "https://ref.gs1.org/cbv/BizStep-shipping", "cbv:BizStep-shipping" → "shipping"); any other
+ * value as it is.
+ */
+export function cbvWord(value: string): string {
+  const m = URN.exec(value) ?? WEB.exec(value);
+  return m ? m[2]! : value;
+}
 
 /** "a business step", "an error reason". */
 const article = (words: string) => `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;

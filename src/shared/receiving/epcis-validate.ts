@@ -160,8 +160,9 @@ const isFullIri = (prefix: string) => /^(https?|urn)$/i.test(prefix);
  * - EPCIS 2.0 §7.1.6 / the JSON-LD binding: every user extension key at the document's and an
  *   event's level and in ILMD, and every prefixed key at any depth inside an extension's value,
  *   is a compact IRI ("ext1:lotInfo") whose prefix the @context declares (or the EPCIS context
- *   defines), or a full IRI. (A plain key inside an extension's value is the extension's own.) GS1's schema only requires ILMD keys to be URIs, which "example:field" with an
- *   undeclared prefix is. An unprefixed key has no meaning in JSON-LD: it would be dropped, and
+ *   defines), or a full IRI; a plain key inside an extension's value is the extension's own.
+ *   GS1's schema only requires ILMD keys to be URIs, which "example:field" with an undeclared
+ *   prefix is. An unprefixed key has no meaning in JSON-LD: it would be dropped, and
  *   with it a lot or expiry.
  */
 export function epcisJsonRules(doc: unknown): EpcisProblem[] {

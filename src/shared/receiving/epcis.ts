@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { ndcFromGtin, parseNdc } from '../identifiers';
-import { cbvProblem, type CbvVocabulary } from './cbv';
+import { cbvProblem, cbvWord, type CbvVocabulary } from './cbv';
 import { parseEpc, type Epc } from './epc';
 import { ssccKey, unitKey, type ExpectedLine, type ExpectedPack, type ExpectedShipment, type ParseShipmentResult } from './types';
 
@@ -58,12 +58,7 @@ function text(v: unknown): string | null {
 
 /** "urn:epcglobal:cbv:bizstep:shipping", "https://ref.gs1.org/cbv/BizStep-shipping", "shipping" → "shipping". */
 export function cbvShort(v: string | null): string | null {
-  if (!v) return null;
-  return v
-    .replace(/^urn:epcglobal:cbv:[a-z]+:/i, '')
-    .replace(/^https?:\/\/(ref|ns)\.gs1\.org\/cbv\/[A-Za-z]+-/, '')
-    .replace(/^cbv:[A-Za-z]+-/, '')
-    .toLowerCase();
+  return v ? cbvWord(v).toLowerCase() : null;
 }
 
 const attrName = (id: string) => (id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : id.slice(id.lastIndexOf(':') + 1));
@@ -262,22 +257,42 @@ function xmlKv(container: unknown, item: string): KeyValue[] {
 /** EPCIS §7.4.1 (the XSDs type it as a plain string): "+hh:mm" or "-hh:mm", -14:00 to +14:00, as GS1's JSON schema has it. */
 const TIME_ZONE_OFFSET = /^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/;
 
+type CbvField = readonly [field: string, vocab: CbvVocabulary, value: string | null];
+
+/**
+ * An event's CBV values, from its JSON object or its parsed XML element: the two bindings differ
+ * only in where a list's items and their type sit (`[{ type }]` against `<list><item type="">`;
+ * EPCIS 1.2 XML keeps sources, destinations and the error declaration in extensions).
+ */
+function cbvFields(e: Obj, xml: boolean): CbvField[] {
+  const ext = xml && isObj(e.extension) ? e.extension : {};
+  const base = xml && isObj(e.baseExtension) ? e.baseExtension : {};
+  const typed = (list: unknown, item: string, field: string, vocab: CbvVocabulary): CbvField[] =>
+    (xml ? (isObj(list) ? arr(list[item]) : []) : arr(list)).filter(isObj).map((x) => [field, vocab, text(xml ? x['@_type'] : x.type)] as const);
+  const pd = e.persistentDisposition;
+  const error = isObj(e.errorDeclaration) ? e.errorDeclaration : isObj(base.errorDeclaration) ? base.errorDeclaration : {};
+  return [
+    ['bizStep', 'BizStep', text(e.bizStep)],
+    ['disposition', 'Disp', text(e.disposition)],
+    // EPCIS 2.0: set and unset are JSON arrays or repeated XML elements.
+    ...(isObj(pd) ? (['set', 'unset'] as const).flatMap((k) => arr(pd[k]).map((v): CbvField => [`persistentDisposition ${k}`, 'Disp', text(v)])) : []),
+    ...typed(e.bizTransactionList, 'bizTransaction', 'a business transaction of type', 'BTT'),
+    ...typed(e.sourceList ?? ext.sourceList, 'source', 'a source of type', 'SDT'),
+    ...typed(e.destinationList ?? ext.destinationList, 'destination', 'a destination of type', 'SDT'),
+    ['errorDeclaration reason', 'ER', text(error.reason)],
+  ];
+}
+
 /**
  * The event's CBV values (cbv.ts): the first one in GS1's CBV namespace that CBV does not define
  * refuses the document, naming the event, the field and the value.
  */
-function checkCbv(event: string, fields: ReadonlyArray<readonly [field: string, vocab: CbvVocabulary, value: string | null]>): void {
-  for (const [field, vocab, value] of fields) {
+function checkCbv(event: string, e: Obj, xml: boolean): void {
+  for (const [field, vocab, value] of cbvFields(e, xml)) {
     if (value === null || value === '') continue;
     const problem = cbvProblem(vocab, value);
     if (problem) throw new EpcisContentError(`the ${event} has ${field} ${JSON.stringify(value)}, which ${problem} (GS1 Core Business Vocabulary 2.0)`);
   }
-}
-
-/** The values of an EPCIS 2.0 persistentDisposition's set and unset (JSON arrays, or repeated XML elements). */
-function persistentDispositions(pd: unknown): Array<readonly [string, CbvVocabulary, string | null]> {
-  if (!isObj(pd)) return [];
-  return (['set', 'unset'] as const).flatMap((k) => arr(pd[k]).map((v) => [`persistentDisposition ${k}`, 'Disp', text(v)] as const));
 }
 
 function xmlEvent(type: string, e: Obj): NeutralEvent {
@@ -286,19 +301,7 @@ function xmlEvent(type: string, e: Obj): NeutralEvent {
   const label = `${type} at ${text(e.eventTime) ?? 'an unknown time'}`;
   if (offset !== null && !TIME_ZONE_OFFSET.test(offset))
     throw new EpcisContentError(`the ${label} has eventTimeZoneOffset ${JSON.stringify(offset)}; EPCIS writes it +hh:mm or -hh:mm (e.g. -05:00)`);
-  const typed = (container: unknown, item: string, field: string) =>
-    isObj(container) ? arr(container[item]).filter(isObj).map((x) => [field, item === 'bizTransaction' ? 'BTT' : 'SDT', text(x['@_type'])] as const) : [];
-  const base = isObj(e.baseExtension) ? e.baseExtension : {};
-  const error = isObj(e.errorDeclaration) ? e.errorDeclaration : isObj(base.errorDeclaration) ? base.errorDeclaration : {};
-  checkCbv(label, [
-    ['bizStep', 'BizStep', text(e.bizStep)],
-    ['disposition', 'Disp', text(e.disposition)],
-    ...persistentDispositions(e.persistentDisposition),
-    ...typed(e.bizTransactionList, 'bizTransaction', 'a business transaction of type'),
-    ...typed(e.sourceList ?? ext.sourceList, 'source', 'a source of type'),
-    ...typed(e.destinationList ?? ext.destinationList, 'destination', 'a destination of type'),
-    ['errorDeclaration reason', 'ER', text(error.reason)],
-  ]);
+  checkCbv(label, e, true);
   const ilmd = e.ilmd ?? ext.ilmd;
   const qlist = e.quantityList ?? ext.quantityList ?? e.childQuantityList ?? ext.childQuantityList;
   const quantities = isObj(qlist)
@@ -349,16 +352,7 @@ function readJson(doc: Obj): NeutralDoc {
   const events: NeutralEvent[] = arr(list)
     .filter(isObj)
     .map((e) => {
-      const typed = (list: unknown, field: string, vocab: CbvVocabulary) => arr(list).filter(isObj).map((x) => [field, vocab, text(x.type)] as const);
-      checkCbv(`${text(e.type) ?? 'event'} at ${text(e.eventTime) ?? 'an unknown time'}`, [
-        ['bizStep', 'BizStep', text(e.bizStep)],
-        ['disposition', 'Disp', text(e.disposition)],
-        ...persistentDispositions(e.persistentDisposition),
-        ...typed(e.bizTransactionList, 'a business transaction of type', 'BTT'),
-        ...typed(e.sourceList, 'a source of type', 'SDT'),
-        ...typed(e.destinationList, 'a destination of type', 'SDT'),
-        ['errorDeclaration reason', 'ER', isObj(e.errorDeclaration) ? text(e.errorDeclaration.reason) : null],
-      ]);
+      checkCbv(`${text(e.type) ?? 'event'} at ${text(e.eventTime) ?? 'an unknown time'}`, e, false);
       return {
       type: text(e.type) ?? '',
       action: text(e.action),
