@@ -97,6 +97,32 @@ describe('rxledger edi ack', () => {
     expect(err).toMatch(/no ISA/);
   });
 
+  it('a file of a TA1 and a 997 is read, lists the TA1, and gets no acknowledgment back: exit 1 with the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rxledger-edi-'));
+    const file = join(dir, 'answers.edi');
+    writeFileSync(
+      file,
+      [
+        'ISA*00*          *00*          *ZZ*WHOLESALER     *ZZ*PHARMACY01     *261201*1200*U*00401*000000304*0*P*>',
+        'TA1*000000012*261130*0847*A*000',
+        'GS*FA*WHOLESALER*PHARMACY01*20261201*1200*3*X*004010',
+        'ST*997*0003',
+        'AK1*PD*12',
+        'AK9*A*1*1*1',
+        'SE*4*0003',
+        'GE*1*3',
+        'IEA*1*000000304',
+      ].join('~\n') + '~\n',
+    );
+    const checked = await run(['check', file]);
+    expect(checked.out).toContain('  TA1 in interchange 000000304: interchange 000000012 (261130 0847) A Accepted, note 000 No error\n');
+    const json = JSON.parse((await run(['check', file, '--json'])).out);
+    expect(json.received_ta1).toEqual([{ interchange: '000000304', acknowledges: '000000012', date: '261130', time: '0847', ack_code: 'A', note_code: '000' }]);
+    const { code, out, err } = await run(['ack', file]);
+    expect([code, out]).toEqual([1, '']);
+    expect(err).toMatch(/nothing to acknowledge: the file holds only functional acknowledgments \(GS01 FA\) or TA1s/);
+  });
+
   it('rejects a bad --control', async () => {
     await expect(run(['ack', fixture('4010-846-inventory-advice.edi'), '--control', 'x'])).rejects.toBeInstanceOf(CliError);
   });

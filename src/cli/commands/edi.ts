@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { errorLabel, generateAck, readX12, type EdiError, type ParseReport, type TransactionSummary } from '../../shared/edi';
+import { TA1_ACK, TA1_NOTE, errorLabel, generateAck, readX12, type EdiError, type ParseReport, type ReceivedTa1, type TransactionSummary } from '../../shared/edi';
 import { CliError, printJson, type CliIO, type Command } from '../io';
 
 const USAGE = `usage: rxledger edi check FILE [--json]
@@ -57,6 +57,11 @@ function transactionsOf(report: ParseReport): TransactionSummary[] {
   return all.sort((a, b) => a.firstSegmentIndex - b.firstSegmentIndex);
 }
 
+/** The TA1s the file's interchanges carry, with the interchange (ISA13) each arrived in. */
+function receivedTa1s(report: ParseReport): Array<{ within: string; ta1: ReceivedTa1 }> {
+  return report.interchanges.flatMap((ic) => ic.acknowledgments.map((ta1) => ({ within: ic.control, ta1 })));
+}
+
 function errorJson(e: EdiError, version: 'x12-4010' | 'x12-5010') {
   return {
     code: errorLabel(e, version),
@@ -72,17 +77,36 @@ async function check(file: string, json: boolean, io: CliIO): Promise<number> {
   if (!report) return 2;
   const version = report.ackType === '999' ? 'x12-5010' : 'x12-4010';
   const txs = transactionsOf(report);
+  const ta1s = receivedTa1s(report);
   if (json) {
     printJson(io, {
       valid: report.valid,
       errors: report.errors.map((e) => errorJson(e, version)),
       transactions: txs.map((t) => ({ type: t.type, control: t.control, segments: t.segmentCount, valid: t.valid })),
+      // Only where the file carries TA1s, so the usual answer keeps its three keys.
+      ...(ta1s.length
+        ? {
+            received_ta1: ta1s.map(({ within, ta1 }) => ({
+              interchange: within,
+              acknowledges: ta1.control,
+              date: ta1.date,
+              time: ta1.time,
+              ack_code: ta1.ackCode,
+              note_code: ta1.noteCode,
+            })),
+          }
+        : {}),
     });
   } else {
     const accepted = txs.filter((t) => t.valid).length;
     io.stdout.write(`${file}: ${report.valid ? 'valid' : report.readable ? 'INVALID' : 'NOT X12'}; ${txs.length} transaction set(s), ${accepted} accepted\n`);
     for (const t of txs)
       io.stdout.write(`  ${t.type} ${t.control}  ${t.segmentCount} segments  ${t.valid ? 'accepted' : `rejected (${t.rejectedBy})`}\n`);
+    for (const { within, ta1 } of ta1s) {
+      const what = TA1_ACK[ta1.ackCode as keyof typeof TA1_ACK] ?? 'unknown code';
+      const note = TA1_NOTE[ta1.noteCode as keyof typeof TA1_NOTE];
+      io.stdout.write(`  TA1 in interchange ${within}: interchange ${ta1.control} (${ta1.date} ${ta1.time}) ${ta1.ackCode} ${what}, note ${ta1.noteCode}${note ? ` ${note}` : ''}\n`);
+    }
     for (const e of report.errors) {
       const j = errorJson(e, version);
       const where = [j.position !== null ? `segment ${j.position}` : null, j.element ?? j.segment].filter(Boolean).join(' ');

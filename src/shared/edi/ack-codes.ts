@@ -14,6 +14,7 @@ export const TA1_NOTE = {
   '004': 'Segment terminator is invalid',
   '014': 'Invalid interchange date value',
   '015': 'Invalid interchange time value',
+  '016': 'Invalid interchange standards identifier value',
   '017': 'Invalid interchange version ID value',
   '018': 'Invalid interchange control number value',
   '019': 'Invalid acknowledgment requested value',

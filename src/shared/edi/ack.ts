@@ -30,8 +30,10 @@ const digits = (n: number, width: number): string => String(Math.trunc(n) % 10 *
 /**
  * Acknowledges a read file: one acknowledgment interchange per input interchange, sender and
  * receiver swapped, written with the input's delimiters. A TA1 is included when the input
- * asked for one (ISA14 = 1) or when its envelope is in error; a rejected interchange gets only
- * the TA1, because its groups are not processed. 997 below ISA12 00501, 999 from 00501.
+ * asked for one (ISA14 = 1) or when its envelope is in error or noted; a rejected interchange
+ * gets only the TA1, because its groups are not processed. 997 below ISA12 00501, 999 from
+ * 00501. Acknowledgments are not acknowledged (X12.6): a group of 997s or 999s (GS01 FA) gets
+ * no AK1 loop, and an interchange left with nothing to say gets no acknowledgment interchange.
  */
 export function generateAck(report: ParseReport, options: AckOptions = {}): AckResult {
   if (!report.readable || !report.delimiters) return { ok: false, reason: 'the input is not X12: there is nothing to acknowledge' };
@@ -59,8 +61,15 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
 
   let text = '';
   let count = 0;
+  let onlyAcknowledgments = false;
   for (const ic of report.interchanges) {
     if (!ic.hasHeader) continue;
+    const groups = ic.ackCode === 'R' ? [] : ic.groups.filter((g) => g.functionalId !== 'FA');
+    const withTa1 = ic.ackRequested === '1' || ic.ackCode === 'R' || ic.errors.length > 0;
+    if (!withTa1 && groups.length === 0) {
+      onlyAcknowledgments = true;
+      continue;
+    }
     count++;
     const isa13 = digits(isaControl++, 9);
     const head: AckSegment = [
@@ -76,7 +85,7 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
       yymmdd,
       hhmm,
       // ISA11 is the repetition separator from 00402 on, the 'U' standards id before it.
-      d.repetition ?? 'U',
+      ic.version < '00402' ? 'U' : (d.repetition ?? freeSeparator([d.element, d.segment, component])),
       pad(ic.version, 5),
       isa13,
       '0',
@@ -84,33 +93,38 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
       component,
     ];
     const segs: string[] = [head.join(d.element) + d.segment + report.lineEnding];
-    if (ic.ackRequested === '1' || ic.ackCode === 'R' || ic.errors.length > 0) segs.push(write(ta1(ic)));
-    let groups = 0;
-    if (ic.ackCode !== 'R') {
-      for (const g of ic.groups) {
-        groups++;
-        const gs06 = String(gsControl++ % 1e9);
-        const version = type === '999' ? ACK_999_VERSION : g.version || '004010';
-        // GS04 as the release of the acknowledgment's GS08 writes a date (YYMMDD before 004010).
-        segs.push(write(['GS', 'FA', g.receiverCode, g.senderCode, sixDigitDates(version) ? yymmdd : ccyymmdd, hhmm, gs06, 'X', version]));
-        const includeAccepted = options.includeAccepted ?? true;
-        const body = type === '999' ? body999(g, component, includeAccepted, clean) : body997(g, component, includeAccepted, clean);
-        const st: AckSegment = type === '999' ? ['ST', '999', '0001', ACK_999_VERSION] : ['ST', '997', '0001'];
-        const set = [st, ...body];
-        for (const s of set) segs.push(write(s));
-        segs.push(write(['SE', String(set.length + 1), '0001']));
-        segs.push(write(['GE', '1', gs06]));
-      }
+    if (withTa1) segs.push(write(ta1(ic)));
+    for (const g of groups) {
+      const gs06 = String(gsControl++ % 1e9);
+      const version = type === '999' ? ACK_999_VERSION : g.version || '004010';
+      // GS04 as the release of the acknowledgment's GS08 writes a date (YYMMDD before 004010).
+      segs.push(write(['GS', 'FA', g.receiverCode, g.senderCode, sixDigitDates(version) ? yymmdd : ccyymmdd, hhmm, gs06, 'X', version]));
+      const includeAccepted = options.includeAccepted ?? true;
+      const body = type === '999' ? body999(g, component, includeAccepted, clean) : body997(g, component, includeAccepted, clean);
+      const st: AckSegment = type === '999' ? ['ST', '999', '0001', ACK_999_VERSION] : ['ST', '997', '0001'];
+      const set = [st, ...body];
+      for (const s of set) segs.push(write(s));
+      segs.push(write(['SE', String(set.length + 1), '0001']));
+      segs.push(write(['GE', '1', gs06]));
     }
-    segs.push(write(['IEA', String(groups), isa13]));
+    segs.push(write(['IEA', String(groups.length), isa13]));
     text += segs.join('');
   }
+  if (count === 0 && onlyAcknowledgments)
+    return { ok: false, reason: 'nothing to acknowledge: the file holds only functional acknowledgments (GS01 FA) or TA1s, which X12 does not acknowledge, and asks for no TA1' };
   if (count === 0) return { ok: false, reason: 'the input has no ISA interchange header: an acknowledgment needs its sender and control numbers' };
   return { ok: true, type, text, interchanges: count };
 }
 
+/** ISA11 for an acknowledgment from 00402 on when the input's ISA11 was no separator: a character it does not use. */
+function freeSeparator(used: string[]): string {
+  return ['^', '{', '!', '|'].find((c) => !used.includes(c)) ?? '^';
+}
+
 function ta1(ic: InterchangeReport): AckSegment {
-  const note = ic.errors.find((e) => e.severity === 'error' && /^\d{3}$/.test(e.code) && e.code !== '000')?.code ?? '000';
+  // TA105 names the error that rejected the interchange, or else what was noted (TA104 E).
+  const coded = (severity: 'error' | 'warning') => ic.errors.find((e) => e.severity === severity && /^\d{3}$/.test(e.code) && e.code !== '000')?.code;
+  const note = coded('error') ?? coded('warning') ?? '000';
   const code = ic.ackCode === 'R' ? 'R' : ic.errors.length > 0 ? 'E' : 'A';
   return ['TA1', ic.control, ic.date, ic.time, code, note];
 }

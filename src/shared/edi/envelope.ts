@@ -84,6 +84,25 @@ export interface InterchangeReport {
   /** TA104 */
   ackCode: 'A' | 'E' | 'R';
   segmentIndex: number;
+  /** TA1 segments the interchange carries: the sender's answers to earlier interchanges. */
+  acknowledgments: ReceivedTa1[];
+}
+
+/**
+ * A TA1 received inside an interchange. X12.5 places interchange acknowledgments after the ISA
+ * and before the first GS; an interchange may hold several, and nothing but them.
+ */
+export interface ReceivedTa1 {
+  /** TA101: ISA13 of the interchange being acknowledged. */
+  control: string;
+  /** TA102 (YYMMDD) and TA103 (HHMM) of that interchange. */
+  date: string;
+  time: string;
+  /** TA104: A, E or R. */
+  ackCode: string;
+  /** TA105 (I18). */
+  noteCode: string;
+  segmentIndex: number;
 }
 
 
@@ -93,6 +112,8 @@ export interface InterchangeReport {
  * interchanges, each kept in the report; their empty lists cost allocations and GC time.
  */
 const NO_ERRORS = Object.freeze([]) as unknown as EdiError[];
+/** The same for the TA1s an interchange carries: almost always none. */
+const NO_TA1S = Object.freeze([]) as unknown as ReceivedTa1[];
 
 function pushError(holder: { errors: EdiError[] }, e: EdiError): void {
   if (holder.errors === NO_ERRORS) holder.errors = [e];
@@ -324,6 +345,8 @@ export class EnvelopeValidator {
         return this.openGroup(seg);
       case 'ST':
         return this.openTransaction(seg);
+      case 'TA1':
+        return this.receiveTa1(seg);
       case 'GE':
         if (!this.group) return this.interchangeError(segErr(seg, 'interchange', '024', 'GE without a GS'));
         return this.closeGroup(seg, '');
@@ -365,6 +388,7 @@ export class EnvelopeValidator {
       groups: [],
       ackCode: 'A',
       segmentIndex: seg.index,
+      acknowledgments: NO_TA1S,
     };
     if (seg.elements.length !== 17) isaError(ic, seg, '022', `ISA has ${seg.elements.length - 1} elements, 16 expected`);
     if (!/^\d{6}$/.test(ic.date) || !isValidDate(ic.date)) isaError(ic, seg, '014', `ISA09 ${JSON.stringify(ic.date)} is not a date (YYMMDD)`);
@@ -376,11 +400,44 @@ export class EnvelopeValidator {
     else if (this.isaControls.has(isa13)) isaError(ic, seg, '025', `interchange control number ${ic.control} used twice in this file`);
     if (ic.ackRequested !== '0' && ic.ackRequested !== '1') isaError(ic, seg, '019', `ISA14 ${JSON.stringify(ic.ackRequested)} is not 0 or 1`);
     if (!['P', 'T', 'I'].includes(ic.usage)) isaError(ic, seg, '020', `ISA15 ${JSON.stringify(ic.usage)} is not P, T or I`);
+    // Before 00402 ISA11 is the interchange control standards identifier (I10), whose one code is
+    // U; from 00402 it is the repetition separator. Noted (TA1 E 016), not refused: the content
+    // is still read, as a sender that mixes the two versions' habits means no harm.
+    const isa11 = el[11] ?? '';
+    if (/^\d{5}$/.test(ic.version) && ic.version < '00402' && isa11 !== 'U')
+      pushError(ic, {
+        ...segErr(seg, 'interchange', '016', `ISA11 ${JSON.stringify(isa11)} is not U: in version ${ic.version} ISA11 is the interchange control standards identifier, whose only code is U (it became the repetition separator in 00402)`, { element: 11 }),
+        severity: 'warning',
+      });
     if (isa13 >= 0) this.isaControls.add(isa13);
     if (this.pendingIssues.length) for (const e of this.pendingIssues.splice(0)) pushError(ic, e);
     this.interchange = ic;
     this.interchanges.push(ic);
     this.groupControls.clear();
+  }
+
+  /** A TA1 in the interchange: kept where X12.5 allows it (after the ISA, before the first GS), an error anywhere else. */
+  private receiveTa1(seg: Segment): void {
+    const ic = this.interchange;
+    if (!ic || !ic.hasHeader) {
+      this.interchangeError(segErr(seg, 'interchange', '024', 'TA1 outside an interchange: an interchange acknowledgment travels inside an ISA..IEA envelope'));
+      return;
+    }
+    if (this.group || ic.groups.length > 0) {
+      isaError(ic, seg, '024', 'TA1 after a functional group: X12.5 places interchange acknowledgments after the ISA, before the first GS');
+      return;
+    }
+    const ta1: ReceivedTa1 = { control: val(seg, 1), date: val(seg, 2), time: val(seg, 3), ackCode: val(seg, 4), noteCode: val(seg, 5), segmentIndex: seg.index };
+    const problems: string[] = [];
+    if (seg.elements.length !== 6) problems.push(`it has ${seg.elements.length - 1} elements, 5 expected`);
+    if (!/^\d{9}$/.test(ta1.control)) problems.push(`TA101 ${JSON.stringify(ta1.control)} is not a 9-digit interchange control number`);
+    if (!/^\d{6}$/.test(ta1.date) || !isValidDate(ta1.date)) problems.push(`TA102 ${JSON.stringify(ta1.date)} is not a date (YYMMDD)`);
+    if (!/^\d{4}$/.test(ta1.time) || !isValidTime(ta1.time)) problems.push(`TA103 ${JSON.stringify(ta1.time)} is not a time (HHMM)`);
+    if (ta1.ackCode !== 'A' && ta1.ackCode !== 'E' && ta1.ackCode !== 'R') problems.push(`TA104 ${JSON.stringify(ta1.ackCode)} is not A, E or R`);
+    if (!/^\d{3}$/.test(ta1.noteCode)) problems.push(`TA105 ${JSON.stringify(ta1.noteCode)} is not a 3-digit note code`);
+    for (const p of problems) isaError(ic, seg, '024', `invalid TA1: ${p}`);
+    if (ic.acknowledgments === NO_TA1S) ic.acknowledgments = [ta1];
+    else ic.acknowledgments.push(ta1);
   }
 
   private openGroup(seg: Segment): void {
@@ -407,6 +464,7 @@ export class EnvelopeValidator {
         groups: [],
         ackCode: 'R',
         segmentIndex: seg.index,
+        acknowledgments: NO_TA1S,
       };
       this.interchange = ic;
       this.interchanges.push(ic);
@@ -459,6 +517,8 @@ export class EnvelopeValidator {
     const control = this.strings.of(val(st, 2));
 
     if (!/^\d{3}$/.test(type)) txError(errors, control, st, '6', `ST01 ${JSON.stringify(type)} is not a transaction set identifier`);
+    else if (type === '997' || type === '999')
+      txError(errors, control, st, '1', `transaction set ${type} is a functional acknowledgment: RxLedger reads 852, 846 and 856, and sends no acknowledgment of an acknowledgment (X12.6)`);
     else if (!TRANSACTION_TYPES.has(type)) txError(errors, control, st, '1', `transaction set ${type} is not read by RxLedger (852, 846, 856)`);
     if (!/^[A-Za-z0-9]{4,9}$/.test(control)) txError(errors, control, st, '7', `ST02 ${JSON.stringify(control)} is not a 4-9 character control number`);
     else if (group && this.txControls.has(control)) txError(errors, control, st, '23', `transaction set control number ${control} used twice in this group`);

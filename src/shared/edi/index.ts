@@ -6,9 +6,9 @@
 export { parseX12, readX12, X12Reader, type ParseReport, type ParseResult, type ReadEvent, type ReadOptions } from './reader';
 export { tokenize, readSegments, SegmentTokenizer, type Segment, type TokenizeResult, type TokenizerOptions, DEFAULT_MAX_SEGMENT_BYTES } from './tokenize';
 export type { Delimiters } from './isa';
-export type { TransactionResult, TransactionSummary, GroupReport, InterchangeReport } from './envelope';
+export type { TransactionResult, TransactionSummary, GroupReport, InterchangeReport, ReceivedTa1 } from './envelope';
 export { DEFAULT_MAX_SET_BYTES } from './envelope';
-export { errorLabel, type EdiError, type ErrorLevel, type AckCode } from './ack-codes';
+export { errorLabel, TA1_ACK, TA1_NOTE, type EdiError, type ErrorLevel, type AckCode } from './ack-codes';
 export { generateAck, type AckOptions, type AckResult } from './ack';
 export { mapTransaction } from './map';
 export { map852 } from './map-852';
