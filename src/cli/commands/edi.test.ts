@@ -115,12 +115,14 @@ describe('rxledger edi ack', () => {
       ].join('~\n') + '~\n',
     );
     const checked = await run(['check', file]);
+    // A 997 is not something RxLedger reads: the file is reported, and ingestion would quarantine it.
+    expect(checked.code).toBe(1);
     expect(checked.out).toContain('  TA1 in interchange 000000304: interchange 000000012 (261130 0847) A Accepted, note 000 No error\n');
     const json = JSON.parse((await run(['check', file, '--json'])).out);
     expect(json.received_ta1).toEqual([{ interchange: '000000304', acknowledges: '000000012', date: '261130', time: '0847', ack_code: 'A', note_code: '000' }]);
     const { code, out, err } = await run(['ack', file]);
     expect([code, out]).toEqual([1, '']);
-    expect(err).toMatch(/nothing to acknowledge: the file holds only functional acknowledgments \(GS01 FA\) or TA1s/);
+    expect(err).toMatch(/nothing to acknowledge: no interchange holds a group to answer \(only 997\/999 acknowledgments/);
   });
 
   it('rejects a bad --control', async () => {

@@ -15,7 +15,9 @@ check  reads an X12 file (852, 846, 856; ISA/GS envelopes or a bare ST..SE file)
 ack    prints the 997 (ISA12 below 00501) or 999 (00501 and later) for the file, with the
        file's delimiters, sender and receiver swapped. --control sets the acknowledgment's
        ISA13 (and GS06); --time its date and time (UTC). Exit 0 when printed, 1 when the file
-       has no ISA to acknowledge, 2 when it cannot be read or is not X12.
+       has no ISA to acknowledge or nothing to answer (only 997/999 groups or TA1s, and no TA1
+       asked for: X12 does not acknowledge acknowledgments), 2 when it cannot be read or is
+       not X12.
 The file is streamed: its size is not limited by memory.
 `;
 
@@ -103,8 +105,8 @@ async function check(file: string, json: boolean, io: CliIO): Promise<number> {
     for (const t of txs)
       io.stdout.write(`  ${t.type} ${t.control}  ${t.segmentCount} segments  ${t.valid ? 'accepted' : `rejected (${t.rejectedBy})`}\n`);
     for (const { within, ta1 } of ta1s) {
-      const what = TA1_ACK[ta1.ackCode as keyof typeof TA1_ACK] ?? 'unknown code';
-      const note = TA1_NOTE[ta1.noteCode as keyof typeof TA1_NOTE];
+      const what = Object.hasOwn(TA1_ACK, ta1.ackCode) ? TA1_ACK[ta1.ackCode as keyof typeof TA1_ACK] : 'unknown code';
+      const note = Object.hasOwn(TA1_NOTE, ta1.noteCode) ? TA1_NOTE[ta1.noteCode as keyof typeof TA1_NOTE] : null;
       io.stdout.write(`  TA1 in interchange ${within}: interchange ${ta1.control} (${ta1.date} ${ta1.time}) ${ta1.ackCode} ${what}, note ${ta1.noteCode}${note ? ` ${note}` : ''}\n`);
     }
     for (const e of report.errors) {

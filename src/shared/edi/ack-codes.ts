@@ -7,11 +7,25 @@
 /** TA104 Interchange Acknowledgment Code (I17). */
 export const TA1_ACK = { A: 'Accepted', E: 'Accepted with errors', R: 'Rejected' } as const;
 
-/** TA105 Interchange Note Code (I18): the ones this reader can raise. */
+/**
+ * TA105 Interchange Note Code (I18), 000–031 as in releases 004010 and 005010: this reader raises
+ * some of them, and a TA1 received from a partner may carry any.
+ */
 export const TA1_NOTE = {
   '000': 'No error',
   '001': 'Interchange control number in header and trailer do not match',
+  '002': 'This standard as noted in the control standards identifier is not supported',
+  '003': 'This version of the controls is not supported',
   '004': 'Segment terminator is invalid',
+  '005': 'Invalid interchange ID qualifier for sender',
+  '006': 'Invalid interchange sender ID',
+  '007': 'Invalid interchange ID qualifier for receiver',
+  '008': 'Invalid interchange receiver ID',
+  '009': 'Unknown interchange receiver ID',
+  '010': 'Invalid authorization information qualifier value',
+  '011': 'Invalid authorization information value',
+  '012': 'Invalid security information qualifier value',
+  '013': 'Invalid security information value',
   '014': 'Invalid interchange date value',
   '015': 'Invalid interchange time value',
   '016': 'Invalid interchange standards identifier value',
@@ -26,6 +40,10 @@ export const TA1_NOTE = {
   '025': 'Duplicate interchange control number',
   '026': 'Invalid data element separator',
   '027': 'Invalid component element separator',
+  '028': 'Invalid delivery date in deferred delivery request',
+  '029': 'Invalid delivery time in deferred delivery request',
+  '030': 'Invalid delivery time code in deferred delivery request',
+  '031': 'Invalid grade of service code',
 } as const;
 
 /** AK901 / AK501 / IK501 acknowledgment codes (715 / 717). P exists only at group level. */

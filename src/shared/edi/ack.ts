@@ -1,7 +1,7 @@
 import { body997 } from './ack-997';
 import { ACK_999_VERSION, body999 } from './ack-999';
 import type { AckSegment } from './ack-loops';
-import type { InterchangeReport } from './envelope';
+import type { GroupReport, InterchangeReport } from './envelope';
 import { ISA_WIDTHS } from './isa';
 import type { ParseReport } from './reader';
 import { sixDigitDates } from './segment-rules';
@@ -32,8 +32,8 @@ const digits = (n: number, width: number): string => String(Math.trunc(n) % 10 *
  * receiver swapped, written with the input's delimiters. A TA1 is included when the input
  * asked for one (ISA14 = 1) or when its envelope is in error or noted; a rejected interchange
  * gets only the TA1, because its groups are not processed. 997 below ISA12 00501, 999 from
- * 00501. Acknowledgments are not acknowledged (X12.6): a group of 997s or 999s (GS01 FA) gets
- * no AK1 loop, and an interchange left with nothing to say gets no acknowledgment interchange.
+ * 00501. Acknowledgments are not acknowledged (X12.6): a group of 997s or 999s gets no AK1
+ * loop, and an interchange left with nothing to say gets no acknowledgment interchange.
  */
 export function generateAck(report: ParseReport, options: AckOptions = {}): AckResult {
   if (!report.readable || !report.delimiters) return { ok: false, reason: 'the input is not X12: there is nothing to acknowledge' };
@@ -44,12 +44,17 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
   let isaControl = options.interchangeControl ?? Math.floor(now.getTime() / 1000);
   let gsControl = options.groupControl ?? isaControl;
   const component = d.component ?? '>';
-  const forbidden = [d.element, d.segment, component, d.repetition].filter((c): c is string => !!c);
-  const clean = (v: string): string => {
+  // From 00402 an acknowledgment's ISA11 is a repetition separator: the input's, or one it does not use.
+  const repetition = d.repetition ?? freeSeparator([d.element, d.segment, component]);
+  // A value echoed in AK404/IK404 must not hold a delimiter of the acknowledgment: the repetition
+  // separator is one only from 00402 (before it ISA11 is 'U' and '^' is plain data).
+  const cleaner = (forbidden: string[]) => (v: string): string => {
     let out = v;
     for (const c of forbidden) out = out.split(c).join('');
     return out;
   };
+  const cleanBefore00402 = cleaner([d.element, d.segment, component]);
+  const cleanFrom00402 = cleaner([d.element, d.segment, component, repetition]);
   const yymmdd = `${digits(now.getUTCFullYear(), 2)}${digits(now.getUTCMonth() + 1, 2)}${digits(now.getUTCDate(), 2)}`;
   const ccyymmdd = `${digits(now.getUTCFullYear(), 4)}${yymmdd.slice(2)}`;
   const hhmm = `${digits(now.getUTCHours(), 2)}${digits(now.getUTCMinutes(), 2)}`;
@@ -64,7 +69,7 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
   let onlyAcknowledgments = false;
   for (const ic of report.interchanges) {
     if (!ic.hasHeader) continue;
-    const groups = ic.ackCode === 'R' ? [] : ic.groups.filter((g) => g.functionalId !== 'FA');
+    const groups = ic.ackCode === 'R' ? [] : ic.groups.filter((g) => !onlyAcknowledgmentSets(g));
     const withTa1 = ic.ackRequested === '1' || ic.ackCode === 'R' || ic.errors.length > 0;
     if (!withTa1 && groups.length === 0) {
       onlyAcknowledgments = true;
@@ -85,7 +90,7 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
       yymmdd,
       hhmm,
       // ISA11 is the repetition separator from 00402 on, the 'U' standards id before it.
-      ic.version < '00402' ? 'U' : (d.repetition ?? freeSeparator([d.element, d.segment, component])),
+      ic.version < '00402' ? 'U' : repetition,
       pad(ic.version, 5),
       isa13,
       '0',
@@ -100,6 +105,7 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
       // GS04 as the release of the acknowledgment's GS08 writes a date (YYMMDD before 004010).
       segs.push(write(['GS', 'FA', g.receiverCode, g.senderCode, sixDigitDates(version) ? yymmdd : ccyymmdd, hhmm, gs06, 'X', version]));
       const includeAccepted = options.includeAccepted ?? true;
+      const clean = ic.version < '00402' ? cleanBefore00402 : cleanFrom00402;
       const body = type === '999' ? body999(g, component, includeAccepted, clean) : body997(g, component, includeAccepted, clean);
       const st: AckSegment = type === '999' ? ['ST', '999', '0001', ACK_999_VERSION] : ['ST', '997', '0001'];
       const set = [st, ...body];
@@ -110,15 +116,27 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
     segs.push(write(['IEA', String(groups.length), isa13]));
     text += segs.join('');
   }
-  if (count === 0 && onlyAcknowledgments)
-    return { ok: false, reason: 'nothing to acknowledge: the file holds only functional acknowledgments (GS01 FA) or TA1s, which X12 does not acknowledge, and asks for no TA1' };
-  if (count === 0) return { ok: false, reason: 'the input has no ISA interchange header: an acknowledgment needs its sender and control numbers' };
+  if (count === 0)
+    return {
+      ok: false,
+      reason: onlyAcknowledgments
+        ? 'nothing to acknowledge: no interchange holds a group to answer (only 997/999 acknowledgments, which X12 does not acknowledge, TA1s, or nothing) and none asks for a TA1'
+        : 'the input has no ISA interchange header: an acknowledgment needs its sender and control numbers',
+    };
   return { ok: true, type, text, interchanges: count };
 }
 
 /** ISA11 for an acknowledgment from 00402 on when the input's ISA11 was no separator: a character it does not use. */
 function freeSeparator(used: string[]): string {
-  return ['^', '{', '!', '|'].find((c) => !used.includes(c)) ?? '^';
+  return ['^', '{', '!', '|', '`'].find((c) => !used.includes(c))!;
+}
+
+/**
+ * A group of functional acknowledgments (997, 999): X12.6 does not acknowledge them. Decided by
+ * its sets, not by GS01 alone, so that an 852 filed under FA is still answered.
+ */
+function onlyAcknowledgmentSets(g: GroupReport): boolean {
+  return g.transactions.length > 0 && g.transactions.every((t) => t.type === '997' || t.type === '999');
 }
 
 function ta1(ic: InterchangeReport): AckSegment {

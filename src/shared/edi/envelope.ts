@@ -284,6 +284,8 @@ export class EnvelopeValidator {
   private readonly strings = new Strings();
   private tx: OpenTransaction | null = null;
   private sawEnvelope = false;
+  /** A group or set has begun in the open interchange: no TA1 may follow (X12.5). */
+  private contentSeen = false;
   private pendingIssues: EdiError[] = [];
   private bareWarned = false;
 
@@ -414,19 +416,23 @@ export class EnvelopeValidator {
     this.interchange = ic;
     this.interchanges.push(ic);
     this.groupControls.clear();
+    this.contentSeen = false;
   }
 
-  /** A TA1 in the interchange: kept where X12.5 allows it (after the ISA, before the first GS), an error anywhere else. */
+  /**
+   * A TA1 in the interchange: the partner's answer to an earlier interchange, kept in the report.
+   * X12.5 places TA1s after the ISA and before any group or set: elsewhere it is a control
+   * structure error (022). A malformed one is noted (TA1 E 024), not refused: what it says about
+   * an earlier interchange does not make this one's content unsound.
+   */
   private receiveTa1(seg: Segment): void {
     const ic = this.interchange;
     if (!ic || !ic.hasHeader) {
-      this.interchangeError(segErr(seg, 'interchange', '024', 'TA1 outside an interchange: an interchange acknowledgment travels inside an ISA..IEA envelope'));
+      this.interchangeError(segErr(seg, 'interchange', '022', 'TA1 outside an interchange: an interchange acknowledgment travels inside an ISA..IEA envelope'));
       return;
     }
-    if (this.group || ic.groups.length > 0) {
-      isaError(ic, seg, '024', 'TA1 after a functional group: X12.5 places interchange acknowledgments after the ISA, before the first GS');
-      return;
-    }
+    if (this.contentSeen)
+      isaError(ic, seg, '022', 'TA1 after a functional group or transaction set: X12.5 places interchange acknowledgments after the ISA, before the first GS');
     const ta1: ReceivedTa1 = { control: val(seg, 1), date: val(seg, 2), time: val(seg, 3), ackCode: val(seg, 4), noteCode: val(seg, 5), segmentIndex: seg.index };
     const problems: string[] = [];
     if (seg.elements.length !== 6) problems.push(`it has ${seg.elements.length - 1} elements, 5 expected`);
@@ -435,13 +441,14 @@ export class EnvelopeValidator {
     if (!/^\d{4}$/.test(ta1.time) || !isValidTime(ta1.time)) problems.push(`TA103 ${JSON.stringify(ta1.time)} is not a time (HHMM)`);
     if (ta1.ackCode !== 'A' && ta1.ackCode !== 'E' && ta1.ackCode !== 'R') problems.push(`TA104 ${JSON.stringify(ta1.ackCode)} is not A, E or R`);
     if (!/^\d{3}$/.test(ta1.noteCode)) problems.push(`TA105 ${JSON.stringify(ta1.noteCode)} is not a 3-digit note code`);
-    for (const p of problems) isaError(ic, seg, '024', `invalid TA1: ${p}`);
+    for (const p of problems) pushError(ic, { ...segErr(seg, 'interchange', '024', `invalid TA1: ${p}`), severity: 'warning' });
     if (ic.acknowledgments === NO_TA1S) ic.acknowledgments = [ta1];
     else ic.acknowledgments.push(ta1);
   }
 
   private openGroup(seg: Segment): void {
     this.sawEnvelope = true;
+    this.contentSeen = true;
     if (this.group) this.closeGroup(null, 'next GS');
     if (!this.interchange) {
       // Groups without an ISA still get checked and reported; the made-up interchange carries
@@ -505,6 +512,7 @@ export class EnvelopeValidator {
         severity: 'warning',
       });
     }
+    this.contentSeen = true;
     this.tx = { segments: [seg], group: this.group, interchange: this.interchange, count: 1, bytes: seg.byteLength, last: seg, oversize: null };
   }
 
@@ -518,7 +526,7 @@ export class EnvelopeValidator {
 
     if (!/^\d{3}$/.test(type)) txError(errors, control, st, '6', `ST01 ${JSON.stringify(type)} is not a transaction set identifier`);
     else if (type === '997' || type === '999')
-      txError(errors, control, st, '1', `transaction set ${type} is a functional acknowledgment: RxLedger reads 852, 846 and 856, and sends no acknowledgment of an acknowledgment (X12.6)`);
+      txError(errors, control, st, '1', `transaction set ${type} is a functional acknowledgment, which RxLedger does not read (it reads 852, 846 and 856)`);
     else if (!TRANSACTION_TYPES.has(type)) txError(errors, control, st, '1', `transaction set ${type} is not read by RxLedger (852, 846, 856)`);
     if (!/^[A-Za-z0-9]{4,9}$/.test(control)) txError(errors, control, st, '7', `ST02 ${JSON.stringify(control)} is not a 4-9 character control number`);
     else if (group && this.txControls.has(control)) txError(errors, control, st, '23', `transaction set control number ${control} used twice in this group`);

@@ -36,27 +36,37 @@ describe('TA1 segments inside an interchange (X12.5: after the ISA, before the f
     expect(ack).toEqual({ ok: false, reason: expect.stringContaining('nothing to acknowledge') });
   });
 
-  it('refuses a TA1 after a functional group, naming where X12.5 puts it', () => {
-    const { report } = parseX12(file(isa('U', '00401'), group852('101'), 'TA1*000000077*261130*0815*A*000~', 'IEA*1*000000101~'));
-    expect(report.valid).toBe(false);
-    expect(report.errors.map((e) => [e.code, e.message])).toEqual([
-      ['024', 'TA1 after a functional group: X12.5 places interchange acknowledgments after the ISA, before the first GS'],
-    ]);
-    expect(report.interchanges[0]!.acknowledgments).toEqual([]);
+  it('refuses a TA1 after a functional group or a set as a control structure error (022), naming where X12.5 puts it', () => {
+    const message = 'TA1 after a functional group or transaction set: X12.5 places interchange acknowledgments after the ISA, before the first GS';
+    const afterGroup = parseX12(file(isa('U', '00401'), group852('101'), 'TA1*000000077*261130*0815*A*000~', 'IEA*1*000000101~')).report;
+    expect(afterGroup.valid).toBe(false);
+    expect(afterGroup.errors.map((e) => [e.code, e.severity, e.message])).toEqual([['022', 'error', message]]);
+    // Kept all the same: it is still what the partner said about interchange 77.
+    expect(afterGroup.interchanges[0]!.acknowledgments.map((t) => t.control)).toEqual(['000000077']);
+    const afterLooseSet = parseX12(file(isa('U', '00401'), 'ST*852*0001~', 'XQ*H*20261101*20261130~', 'SE*3*0001~', 'TA1*000000077*261130*0815*A*000~', 'IEA*0*000000101~')).report;
+    expect(afterLooseSet.errors.map((e) => e.message)).toContain(message);
   });
 
-  it('refuses a TA1 whose elements are not a control number, date, time, A/E/R and a note code', () => {
-    const { report } = parseX12(file(isa('U', '00401'), 'TA1*77*261340*2515*Y*1~', group852('101'), 'IEA*1*000000101~'));
+  it('refuses a TA1 outside any interchange (022)', () => {
+    const { report } = parseX12(file(isa('U', '00401'), group852('101'), 'IEA*1*000000101~', 'TA1*000000077*261130*0815*A*000~'));
     expect(report.valid).toBe(false);
-    expect(report.errors.map((e) => e.message)).toEqual([
-      'invalid TA1: TA101 "77" is not a 9-digit interchange control number',
-      'invalid TA1: TA102 "261340" is not a date (YYMMDD)',
-      'invalid TA1: TA103 "2515" is not a time (HHMM)',
-      'invalid TA1: TA104 "Y" is not A, E or R',
-      'invalid TA1: TA105 "1" is not a 3-digit note code',
+    expect(report.errors.map((e) => [e.code, e.message])).toEqual([['022', 'TA1 outside an interchange: an interchange acknowledgment travels inside an ISA..IEA envelope']]);
+  });
+
+  it('notes a TA1 whose elements are not a control number, date, time, A/E/R and a note code (TA1 E 024), and still reads the groups', () => {
+    const { report } = parseX12(file(isa('U', '00401'), 'TA1*77*261340*2515*Y*1~', group852('101'), 'IEA*1*000000101~'));
+    expect(report.valid).toBe(true);
+    expect(report.errors.map((e) => [e.code, e.severity, e.message])).toEqual([
+      ['024', 'warning', 'invalid TA1: TA101 "77" is not a 9-digit interchange control number'],
+      ['024', 'warning', 'invalid TA1: TA102 "261340" is not a date (YYMMDD)'],
+      ['024', 'warning', 'invalid TA1: TA103 "2515" is not a time (HHMM)'],
+      ['024', 'warning', 'invalid TA1: TA104 "Y" is not A, E or R'],
+      ['024', 'warning', 'invalid TA1: TA105 "1" is not a 3-digit note code'],
     ]);
     const ack = generateAck(report, FIXED);
-    expect(ack.ok && ack.text.split('\n')[1]).toBe('TA1*000000101*261201*1200*R*024~');
+    if (!ack.ok) throw new Error(ack.reason);
+    expect(ack.text.split('\n')[1]).toBe('TA1*000000101*261201*1200*E*024~');
+    expect(ack.text).toContain('AK9*A*1*1*1~');
   });
 });
 
@@ -75,6 +85,15 @@ describe('ISA11 by interchange version', () => {
     expect(lines).toContain('AK9*A*1*1*1~');
   });
 
+  it('has no repetition separator before 00402: a caret in the data is data, and is echoed back as it was', () => {
+    const text = file(isa('^', '00401'), group852('101'), 'IEA*1*000000101~').replace('ZA*QA*240*EA', 'ZA*QA*240*E^A');
+    const { report } = parseX12(text);
+    expect(report.delimiters?.repetition).toBeNull();
+    const ack = generateAck(report, FIXED);
+    if (!ack.ok) throw new Error(ack.reason);
+    expect(ack.text).toContain('AK4*3*355*5*E^A~');
+  });
+
   it('takes ISA11 as the repetition separator from 00402, and writes a separator there when the input had none', () => {
     const withCaret = parseX12(file(isa('^', '00501'), group852('101', '005010'), 'IEA*1*000000101~'));
     expect(withCaret.report.errors).toEqual([]);
@@ -83,6 +102,10 @@ describe('ISA11 by interchange version', () => {
     const ack = generateAck(withU.report, FIXED);
     if (!ack.ok) throw new Error(ack.reason);
     expect(ack.text.split('\n')[0]).toContain('*0905*^*00501*');
+    // The separator the answer chose is a delimiter of the answer: a bad value echoed back loses it.
+    const caretInData = parseX12(file(isa('U', '00501'), group852('101', '005010'), 'IEA*1*000000101~').replace('ZA*QA*240*EA', 'ZA*QA*240*E^A'));
+    const answer = generateAck(caretInData.report, FIXED);
+    expect(answer.ok && answer.text).toContain('IK4*3*355*5*EA~');
   });
 });
 
@@ -91,7 +114,7 @@ describe('functional acknowledgments are not acknowledged (X12.6)', () => {
     const { report } = parseX12(file(isa('U', '00401'), group852('101'), group997('102'), 'IEA*2*000000101~'));
     const fa = report.interchanges[0]!.groups[1]!.transactions[0]!;
     expect(fa.errors.map((e) => e.message)).toEqual([
-      'transaction set 997 is a functional acknowledgment: RxLedger reads 852, 846 and 856, and sends no acknowledgment of an acknowledgment (X12.6)',
+      'transaction set 997 is a functional acknowledgment, which RxLedger does not read (it reads 852, 846 and 856)',
     ]);
     const ack = generateAck(report, FIXED);
     if (!ack.ok) throw new Error(ack.reason);
@@ -100,11 +123,33 @@ describe('functional acknowledgments are not acknowledged (X12.6)', () => {
     expect(lines.filter((l) => l.startsWith('GS') || l.startsWith('IEA'))).toEqual(['GS*FA*PHARMACY01*WHOLESALER*20261202*0905*7*X*004010~', 'IEA*1*000000042~']);
   });
 
+  it('still answers an 852 filed in a group marked FA: the rule is about acknowledgments, not the label', () => {
+    const text = file(isa('U', '00401'), group852('101').replace('GS*PD*', 'GS*FA*'), 'IEA*1*000000101~');
+    const ack = generateAck(parseX12(text).report, FIXED);
+    expect(ack.ok && ack.text).toContain('AK1*FA*101~\nAK2*852*0001~\nAK5*A~');
+  });
+
+  it('numbers the answers of a file where one interchange needs none from the first control number on', () => {
+    const text = file(isa('U', '00401', '000000101'), group997('102'), 'IEA*1*000000101~', isa('U', '00401', '000000103'), group852('104'), 'IEA*1*000000103~');
+    const ack = generateAck(parseX12(text).report, FIXED);
+    if (!ack.ok) throw new Error(ack.reason);
+    expect(ack.interchanges).toBe(1);
+    expect(ack.text).toContain('*00401*000000042*0*P*>~');
+    expect(ack.text).toContain('AK1*PD*104~');
+  });
+
+  it('answers a noted interchange of 997s with the TA1 alone (TA1 E 016, no group)', () => {
+    const ack = generateAck(parseX12(file(isa('^', '00401'), group997('102'), 'IEA*1*000000101~')).report, FIXED);
+    if (!ack.ok) throw new Error(ack.reason);
+    expect(ack.text.split('\n').slice(1)).toEqual(['TA1*000000101*261201*1200*E*016~', 'IEA*0*000000042~', '']);
+  });
+
   it('sends nothing for a file of 997s, and only the TA1 when its ISA14 asks for one', () => {
     const quiet = generateAck(parseX12(file(isa('U', '00401'), group997('102'), 'IEA*1*000000101~')).report, FIXED);
     expect(quiet).toEqual({
       ok: false,
-      reason: 'nothing to acknowledge: the file holds only functional acknowledgments (GS01 FA) or TA1s, which X12 does not acknowledge, and asks for no TA1',
+      reason:
+        'nothing to acknowledge: no interchange holds a group to answer (only 997/999 acknowledgments, which X12 does not acknowledge, TA1s, or nothing) and none asks for a TA1',
     });
     const asked = generateAck(parseX12(file(isa('U', '00401', '000000101', '1'), group997('102'), 'IEA*1*000000101~')).report, FIXED);
     if (!asked.ok) throw new Error(asked.reason);

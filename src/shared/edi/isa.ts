@@ -99,11 +99,10 @@ function detectFromIsa(bytes: Uint8Array, start: number, final: boolean): Delimi
   if (fixed) for (const p of ISA_SEPARATOR_POSITIONS) if (bytes[start + p] !== el) fixed = false;
   if (fixed && bytes[start + 104] === el) fixed = false;
   if (fixed) {
-    const rep = bytes[start + 82]!;
     const d: Delimiters = {
       element: ch(el),
       component: ch(bytes[start + 104]!),
-      repetition: isAlnum(rep) || rep === 32 ? null : ch(rep),
+      repetition: repetitionSeparator(bytes[start + 82]!, bytes.subarray(start + 84, start + 89)),
       segment: ch(bytes[start + 105]!),
     };
     const bad = checkDistinct(d);
@@ -119,11 +118,12 @@ function detectFromIsa(bytes: Uint8Array, start: number, final: boolean): Delimi
     count++;
     if (count === 16) {
       if (i + 2 >= bytes.length) break;
-      const rep = findIsa11(bytes, start, el);
+      const isa11 = isaElement(bytes, start, el, 11);
+      const isa12 = isaElement(bytes, start, el, 12);
       const d: Delimiters = {
         element: ch(el),
         component: ch(bytes[i + 1]!),
-        repetition: rep === null || isAlnum(rep) || rep === 32 ? null : ch(rep),
+        repetition: isa11 && isa12 && isa11.length === 1 ? repetitionSeparator(isa11[0]!, isa12) : null,
         segment: ch(bytes[i + 2]!),
       };
       const bad = checkDistinct(d);
@@ -142,14 +142,31 @@ function detectFromIsa(bytes: Uint8Array, start: number, final: boolean): Delimi
   return { ok: false, ta1: '023', message: 'input ends inside the ISA segment (fewer than 16 elements)' };
 }
 
-function findIsa11(bytes: Uint8Array, start: number, el: number): number | null {
+/** The bytes of ISA element `n` (after the n-th separator), or null when the input ends first. */
+function isaElement(bytes: Uint8Array, start: number, el: number, n: number): Uint8Array | null {
   let count = 0;
   for (let i = start + 3; i < bytes.length; i++) {
     if (bytes[i] !== el) continue;
     count++;
-    if (count === 11) return bytes[i + 1] ?? null;
+    if (count === n) {
+      const end = bytes.indexOf(el, i + 1);
+      return end < 0 ? null : bytes.subarray(i + 1, end);
+    }
   }
   return null;
+}
+
+/**
+ * ISA11 is the repetition separator from interchange version 00402 on; before it, ISA11 is the
+ * standards identifier ('U') and the interchange has no repetition separator, whatever
+ * character the sender put there (X12.5). A letter, digit or space is never a separator.
+ */
+function repetitionSeparator(isa11: number, isa12: Uint8Array): string | null {
+  if (isAlnum(isa11) || isa11 === 32) return null;
+  let version = '';
+  for (const b of isa12) version += ch(b);
+  if (/^\d{5}$/.test(version) && version < '00402') return null;
+  return ch(isa11);
 }
 
 function detectBare(bytes: Uint8Array, start: number, final: boolean): DelimiterResult | null {
