@@ -27,12 +27,15 @@ export function posFingerprint(kind: PosKind, req: PosRequest, token: string | n
   );
 }
 
-/** A POS request as a canonical event: the patient is only its token. */
+/**
+ * A POS request as a canonical event: the patient is only its token. `ctx.fingerprint` is the
+ * request's posFingerprint when the caller has it already (it is a hash of the whole request).
+ */
 export function posEvent(
   kind: PosKind,
   req: PosRequest,
   token: string | null,
-  ctx: { facilityId: string; correlationId: string; payloadSha256: string },
+  ctx: { facilityId: string; correlationId: string; payloadSha256: string; fingerprint?: string },
 ): CanonicalEventInput {
   return {
     type: kind === 'dispense' ? 'DISPENSE' : 'RETURN',
@@ -45,7 +48,7 @@ export function posEvent(
     event_time: new Date(req.occurred_at).toISOString(),
     handler_id: req.handler_id,
     idempotency_key: `pos:${req.transaction_id}`,
-    fingerprint: posFingerprint(kind, req, token),
+    fingerprint: ctx.fingerprint ?? posFingerprint(kind, req, token),
     data: { pos_transaction_id: req.transaction_id, ...(token ? { patient_token: token } : {}), ...(req.prescription ? { prescription: { ...req.prescription } } : {}) },
     source: { kind: 'pos', correlation_id: ctx.correlationId, payload_sha256: ctx.payloadSha256, ref: req.transaction_id },
   };

@@ -232,7 +232,7 @@ export class PosService {
       context: { kind, transaction_id: req.transaction_id, fingerprint },
       submitter: POS_SYSTEM_ACTOR,
       quarantineCopy: { raw: redacted, rawRef: `phi:pos-request:${rawSha256}`, context: { redacted: true } },
-      candidate: { ok: true, event: posEvent(kind, req, token, { facilityId: this.ws.facilityId, correlationId, payloadSha256: rawSha256 }) },
+      candidate: { ok: true, event: posEvent(kind, req, token, { facilityId: this.ws.facilityId, correlationId, payloadSha256: rawSha256, fingerprint }) },
     };
 
     const work = (): PosAnswer & { route?: 'non-controlled' | 'controlled' | 'cii' } => {
@@ -568,7 +568,7 @@ export class PosService {
     const prior = this.stmts.answer.get(req.transaction_id);
     this.earlierItems('pos:dispense', req.transaction_id, fingerprint, rawSha256, prior ?? null);
     this.stmts.committedKey.get(`pos:${req.transaction_id}`);
-    const event = posEvent('dispense', req, token, { facilityId: this.ws.facilityId, correlationId: randomUUID(), payloadSha256: rawSha256 });
+    const event = posEvent('dispense', req, token, { facilityId: this.ws.facilityId, correlationId: randomUUID(), payloadSha256: rawSha256, fingerprint });
     const verdict = this.gate.evaluate({ ok: true, event }, rawSha256, event.source.correlation_id);
     this.ws.ledger.warmUp(
       verdict.ok
