@@ -262,6 +262,22 @@ describe('EPCIS XML: the GS1 XSD of the document\'s namespace', () => {
     );
   });
 
+  it('a date with blanks and new lines around it is a date (XML Schema collapses them; libxml2 alone refuses it), and later refusals keep their line', async () => {
+    // eventTime, an expiry and creationDate as a pretty-printer writes them.
+    const pretty = xml12('\n          2026-05-01T09:00:00Z\n        ')
+      .replace('<cbvmda:itemExpirationDate>2028-01-31</cbvmda:itemExpirationDate>', '<cbvmda:itemExpirationDate>\n 2028-01-31 </cbvmda:itemExpirationDate>')
+      .replace('creationDate="2026-05-01T10:00:00Z"', 'creationDate=" 2026-05-01T10:00:00Z"');
+    expect(await validateEpcisXml(pretty)).toEqual([]);
+    const r = await readEpcisShipment(pretty, 'pretty.xml');
+    if (!r.ok) throw new Error(r.error);
+    expect(r.shipment.lines).toEqual([expect.objectContaining({ lot: 'L7', expiry: '2028-01-31', quantity: 2 })]);
+    // The action sits three lines below eventTime's value: its refusal still names line 11.
+    const problems = await validateEpcisXml(pretty.replace('<action>ADD</action>', '<action>SHIP</action>'));
+    expect(problems.map((p) => p.path)).toEqual(['line 11']);
+    // Blanks do not make a wrong date right.
+    expect(await refusal(xml12('\n  2026-05-01 09:00\n'))).toMatch(/^the EPCIS document does not follow the EPCIS 1\.2 XSD: line 6: Element 'eventTime'/);
+  });
+
   it('an ILMD extension element without a namespace: refused by the XSD (ILMD takes elements of other namespaces only)', async () => {
     const error = await refusal(xml12(undefined, '<lotNumber>L7</lotNumber>'));
     expect(error).toMatch(/^the EPCIS document does not follow the EPCIS 1\.2 XSD: line 11: Element 'lotNumber': This element is not expected\./);

@@ -4,6 +4,7 @@ import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
 import { parseEpcis } from '../../shared/receiving/epcis';
 import { compileEpcisJsonSchema, epcisJsonRules, formatProblems, type EpcisJsonCheck, type EpcisProblem } from '../../shared/receiving/epcis-validate';
 import type { ParseShipmentResult } from '../../shared/receiving/types';
+import { collapseDateWhitespace } from './xsd-whitespace';
 
 /**
  * EPCIS shipment files are held to GS1's published schemas before RxLedger reads them:
@@ -93,7 +94,8 @@ export async function validateEpcisXml(xml: string): Promise<EpcisProblem[]> {
     return [{ path: 'line 1', rule: NAMESPACE_RULE, message: `the document element's namespace is ${namespace ? `"${namespace}"` : 'missing'}; an EPCIS document is in urn:epcglobal:epcis:xsd:1 (1.2) or urn:epcglobal:epcis:xsd:2 (2.0)` }];
   }
   const result = await validateXML({
-    xml: { fileName: 'shipment.xml', contents: xml.replace(/^\uFEFF/, '') },
+    // libxml2 refuses blanks before a date's year, which XML Schema allows (xsd-whitespace.ts).
+    xml: { fileName: 'shipment.xml', contents: collapseDateWhitespace(xml.replace(/^\uFEFF/, '')) },
     schema: set.main,
     preload: set.imports,
     maxMemoryPages: XML_MAX_MEMORY_PAGES,
