@@ -54,16 +54,24 @@ function ch(c: number): string {
   return String.fromCharCode(c);
 }
 
+/** A delimiter as a message names it: the character, or its byte when that is no printable ASCII (a UTF-8 lead byte, NEL). */
+function named(c: string): string {
+  const code = c.charCodeAt(0);
+  const byte = `byte 0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+  if (code >= 0x80) return `${byte}, which is not ASCII (an X12 delimiter is one ASCII character)`;
+  return code < 0x20 || code === 0x7f ? byte : JSON.stringify(c);
+}
+
 function checkDistinct(d: Delimiters): DelimiterFailure | null {
   const seg = d.segment.charCodeAt(0);
   const el = d.element.charCodeAt(0);
-  if (isAlnum(el) || el === 32 || el >= 0x80) return { ok: false, ta1: '026', message: `invalid element separator ${JSON.stringify(d.element)}` };
+  if (isAlnum(el) || el === 32 || el >= 0x80) return { ok: false, ta1: '026', message: `invalid element separator ${named(d.element)}` };
   if (isAlnum(seg) || seg === 32 || seg >= 0x80 || d.segment === d.element)
-    return { ok: false, ta1: '004', message: `invalid segment terminator ${JSON.stringify(d.segment)}` };
+    return { ok: false, ta1: '004', message: `invalid segment terminator ${named(d.segment)}` };
   if (d.component !== null) {
     const co = d.component.charCodeAt(0);
     if (isAlnum(co) || co === 32 || co >= 0x80 || d.component === d.element || d.component === d.segment)
-      return { ok: false, ta1: '027', message: `invalid component separator ${JSON.stringify(d.component)}` };
+      return { ok: false, ta1: '027', message: `invalid component separator ${named(d.component)}` };
   }
   if (d.repetition !== null && (d.repetition === d.element || d.repetition === d.segment || d.repetition === d.component))
     d.repetition = null;

@@ -26,7 +26,11 @@ export function parseAsn856(textIn: string, fileName: string | null = null): Par
   } catch (err) {
     return { ok: false, error: `the file is not readable X12: ${err instanceof Error ? err.message : String(err)}` };
   }
-  if (!parsed.report.readable) return { ok: false, error: 'the file is not X12 (no ISA, GS or ST segment)' };
+  if (!parsed.report.readable) {
+    // Say why: no X12 start at all, or an ISA whose delimiters cannot be used (TA1 004, 026, 027).
+    const why = parsed.report.errors.find((e) => e.severity === 'error')?.message;
+    return { ok: false, error: `the file is not readable X12: ${why ?? 'it does not start with an ISA, GS or ST segment'}` };
+  }
   const asns = parsed.transactions.filter((t) => t.type === '856');
   if (!asns.length) return { ok: false, error: `the file holds no 856 ship notice (found: ${[...new Set(parsed.transactions.map((t) => t.type))].join(', ') || 'nothing'})` };
   const bad = asns.filter((t) => !t.valid);
