@@ -274,8 +274,9 @@ describe('EPCIS XML: the GS1 XSD of the document\'s namespace', () => {
     // The action sits three lines below eventTime's value: its refusal still names line 11.
     const problems = await validateEpcisXml(pretty.replace('<action>ADD</action>', '<action>SHIP</action>'));
     expect(problems.map((p) => p.path)).toEqual(['line 11']);
-    // Blanks do not make a wrong date right.
+    // Blanks do not make a wrong date right, and its refusal names its own line.
     expect(await refusal(xml12('\n  2026-05-01 09:00\n'))).toMatch(/^the EPCIS document does not follow the EPCIS 1\.2 XSD: line 6: Element 'eventTime'/);
+    expect(await refusal(xml12('\n  2026-13-01T09:00:00Z\n  '))).toMatch(/^the EPCIS document does not follow the EPCIS 1\.2 XSD: line 6: Element 'eventTime': '2026-13-01T09:00:00Z' is not a valid value/);
   });
 
   it('an ILMD extension element without a namespace: refused by the XSD (ILMD takes elements of other namespaces only)', async () => {

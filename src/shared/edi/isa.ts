@@ -54,12 +54,15 @@ function ch(c: number): string {
   return String.fromCharCode(c);
 }
 
-/** A delimiter as a message names it: the character, or its byte when that is no printable ASCII (a UTF-8 lead byte, NEL). */
+/**
+ * A delimiter as a message names it: the character, or a control character's byte. A byte past
+ * ASCII is not named: text decoded and encoded again on its way here (a file read as UTF-8) no
+ * longer holds the file's own byte there.
+ */
 function named(c: string): string {
   const code = c.charCodeAt(0);
-  const byte = `byte 0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
-  if (code >= 0x80) return `${byte}, which is not ASCII (an X12 delimiter is one ASCII character)`;
-  return code < 0x20 || code === 0x7f ? byte : JSON.stringify(c);
+  if (code >= 0x80) return 'that is not an ASCII character (an X12 delimiter is one ASCII character; is the file in another encoding?)';
+  return code < 0x20 || code === 0x7f ? `byte 0x${code.toString(16).toUpperCase().padStart(2, '0')}` : JSON.stringify(c);
 }
 
 function checkDistinct(d: Delimiters): DelimiterFailure | null {

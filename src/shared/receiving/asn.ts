@@ -28,8 +28,8 @@ export function parseAsn856(textIn: string, fileName: string | null = null): Par
   }
   if (!parsed.report.readable) {
     // Say why: no X12 start at all, or an ISA whose delimiters cannot be used (TA1 004, 026, 027).
-    const why = parsed.report.errors.find((e) => e.severity === 'error')?.message;
-    return { ok: false, error: `the file is not readable X12: ${why ?? 'it does not start with an ISA, GS or ST segment'}` };
+    const why = (parsed.report.errors.find((e) => e.severity === 'error')?.message ?? '').replace(/^not X12: /, '');
+    return { ok: false, error: `the file is not readable X12: ${why || 'it does not start with an ISA, GS or ST segment'}` };
   }
   const asns = parsed.transactions.filter((t) => t.type === '856');
   if (!asns.length) return { ok: false, error: `the file holds no 856 ship notice (found: ${[...new Set(parsed.transactions.map((t) => t.type))].join(', ') || 'nothing'})` };
