@@ -39,7 +39,8 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
   if (!report.readable || !report.delimiters) return { ok: false, reason: 'the input is not X12: there is nothing to acknowledge' };
   const d = report.delimiters;
   if (!report.ackType) return { ok: false, reason: 'the input has no ISA interchange header: an acknowledgment needs its sender and control numbers' };
-  const type = report.ackType;
+  // The kind of the first acknowledgment written; each interchange is answered by its own ISA12.
+  let firstKind: '997' | '999' | null = null;
   const now = options.now ?? new Date();
   let isaControl = options.interchangeControl ?? Math.floor(now.getTime() / 1000);
   let gsControl = options.groupControl ?? isaControl;
@@ -76,6 +77,8 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
       continue;
     }
     count++;
+    const type: '997' | '999' = ic.version >= '00501' ? '999' : '997';
+    firstKind ??= type;
     const isa13 = digits(isaControl++, 9);
     const head: AckSegment = [
       'ISA',
@@ -123,7 +126,7 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
         ? 'nothing to acknowledge: no interchange holds a group to answer (only 997/999 acknowledgments, which X12 does not acknowledge, TA1s, or nothing) and none asks for a TA1'
         : 'the input has no ISA interchange header: an acknowledgment needs its sender and control numbers',
     };
-  return { ok: true, type, text, interchanges: count };
+  return { ok: true, type: firstKind ?? report.ackType, text, interchanges: count };
 }
 
 /** ISA11 for an acknowledgment from 00402 on when the input's ISA11 was no separator: a character it does not use. */

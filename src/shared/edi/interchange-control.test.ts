@@ -138,6 +138,16 @@ describe('functional acknowledgments are not acknowledged (X12.6)', () => {
     expect(ack.text).toContain('AK1*PD*104~');
   });
 
+  it('answers each interchange with the acknowledgment of its own version: a 997 below 00501, a 999 from 00501', () => {
+    const text = file(isa('U', '00401', '000000101'), group852('101'), 'IEA*1*000000101~', isa('^', '00501', '000000103'), group852('104', '005010'), 'IEA*1*000000103~');
+    const ack = generateAck(parseX12(text).report, FIXED);
+    if (!ack.ok) throw new Error(ack.reason);
+    expect(ack.type).toBe('997');
+    const sets = ack.text.split('\n').filter((l) => l.startsWith('ISA') || l.startsWith('ST'));
+    expect(sets.map((l) => l.split('*').slice(0, 2).join('*'))).toEqual(['ISA*00', 'ST*997', 'ISA*00', 'ST*999']);
+    expect(sets[2]).toContain('*^*00501*000000043*');
+  });
+
   it('answers a noted interchange of 997s with the TA1 alone (TA1 E 016, no group)', () => {
     const ack = generateAck(parseX12(file(isa('^', '00401'), group997('102'), 'IEA*1*000000101~')).report, FIXED);
     if (!ack.ok) throw new Error(ack.reason);
