@@ -102,13 +102,13 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
     ];
     const segs: string[] = [head.join(d.element) + d.segment + report.lineEnding];
     if (withTa1) segs.push(write(ta1(ic)));
+    const includeAccepted = options.includeAccepted ?? true;
+    const clean = ic.version < '00402' ? cleanBefore00402 : cleanFrom00402;
     for (const g of groups) {
       const gs06 = String(gsControl++ % 1e9);
       const version = type === '999' ? ACK_999_VERSION : g.version || '004010';
       // GS04 as the release of the acknowledgment's GS08 writes a date (YYMMDD before 004010).
       segs.push(write(['GS', 'FA', g.receiverCode, g.senderCode, sixDigitDates(version) ? yymmdd : ccyymmdd, hhmm, gs06, 'X', version]));
-      const includeAccepted = options.includeAccepted ?? true;
-      const clean = ic.version < '00402' ? cleanBefore00402 : cleanFrom00402;
       const body = type === '999' ? body999(g, component, includeAccepted, clean) : body997(g, component, includeAccepted, clean);
       const st: AckSegment = type === '999' ? ['ST', '999', '0001', ACK_999_VERSION] : ['ST', '997', '0001'];
       const set = [st, ...body];
@@ -126,7 +126,7 @@ export function generateAck(report: ParseReport, options: AckOptions = {}): AckR
         ? 'nothing to acknowledge: no interchange holds a group to answer (only 997/999 acknowledgments, which X12 does not acknowledge, TA1s, or nothing) and none asks for a TA1'
         : 'the input has no ISA interchange header: an acknowledgment needs its sender and control numbers',
     };
-  return { ok: true, type: firstKind ?? report.ackType, text, interchanges: count };
+  return { ok: true, type: firstKind!, text, interchanges: count };
 }
 
 /** ISA11 for an acknowledgment from 00402 on when the input's ISA11 was no separator: a character it does not use. */

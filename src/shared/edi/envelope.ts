@@ -1,6 +1,6 @@
 import type { AckCode, EdiError } from './ack-codes';
 import { TRANSACTION_TYPES } from './code-lists';
-import type { Delimiters } from './isa';
+import { isa11IsStandardsId, type Delimiters } from './isa';
 import { DEFINED_SEGMENTS, checkElements, isSegmentId, isValidDate, isValidTime, sixDigitDates } from './segment-rules';
 import { checkStructure } from './structure';
 import type { Segment } from './tokenize';
@@ -406,7 +406,7 @@ export class EnvelopeValidator {
     // U; from 00402 it is the repetition separator. Noted (TA1 E 016), not refused: the content
     // is still read, as a sender that mixes the two versions' habits means no harm.
     const isa11 = el[11] ?? '';
-    if (/^\d{5}$/.test(ic.version) && ic.version < '00402' && isa11 !== 'U')
+    if (isa11IsStandardsId(ic.version) && isa11 !== 'U')
       pushError(ic, {
         ...segErr(seg, 'interchange', '016', `ISA11 ${JSON.stringify(isa11)} is not U: in version ${ic.version} ISA11 is the interchange control standards identifier, whose only code is U (it became the repetition separator in 00402)`, { element: 11 }),
         severity: 'warning',

@@ -176,8 +176,12 @@ function repetitionSeparator(isa11: number, isa12: Uint8Array): string | null {
   if (isAlnum(isa11) || isa11 === 32) return null;
   let version = '';
   for (const b of isa12) version += ch(b);
-  if (/^\d{5}$/.test(version) && version < '00402') return null;
-  return ch(isa11);
+  return isa11IsStandardsId(version) ? null : ch(isa11);
+}
+
+/** Whether ISA11 of an interchange of this version (ISA12) is the standards identifier, not a separator: before 00402. */
+export function isa11IsStandardsId(version: string): boolean {
+  return /^\d{5}$/.test(version) && version < '00402';
 }
 
 function detectBare(bytes: Uint8Array, start: number, final: boolean): DelimiterResult | null {
