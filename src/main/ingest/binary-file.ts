@@ -9,10 +9,18 @@ import { DEFAULT_RETRY, isTransientSqliteError, withRetry, type RetryPolicy } fr
 const HEAD_BYTES = 64 << 10;
 
 /**
- * True when the file's first non-empty line (at most its first 64 KB) holds a NUL byte or is not UTF-8:
- * neither X12 nor NDJSON, both of which start with a line of text. Read line by line such a
- * file would become thousands of meaningless quarantine items. Only the first line decides:
- * a text file damaged further on is still read line by line, its bad lines quarantined.
+ * The least text that decides: a first line shorter than this is judged with the lines after it.
+ * Random bytes begin with a short clean "line" (a newline among their first bytes) often enough
+ * to be taken for text now and then; two short clean lines in a row they almost never are.
+ */
+const DECIDING_BYTES = 64;
+
+/**
+ * True when the file's first non-empty line (at most its first 64 KB; with the lines after it
+ * while it is shorter than 64 bytes) holds a NUL byte or is not UTF-8: neither X12 nor NDJSON,
+ * both of which start with a line of text. Read line by line such a file would become thousands
+ * of meaningless quarantine items. Only the beginning decides: a text file damaged further on is
+ * still read line by line, its bad lines quarantined.
  */
 export function fileLooksBinary(file: string): boolean {
   const fd = openSync(file, 'r');
@@ -22,8 +30,12 @@ export function fileLooksBinary(file: string): boolean {
     // The first non-empty line: blank lines before it decide nothing.
     let from = 0;
     while (from < n && (buf[from] === 10 || buf[from] === 13)) from++;
-    const nl = buf.subarray(from, n).indexOf(10);
-    const head = buf.subarray(from, nl >= 0 ? from + nl : n);
+    let end = from;
+    do {
+      const nl = buf.subarray(end, n).indexOf(10);
+      end = nl >= 0 ? end + nl + 1 : n;
+    } while (end - from < DECIDING_BYTES && end < n);
+    const head = buf.subarray(from, end);
     if (head.includes(0)) return true;
     // A multi-byte character may be cut at the end of the head: leave up to 3 bytes out.
     for (let cut = 0; cut <= Math.min(3, head.length); cut++) {
